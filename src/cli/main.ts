@@ -1,0 +1,79 @@
+import yargs from 'yargs';
+import type { Argv } from 'yargs';
+import { ExitCode, FalcoDeployError } from '../errors.js';
+import type { Command, CommandContext } from './command.js';
+import { withGlobalOptions, type GlobalOptions } from './options.js';
+import { commands } from './commands/index.js';
+
+/** Runs the CLI and resolves to the process exit code (see docs/exit-codes.md). */
+export async function main(argv: string[], io: Partial<CommandContext> = {}): Promise<number> {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const ctx: CommandContext = {
+    signal: io.signal ?? controller.signal,
+    stdout: io.stdout ?? process.stdout,
+    stderr: io.stderr ?? process.stderr,
+  };
+  let exitCode: number = ExitCode.ok;
+  let usageError: string | undefined;
+  let commandError: unknown;
+
+  let parser: Argv<GlobalOptions> = withGlobalOptions(yargs(argv))
+    .scriptName('falco-deploy')
+    .strict()
+    .demandCommand(1, 'Name a subcommand; see --help')
+    .recommendCommands()
+    .help()
+    .alias('help', 'h')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .fail((msg, err) => {
+      // Only yargs' own validation reaches here: command errors are caught around the handler.
+      usageError = msg ?? err?.message ?? 'invalid usage';
+    })
+    .exitProcess(false);
+
+  for (const cmd of commands as Command<any>[]) {
+    parser = parser.command(
+      cmd.command,
+      cmd.describe,
+      (y) => cmd.builder(y),
+      async (args) => {
+        try {
+          exitCode = await cmd.run(args as never, ctx);
+        } catch (err) {
+          commandError = err;
+        }
+      },
+    );
+  }
+
+  try {
+    await parser.parseAsync();
+    if (usageError !== undefined) {
+      ctx.stderr.write(`falco-deploy: ${usageError}\nRun falco-deploy --help for usage.\n`);
+      return ExitCode.badUsage;
+    }
+    if (commandError !== undefined) throw commandError;
+    if (controller.signal.aborted) return ExitCode.interrupted;
+    return exitCode;
+  } catch (err) {
+    if (err instanceof FalcoDeployError) {
+      ctx.stderr.write(`falco-deploy: ${err.describe(verbosity(argv) > 0)}\n`);
+      return err.exitCode;
+    }
+    if (controller.signal.aborted) return ExitCode.interrupted;
+    ctx.stderr.write(`falco-deploy: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
+    return ExitCode.hostFailures;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function verbosity(argv: string[]): number {
+  return argv.filter((a) => /^-v+$/.test(a)).reduce((n, a) => n + a.length - 1, 0) + (argv.includes('--verbose') ? 1 : 0);
+}

@@ -1,0 +1,51 @@
+import type { Argv } from 'yargs';
+
+export type HostKeyChecking = 'strict' | 'accept-new' | 'off';
+
+export interface GlobalOptions {
+  inventory: string[];
+  limit?: string;
+  forks: number;
+  user?: string;
+  privateKey?: string;
+  sshConfig?: string;
+  hostKeyChecking: HostKeyChecking;
+  timeout: number;
+  become: boolean;
+  askBecomePass: boolean;
+  verbose: number;
+  json: boolean;
+}
+
+/** Options every subcommand shares, with the same names Ansible users know. */
+export function withGlobalOptions(y: Argv): Argv<GlobalOptions> {
+  return y
+    .option('inventory', {
+      alias: 'i',
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'Inventory file or directory (repeatable; merged in order)',
+    })
+    .option('limit', { alias: 'l', type: 'string', describe: 'Host pattern to restrict to (Ansible syntax, @file allowed)' })
+    .option('forks', { alias: 'f', type: 'number', default: 50, describe: 'Hosts worked on in parallel' })
+    .option('user', { alias: 'u', type: 'string', describe: 'Remote user (overrides ssh config; inventory ansible_user wins per host)' })
+    .option('private-key', { type: 'string', describe: 'Private key file' })
+    .option('ssh-config', { alias: 'F', type: 'string', describe: 'OpenSSH client config (default ~/.ssh/config)' })
+    .option('host-key-checking', {
+      type: 'string',
+      choices: ['strict', 'accept-new', 'off'] as const,
+      default: 'strict' as const,
+      describe: 'Host key policy against known_hosts',
+    })
+    .option('timeout', { alias: 'T', type: 'number', default: 10, describe: 'Connect timeout in seconds' })
+    .option('become', { alias: 'b', type: 'boolean', default: false, describe: 'Run operations with sudo' })
+    .option('ask-become-pass', { alias: 'K', type: 'boolean', default: false, describe: 'Ask once for the sudo password' })
+    .option('verbose', { alias: 'v', type: 'count', describe: 'More detail (repeat for more)' })
+    .option('json', { type: 'boolean', default: false, describe: 'Machine-readable JSON output' })
+    .check((a) => {
+      if (!Number.isInteger(a.forks) || a.forks < 1) throw new Error('--forks must be a positive integer');
+      if (!(a.timeout > 0)) throw new Error('--timeout must be a positive number of seconds');
+      return true;
+    }) as unknown as Argv<GlobalOptions>;
+}

@@ -1,0 +1,59 @@
+/** What the engine and commands need from a connection; the SSH connector implements it. */
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  durationMs: number;
+}
+
+export interface ExecOptions {
+  /** Bytes fed to the command's stdin; without it stdin is /dev/null. */
+  stdin?: string | Buffer;
+  /** Environment for the command; survives become (passed via `env` under sudo). */
+  env?: Record<string, string>;
+  /** Run through sudo (password, if any, was given once when the shell started). */
+  become?: boolean;
+  becomeUser?: string;
+  cwd?: string;
+  /** Abort the command (and the shell it ran in) after this long. */
+  timeoutMs?: number;
+}
+
+export interface ExecRequest extends ExecOptions {
+  command: string;
+}
+
+export interface ConnectionStats {
+  /** SSH channels opened (exec or shell) on this connection. */
+  channels: number;
+  /** Request/response round trips to the host (a batch counts once). */
+  roundTrips: number;
+  connectMs: number;
+}
+
+/** One host's single connection, reused for every command of a run. */
+export interface HostConnection {
+  readonly name: string;
+  readonly stats: ConnectionStats;
+  /** One command, one round trip. Non-zero exit codes resolve, they do not reject. */
+  exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
+  /** Several commands in ONE round trip; results in order. Each gets its own exit code/stderr. */
+  execBatch(requests: ExecRequest[]): Promise<ExecResult[]>;
+  close(): Promise<void>;
+}
+
+/** Everything needed to reach one host, resolved from inventory vars, ssh config and CLI flags. */
+export interface ConnectionTarget {
+  /** Inventory name. */
+  name: string;
+  hostname: string;
+  port: number;
+  user: string;
+  privateKeyFiles: string[];
+  password?: string;
+  becomePassword?: string;
+  /** Jump host chain (ProxyJump), outermost first. */
+  proxyJump?: ConnectionTarget[];
+  connectTimeoutMs: number;
+}

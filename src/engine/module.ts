@@ -1,0 +1,110 @@
+import type { ExecResult } from '../connectors/types.js';
+
+/**
+ * Module contract (pyinfra model): read-only fact probes, then a pure plan from desired state +
+ * facts, then the engine applies the planned commands in one batch. A plan with no commands
+ * is "no change". Nothing here touches a host directly.
+ */
+
+/** A read-only probe: a shell snippet and a pure parser of its output. */
+export interface FactRequest<T = unknown> {
+  /** Identical keys are probed once per host and shared between tasks. */
+  key: string;
+  command: string;
+  parse(result: ExecResult): T;
+  /** Needs root to read (e.g. a 0600 file). */
+  become?: boolean;
+}
+
+export type ArgType = 'str' | 'bool' | 'int' | 'float' | 'list' | 'dict' | 'path' | 'raw';
+
+export interface ArgSpec {
+  type: ArgType;
+  required?: boolean;
+  choices?: readonly (string | number | boolean)[];
+  default?: unknown;
+  aliases?: readonly string[];
+  /** For type list: element type. */
+  elements?: ArgType;
+  /** Never printed (passwords, keys). */
+  noLog?: boolean;
+}
+
+export interface ModuleSpec {
+  args: Record<string, ArgSpec>;
+  /** Name of the arg that receives free-form text (`command: ls -l`, `shell: ...`). */
+  freeForm?: string;
+  mutuallyExclusive?: readonly (readonly string[])[];
+  requiredOneOf?: readonly (readonly string[])[];
+  /** [arg, value, requiredArgs]: when arg == value, requiredArgs are required. */
+  requiredIf?: readonly (readonly [string, unknown, readonly string[]])[];
+}
+
+export interface PlannedCommand {
+  command: string;
+  stdin?: string | Buffer;
+  env?: Record<string, string>;
+  /** Defaults to the task's become. */
+  become?: boolean;
+  /** Exit codes that count as success (default [0]). */
+  okExitCodes?: number[];
+  /** Shown in -v and in errors instead of the command (e.g. when stdin carries a secret). */
+  describe?: string;
+}
+
+export interface FileDiff {
+  path: string;
+  before: string;
+  after: string;
+  /** Header labels, e.g. "before: /etc/falco/falco.yaml". */
+  beforeHeader?: string;
+  afterHeader?: string;
+}
+
+export interface Plan {
+  /** Commands that bring the host to the desired state; empty when converged. */
+  commands: PlannedCommand[];
+  /** Whether applying changes anything (usually commands.length > 0; command/shell: always). */
+  changed: boolean;
+  diff?: FileDiff[];
+  /** Module result fields known before apply (registered, and shown with -v). */
+  result?: Record<string, unknown>;
+  /** A plan can decide the task fails (e.g. "no headers package for kernel X"). */
+  failed?: string;
+  /** Warnings shown to the user (e.g. Secure Boot may reject the module). */
+  warnings?: string[];
+  /** Plan for a command module skipped by creates/removes, etc. */
+  skippedReason?: string;
+}
+
+/** The host's gathered facts (setup), as Ansible names them without the ansible_ prefix. */
+export type HostFacts = Record<string, unknown>;
+
+export interface ModuleContext {
+  host: string;
+  facts: HostFacts;
+  check: boolean;
+  diff: boolean;
+  become: boolean;
+  /** Renders a template file (role templates/ dir first, then playbook dir) with the task's vars. */
+  renderTemplate(src: string): Promise<string>;
+  /** Reads a controller-side file (role files/ dir first, then playbook dir). */
+  readLocalFile(src: string): Promise<Buffer>;
+  /** Resolves a controller-side path the same way (for fetch dest, offline packages). */
+  resolveLocalPath(src: string, kind: 'files' | 'templates'): string;
+}
+
+export interface ModuleDefinition<A extends Record<string, unknown> = Record<string, any>> {
+  name: string;
+  /** Other names it answers to, e.g. ansible.builtin.copy, service for systemd. */
+  aliases?: readonly string[];
+  spec: ModuleSpec;
+  /** Facts this task needs; all probes of a play are batched into one round trip. */
+  probes(args: A, ctx: ModuleContext): FactRequest[] | Promise<FactRequest[]>;
+  /** Pure: desired state + facts -> commands. `facts` maps FactRequest.key -> parsed value. */
+  plan(args: A, facts: Record<string, unknown>, ctx: ModuleContext): Plan | Promise<Plan>;
+  /** Turns apply results into the registered result (default: rc/stdout/stderr of the last command). */
+  finish?(args: A, plan: Plan, results: ExecResult[], ctx: ModuleContext): Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** Runs on the controller only (debug, set_fact, assert, fail, meta): no probes, no commands. */
+  local?: boolean;
+}

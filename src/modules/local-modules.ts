@@ -1,0 +1,3 @@
+import type { ModuleDefinition } from '../engine/module.js';
+
+export const localModules: ModuleDefinition[] = [];

@@ -1,0 +1,20 @@
+import type { ModuleDefinition } from '../engine/module.js';
+import { fileModules } from './file-modules.js';
+import { systemModules } from './system-modules.js';
+import { localModules } from './local-modules.js';
+
+const all: ModuleDefinition[] = [...fileModules, ...systemModules, ...localModules];
+
+const byName = new Map<string, ModuleDefinition>();
+for (const m of all) {
+  for (const name of [m.name, `ansible.builtin.${m.name}`, ...(m.aliases ?? [])]) byName.set(name, m);
+}
+
+export function findModule(name: string): ModuleDefinition | undefined {
+  return byName.get(name);
+}
+
+/** Every accepted module name, for "unknown module" errors. */
+export function moduleNames(): string[] {
+  return all.map((m) => m.name).sort();
+}
