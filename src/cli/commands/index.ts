@@ -1,4 +1,7 @@
 import type { Command } from '../command.js';
+import { inventoryCommand } from './inventory.js';
+import { pingCommand } from './ping.js';
+import { sandboxCommand } from './sandbox.js';
 
 /** Every subcommand, in --help order. */
-export const commands: Command<any>[] = [];
+export const commands: Command<any>[] = [inventoryCommand, pingCommand, sandboxCommand];

@@ -1,0 +1,3 @@
+import type { FactFactory } from './index.js';
+
+export const fileFacts: Record<string, FactFactory> = {};
