@@ -50,6 +50,8 @@ export interface PlannedCommand {
   okExitCodes?: number[];
   /** Shown in -v and in errors instead of the command (e.g. when stdin carries a secret). */
   describe?: string;
+  /** Changes nothing on the host (wait loops, reads): also run in check mode. */
+  readOnly?: boolean;
 }
 
 export interface FileDiff {

@@ -1,0 +1,116 @@
+/**
+ * ONE runner for every module case file: test/cases/modules/<module>/<case>.yaml
+ *
+ *   description: what the case shows
+ *   args: { ... }                       # module args, already templated
+ *   context: { check, diff, become, facts: { os_family: Debian, ... } }   # optional
+ *   templates: { "<src>": "<rendered text>" }   # what ctx.renderTemplate(src) returns
+ *   files: { "<src>": "<content>" }              # what ctx.readLocalFile(src) returns
+ *   facts: { "<FactRequest.key>": <parsed fact value> }
+ *   expect:
+ *     probes: [ "<key>", ... ]          # optional: exact probe keys, in order
+ *     changed: true|false
+ *     commands: [ "<exact command>" | { command?, command_match?, env?, stdin?, become? } ]
+ *     failed: "<substring of plan.failed>"
+ *     warnings: [ "<substring>" ]
+ *     diff: [ { path, before, after } ]   # optional subset
+ *     result: { ... }                     # optional subset of plan.result
+ */
+import { expect } from 'chai';
+import { fileURLToPath } from 'node:url';
+import { findModule } from '../../src/modules/registry.js';
+import type { ModuleContext, PlannedCommand } from '../../src/engine/module.js';
+import { loadCases } from '../support/cases.js';
+
+interface ExpectedCommand {
+  command?: string;
+  command_match?: string;
+  env?: Record<string, string>;
+  stdin?: string;
+  become?: boolean;
+}
+
+interface ModuleCase {
+  description?: string;
+  args: Record<string, unknown>;
+  context?: { check?: boolean; diff?: boolean; become?: boolean; facts?: Record<string, unknown> };
+  templates?: Record<string, string>;
+  files?: Record<string, string>;
+  facts?: Record<string, unknown>;
+  expect: {
+    probes?: string[];
+    changed?: boolean;
+    commands?: (string | ExpectedCommand)[];
+    failed?: string;
+    warnings?: string[];
+    diff?: Record<string, unknown>[];
+    result?: Record<string, unknown>;
+  };
+}
+
+const root = fileURLToPath(new URL('../cases/modules', import.meta.url));
+
+function contextFor(c: ModuleCase): ModuleContext {
+  return {
+    host: 'test-host',
+    facts: c.context?.facts ?? {},
+    check: c.context?.check ?? false,
+    diff: c.context?.diff ?? false,
+    become: c.context?.become ?? false,
+    renderTemplate: async (src) => {
+      const t = c.templates?.[src];
+      if (t === undefined) throw new Error(`case has no templates["${src}"]`);
+      return t;
+    },
+    readLocalFile: async (src) => {
+      const f = c.files?.[src];
+      if (f === undefined) throw new Error(`case has no files["${src}"]`);
+      return Buffer.from(f);
+    },
+    resolveLocalPath: (src) => src,
+  };
+}
+
+function checkCommand(actual: PlannedCommand, want: string | ExpectedCommand, where: string) {
+  const w: ExpectedCommand = typeof want === 'string' ? { command: want } : want;
+  if (w.command !== undefined) expect(actual.command, where).to.equal(w.command);
+  if (w.command_match !== undefined) expect(actual.command, where).to.match(new RegExp(w.command_match));
+  if (w.env !== undefined) expect(actual.env ?? {}, where).to.deep.equal(w.env);
+  if (w.stdin !== undefined) expect(actual.stdin?.toString(), where).to.equal(w.stdin);
+  if (w.become !== undefined) expect(actual.become ?? false, where).to.equal(w.become);
+}
+
+describe('module plans (table-driven)', () => {
+  for (const c of loadCases<ModuleCase>(root)) {
+    it(`${c.group}: ${c.name}${c.data.description ? ` — ${c.data.description}` : ''}`, async () => {
+      const mod = findModule(c.group);
+      expect(mod, `no module named ${c.group}`).to.not.equal(undefined);
+      const ctx = contextFor(c.data);
+      const want = c.data.expect;
+      const probes = await mod!.probes(c.data.args, ctx);
+      if (want.probes) expect(probes.map((p) => p.key)).to.deep.equal(want.probes);
+      for (const p of probes) {
+        expect(c.data.facts ?? {}, `case lacks fact "${p.key}"`).to.have.property(p.key);
+      }
+      const plan = await mod!.plan(c.data.args, c.data.facts ?? {}, ctx);
+      if (want.failed !== undefined) {
+        expect(plan.failed ?? '').to.include(want.failed);
+      } else {
+        expect(plan.failed, 'plan failed unexpectedly').to.equal(undefined);
+      }
+      if (want.changed !== undefined) expect(plan.changed, 'changed').to.equal(want.changed);
+      if (want.commands !== undefined) {
+        expect(plan.commands.map((x) => x.command), 'number of commands').to.have.length(want.commands.length);
+        want.commands.forEach((w, i) => checkCommand(plan.commands[i], w, `command ${i}`));
+      }
+      for (const w of want.warnings ?? []) {
+        expect((plan.warnings ?? []).join('\n')).to.include(w);
+      }
+      if (want.diff) {
+        expect(plan.diff ?? []).to.have.length(want.diff.length);
+        want.diff.forEach((d, i) => expect(plan.diff![i]).to.deep.include(d));
+      }
+      if (want.result) expect(plan.result ?? {}).to.deep.include(want.result);
+    });
+  }
+});
