@@ -41,6 +41,8 @@ export interface HostConnection {
   /** Several commands in ONE round trip; results in order. Each gets its own exit code/stderr. */
   execBatch(requests: ExecRequest[]): Promise<ExecResult[]>;
   close(): Promise<void>;
+  /** Optional: write bytes to a remote file atomically (temp file + rename). */
+  upload?(content: string | Buffer, remotePath: string, opts?: UploadOptions): Promise<void>;
 }
 
 /** Everything needed to reach one host, resolved from inventory vars, ssh config and CLI flags. */
@@ -56,4 +58,28 @@ export interface ConnectionTarget {
   /** Jump host chain (ProxyJump), outermost first. */
   proxyJump?: ConnectionTarget[];
   connectTimeoutMs: number;
+  /** known_hosts files searched and (the first one) written in accept-new; default ~/.ssh/known_hosts. */
+  knownHostsFiles?: string[];
+  /** Read-only system known_hosts files (GlobalKnownHostsFile). */
+  globalKnownHostsFiles?: string[];
+  /** Host key policy for this host; default strict. */
+  hostKeyPolicy?: HostKeyPolicy;
+  /** Name looked up in known_hosts instead of hostname (HostKeyAlias). */
+  hostKeyAlias?: string;
+  /** Write new known_hosts entries hashed (HashKnownHosts yes). */
+  hashKnownHosts?: boolean;
+  /** Only the listed key files, never the agent (IdentitiesOnly yes). */
+  identitiesOnly?: boolean;
+  /** ssh-agent socket (SSH_AUTH_SOCK or IdentityAgent); none means no agent. */
+  agentSocket?: string;
+}
+
+/** `strict`: only known keys; `accept-new`: record unknown keys, refuse changed ones; `off`: accept anything. */
+export type HostKeyPolicy = 'strict' | 'accept-new' | 'off';
+
+/** Extra capability of SSH connections (copy/template may use it; exec with stdin works too). */
+export interface UploadOptions {
+  mode?: number;
+  become?: boolean;
+  becomeUser?: string;
 }

@@ -1,0 +1,295 @@
+/**
+ * Python `ast.literal_eval` as Ansible's INI plugin uses it (Python 3.11 semantics): a value
+ * that is a complete Python literal (numbers, strings, True/False/None, lists, tuples, dicts,
+ * sets) becomes that value; anything else stays the original string.
+ */
+
+export type PyValue = string | number | boolean | null | PyValue[] | { [k: string]: PyValue };
+
+class NotLiteral extends Error {}
+
+/** `_parse_value` of Ansible's INI plugin: the literal's value, or the text unchanged. */
+export function parseIniValue(text: string): PyValue {
+  try {
+    return literalEval(text);
+  } catch (err) {
+    if (err instanceof NotLiteral) return text;
+    throw err;
+  }
+}
+
+/** Throws NotLiteral (internal) when `text` is not a Python literal. */
+function literalEval(text: string): PyValue {
+  const tokens = tokenize(text.replace(/^[ \t]+/, ''));
+  const parser = new Parser(tokens);
+  const value = parser.expressionList();
+  parser.expectEnd();
+  return value;
+}
+
+type Token =
+  | { kind: 'num'; value: number }
+  | { kind: 'str'; value: string; bytes: boolean }
+  | { kind: 'name'; value: string }
+  | { kind: 'op'; value: string };
+
+const DIGITS = '[0-9](?:_?[0-9])*';
+const NUMBER_RES: Array<[RegExp, (m: string) => number]> = [
+  [/^0[xX](?:_?[0-9a-fA-F])+/, (m) => parseInt(m.slice(2).replace(/_/g, ''), 16)],
+  [/^0[oO](?:_?[0-7])+/, (m) => parseInt(m.slice(2).replace(/_/g, ''), 8)],
+  [/^0[bB](?:_?[01])+/, (m) => parseInt(m.slice(2).replace(/_/g, ''), 2)],
+  [
+    new RegExp(`^(?:${DIGITS}\\.(?:${DIGITS})?|\\.${DIGITS})(?:[eE][+-]?${DIGITS})?|^${DIGITS}[eE][+-]?${DIGITS}`),
+    (m) => Number(m.replace(/_/g, '')),
+  ],
+  [/^(?:[1-9](?:_?[0-9])*|0(?:_?0)*)/, (m) => Number(m.replace(/_/g, ''))],
+];
+
+const STRING_START = /^([rRbBuUfF]{0,2})('''|"""|'|")/;
+
+function tokenize(src: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i];
+    if (c === ' ' || c === '\t' || c === '\f' || c === '\n' || c === '\r') {
+      i++;
+      continue;
+    }
+    if (c === '#') break; // a comment runs to the end of the (single) line
+    const rest = src.slice(i);
+    const str = STRING_START.exec(rest);
+    if (str && isStringPrefix(str[1])) {
+      const { value, length } = readString(rest, str[1], str[2]);
+      out.push({ kind: 'str', value, bytes: /b/i.test(str[1]) });
+      i += length;
+      continue;
+    }
+    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(src[i + 1] ?? ''))) {
+      const num = readNumber(rest);
+      out.push({ kind: 'num', value: num.value });
+      i += num.length;
+      continue;
+    }
+    const name = /^[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*/.exec(rest);
+    if (name) {
+      out.push({ kind: 'name', value: name[0] });
+      i += name[0].length;
+      continue;
+    }
+    if ('[](){},:+-'.includes(c)) {
+      out.push({ kind: 'op', value: c });
+      i++;
+      continue;
+    }
+    throw new NotLiteral(); // any other operator makes it a non-literal (or a syntax error)
+  }
+  return out;
+}
+
+function isStringPrefix(prefix: string): boolean {
+  const p = prefix.toLowerCase();
+  return ['', 'r', 'u', 'b', 'br', 'rb'].includes(p); // f-strings are never literals
+}
+
+function readNumber(src: string): { value: number; length: number } {
+  for (const [re, convert] of NUMBER_RES) {
+    const m = re.exec(src);
+    if (!m) continue;
+    const next = src[m[0].length] ?? '';
+    // `3abc`, `1j` (complex), `07` (leading zero) are not plain literals here.
+    if (/[A-Za-z0-9_.]/.test(next)) throw new NotLiteral();
+    return { value: convert(m[0]), length: m[0].length };
+  }
+  throw new NotLiteral();
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = {
+  '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\n': '',
+};
+
+function readString(src: string, prefix: string, quote: string): { value: string; length: number } {
+  const raw = /r/i.test(prefix);
+  const bytes = /b/i.test(prefix);
+  let i = prefix.length + quote.length;
+  let value = '';
+  for (;;) {
+    if (i >= src.length) throw new NotLiteral(); // unterminated string: SyntaxError
+    if (src.startsWith(quote, i)) return { value, length: i + quote.length };
+    const c = src[i];
+    if (c === '\n' && quote.length === 1) throw new NotLiteral();
+    if (c !== '\\') {
+      if (bytes && c.charCodeAt(0) > 127) throw new NotLiteral();
+      value += c;
+      i++;
+      continue;
+    }
+    const e = src[i + 1];
+    if (e === undefined) throw new NotLiteral();
+    if (raw) {
+      value += c + e;
+      i += 2;
+      continue;
+    }
+    if (e in SIMPLE_ESCAPES) {
+      value += SIMPLE_ESCAPES[e];
+      i += 2;
+      continue;
+    }
+    const oct = /^[0-7]{1,3}/.exec(src.slice(i + 1));
+    if (oct) {
+      value += String.fromCodePoint(parseInt(oct[0], 8));
+      i += 1 + oct[0].length;
+      continue;
+    }
+    const hexLen = e === 'x' ? 2 : !bytes && e === 'u' ? 4 : !bytes && e === 'U' ? 8 : 0;
+    if (hexLen) {
+      const hex = src.slice(i + 2, i + 2 + hexLen);
+      if (!new RegExp(`^[0-9a-fA-F]{${hexLen}}$`).test(hex)) throw new NotLiteral();
+      const cp = parseInt(hex, 16);
+      if (cp > 0x10ffff) throw new NotLiteral();
+      value += String.fromCodePoint(cp);
+      i += 2 + hexLen;
+      continue;
+    }
+    if (e === 'N' && !bytes) throw new NotLiteral(); // \N{NAME}: not supported here
+    value += c + e; // unknown escapes are kept verbatim
+    i += 2;
+  }
+}
+
+class Parser {
+  private pos = 0;
+  constructor(private readonly tokens: Token[]) {}
+
+  expectEnd(): void {
+    if (this.pos !== this.tokens.length) throw new NotLiteral();
+  }
+
+  /** `a, b` at top level is a tuple, as in Python's eval mode. */
+  expressionList(): PyValue {
+    if (this.tokens.length === 0) throw new NotLiteral();
+    const first = this.atom();
+    if (!this.isOp(',')) return first;
+    const items = [first];
+    while (this.eatOp(',')) {
+      if (this.pos >= this.tokens.length) break;
+      items.push(this.atom());
+    }
+    return items;
+  }
+
+  private atom(): PyValue {
+    const t = this.tokens[this.pos];
+    if (!t) throw new NotLiteral();
+    if (t.kind === 'op' && (t.value === '-' || t.value === '+')) {
+      this.pos++;
+      const n = this.tokens[this.pos++];
+      if (!n || n.kind !== 'num') throw new NotLiteral(); // only one sign on a plain number
+      return this.noBinaryOp(t.value === '-' ? -n.value : n.value);
+    }
+    this.pos++;
+    switch (t.kind) {
+      case 'num':
+        return this.noBinaryOp(t.value);
+      case 'str': {
+        let value = t.value;
+        while (this.tokens[this.pos]?.kind === 'str') {
+          const next = this.tokens[this.pos++] as Extract<Token, { kind: 'str' }>;
+          if (next.bytes !== t.bytes) throw new NotLiteral();
+          value += next.value;
+        }
+        return value;
+      }
+      case 'name':
+        if (t.value === 'True') return true;
+        if (t.value === 'False') return false;
+        if (t.value === 'None') return null;
+        throw new NotLiteral();
+      case 'op':
+        if (t.value === '[') return this.sequence(']');
+        if (t.value === '(') return this.parenthesized();
+        if (t.value === '{') return this.braced();
+        throw new NotLiteral();
+    }
+  }
+
+  /** `1+2` is a BinOp, which literal_eval accepts only for complex numbers. */
+  private noBinaryOp(value: number): number {
+    if (this.isOp('+') || this.isOp('-')) throw new NotLiteral();
+    return value;
+  }
+
+  private sequence(close: string): PyValue[] {
+    const items: PyValue[] = [];
+    while (!this.eatOp(close)) {
+      items.push(this.atom());
+      if (!this.eatOp(',')) {
+        if (!this.eatOp(close)) throw new NotLiteral();
+        break;
+      }
+    }
+    return items;
+  }
+
+  private parenthesized(): PyValue {
+    if (this.eatOp(')')) return [];
+    const first = this.atom();
+    if (this.eatOp(')')) return first;
+    if (!this.eatOp(',')) throw new NotLiteral();
+    return [first, ...this.sequence(')')];
+  }
+
+  private braced(): PyValue {
+    if (this.eatOp('}')) return {};
+    const first = this.atom();
+    if (!this.eatOp(':')) {
+      // a set literal: rendered as a list (JSON has no sets)
+      if (this.eatOp('}')) return [first];
+      if (!this.eatOp(',')) throw new NotLiteral();
+      return dedupe([first, ...this.sequence('}')]);
+    }
+    const dict: { [k: string]: PyValue } = {};
+    let key = first;
+    for (;;) {
+      if (typeof key === 'object' && key !== null) throw new NotLiteral(); // unhashable key
+      dict[pyKey(key)] = this.atom();
+      if (!this.eatOp(',')) {
+        if (!this.eatOp('}')) throw new NotLiteral();
+        return dict;
+      }
+      if (this.eatOp('}')) return dict;
+      key = this.atom();
+      if (!this.eatOp(':')) throw new NotLiteral();
+    }
+  }
+
+  private isOp(op: string): boolean {
+    const t = this.tokens[this.pos];
+    return t?.kind === 'op' && t.value === op;
+  }
+
+  private eatOp(op: string): boolean {
+    if (!this.isOp(op)) return false;
+    this.pos++;
+    return true;
+  }
+}
+
+/** JSON object keys as Python's json.dumps writes non-string keys. */
+function pyKey(key: PyValue): string {
+  if (key === true) return 'true';
+  if (key === false) return 'false';
+  if (key === null) return 'null';
+  return String(key);
+}
+
+function dedupe(items: PyValue[]): PyValue[] {
+  const seen = new Set<string>();
+  return items.filter((v) => {
+    const k = JSON.stringify(v);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,53 @@
+import type { FileDiff } from '../engine/module.js';
+
+/** Outcome of one task (or handler) on one host, Ansible's words. */
+export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'rescued' | 'ignored';
+
+export interface HostStats {
+  ok: number;
+  changed: number;
+  unreachable: number;
+  failed: number;
+  skipped: number;
+  rescued: number;
+  ignored: number;
+}
+
+/**
+ * The engine emits these; TTY progress, plain lines, --json lines and the recap are all
+ * renderers of the same stream.
+ */
+export type RunEvent =
+  | { type: 'playbook_start'; playbook: string; check: boolean }
+  | { type: 'play_start'; play: string; hosts: string[]; batch?: { index: number; of: number } }
+  | { type: 'task_start'; task: string; handler?: boolean; hosts: string[] }
+  | {
+      type: 'host_result';
+      host: string;
+      task: string;
+      status: HostStatus;
+      /** Failed and skipped reasons, or debug's msg. */
+      msg?: string;
+      /** Registered result (already redacted). Shown with -v and in --json. */
+      result?: Record<string, unknown>;
+      diff?: FileDiff[];
+      item?: unknown;
+      warnings?: string[];
+      /** ignore_errors turned a failure into "ignored". */
+      ignored?: boolean;
+      durationMs?: number;
+    }
+  | { type: 'warning'; host?: string; message: string }
+  | { type: 'no_hosts'; play: string }
+  | { type: 'recap'; stats: Record<string, HostStats>; retryFile?: string }
+  | { type: 'stats'; perHost: Record<string, { channels: number; roundTrips: number; cpuMsPerTask: number }> };
+
+export interface Renderer {
+  onEvent(e: RunEvent): void;
+  /** Flush and restore the terminal. */
+  end(): Promise<void> | void;
+}
+
+export function emptyStats(): HostStats {
+  return { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };
+}
