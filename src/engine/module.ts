@@ -36,6 +36,8 @@ export interface ModuleSpec {
   freeForm?: string;
   mutuallyExclusive?: readonly (readonly string[])[];
   requiredOneOf?: readonly (readonly string[])[];
+  /** Any argument name is accepted (set_fact): only the listed ones are type-checked. */
+  anyArgs?: boolean;
   /** [arg, value, requiredArgs]: when arg == value, requiredArgs are required. */
   requiredIf?: readonly (readonly [string, unknown, readonly string[]])[];
 }

@@ -1,3 +1,50 @@
-import type { ModuleDefinition } from '../engine/module.js';
+import type { ModuleDefinition, ModuleSpec } from '../engine/module.js';
 
-export const localModules: ModuleDefinition[] = [];
+/**
+ * Modules the engine runs on the controller (they read or set variables, or steer the play).
+ * Only their argument specs live here, for load-time validation; src/engine/local-tasks.ts runs them.
+ */
+function controllerOnly(name: string, spec: ModuleSpec): ModuleDefinition {
+  return {
+    name,
+    spec,
+    local: true,
+    probes: () => [],
+    plan: () => {
+      throw new Error(`${name} runs on the controller; the engine handles it`);
+    },
+  };
+}
+
+export const META_ACTIONS = [
+  'flush_handlers',
+  'end_play',
+  'end_host',
+  'end_batch',
+  'clear_host_errors',
+  'clear_facts',
+  'noop',
+  'refresh_inventory',
+  'reset_connection',
+] as const;
+
+export const localModules: ModuleDefinition[] = [
+  controllerOnly('debug', {
+    args: { msg: { type: 'raw' }, var: { type: 'raw' }, verbosity: { type: 'int', default: 0 } },
+    mutuallyExclusive: [['msg', 'var']],
+  }),
+  controllerOnly('set_fact', { args: { cacheable: { type: 'bool', default: false } }, anyArgs: true }),
+  controllerOnly('assert', {
+    args: {
+      that: { type: 'list', required: true },
+      fail_msg: { type: 'raw', aliases: ['msg'] },
+      success_msg: { type: 'raw' },
+      quiet: { type: 'bool', default: false },
+    },
+  }),
+  controllerOnly('fail', { args: { msg: { type: 'raw', default: 'Failed as requested from task' } } }),
+  controllerOnly('meta', {
+    args: { _raw_params: { type: 'str', required: true, choices: META_ACTIONS } },
+    freeForm: '_raw_params',
+  }),
+];

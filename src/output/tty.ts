@@ -1,0 +1,115 @@
+import { Listr, type ListrTaskWrapper } from 'listr2';
+import type { Renderer, RunEvent } from './events.js';
+import { PlainRenderer } from './plain.js';
+import { formatRecap } from './recap.js';
+
+interface HostRow {
+  task?: ListrTaskWrapper<unknown, any, any>;
+  current: string;
+  counts: { ok: number; changed: number; failed: number; skipped: number };
+  done: (failed: boolean) => void;
+  finished: Promise<void>;
+}
+
+/**
+ * Live per-host progress for a terminal (listr2): one row per host showing its current task.
+ * Failures, diffs and warnings are kept and printed in Ansible's words when the play ends.
+ */
+export class TtyRenderer implements Renderer {
+  private rows = new Map<string, HostRow>();
+  private running?: Promise<unknown>;
+  private readonly details: PlainRenderer;
+  private buffered: RunEvent[] = [];
+
+  constructor(private readonly opts: { out: NodeJS.WritableStream; verbose: number; showDiff: boolean }) {
+    this.details = new PlainRenderer(opts);
+  }
+
+  onEvent(e: RunEvent): void {
+    switch (e.type) {
+      case 'play_start':
+        this.startPlay(e.play, e.hosts);
+        break;
+      case 'task_start':
+        for (const h of e.hosts) this.setCurrent(h, `${e.handler ? 'handler ' : ''}${e.task}`);
+        break;
+      case 'host_result': {
+        const row = this.rows.get(e.host);
+        if (row) {
+          if (e.status === 'changed') row.counts.changed++;
+          else if (e.status === 'failed' || e.status === 'unreachable') row.counts.failed++;
+          else if (e.status === 'skipped') row.counts.skipped++;
+          else row.counts.ok++;
+          if (e.status === 'unreachable') row.done(true);
+        }
+        if (e.status !== 'ok' && e.status !== 'skipped' || e.diff?.length || e.warnings?.length) this.buffered.push(e);
+        break;
+      }
+      case 'warning':
+        this.buffered.push(e);
+        break;
+      case 'recap':
+      case 'stats':
+        this.buffered.push(e);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private startPlay(play: string, hosts: string[]): void {
+    this.finishRows();
+    this.rows.clear();
+    const list = new Listr(
+      hosts.map((host) => {
+        let settle!: (failed: boolean) => void;
+        const outcome = new Promise<boolean>((resolve) => (settle = resolve));
+        const row: HostRow = {
+          current: 'connecting',
+          counts: { ok: 0, changed: 0, failed: 0, skipped: 0 },
+          done: (failed) => settle(failed),
+          finished: outcome.then(() => undefined),
+        };
+        this.rows.set(host, row);
+        return {
+          title: `${host}: connecting`,
+          task: async (_ctx: unknown, task: ListrTaskWrapper<unknown, any, any>) => {
+            row.task = task;
+            const failed = await outcome;
+            task.title = this.title(host, row, failed ? 'failed' : 'done');
+            if (failed) throw new Error(`${host} failed`);
+          },
+        };
+      }),
+      { concurrent: true, exitOnError: false, rendererOptions: { collapseErrors: false } },
+    );
+    this.opts.out.write(`PLAY [${play}]\n`);
+    this.running = list.run().catch(() => undefined);
+  }
+
+  private setCurrent(host: string, task: string): void {
+    const row = this.rows.get(host);
+    if (!row) return;
+    row.current = task;
+    if (row.task) row.task.title = this.title(host, row, task);
+  }
+
+  private title(host: string, row: HostRow, state: string): string {
+    const c = row.counts;
+    return `${host}: ${state}  (ok=${c.ok} changed=${c.changed} failed=${c.failed} skipped=${c.skipped})`;
+  }
+
+  private finishRows(): void {
+    for (const row of this.rows.values()) row.done(row.counts.failed > 0);
+  }
+
+  async end(): Promise<void> {
+    this.finishRows();
+    await this.running;
+    for (const e of this.buffered) {
+      if (e.type === 'recap') this.opts.out.write(`\n${formatRecap(e.stats)}`);
+      else this.details.onEvent(e);
+    }
+    this.buffered = [];
+  }
+}

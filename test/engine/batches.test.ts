@@ -1,0 +1,34 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { batchFailed, serialBatches } from '../../src/engine/batches.js';
+
+const cases = parse(readFileSync(new URL('../cases/engine/serial.yaml', import.meta.url), 'utf8')) as {
+  hosts: number;
+  serial: number | string | (number | string)[] | null;
+  sizes: number[];
+}[];
+
+describe('serial batches', () => {
+  for (const c of cases) {
+    it(`${c.hosts} hosts, serial ${JSON.stringify(c.serial)} -> ${JSON.stringify(c.sizes)}`, () => {
+      const hosts = Array.from({ length: c.hosts }, (_, i) => `h${i + 1}`);
+      const batches = serialBatches(hosts, c.serial ?? undefined);
+      expect(batches.map((b) => b.length)).to.deep.equal(c.sizes);
+      expect(batches.flat()).to.deep.equal(hosts);
+    });
+  }
+
+  it('rejects a serial value that is neither number nor percentage', () => {
+    expect(() => serialBatches(['a'], 'lots')).to.throw(/serial: "lots"/);
+  });
+
+  it('max_fail_percentage stops only when the share is exceeded', () => {
+    expect(batchFailed(10, 3, 30)).to.equal(false);
+    expect(batchFailed(10, 4, 30)).to.equal(true);
+    expect(batchFailed(4, 0, 0)).to.equal(false);
+    expect(batchFailed(4, 1, 0)).to.equal(true);
+    expect(batchFailed(3, 2, undefined)).to.equal(false);
+    expect(batchFailed(3, 3, undefined)).to.equal(true);
+  });
+});
