@@ -1,0 +1,142 @@
+import type { RunEvent } from '../output/events.js';
+import type { Play, RoleInstance } from '../playbook/model.js';
+import type { HostState } from './host-state.js';
+import type { ModuleDefinition, ModuleSpec } from './module.js';
+import type { ConnectionProvider, InventoryView, PlaybookRuntime, TagFilter, Templater, Vars } from './ports.js';
+import type { RunStats } from './stats.js';
+import { factVars, layerVars } from './vars.js';
+
+export interface RunOptions {
+  check: boolean;
+  diff: boolean;
+  extraVars: Vars;
+  verbose: number;
+  forks: number;
+  forceHandlers: boolean;
+  limit?: string;
+  startAtTask?: string;
+  tagFilter: TagFilter;
+  /** Resolves a module name (registry by default; tests inject). */
+  findModule: (name: string) => ModuleDefinition | undefined;
+  /** Ansible type conversion of templated args, naming the bad argument. */
+  coerceArgs: (spec: ModuleSpec, args: Record<string, unknown>, module: string) => Record<string, unknown>;
+}
+
+/** What a stretch of tasks gets from where it runs (an include's params, a handler flush). */
+export interface Scope {
+  includeParams: Vars;
+  handler?: boolean;
+}
+
+export const ROOT_SCOPE: Scope = { includeParams: {} };
+
+/** Per-play values computed once: vars_files and the roles' defaults/vars seen play-wide. */
+export interface PlayVars {
+  varsFiles: Vars;
+  roleDefaults: Vars;
+  roleVars: Vars;
+}
+
+export interface PlayContext {
+  runtime: PlaybookRuntime;
+  play: Play;
+  playVars: PlayVars;
+  inventory: InventoryView;
+  templater: Templater;
+  connections: ConnectionProvider;
+  options: RunOptions;
+  states: Map<string, HostState>;
+  playHosts: string[];
+  batchHosts: string[];
+  stats: RunStats;
+  secrets: Set<string>;
+  emit(e: RunEvent): void;
+  /** --start-at-task: true once the named task was reached. */
+  startReached: { value: boolean };
+}
+
+/** What a node contributes to the variables of the host running it. */
+export interface NodeVarsSource {
+  vars?: Vars;
+  role?: RoleInstance;
+}
+
+/**
+ * The full variable view of one host for one node, in Ansible's precedence. Roles' defaults and
+ * vars are visible play-wide (Ansible's default, private_role_vars off); the node's own role wins.
+ */
+export function varsFor(ctx: PlayContext, host: string, scope: Scope, node?: NodeVarsSource): Vars {
+  const state = ctx.states.get(host)!;
+  const role = node?.role;
+  return layerVars({
+    roleDefaults: role ? { ...ctx.playVars.roleDefaults, ...role.defaults } : ctx.playVars.roleDefaults,
+    inventory: ctx.inventory.hostVars(host),
+    facts: state.factsGathered ? factVars(state.facts) : undefined,
+    playVars: ctx.play.vars,
+    varsFiles: ctx.playVars.varsFiles,
+    roleVars: role ? { ...ctx.playVars.roleVars, ...role.vars } : ctx.playVars.roleVars,
+    taskVars: node?.vars,
+    hostRuntime: state.runtimeVars,
+    roleParams: role?.params,
+    includeParams: scope.includeParams,
+    extraVars: ctx.options.extraVars,
+    magic: magicVars(ctx, host, role),
+  });
+}
+
+export const OMIT_PLACEHOLDER = '__omit_place_holder__falco_deploy';
+
+function magicVars(ctx: PlayContext, host: string, role: RoleInstance | undefined): Vars {
+  const active = ctx.batchHosts.filter((h) => ctx.states.get(h)?.active);
+  return {
+    inventory_hostname: host,
+    inventory_hostname_short: host.split('.')[0],
+    group_names: ctx.inventory.groupNames(host),
+    groups: ctx.inventory.groupsMap(),
+    hostvars: hostvarsProxy(ctx),
+    play_hosts: active,
+    ansible_play_hosts: active,
+    ansible_play_batch: active,
+    ansible_play_hosts_all: ctx.playHosts,
+    ansible_play_name: ctx.play.displayName,
+    ansible_check_mode: ctx.options.check,
+    ansible_diff_mode: ctx.options.diff,
+    playbook_dir: ctx.play.baseDir,
+    role_name: role?.name,
+    role_path: role?.dir,
+    omit: OMIT_PLACEHOLDER,
+  };
+}
+
+/** hostvars[h]: another host's inventory vars, facts and set_facts, computed on access. */
+function hostvarsProxy(ctx: PlayContext): Record<string, Vars> {
+  const cache = new Map<string, Vars>();
+  const known = (h: string | symbol): h is string =>
+    typeof h === 'string' && (ctx.states.has(h) || ctx.inventory.selectHosts(h).includes(h));
+  return new Proxy({} as Record<string, Vars>, {
+    get(_t, h) {
+      if (!known(h)) return undefined;
+      if (!cache.has(h)) {
+        const state = ctx.states.get(h);
+        cache.set(
+          h,
+          layerVars({
+            roleDefaults: ctx.playVars.roleDefaults,
+            inventory: ctx.inventory.hostVars(h),
+            facts: state?.factsGathered ? factVars(state.facts) : undefined,
+            playVars: ctx.play.vars,
+            varsFiles: ctx.playVars.varsFiles,
+            roleVars: ctx.playVars.roleVars,
+            hostRuntime: state?.runtimeVars,
+            extraVars: ctx.options.extraVars,
+            magic: { inventory_hostname: h, group_names: ctx.inventory.groupNames(h) },
+          }),
+        );
+      }
+      return cache.get(h);
+    },
+    has: (_t, h) => known(h),
+    ownKeys: () => [...ctx.states.keys()],
+    getOwnPropertyDescriptor: (_t, h) => (typeof h === 'string' && ctx.states.has(h) ? { enumerable: true, configurable: true } : undefined),
+  });
+}

@@ -1,0 +1,141 @@
+import pLimit from 'p-limit';
+import { UnreachableError } from '../errors.js';
+import type { Play, Task } from '../playbook/model.js';
+import { batchFailed, serialBatches } from './batches.js';
+import type { PlayContext, PlayVars } from './context.js';
+import { ROOT_SCOPE, varsFor } from './context.js';
+import { HostState } from './host-state.js';
+import type { FactRequest } from './module.js';
+import { playNodes, speculativeProbes, type PendingProbe } from './prefetch.js';
+import { fetchProbes, probeValues } from './probes.js';
+import { moduleContext } from './task-run.js';
+import { flushHandlers, runNodes } from './walker.js';
+
+export type PlayContextBase = Omit<PlayContext, 'playHosts' | 'batchHosts' | 'play' | 'playVars'>;
+
+const GATHER_TASK_NAME = 'Gathering Facts';
+
+/** Runs one play: serial batches, connect, facts + batched probes, sections, handlers. */
+export async function runPlay(base: PlayContextBase, play: Play): Promise<'continue' | 'stop'> {
+  const limited = base.options.limit ? base.inventory.selectHosts(base.options.limit) : undefined;
+  const playHosts = base.inventory.selectHosts(play.hosts, limited).filter((h) => {
+    const s = base.states.get(h);
+    return !s || (!s.failed && !s.unreachable);
+  });
+  if (playHosts.length === 0) {
+    base.emit({ type: 'play_start', play: play.displayName, hosts: [] });
+    base.emit({ type: 'no_hosts', play: play.displayName });
+    return 'continue';
+  }
+  for (const h of playHosts) if (!base.states.has(h)) base.states.set(h, new HostState(h));
+  const playVars = computePlayVars(base, play);
+  const first: PlayContext = { ...base, play, playVars, playHosts, batchHosts: playHosts };
+  const serial = base.templater.templateData(play.serial, varsFor(first, playHosts[0], ROOT_SCOPE));
+  const batches = serialBatches(playHosts, serial);
+  for (const [i, batch] of batches.entries()) {
+    const ctx: PlayContext = { ...first, batchHosts: batch };
+    for (const h of batch) ctx.states.get(h)!.ended = false;
+    ctx.emit({ type: 'play_start', play: play.displayName, hosts: batch, batch: { index: i + 1, of: batches.length } });
+    await connectAll(ctx, batch);
+    await gatherAndPrefetch(ctx, batch);
+    if (play.strategy === 'free') {
+      const limit = pLimit(ctx.options.forks);
+      await Promise.all(batch.map((h) => limit(() => runSections(ctx, [h]))));
+    } else {
+      await runSections(ctx, batch);
+    }
+    const failed = batch.filter((h) => ctx.states.get(h)!.failed || ctx.states.get(h)!.unreachable).length;
+    if (batchFailed(batch.length, failed, play.maxFailPercentage) || (play.anyErrorsFatal && failed > 0)) {
+      if (i < batches.length - 1) {
+        ctx.emit({ type: 'warning', message: `batch ${i + 1}/${batches.length} failed on ${failed} of ${batch.length} hosts: later batches were not started` });
+      }
+      return 'stop';
+    }
+  }
+  return 'continue';
+}
+
+function computePlayVars(base: PlayContextBase, play: Play): PlayVars {
+  const roleDefaults = Object.assign({}, ...play.roles.map((r) => r.defaults));
+  const roleVars = Object.assign({}, ...play.roles.map((r) => r.vars));
+  const varsFiles = base.runtime.readVarsFiles(play.varsFiles, play.baseDir, { ...play.vars, ...base.options.extraVars });
+  return { roleDefaults, roleVars, varsFiles };
+}
+
+async function runSections(ctx: PlayContext, hosts: string[]): Promise<void> {
+  for (const section of [ctx.play.preTasks, ctx.play.tasks, ctx.play.postTasks]) {
+    await runNodes(ctx, section, hosts, ROOT_SCOPE);
+    await flushHandlers(ctx, hosts);
+  }
+}
+
+/** One connection per host, in parallel bounded by forks; unreachable hosts leave the play. */
+async function connectAll(ctx: PlayContext, hosts: string[]): Promise<void> {
+  const limit = pLimit(ctx.options.forks);
+  await Promise.all(
+    hosts.map((h) =>
+      limit(async () => {
+        const state = ctx.states.get(h)!;
+        if (state.connection) return;
+        try {
+          state.connection = await ctx.connections.get(h, varsFor(ctx, h, ROOT_SCOPE));
+        } catch (err) {
+          markUnreachable(ctx, h, 'Connect', err);
+        }
+      }),
+    ),
+  );
+}
+
+function markUnreachable(ctx: PlayContext, host: string, task: string, err: unknown): void {
+  ctx.states.get(host)!.unreachable = true;
+  const msg = err instanceof Error ? err.message : String(err);
+  ctx.stats.record(host, 'unreachable', false);
+  ctx.emit({ type: 'host_result', host, task, status: 'unreachable', msg });
+}
+
+/**
+ * Round trip 1: the facts probe plus every task probe that does not depend on facts.
+ * Round trip 2 (only if needed): task probes that needed the facts.
+ */
+async function gatherAndPrefetch(ctx: PlayContext, hosts: string[]): Promise<void> {
+  const gather = ctx.play.gatherFacts && ctx.options.tagFilter(['always']);
+  const pending = hosts.filter((h) => ctx.states.get(h)!.active);
+  if (gather) ctx.emit({ type: 'task_start', task: GATHER_TASK_NAME, hosts: pending });
+  const limit = pLimit(ctx.options.forks);
+  await Promise.all(pending.map((h) => limit(() => prefetchHost(ctx, h, gather))));
+}
+
+async function prefetchHost(ctx: PlayContext, host: string, gather: boolean): Promise<void> {
+  const state = ctx.states.get(host)!;
+  const become = ctx.play.become ?? false;
+  const nodes = playNodes(ctx);
+  const setup = gather && !state.factsGathered ? ctx.options.findModule('setup') : undefined;
+  const setupCtx = moduleContext(ctx, host, {} as Pick<Task, 'role' | 'diff'>, {}, become, false);
+  try {
+    const setupProbes: FactRequest[] = setup ? await setup.probes({}, setupCtx) : [];
+    const early = await speculativeProbes(ctx, host, nodes);
+    await fetchGrouped(state, [...early, ...setupProbes.map((req) => ({ become, req }))]);
+    if (!setup) return;
+    const plan = await setup.plan({}, await probeValues(state, setupProbes, become), setupCtx);
+    state.facts = (plan.result?.ansible_facts ?? {}) as Record<string, unknown>;
+    state.factsGathered = true;
+    ctx.stats.record(host, 'ok', false);
+    ctx.emit({ type: 'host_result', host, task: GATHER_TASK_NAME, status: 'ok' });
+    await fetchGrouped(state, await speculativeProbes(ctx, host, nodes));
+  } catch (err) {
+    if (err instanceof UnreachableError) return markUnreachable(ctx, host, GATHER_TASK_NAME, err);
+    if (!setup || state.factsGathered) return; // a failed speculative probe is retried by its task
+    state.failed = true;
+    const msg = err instanceof Error ? err.message : String(err);
+    ctx.stats.record(host, 'failed', false);
+    ctx.emit({ type: 'host_result', host, task: GATHER_TASK_NAME, status: 'failed', msg, result: { failed: true, msg } });
+  }
+}
+
+/** Root and non-root probes go to different remote shells: one batch each, in parallel. */
+async function fetchGrouped(state: HostState, items: PendingProbe[]): Promise<void> {
+  const byBecome = new Map<boolean, FactRequest[]>();
+  for (const { become, req } of items) byBecome.set(become, [...(byBecome.get(become) ?? []), req]);
+  await Promise.all([...byBecome].map(([b, reqs]) => fetchProbes(state, reqs, b)));
+}

@@ -1,0 +1,50 @@
+import type { FactRequest } from './module.js';
+import type { PlayContext } from './context.js';
+import { ROOT_SCOPE, varsFor } from './context.js';
+import type { TaskNode } from '../playbook/model.js';
+import { loopItems, moduleContext } from './task-run.js';
+
+export interface PendingProbe {
+  become: boolean;
+  req: FactRequest;
+}
+
+/**
+ * Collects, for one host, the probes of every task whose arguments can already be templated
+ * (no dependency on results registered later). The engine sends them together with the facts
+ * probe, so a converged play costs about one batched probe. Anything that cannot be known yet
+ * is simply left for its task to probe.
+ */
+export async function speculativeProbes(ctx: PlayContext, host: string, nodes: TaskNode[]): Promise<PendingProbe[]> {
+  const out: PendingProbe[] = [];
+  for (const node of nodes) {
+    if (node.kind === 'block') {
+      out.push(...(await speculativeProbes(ctx, host, [...node.block, ...node.rescue, ...node.always])));
+      continue;
+    }
+    if (node.kind !== 'task') continue;
+    const mod = ctx.options.findModule(node.module);
+    if (!mod || mod.local) continue;
+    const become = node.become ?? ctx.play.become ?? false;
+    try {
+      const vars = varsFor(ctx, host, ROOT_SCOPE, node);
+      if (node.when.length && !ctx.templater.evaluateCondition(node.when, vars, node.source)) continue;
+      const loopVar = node.loopControl?.loopVar ?? 'item';
+      const items = node.loop ? loopItems(ctx, node.loop, vars, node) : [undefined];
+      for (const item of Array.isArray(items) ? items : []) {
+        const itemVars = node.loop ? { ...vars, [loopVar]: item } : vars;
+        const args = ctx.options.coerceArgs(mod.spec, ctx.templater.templateData(node.args, itemVars, node.source), mod.name);
+        const modCtx = moduleContext(ctx, host, node, itemVars, become, node.checkMode ?? ctx.options.check);
+        for (const req of await mod.probes(args, modCtx)) out.push({ become, req });
+      }
+    } catch {
+      // Depends on something not known yet (a registered result, a fact): probed by its task.
+    }
+  }
+  return out;
+}
+
+/** Every task of the play, pre_tasks to post_tasks, for speculative probing. */
+export function playNodes(ctx: PlayContext): TaskNode[] {
+  return [...ctx.play.preTasks, ...ctx.play.tasks, ...ctx.play.postTasks];
+}

@@ -1,0 +1,40 @@
+import type { FactRequest } from './module.js';
+import type { HostState } from './host-state.js';
+
+function cacheKey(req: FactRequest, become: boolean): string {
+  return `${req.become ?? become ? 'root' : 'user'}:${req.key}`;
+}
+
+/**
+ * Runs every probe not already cached in ONE round trip (execBatch) and caches the raw results.
+ * Probes are read-only, so running one speculatively is always safe.
+ */
+export async function fetchProbes(state: HostState, requests: FactRequest[], become: boolean): Promise<void> {
+  const missing = new Map<string, FactRequest>();
+  for (const r of requests) {
+    const k = cacheKey(r, become);
+    if (!state.probeCache.has(k) && !missing.has(k)) missing.set(k, r);
+  }
+  if (missing.size === 0 || !state.connection) return;
+  const entries = [...missing];
+  const results = await state.connection.execBatch(
+    entries.map(([, r]) => ({ command: r.command, become: r.become ?? become })),
+  );
+  entries.forEach(([k], i) => state.probeCache.set(k, results[i]));
+}
+
+/** Parsed fact values by FactRequest.key, fetching what is not cached yet. */
+export async function probeValues(
+  state: HostState,
+  requests: FactRequest[],
+  become: boolean,
+): Promise<Record<string, unknown>> {
+  await fetchProbes(state, requests, become);
+  const out: Record<string, unknown> = {};
+  for (const r of requests) {
+    const raw = state.probeCache.get(cacheKey(r, become));
+    if (!raw) throw new Error(`probe ${r.key} produced no result`);
+    out[r.key] = r.parse(raw);
+  }
+  return out;
+}

@@ -1,0 +1,289 @@
+import { readFile } from 'node:fs/promises';
+import { FalcoDeployError, UnreachableError } from '../errors.js';
+import type { ExecResult } from '../connectors/types.js';
+import type { FileDiff, ModuleContext, ModuleDefinition, Plan } from './module.js';
+import type { HostStatus } from '../output/events.js';
+import type { PlayContext, Scope } from './context.js';
+import { OMIT_PLACEHOLDER, varsFor } from './context.js';
+import { aggregateLoop, CONDITIONAL_FALSE, type ItemResult } from './loop-result.js';
+import { probeValues } from './probes.js';
+import { runLocalTask } from './local-tasks.js';
+import type { Vars } from './ports.js';
+import type { EnvironmentEntry, LoopSpec, Task } from '../playbook/model.js';
+
+export interface TaskOutcome {
+  status: HostStatus;
+  changed: boolean;
+  result: Record<string, unknown>;
+  msg?: string;
+  diff?: FileDiff[];
+  warnings?: string[];
+  /** meta tasks steer the walker. */
+  meta?: string;
+  /** Commands were applied: later probes of this host are stale. */
+  applied?: boolean;
+}
+
+/** Runs one task on one host: loop, when, retries/until, changed_when/failed_when, register. */
+export async function runTaskOnHost(ctx: PlayContext, task: Task, host: string, scope: Scope): Promise<TaskOutcome> {
+  const state = ctx.states.get(host)!;
+  state.tasksRun++;
+  try {
+    const baseVars = varsFor(ctx, host, scope, task);
+    let outcome: TaskOutcome;
+    if (task.loop !== undefined) {
+      outcome = await runLoop(ctx, task, host, scope, baseVars);
+    } else {
+      outcome = await runWithRetries(ctx, task, host, scope, baseVars);
+    }
+    if (task.register && outcome.status !== 'unreachable') {
+      state.runtimeVars[task.register] = outcome.result;
+    }
+    return outcome;
+  } catch (err) {
+    return errorOutcome(err);
+  }
+}
+
+async function runLoop(ctx: PlayContext, task: Task, host: string, scope: Scope, baseVars: Vars): Promise<TaskOutcome> {
+  const items = loopItems(ctx, task.loop!, baseVars, task);
+  if (!Array.isArray(items)) {
+    return failure(`Invalid data passed to 'loop', it requires a list, got this instead: ${JSON.stringify(items)}`);
+  }
+  const loopVar = task.loopControl?.loopVar ?? 'item';
+  const results: ItemResult[] = [];
+  const diffs: FileDiff[] = [];
+  const warnings: string[] = [];
+  let unreachable: TaskOutcome | undefined;
+  for (let i = 0; i < items.length; i++) {
+    const vars: Vars = { ...baseVars, [loopVar]: items[i], ansible_loop_var: loopVar };
+    if (task.loopControl?.indexVar) vars[task.loopControl.indexVar] = i;
+    const one = await runWithRetries(ctx, task, host, scope, vars);
+    if (one.status === 'unreachable') {
+      unreachable = one;
+      break;
+    }
+    results.push({ ...one.result, [loopVar]: items[i], ansible_loop_var: loopVar });
+    diffs.push(...(one.diff ?? []));
+    warnings.push(...(one.warnings ?? []));
+  }
+  if (unreachable) return unreachable;
+  const result = aggregateLoop(results);
+  const status: HostStatus = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
+  return { status, changed: Boolean(result.changed), result, diff: diffs, warnings, msg: result.msg as string | undefined };
+}
+
+async function runWithRetries(ctx: PlayContext, task: Task, host: string, scope: Scope, vars: Vars): Promise<TaskOutcome> {
+  if (task.when.length && !ctx.templater.evaluateCondition(task.when, vars, task.source)) {
+    return {
+      status: 'skipped',
+      changed: false,
+      result: { changed: false, skip_reason: CONDITIONAL_FALSE, skipped: true },
+      msg: CONDITIONAL_FALSE,
+    };
+  }
+  if (!task.until?.length) return runOnce(ctx, task, host, scope, vars);
+  const retries = Number(ctx.templater.templateData(task.retries ?? 3, vars, task.source));
+  const delay = Number(ctx.templater.templateData(task.delay ?? 5, vars, task.source));
+  let out!: TaskOutcome;
+  for (let attempt = 1; attempt <= retries + 1; attempt++) {
+    out = await runOnce(ctx, task, host, scope, vars);
+    if (out.status === 'unreachable') return out;
+    out.result.attempts = attempt;
+    const bound = task.register ? { ...vars, [task.register]: out.result } : vars;
+    if (ctx.templater.evaluateCondition(task.until, bound, task.source)) return out;
+    if (attempt <= retries) await sleep(delay * 1000);
+  }
+  return { ...out, status: 'failed', result: { ...out.result, failed: true, msg: out.result.msg ?? 'Retries exhausted' } };
+}
+
+async function runOnce(ctx: PlayContext, task: Task, host: string, scope: Scope, vars: Vars): Promise<TaskOutcome> {
+  const mod = ctx.options.findModule(task.module);
+  if (!mod) throw new FalcoDeployError(`unknown module "${task.module}"`, { host, task: task.displayName, phase: 'plan' });
+  const args = ctx.options.coerceArgs(mod.spec, stripOmitted(ctx.templater.templateData(task.args, vars, task.source)), mod.name);
+  const become = task.become ?? ctx.play.become ?? false;
+  let outcome: TaskOutcome;
+  if (mod.local) {
+    outcome = await runLocalTask(ctx, mod.name, args, host, vars, task);
+  } else {
+    outcome = await runRemote(ctx, mod, args, host, scope, task, vars, become);
+  }
+  return applyResultConditions(ctx, task, vars, outcome);
+}
+
+async function runRemote(
+  ctx: PlayContext,
+  mod: ModuleDefinition,
+  args: Record<string, unknown>,
+  host: string,
+  scope: Scope,
+  task: Task,
+  vars: Vars,
+  become: boolean,
+): Promise<TaskOutcome> {
+  const state = ctx.states.get(host)!;
+  const conn = state.connection;
+  if (!conn) throw new UnreachableError('no connection', { host });
+  const check = task.checkMode ?? ctx.options.check;
+  const modCtx = moduleContext(ctx, host, task, vars, become, check);
+  const facts = await probeValues(state, await mod.probes(args, modCtx), become);
+  const plan = await mod.plan(args, facts, modCtx);
+  const warnings = plan.warnings;
+  const diff = task.diff ?? ctx.options.diff ? plan.diff : undefined;
+  if (plan.failed) return { ...failure(plan.failed, plan.result), warnings, diff };
+  if (plan.skippedReason) {
+    return { status: 'skipped', changed: false, result: { changed: false, skipped: true, msg: plan.skippedReason }, msg: plan.skippedReason, warnings };
+  }
+  const commands = check ? plan.commands.filter((c) => c.readOnly) : plan.commands;
+  const env = environmentFor(ctx, [...ctx.play.environment, ...task.environment], vars, task);
+  const results: ExecResult[] = [];
+  let failedCommand: number | undefined;
+  for (const [i, c] of commands.entries()) {
+    const r = await conn.exec(c.command, {
+      stdin: c.stdin,
+      env: { ...env, ...(c.env ?? {}) },
+      become: c.become ?? become,
+      becomeUser: task.becomeUser ?? ctx.play.becomeUser,
+    });
+    results.push(r);
+    if (!(c.okExitCodes ?? [0]).includes(r.exitCode)) {
+      failedCommand = i;
+      break;
+    }
+  }
+  const applied = commands.some((c) => !c.readOnly);
+  if (applied) state.probeCache.clear();
+  const result = mod.finish ? await mod.finish(args, plan, results, modCtx) : defaultFinish(plan, results);
+  if (check) result.changed = plan.changed;
+  const failed = result.failed === true || failedCommand !== undefined;
+  if (failed) {
+    if (result.msg === undefined) result.msg = commandFailureMessage(commands[failedCommand ?? 0]?.describe, results.at(-1));
+    result.failed = true;
+  }
+  const changed = Boolean(result.changed ?? plan.changed);
+  result.changed = changed;
+  return {
+    status: failed ? 'failed' : changed ? 'changed' : 'ok',
+    changed,
+    result,
+    msg: failed ? String(result.msg) : undefined,
+    diff,
+    warnings,
+    applied,
+  };
+}
+
+export function moduleContext(
+  ctx: PlayContext,
+  host: string,
+  task: Pick<Task, 'role' | 'diff'>,
+  vars: Vars,
+  become: boolean,
+  check: boolean,
+): ModuleContext {
+  const resolve = (src: string, kind: 'files' | 'templates') => ctx.runtime.resolveLocal(src, kind, task.role, ctx.play.baseDir);
+  return {
+    host,
+    facts: ctx.states.get(host)!.facts,
+    check,
+    diff: task.diff ?? ctx.options.diff,
+    become,
+    renderTemplate: (src) => ctx.templater.renderFile(resolve(src, 'templates'), vars),
+    readLocalFile: (src) => readFile(resolve(src, 'files')),
+    resolveLocalPath: resolve,
+  };
+}
+
+/** Items of a loop / with_* as Ansible builds them. */
+export function loopItems(ctx: PlayContext, loop: LoopSpec, vars: Vars, task: Pick<Task, 'source'>): unknown {
+  let items = ctx.templater.templateData(loop.items, vars, task.source);
+  if (typeof items === 'string' && loop.with) items = [items];
+  switch (loop.with) {
+    case 'items':
+      return Array.isArray(items) ? items.flatMap((x) => (Array.isArray(x) ? x : [x])) : items;
+    case 'dict':
+      return items && typeof items === 'object' && !Array.isArray(items)
+        ? Object.entries(items).map(([key, value]) => ({ key, value }))
+        : items;
+    case 'indexed_items':
+      return Array.isArray(items) ? items.map((x, i) => [i, x]) : items;
+    default:
+      return items;
+  }
+}
+
+/** environment: entries (maps or templated strings), outermost first, later ones winning. */
+function environmentFor(ctx: PlayContext, entries: EnvironmentEntry[], vars: Vars, task: Task): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const entry of entries) {
+    const value = ctx.templater.templateData(entry, vars, task.source);
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      throw new FalcoDeployError(`environment must be a mapping, got ${JSON.stringify(value)}`, { task: task.displayName, phase: 'plan' });
+    }
+    for (const [k, v] of Object.entries(value)) {
+      if (v === OMIT_PLACEHOLDER) continue;
+      env[k] = typeof v === 'string' ? v : typeof v === 'boolean' ? (v ? 'True' : 'False') : JSON.stringify(v);
+    }
+  }
+  return env;
+}
+
+function defaultFinish(plan: Plan, results: ExecResult[]): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...(plan.result ?? {}), changed: plan.changed };
+  const last = results.at(-1);
+  if (last) {
+    out.rc = last.exitCode;
+    out.stdout = last.stdout.replace(/\n$/, '');
+    out.stderr = last.stderr.replace(/\n$/, '');
+    out.stdout_lines = out.stdout ? String(out.stdout).split('\n') : [];
+    out.stderr_lines = out.stderr ? String(out.stderr).split('\n') : [];
+  }
+  return out;
+}
+
+function commandFailureMessage(describe: string | undefined, r: ExecResult | undefined): string {
+  if (!r) return 'command failed';
+  const err = r.stderr.trim().split('\n').slice(-5).join('\n');
+  const what = describe ? `${describe}: ` : '';
+  return `${what}${err || `non-zero return code ${r.exitCode}`}`;
+}
+
+/** changed_when / failed_when, evaluated with the registered name bound to this result. */
+function applyResultConditions(ctx: PlayContext, task: Task, vars: Vars, out: TaskOutcome): TaskOutcome {
+  if (out.status === 'skipped' || out.status === 'unreachable' || out.meta) return out;
+  if (!task.changedWhen?.length && !task.failedWhen?.length) return out;
+  const bound = { ...vars, ...out.result, ...(task.register ? { [task.register]: out.result } : {}) };
+  if (task.changedWhen?.length) {
+    out.changed = ctx.templater.evaluateCondition(task.changedWhen, bound, task.source);
+    out.result.changed = out.changed;
+  }
+  if (task.failedWhen?.length) {
+    const failed = ctx.templater.evaluateCondition(task.failedWhen, bound, task.source);
+    out.result.failed = failed;
+    out.result.failed_when_result = failed;
+    if (failed && out.msg === undefined) out.msg = String(out.result.msg ?? 'failed_when condition was true');
+    if (!failed) out.msg = undefined;
+  }
+  out.status = out.result.failed ? 'failed' : out.changed ? 'changed' : 'ok';
+  return out;
+}
+
+export function failure(msg: string, extra: Record<string, unknown> = {}): TaskOutcome {
+  return { status: 'failed', changed: false, result: { ...extra, changed: false, failed: true, msg }, msg };
+}
+
+function errorOutcome(err: unknown): TaskOutcome {
+  if (err instanceof UnreachableError) {
+    return { status: 'unreachable', changed: false, result: { unreachable: true, msg: err.message }, msg: err.message };
+  }
+  const msg = err instanceof FalcoDeployError ? err.describe() : err instanceof Error ? err.message : String(err);
+  return failure(msg);
+}
+
+function stripOmitted(args: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(args).filter(([, v]) => v !== OMIT_PLACEHOLDER));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,171 @@
+import pLimit from 'p-limit';
+import type { PlayContext, Scope } from './context.js';
+import { ROOT_SCOPE, varsFor } from './context.js';
+import type { Block, IncludeTasks, Task, TaskNode } from '../playbook/model.js';
+import { loopItems, runTaskOnHost, type TaskOutcome } from './task-run.js';
+import { redact, NO_LOG_MESSAGE } from '../output/redact.js';
+
+/**
+ * Walks a task tree for a set of hosts in lockstep (linear strategy: every host finishes a task
+ * before the next starts). The free strategy calls it once per host. Inherited keywords (when,
+ * tags, become, ...) were already pushed down to each task by the loader.
+ */
+export async function runNodes(ctx: PlayContext, nodes: TaskNode[], hosts: string[], scope: Scope): Promise<void> {
+  for (const node of nodes) {
+    const active = hosts.filter((h) => ctx.states.get(h)!.active);
+    if (active.length === 0) return;
+    if (node.kind === 'block') await runBlock(ctx, node, active, scope);
+    else if (node.kind === 'include_tasks') await runInclude(ctx, node, active, scope);
+    else await runTask(ctx, node, active, scope);
+  }
+}
+
+async function runBlock(ctx: PlayContext, node: Block, hosts: string[], scope: Scope): Promise<void> {
+  const state = (h: string) => ctx.states.get(h)!;
+  const failedBefore = new Set(hosts.filter((h) => state(h).failed));
+  await runNodes(ctx, node.block, hosts, scope);
+  const failedHere = hosts.filter((h) => state(h).failed && !failedBefore.has(h) && !state(h).unreachable);
+  if (node.rescue.length && failedHere.length) {
+    for (const h of failedHere) state(h).failed = false;
+    await runNodes(ctx, node.rescue, failedHere, scope);
+    for (const h of failedHere) if (!state(h).failed) ctx.stats.rescued(h);
+  }
+  if (node.always.length) {
+    const stillFailed = hosts.filter((h) => state(h).failed && !failedBefore.has(h));
+    for (const h of stillFailed) state(h).failed = false;
+    await runNodes(ctx, node.always, hosts.filter((h) => state(h).active), scope);
+    for (const h of stillFailed) state(h).failed = true;
+  }
+}
+
+async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[], scope: Scope): Promise<void> {
+  // One group per distinct (file, params): hosts that include the same thing run it in lockstep.
+  const groups = new Map<string, { file: string; params: Record<string, unknown>; hosts: string[] }>();
+  const conditions = [...node.when, ...node.ownWhen];
+  for (const host of hosts) {
+    const vars = varsFor(ctx, host, scope, node);
+    if (conditions.length && !ctx.templater.evaluateCondition(conditions, vars, node.source)) continue;
+    const loopVar = node.loopControl?.loopVar ?? 'item';
+    const items = node.loop ? (loopItems(ctx, node.loop, vars, node) as unknown[]) : [undefined];
+    for (const [i, item] of items.entries()) {
+      const params: Record<string, unknown> = node.loop ? { [loopVar]: item } : {};
+      if (node.loop && node.loopControl?.indexVar) params[node.loopControl.indexVar] = i;
+      const file = String(ctx.templater.templateData(node.file, { ...vars, ...params }, node.source));
+      const key = JSON.stringify([file, params]);
+      const g = groups.get(key) ?? { file, params, hosts: [] };
+      g.hosts.push(host);
+      groups.set(key, g);
+    }
+  }
+  for (const g of groups.values()) {
+    ctx.emit({ type: 'task_start', task: `${node.displayName} (${g.file})`, hosts: g.hosts });
+    const nodes = ctx.runtime.loadTaskFile(g.file, node.searchDirs, node.context, node.source);
+    await runNodes(ctx, nodes, g.hosts, { ...scope, includeParams: { ...scope.includeParams, ...g.params } });
+  }
+}
+
+/** One task on every given host, bounded by forks; records stats and notifies handlers. */
+export async function runTask(ctx: PlayContext, task: Task, hosts: string[], scope: Scope): Promise<void> {
+  // Notified handlers run whatever --tags/--start-at-task say, as in Ansible.
+  if (!scope.handler && !ctx.options.tagFilter(task.tags)) return;
+  if (!scope.handler && !ctx.startReached.value) {
+    if (task.displayName !== ctx.options.startAtTask && task.name !== ctx.options.startAtTask) return;
+    ctx.startReached.value = true;
+  }
+  const targets = task.runOnce ? hosts.slice(0, 1) : hosts;
+  ctx.emit({ type: 'task_start', task: task.displayName, handler: scope.handler, hosts: targets });
+  const limit = pLimit(ctx.options.forks);
+  const outcomes = await Promise.all(targets.map((h) => limit(async () => [h, await runTaskOnHost(ctx, task, h, scope)] as const)));
+  const metaActions = new Set<string>();
+  for (const [host, outcome] of outcomes) {
+    settle(ctx, task, scope, host, outcome);
+    if (outcome.meta) metaActions.add(outcome.meta);
+  }
+  if (task.runOnce && outcomes.length && task.register) {
+    const shared = ctx.states.get(outcomes[0][0])!.runtimeVars[task.register];
+    for (const h of hosts.slice(1)) ctx.states.get(h)!.runtimeVars[task.register] = shared;
+  }
+  for (const action of metaActions) await runMeta(ctx, action, hosts);
+  const anyErrorsFatal = task.anyErrorsFatal ?? ctx.play.anyErrorsFatal;
+  if (anyErrorsFatal && outcomes.some(([h]) => ctx.states.get(h)!.failed)) {
+    for (const h of ctx.batchHosts) {
+      const s = ctx.states.get(h)!;
+      if (s.active) s.failed = true;
+    }
+  }
+}
+
+function settle(ctx: PlayContext, task: Task, scope: Scope, host: string, outcome: TaskOutcome): void {
+  const state = ctx.states.get(host)!;
+  let status = outcome.status;
+  if (status === 'failed') {
+    if (task.ignoreErrors) status = 'ignored';
+    else state.failed = true;
+  }
+  if (status === 'unreachable') {
+    if (task.ignoreUnreachable) status = 'skipped';
+    else state.unreachable = true;
+  }
+  ctx.stats.record(host, status, outcome.changed);
+  if (outcome.changed && status !== 'failed' && task.notify.length) {
+    const vars = varsFor(ctx, host, scope, task);
+    for (const n of task.notify) state.notified.add(String(ctx.templater.templateData(n, vars, task.source)));
+  }
+  const noLog = task.noLog;
+  ctx.emit({
+    type: 'host_result',
+    host,
+    task: task.displayName,
+    status,
+    msg: noLog ? undefined : outcome.msg,
+    result: noLog ? { censored: NO_LOG_MESSAGE, changed: outcome.changed } : redact(outcome.result, ctx.secrets),
+    diff: noLog ? undefined : outcome.diff && redact(outcome.diff, ctx.secrets),
+    warnings: outcome.warnings,
+    ignored: status === 'ignored',
+  });
+}
+
+async function runMeta(ctx: PlayContext, action: string, hosts: string[]): Promise<void> {
+  const each = (list: string[], f: (s: NonNullable<ReturnType<typeof ctx.states.get>>) => void) => list.forEach((h) => f(ctx.states.get(h)!));
+  switch (action) {
+    case 'flush_handlers':
+      await flushHandlers(ctx, hosts);
+      break;
+    case 'end_play':
+    case 'end_batch':
+      each(ctx.batchHosts, (s) => (s.ended = true));
+      break;
+    case 'end_host':
+      each(hosts, (s) => (s.ended = true));
+      break;
+    case 'clear_host_errors':
+      each(ctx.batchHosts, (s) => (s.failed = false));
+      break;
+    case 'clear_facts':
+      each(hosts, (s) => {
+        s.facts = {};
+        s.factsGathered = false;
+      });
+      break;
+    default:
+      break;
+  }
+}
+
+/** Runs notified handlers in definition order, once each, on the hosts that notified them. */
+export async function flushHandlers(ctx: PlayContext, hosts: string[]): Promise<void> {
+  for (const handler of ctx.play.handlers) {
+    const names = [handler.name, ...handler.listen].filter((n): n is string => Boolean(n));
+    const targets = hosts.filter((h) => {
+      const s = ctx.states.get(h)!;
+      const eligible = s.active || (ctx.options.forceHandlers && !s.unreachable && !s.ended);
+      return eligible && names.some((n) => s.notified.has(n));
+    });
+    if (targets.length === 0) continue;
+    for (const h of targets) for (const n of names) ctx.states.get(h)!.notified.delete(n);
+    const forced = targets.filter((h) => ctx.states.get(h)!.failed);
+    for (const h of forced) ctx.states.get(h)!.failed = false;
+    await runTask(ctx, handler, targets, { ...ROOT_SCOPE, handler: true });
+    for (const h of forced) ctx.states.get(h)!.failed = true;
+  }
+}
