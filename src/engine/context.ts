@@ -84,7 +84,7 @@ export function varsFor(ctx: PlayContext, host: string, scope: Scope, node?: Nod
   });
 }
 
-export const OMIT_PLACEHOLDER = '__omit_place_holder__falco_deploy';
+export { OMIT as OMIT_PLACEHOLDER } from '../template/index.js';
 
 function magicVars(ctx: PlayContext, host: string, role: RoleInstance | undefined): Vars {
   const active = ctx.batchHosts.filter((h) => ctx.states.get(h)?.active);
@@ -104,7 +104,6 @@ function magicVars(ctx: PlayContext, host: string, role: RoleInstance | undefine
     playbook_dir: ctx.play.baseDir,
     role_name: role?.name,
     role_path: role?.dir,
-    omit: OMIT_PLACEHOLDER,
   };
 }
 

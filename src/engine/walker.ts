@@ -4,6 +4,7 @@ import { ROOT_SCOPE, varsFor } from './context.js';
 import type { Block, IncludeTasks, Task, TaskNode } from '../playbook/model.js';
 import { loopItems, runTaskOnHost, type TaskOutcome } from './task-run.js';
 import { redact, NO_LOG_MESSAGE } from '../output/redact.js';
+import { matchesStartAt } from '../playbook/list.js';
 
 /**
  * Walks a task tree for a set of hosts in lockstep (linear strategy: every host finishes a task
@@ -69,7 +70,7 @@ export async function runTask(ctx: PlayContext, task: Task, hosts: string[], sco
   // Notified handlers run whatever --tags/--start-at-task say, as in Ansible.
   if (!scope.handler && !ctx.options.tagFilter(task.tags)) return;
   if (!scope.handler && !ctx.startReached.value) {
-    if (task.displayName !== ctx.options.startAtTask && task.name !== ctx.options.startAtTask) return;
+    if (!matchesStartAt(task, ctx.options.startAtTask!)) return;
     ctx.startReached.value = true;
   }
   const targets = task.runOnce ? hosts.slice(0, 1) : hosts;

@@ -1,0 +1,106 @@
+import type { Argv } from 'yargs';
+import type { Command } from '../command.js';
+import type { GlobalOptions } from '../options.js';
+import { ExitCode } from '../../errors.js';
+import { loadInventory } from '../../inventory/index.js';
+import { checkPlaybook, coerceArgs, listTasks, parseExtraVars, selectByTags } from '../../playbook/index.js';
+import { findModule } from '../../modules/registry.js';
+import { runPlaybook } from '../../engine/run.js';
+import { playbookRuntime } from '../../engine/playbook-runtime.js';
+import { createTemplater } from '../../template/index.js';
+import { sshConnections } from '../connections.js';
+import { pickRenderer } from '../../output/pick.js';
+
+interface RunArgs {
+  playbook: string;
+  check: boolean;
+  diff: boolean;
+  tags?: string[];
+  skipTags?: string[];
+  extraVars?: string[];
+  listHosts: boolean;
+  listTasks: boolean;
+  syntaxCheck: boolean;
+  startAtTask?: string;
+  forceHandlers: boolean;
+  stats: boolean;
+}
+
+export const runCommand: Command<RunArgs> = {
+  command: 'run <playbook>',
+  describe: 'Run an Ansible-style playbook (install/upgrade/configure Falco)',
+  builder: (y) =>
+    (y as Argv<GlobalOptions>)
+      .positional('playbook', { type: 'string', demandOption: true, describe: 'Playbook file' })
+      .option('check', { alias: 'C', type: 'boolean', default: false, describe: 'Predict changes, change nothing' })
+      .option('diff', { alias: 'D', type: 'boolean', default: false, describe: 'Show unified diffs of changed files' })
+      .option('tags', { alias: 't', type: 'string', array: true, describe: 'Only tasks with these tags' })
+      .option('skip-tags', { type: 'string', array: true, describe: 'Skip tasks with these tags' })
+      .option('extra-vars', { alias: 'e', type: 'string', array: true, describe: 'k=v, JSON/YAML, or @file (highest precedence)' })
+      .option('list-hosts', { type: 'boolean', default: false, describe: 'List the hosts each play would run on' })
+      .option('list-tasks', { type: 'boolean', default: false, describe: 'List the tasks that would run' })
+      .option('syntax-check', { type: 'boolean', default: false, describe: 'Load and validate, touch no host' })
+      .option('start-at-task', { type: 'string', describe: 'Start at the first task with this name' })
+      .option('force-handlers', { type: 'boolean', default: false, describe: 'Run notified handlers even on failed hosts' })
+      .option('stats', { type: 'boolean', default: false, describe: 'Print exec channels, round trips and controller CPU per host' }) as unknown as Argv<
+      GlobalOptions & RunArgs
+    >,
+  run: async (args, ctx) => {
+    const warn = (m: string) => ctx.stderr.write(`[WARNING]: ${m}\n`);
+    const inventory = await loadInventory(args.inventory, { onWarning: warn });
+    const playbook = checkPlaybook(args.playbook);
+    const selection = { tags: args.tags, skipTags: args.skipTags };
+    if (args.syntaxCheck) {
+      ctx.stdout.write(`\nplaybook: ${args.playbook}\n`);
+      return ExitCode.ok;
+    }
+    if (args.listTasks) {
+      ctx.stdout.write(listTasks(playbook, selection));
+      return ExitCode.ok;
+    }
+    if (args.listHosts) {
+      ctx.stdout.write(`\nplaybook: ${args.playbook}\n`);
+      for (const play of playbook.plays) {
+        const hosts = inventory.selectHostsWithLimit(play.hosts, args.limit);
+        ctx.stdout.write(`\n  play #${playbook.plays.indexOf(play) + 1} (${play.hosts}): ${play.displayName}\tTAGS: [${play.tags.join(', ')}]\n`);
+        ctx.stdout.write(`    pattern: ['${play.hosts}']\n    hosts (${hosts.length}):\n${hosts.map((h) => `      ${h}\n`).join('')}`);
+      }
+      return ExitCode.ok;
+    }
+    const extraVars = parseExtraVars(args.extraVars ?? [], process.cwd());
+    const templater = createTemplater({ searchPaths: [] });
+    const secrets = new Set<string>();
+    const connections = await sshConnections(args, (s) => secrets.add(s));
+    const renderer = pickRenderer({ json: args.json, verbose: args.verbose, showDiff: args.diff, out: ctx.stdout });
+    try {
+      const outcome = await runPlaybook({
+        playbook,
+        runtime: playbookRuntime(templater),
+        inventory,
+        templater,
+        connections,
+        emit: (e) => renderer.onEvent(e),
+        retryFile: true,
+        withStats: args.stats,
+        secrets,
+        options: {
+          check: args.check,
+          diff: args.diff,
+          extraVars,
+          verbose: args.verbose,
+          forks: args.forks,
+          forceHandlers: args.forceHandlers,
+          limit: args.limit,
+          startAtTask: args.startAtTask,
+          tagFilter: (tags) => selectByTags({ tags }, selection),
+          findModule,
+          coerceArgs: (spec, a) => coerceArgs(spec, a),
+        },
+      });
+      return ctx.signal.aborted ? ExitCode.interrupted : outcome.exitCode;
+    } finally {
+      await renderer.end();
+    }
+  },
+};
+

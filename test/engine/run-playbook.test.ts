@@ -1,0 +1,194 @@
+import { expect } from 'chai';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runLocal } from '../support/run-local.js';
+
+const INV = '[web]\nw1\nw2\n[db]\nd1\n';
+const play = (body: string, head = 'hosts: all\n  gather_facts: false') => `- name: test\n  ${head}\n  tasks:\n${body}`;
+
+describe('engine: running playbooks (local hosts)', () => {
+  it('registers command results, evaluates when/changed_when/failed_when, counts like Ansible', async () => {
+    const r = await runLocal({
+      'inventory.ini': INV,
+      'playbook.yml': play(`
+    - name: echo host
+      command: echo {{ inventory_hostname }}
+      register: out
+      changed_when: false
+    - name: only web
+      debug: msg="{{ out.stdout }} is web"
+      when: "'web' in group_names"
+    - name: fails on d1
+      shell: test {{ inventory_hostname }} != d1
+      failed_when: out.stdout == 'd1'
+`),
+    });
+    expect(r.results('echo host').map((e) => e.status)).to.deep.equal(['ok', 'ok', 'ok']);
+    expect(r.results('only web').map((e) => [e.host, e.status, e.msg])).to.deep.equal([
+      ['w1', 'ok', 'w1 is web'],
+      ['w2', 'ok', 'w2 is web'],
+      ['d1', 'skipped', 'Conditional result was False'],
+    ]);
+    expect(r.results('fails on d1').filter((e) => e.status === 'failed').map((e) => e.host)).to.deep.equal(['d1']);
+    expect(r.stats.d1).to.include({ ok: 1, failed: 1, skipped: 1 });
+    expect(r.stats.w1).to.include({ ok: 3, changed: 1, failed: 0 });
+    expect(r.exitCode).to.equal(2);
+  });
+
+  it('block/rescue/always: rescued hosts count as rescued, not failed', async () => {
+    const r = await runLocal({
+      'inventory.ini': '[all]\na\n',
+      'playbook.yml': play(`
+    - block:
+        - name: boom
+          command: /bin/false
+        - name: never
+          debug: msg=unreached
+      rescue:
+        - name: fix
+          set_fact: fixed=yes
+      always:
+        - name: finally
+          debug: msg="fixed={{ fixed }}"
+`),
+    });
+    expect(r.results('never')).to.have.length(0);
+    expect(r.results('finally')[0].msg).to.equal('fixed=yes');
+    expect(r.stats.a).to.include({ failed: 0, rescued: 1 });
+    expect(r.exitCode).to.equal(0);
+  });
+
+  it('handlers run once, in definition order, only when notified by a change', async () => {
+    const r = await runLocal({
+      'inventory.ini': '[all]\na\n',
+      'playbook.yml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: change 1
+      command: "true"
+      notify: [second, first]
+    - name: change 2
+      command: "true"
+      notify: first
+    - name: no change
+      command: "true"
+      changed_when: false
+      notify: third
+  handlers:
+    - name: first
+      command: "true"
+    - name: second
+      command: "true"
+    - name: third
+      command: "true"
+`,
+    });
+    const handlerRuns = r.events.filter((e) => e.type === 'task_start' && e.handler).map((e) => (e as { task: string }).task);
+    expect(handlerRuns).to.deep.equal(['first', 'second']);
+  });
+
+  it('loops with loop_control, until/retries, ignore_errors, register of a loop', async () => {
+    const r = await runLocal({
+      'inventory.ini': '[all]\na\n',
+      'playbook.yml': play(`
+    - name: loop
+      shell: echo {{ n }}-{{ i }}
+      loop: [x, y, z]
+      loop_control: { loop_var: n, index_var: i }
+      register: looped
+    - name: count
+      shell: n=$(cat $DIR/count 2>/dev/null || echo 0); echo $((n + 1)) > $DIR/count; cat $DIR/count
+      register: c
+      until: c.stdout | int >= 3
+      retries: 5
+      delay: 0
+    - name: ignored
+      command: /bin/false
+      ignore_errors: true
+    - name: show
+      debug: msg="{{ looped.results | map(attribute='stdout') | join(',') }} after {{ c.attempts }}"
+`),
+    });
+    expect(r.results('show')[0].msg).to.equal('x-0,y-1,z-2 after 3');
+    expect(r.results('ignored')[0].status).to.equal('ignored');
+    expect(r.stats.a).to.include({ ignored: 1, failed: 0 });
+    expect(r.exitCode).to.equal(0);
+  });
+
+  it('include_tasks with a loop and variables; role defaults < play vars < extra vars', async () => {
+    const r = await runLocal({
+      'inventory.ini': '[all]\na\n',
+      'inc.yml': '- name: included\n  debug: msg="{{ item }} {{ level }}"\n',
+      'roles/r/defaults/main.yml': 'level: role-default\nother: from-role\n',
+      'roles/r/tasks/main.yml': '- name: role task\n  debug: msg="{{ level }} {{ other }}"\n',
+      'playbook.yml': `- hosts: all
+  gather_facts: false
+  vars: { level: play }
+  roles: [r]
+  tasks:
+    - include_tasks: inc.yml
+      loop: [1, 2]
+`,
+    }, { extraVars: ['other=extra'] });
+    expect(r.results('r : role task')[0].msg).to.equal('play extra');
+    expect(r.results('included').map((e) => e.msg)).to.deep.equal(['1 play', '2 play']);
+  });
+
+  it('serial batches: a failed batch stops the rollout (max_fail_percentage 0)', async () => {
+    const r = await runLocal({
+      'inventory.ini': '[all]\nh1\nh2\nh3\nh4\n',
+      'playbook.yml': `- hosts: all
+  gather_facts: false
+  serial: 2
+  max_fail_percentage: 0
+  tasks:
+    - name: break h2
+      command: test {{ inventory_hostname }} != h2
+`,
+    });
+    const hosts = r.results('break h2').map((e) => e.host);
+    expect(hosts).to.deep.equal(['h1', 'h2']);
+    expect(r.events.some((e) => e.type === 'warning' && /later batches were not started/.test(e.message))).to.equal(true);
+  });
+
+  it('unreachable hosts are kept apart from failed ones (exit 3)', async () => {
+    const r = await runLocal({ 'inventory.ini': '[all]\na\nb\n', 'playbook.yml': play('    - command: "true"\n') }, { unreachable: ['b'] });
+    expect(r.stats.b).to.include({ unreachable: 1, failed: 0 });
+    expect(r.stats.a).to.include({ ok: 1, unreachable: 0 });
+    expect(r.exitCode).to.equal(3);
+  });
+
+  it('check mode changes nothing; --diff reports the file diff', async () => {
+    const r = await runLocal(
+      {
+        'inventory.ini': '[all]\na\n',
+        'playbook.yml': play(`
+    - name: write
+      copy: { content: "new\\n", dest: "$DIR/target.txt" }
+`),
+        'target.txt': 'old\n',
+      },
+      { check: true, diff: true },
+    );
+    const res = r.results('write')[0];
+    expect(res.status).to.equal('changed');
+    expect(res.diff?.[0]).to.include({ before: 'old\n', after: 'new\n' });
+    expect(readFileSync(join(r.dir, 'target.txt'), 'utf8')).to.equal('old\n');
+  });
+
+  it('a converged play costs at most 2 exec round trips per host, whatever its task count', async () => {
+    const files = {
+      'inventory.ini': '[all]\na\nb\n',
+      'playbook.yml': play(
+        Array.from({ length: 8 }, (_, i) => `    - name: f${i}\n      copy: { content: "${i}\\n", dest: "$DIR/f${i}-{{ inventory_hostname }}" }\n`).join('') +
+          '    - name: dir\n      file: { path: "$DIR/d-{{ inventory_hostname }}", state: directory }\n',
+      ),
+    };
+    const first = await runLocal(files);
+    expect(first.stats.a.changed).to.equal(9);
+    const second = await runLocal(files, { dir: first.dir });
+    expect(second.stats.a).to.include({ changed: 0, ok: 9 });
+    for (const c of second.provider.connections.values()) expect(c.stats.roundTrips).to.be.at.most(2);
+    expect(existsSync(join(first.dir, 'f7-b'))).to.equal(true);
+  });
+});

@@ -1,0 +1,63 @@
+import { spawn } from 'node:child_process';
+import type { ConnectionStats, ExecOptions, ExecRequest, ExecResult, HostConnection } from '../../src/connectors/types.js';
+import type { ConnectionProvider, Vars } from '../../src/engine/ports.js';
+
+/** A "host" that is this machine: commands run under /bin/sh. Counts round trips like SSH. */
+export class LocalConnection implements HostConnection {
+  readonly stats: ConnectionStats = { channels: 1, roundTrips: 0, connectMs: 0 };
+  readonly commands: ExecRequest[] = [];
+
+  constructor(readonly name: string) {}
+
+  async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    this.stats.roundTrips++;
+    return this.run({ command, ...opts });
+  }
+
+  async execBatch(requests: ExecRequest[]): Promise<ExecResult[]> {
+    this.stats.roundTrips++;
+    return Promise.all(requests.map((r) => this.run(r)));
+  }
+
+  private run(req: ExecRequest): Promise<ExecResult> {
+    this.commands.push(req);
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+      const child = spawn('/bin/sh', ['-c', req.command], {
+        cwd: req.cwd,
+        env: { ...process.env, ...(req.env ?? {}) },
+        stdio: [req.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout!.on('data', (d) => out.push(d));
+      child.stderr!.on('data', (d) => err.push(d));
+      child.on('error', reject);
+      child.on('close', (code) =>
+        resolve({ stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), exitCode: code ?? 255, durationMs: Date.now() - started }),
+      );
+      if (req.stdin !== undefined) child.stdin!.end(req.stdin);
+    });
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Every inventory host is this machine; `unreachable` names hosts that refuse to connect. */
+export class LocalProvider implements ConnectionProvider {
+  readonly connections = new Map<string, LocalConnection>();
+
+  constructor(private readonly unreachable: Set<string> = new Set()) {}
+
+  async get(host: string, _vars: Vars): Promise<LocalConnection> {
+    if (this.unreachable.has(host)) {
+      const { UnreachableError } = await import('../../src/errors.js');
+      throw new UnreachableError('connection refused', { host });
+    }
+    let c = this.connections.get(host);
+    if (!c) this.connections.set(host, (c = new LocalConnection(host)));
+    return c;
+  }
+
+  async closeAll(): Promise<void> {}
+}
