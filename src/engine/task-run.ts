@@ -88,6 +88,8 @@ async function runWithRetries(ctx: PlayContext, task: Task, host: string, scope:
   const delay = Number(ctx.templater.templateData(task.delay ?? 5, vars, task.source));
   let out!: TaskOutcome;
   for (let attempt = 1; attempt <= retries + 1; attempt++) {
+    // A retry waits for the host to change: read it again rather than from the probe cache.
+    if (attempt > 1) ctx.states.get(host)!.probeCache.clear();
     out = await runOnce(ctx, task, host, scope, vars);
     if (out.status === 'unreachable') return out;
     out.result.attempts = attempt;

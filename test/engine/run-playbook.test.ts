@@ -192,3 +192,26 @@ describe('engine: running playbooks (local hosts)', () => {
     expect(existsSync(join(first.dir, 'f7-b'))).to.equal(true);
   });
 });
+
+describe('engine: until re-reads the host', () => {
+  it('a probe-only task (stat) retried with until sees the file appear', async () => {
+    const r = await runLocal({
+      'inventory.ini': '[all]\na\n',
+      'playbook.yml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: appear later
+      shell: (sleep 0.5; touch $DIR/late) > /dev/null 2>&1 &
+    - name: wait via stat
+      stat: { path: "$DIR/late" }
+      register: st
+      until: st.stat.exists
+      retries: 5
+      delay: 1
+`,
+    });
+    const res = r.results('wait via stat')[0];
+    expect(res.status).to.equal('ok');
+    expect(res.result?.attempts).to.be.greaterThan(1);
+  });
+});
