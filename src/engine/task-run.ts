@@ -40,6 +40,16 @@ export async function runTaskOnHost(ctx: PlayContext, task: Task, host: string, 
     if (task.register && outcome.status !== 'unreachable') {
       state.runtimeVars[task.register] = outcome.result;
     }
+    // As Ansible: facts returned by any module (setup, package_facts) join the host's facts.
+    const returned = outcome.result.ansible_facts;
+    if (task.module !== 'set_fact' && returned && typeof returned === 'object' && outcome.status !== 'failed') {
+      Object.assign(state.facts, returned);
+      state.factsGathered = true;
+    }
+    if (outcome.status === 'failed') {
+      state.runtimeVars.ansible_failed_task = { name: task.name ?? task.displayName, action: task.module };
+      state.runtimeVars.ansible_failed_result = outcome.result;
+    }
     return outcome;
   } catch (err) {
     return errorOutcome(err);

@@ -2,8 +2,9 @@ import type { ModuleDefinition } from '../engine/module.js';
 import { fileModules } from './file-modules.js';
 import { systemModules } from './system-modules.js';
 import { localModules } from './local-modules.js';
+import { packageFactsModule } from './package_facts.js';
 
-const all: ModuleDefinition[] = [...fileModules, ...systemModules, ...localModules];
+const all: ModuleDefinition[] = [...fileModules, ...systemModules, ...localModules, packageFactsModule];
 
 const byName = new Map<string, ModuleDefinition>();
 for (const m of all) {

@@ -215,3 +215,21 @@ describe('engine: until re-reads the host', () => {
     expect(res.result?.attempts).to.be.greaterThan(1);
   });
 });
+
+describe('engine: lookups', () => {
+  it('query/lookup fileglob, file and env on the controller', async () => {
+    const r = await runLocal({
+      'inventory.ini': '[all]\na\n',
+      'files/one.yaml': '1\n',
+      'files/two.yaml': '2\n',
+      'files/skip.txt': 'x\n',
+      'playbook.yml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: glob
+      debug: msg="{{ query('fileglob', '*.yaml') | map('basename') | join(' ') }}|{{ lookup('file', 'one.yaml') }}|{{ lookup('env', 'FD_TEST_ENV') }}"
+`,
+    }, {});
+    expect(r.results('glob')[0].msg).to.equal('one.yaml two.yaml|1|');
+  });
+});
