@@ -18,6 +18,8 @@ export class HostState {
   /** Probe results by FactRequest.key; dropped whenever this host is changed. */
   probeCache = new Map<string, ExecResult>();
   tasksRun = 0;
+  /** The last failure not ignored: ansible_failed_task/_result in a rescue. */
+  lastFailure?: { task: Record<string, unknown>; result: Record<string, unknown> };
 
   constructor(readonly name: string) {}
 

@@ -46,10 +46,6 @@ export async function runTaskOnHost(ctx: PlayContext, task: Task, host: string, 
       Object.assign(state.facts, returned);
       state.factsGathered = true;
     }
-    if (outcome.status === 'failed') {
-      state.runtimeVars.ansible_failed_task = { name: task.name ?? task.displayName, action: task.module };
-      state.runtimeVars.ansible_failed_result = outcome.result;
-    }
     return outcome;
   } catch (err) {
     return errorOutcome(err);

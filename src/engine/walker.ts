@@ -27,7 +27,13 @@ async function runBlock(ctx: PlayContext, node: Block, hosts: string[], scope: S
   await runNodes(ctx, node.block, hosts, scope);
   const failedHere = hosts.filter((h) => state(h).failed && !failedBefore.has(h) && !state(h).unreachable);
   if (node.rescue.length && failedHere.length) {
-    for (const h of failedHere) state(h).failed = false;
+    for (const h of failedHere) {
+      const s = state(h);
+      s.failed = false;
+      // As Ansible: rescue tasks see what failed.
+      s.runtimeVars.ansible_failed_task = s.lastFailure?.task;
+      s.runtimeVars.ansible_failed_result = s.lastFailure?.result;
+    }
     await runNodes(ctx, node.rescue, failedHere, scope);
     for (const h of failedHere) if (!state(h).failed) ctx.stats.rescued(h);
   }
@@ -101,7 +107,10 @@ function settle(ctx: PlayContext, task: Task, scope: Scope, host: string, outcom
   let status = outcome.status;
   if (status === 'failed') {
     if (task.ignoreErrors) status = 'ignored';
-    else state.failed = true;
+    else {
+      state.failed = true;
+      state.lastFailure = { task: { name: task.name ?? task.displayName, action: task.module }, result: outcome.result };
+    }
   }
   if (status === 'unreachable') {
     if (task.ignoreUnreachable) status = 'skipped';

@@ -45,16 +45,19 @@ describe('engine: running playbooks (local hosts)', () => {
         - name: never
           debug: msg=unreached
       rescue:
+        - name: ignored inside rescue
+          command: /bin/false
+          ignore_errors: true
         - name: fix
           set_fact: fixed=yes
       always:
         - name: finally
-          debug: msg="fixed={{ fixed }}"
+          debug: msg="fixed={{ fixed }} after {{ ansible_failed_task.name }} rc={{ ansible_failed_result.rc }}"
 `),
     });
     expect(r.results('never')).to.have.length(0);
-    expect(r.results('finally')[0].msg).to.equal('fixed=yes');
-    expect(r.stats.a).to.include({ failed: 0, rescued: 1 });
+    expect(r.results('finally')[0].msg).to.equal('fixed=yes after boom rc=1');
+    expect(r.stats.a).to.include({ failed: 0, rescued: 1, ignored: 1 });
     expect(r.exitCode).to.equal(0);
   });
 
