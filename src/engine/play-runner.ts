@@ -6,8 +6,8 @@ import type { PlayContext, PlayVars } from './context.js';
 import { ROOT_SCOPE, varsFor } from './context.js';
 import { HostState } from './host-state.js';
 import type { FactRequest } from './module.js';
-import { playNodes, speculativeProbes, type PendingProbe } from './prefetch.js';
-import { fetchProbes, probeValues } from './probes.js';
+import { playNodes, speculativeProbes } from './prefetch.js';
+import { fetchGrouped, probeValues } from './probes.js';
 import { moduleContext } from './task-run.js';
 import { flushHandlers, runNodes } from './walker.js';
 
@@ -131,11 +131,4 @@ async function prefetchHost(ctx: PlayContext, host: string, gather: boolean): Pr
     ctx.stats.record(host, 'failed', false);
     ctx.emit({ type: 'host_result', host, task: GATHER_TASK_NAME, status: 'failed', msg, result: { failed: true, msg } });
   }
-}
-
-/** Root and non-root probes go to different remote shells: one batch each, in parallel. */
-async function fetchGrouped(state: HostState, items: PendingProbe[]): Promise<void> {
-  const byBecome = new Map<boolean, FactRequest[]>();
-  for (const { become, req } of items) byBecome.set(become, [...(byBecome.get(become) ?? []), req]);
-  await Promise.all([...byBecome].map(([b, reqs]) => fetchProbes(state, reqs, b)));
 }

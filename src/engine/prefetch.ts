@@ -1,13 +1,8 @@
-import type { FactRequest } from './module.js';
+import type { PendingProbe } from './probes.js';
 import type { PlayContext } from './context.js';
 import { ROOT_SCOPE, varsFor } from './context.js';
 import type { TaskNode } from '../playbook/model.js';
 import { loopItems, moduleContext } from './task-run.js';
-
-export interface PendingProbe {
-  become: boolean;
-  req: FactRequest;
-}
 
 /**
  * Collects, for one host, the probes of every task whose arguments can already be templated

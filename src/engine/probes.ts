@@ -1,7 +1,12 @@
 import type { FactRequest } from './module.js';
 import type { HostState } from './host-state.js';
 
-function cacheKey(req: FactRequest, become: boolean): string {
+export interface PendingProbe {
+  become: boolean;
+  req: FactRequest;
+}
+
+export function cacheKey(req: FactRequest, become: boolean): string {
   return `${req.become ?? become ? 'root' : 'user'}:${req.key}`;
 }
 
@@ -37,4 +42,11 @@ export async function probeValues(
     out[r.key] = r.parse(raw);
   }
   return out;
+}
+
+/** Root and non-root probes go to different remote shells: one batch each, in parallel. */
+export async function fetchGrouped(state: HostState, items: PendingProbe[]): Promise<void> {
+  const byBecome = new Map<boolean, FactRequest[]>();
+  for (const { become, req } of items) byBecome.set(become, [...(byBecome.get(become) ?? []), req]);
+  await Promise.all([...byBecome].map(([b, reqs]) => fetchProbes(state, reqs, b)));
 }

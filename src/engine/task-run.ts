@@ -7,7 +7,8 @@ import type { PlayContext, Scope } from './context.js';
 import { varsFor } from './context.js';
 import { OMIT as OMIT_PLACEHOLDER } from '../template/index.js';
 import { aggregateLoop, CONDITIONAL_FALSE, type ItemResult } from './loop-result.js';
-import { probeValues } from './probes.js';
+import { cacheKey, fetchGrouped, probeValues } from './probes.js';
+import { playNodes, speculativeProbes } from './prefetch.js';
 import { runLocalTask } from './local-tasks.js';
 import type { Vars } from './ports.js';
 import type { EnvironmentEntry, LoopSpec, Task } from '../playbook/model.js';
@@ -135,7 +136,13 @@ async function runRemote(
   if (!conn) throw new UnreachableError('no connection', { host });
   const check = task.checkMode ?? ctx.options.check;
   const modCtx = moduleContext(ctx, host, task, vars, become, check);
-  const facts = await probeValues(state, await mod.probes(args, modCtx), become);
+  const probes = await mod.probes(args, modCtx);
+  if (probes.some((p) => !state.probeCache.has(cacheKey(p, become)))) {
+    // One round trip for this task and every later one that can be templated by now.
+    const later = await speculativeProbes(ctx, host, playNodes(ctx));
+    await fetchGrouped(state, [...probes.map((req) => ({ become, req })), ...later]);
+  }
+  const facts = await probeValues(state, probes, become);
   const plan = await mod.plan(args, facts, modCtx);
   const warnings = plan.warnings;
   const diff = task.diff ?? ctx.options.diff ? plan.diff : undefined;
