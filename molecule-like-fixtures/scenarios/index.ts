@@ -1,0 +1,7 @@
+import { checkDiffScenario } from './check-diff.js';
+import { defaultScenario } from './default.js';
+import type { Scenario } from './lib/scenario.js';
+import { offlineScenario } from './offline.js';
+import { upgradeScenario } from './upgrade.js';
+
+export const scenarios: Scenario[] = [defaultScenario, upgradeScenario, checkDiffScenario, offlineScenario];
