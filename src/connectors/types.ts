@@ -16,7 +16,10 @@ export interface ExecOptions {
   become?: boolean;
   becomeUser?: string;
   cwd?: string;
-  /** Abort the command (and the shell it ran in) after this long. */
+  /**
+   * Abort the command (and the shell it ran in) after this long, counted from when it is sent;
+   * commands pipelined behind it in the same shell fail too, and the next use starts a new shell.
+   */
   timeoutMs?: number;
 }
 

@@ -94,7 +94,7 @@ function magicVars(ctx: PlayContext, host: string, role: RoleInstance | undefine
     inventory_hostname_short: host.split('.')[0],
     group_names: ctx.inventory.groupNames(host),
     groups: ctx.inventory.groupsMap(),
-    hostvars: hostvarsProxy(ctx),
+    hostvars: hostvarsOf(ctx),
     play_hosts: active,
     ansible_play_hosts: active,
     ansible_play_batch: active,
@@ -109,35 +109,24 @@ function magicVars(ctx: PlayContext, host: string, role: RoleInstance | undefine
   };
 }
 
-/** hostvars[h]: another host's inventory vars, facts and set_facts, computed on access. */
-function hostvarsProxy(ctx: PlayContext): Record<string, Vars> {
-  const cache = new Map<string, Vars>();
-  const known = (h: string | symbol): h is string =>
-    typeof h === 'string' && (ctx.states.has(h) || ctx.inventory.selectHosts(h).includes(h));
-  return new Proxy({} as Record<string, Vars>, {
-    get(_t, h) {
-      if (!known(h)) return undefined;
-      if (!cache.has(h)) {
-        const state = ctx.states.get(h);
-        cache.set(
-          h,
-          layerVars({
-            roleDefaults: ctx.playVars.roleDefaults,
-            inventory: ctx.inventory.hostVars(h),
-            facts: state?.factsGathered ? factVars(state.facts) : undefined,
-            playVars: ctx.play.vars,
-            varsFiles: ctx.playVars.varsFiles,
-            roleVars: ctx.playVars.roleVars,
-            hostRuntime: state?.runtimeVars,
-            extraVars: ctx.options.extraVars,
-            magic: { inventory_hostname: h, group_names: ctx.inventory.groupNames(h) },
-          }),
-        );
-      }
-      return cache.get(h);
+/** hostvars[h]: another host's inventory vars, facts and set_facts, templated lazily as that host. */
+function hostvarsOf(ctx: PlayContext): unknown {
+  return ctx.templater.hostVars(
+    (h) => {
+      const state = ctx.states.get(h);
+      if (!state && !ctx.inventory.selectHosts(h).includes(h)) return undefined;
+      return layerVars({
+        roleDefaults: ctx.playVars.roleDefaults,
+        inventory: ctx.inventory.hostVars(h),
+        facts: state?.factsGathered ? factVars(state.facts) : undefined,
+        playVars: ctx.play.vars,
+        varsFiles: ctx.playVars.varsFiles,
+        roleVars: ctx.playVars.roleVars,
+        hostRuntime: state?.runtimeVars,
+        extraVars: ctx.options.extraVars,
+        magic: { inventory_hostname: h, group_names: ctx.inventory.groupNames(h) },
+      });
     },
-    has: (_t, h) => known(h),
-    ownKeys: () => [...ctx.states.keys()],
-    getOwnPropertyDescriptor: (_t, h) => (typeof h === 'string' && ctx.states.has(h) ? { enumerable: true, configurable: true } : undefined),
-  });
+    () => ctx.inventory.selectHosts('all'),
+  );
 }

@@ -90,6 +90,8 @@ export interface ModuleContext {
   check: boolean;
   diff: boolean;
   become: boolean;
+  /** The task's templated `environment:` (also merged into every planned command's env). */
+  environment?: Record<string, string>;
   /** Renders a template file (role templates/ dir first, then playbook dir) with the task's vars. */
   renderTemplate(src: string): Promise<string>;
   /** Reads a controller-side file (role files/ dir first, then playbook dir). */

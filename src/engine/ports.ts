@@ -20,6 +20,8 @@ export interface Templater {
   evaluateCondition(cond: Condition, vars: Vars, origin?: Origin): boolean;
   /** A template file rendered as text (template module). */
   renderFile(path: string, vars: Vars): Promise<string>;
+  /** Ansible's `hostvars`: each host's variables, templated lazily in that host's own scope. */
+  hostVars(varsOf: (host: string) => Vars | undefined, hosts: () => string[]): unknown;
 }
 
 /** Run-time services of the playbook loader. */

@@ -5,7 +5,8 @@ import type { FileDiff, ModuleContext, ModuleDefinition, Plan } from './module.j
 import type { HostStatus } from '../output/events.js';
 import type { PlayContext, Scope } from './context.js';
 import { varsFor } from './context.js';
-import { OMIT as OMIT_PLACEHOLDER } from '../template/index.js';
+import { OMIT as OMIT_PLACEHOLDER, isTemplateError } from '../template/index.js';
+import { taskArgErrorMessage } from '../template/errors.js';
 import { aggregateLoop, CONDITIONAL_FALSE, type ItemResult } from './loop-result.js';
 import { cacheKey, fetchGrouped, probeValues } from './probes.js';
 import { playNodes, speculativeProbes } from './prefetch.js';
@@ -108,6 +109,15 @@ async function runWithRetries(ctx: PlayContext, task: Task, host: string, scope:
 }
 
 async function runOnce(ctx: PlayContext, task: Task, host: string, scope: Scope, vars: Vars): Promise<TaskOutcome> {
+  const out = await runModule(ctx, task, host, scope, vars);
+  // As Ansible's TaskExecutor: an executed result always says whether it failed.
+  if (out.status !== 'skipped' && out.status !== 'unreachable' && !('failed' in out.result)) {
+    out.result.failed = 'rc' in out.result && out.result.rc !== 0 && out.result.rc !== '0';
+  }
+  return out;
+}
+
+async function runModule(ctx: PlayContext, task: Task, host: string, scope: Scope, vars: Vars): Promise<TaskOutcome> {
   const mod = ctx.options.findModule(task.module);
   if (!mod) throw new FalcoDeployError(`unknown module "${task.module}"`, { host, task: task.displayName, phase: 'plan' });
   const args = ctx.options.coerceArgs(mod.spec, stripOmitted(ctx.templater.templateData(task.args, vars, task.source)), mod.name);
@@ -135,7 +145,8 @@ async function runRemote(
   const conn = state.connection;
   if (!conn) throw new UnreachableError('no connection', { host });
   const check = task.checkMode ?? ctx.options.check;
-  const modCtx = moduleContext(ctx, host, task, vars, become, check);
+  const env = environmentFor(ctx, [...ctx.play.environment, ...task.environment], vars, task);
+  const modCtx = { ...moduleContext(ctx, host, task, vars, become, check), environment: env };
   const probes = await mod.probes(args, modCtx);
   if (probes.some((p) => !state.probeCache.has(cacheKey(p, become)))) {
     // One round trip for this task and every later one that can be templated by now.
@@ -151,7 +162,6 @@ async function runRemote(
     return { status: 'skipped', changed: false, result: { changed: false, skipped: true, msg: plan.skippedReason }, msg: plan.skippedReason, warnings };
   }
   const commands = check ? plan.commands.filter((c) => c.readOnly) : plan.commands;
-  const env = environmentFor(ctx, [...ctx.play.environment, ...task.environment], vars, task);
   const results: ExecResult[] = [];
   let failedCommand: number | undefined;
   for (const [i, c] of commands.entries()) {
@@ -292,6 +302,7 @@ function errorOutcome(err: unknown): TaskOutcome {
   if (err instanceof UnreachableError) {
     return { status: 'unreachable', changed: false, result: { unreachable: true, msg: err.message }, msg: err.message };
   }
+  if (isTemplateError(err)) return failure(`${taskArgErrorMessage(err)}${err.file ? ` (${err.file}${err.line ? `:${err.line}` : ''})` : ''}`);
   const msg = err instanceof FalcoDeployError ? err.describe() : err instanceof Error ? err.message : String(err);
   return failure(msg);
 }

@@ -1,3 +1,22 @@
 import type { FactFactory } from './index.js';
+import { aptCacheTime, aptPolicy, debFileStatus, dnfUpdates, dpkgPackages, rpmPackages } from './packages.js';
+import { aptSourcesLists, fileContent, keyringFingerprints, rpmGpgKeys } from './repos.js';
+import { systemdUnits } from './systemd.js';
+import { httpResponse, waitCondition } from './net.js';
 
-export const systemFacts: Record<string, FactFactory> = {};
+/** System fact factories by name (the names are the test-case folders under test/cases/facts/). */
+export const systemFacts: Record<string, FactFactory> = {
+  dpkg_packages: (a: { names: string[] }) => dpkgPackages(a.names),
+  apt_policy: (a: { names: string[] }) => aptPolicy(a.names),
+  apt_cache_time: () => aptCacheTime(),
+  deb_file_status: (a: { path: string }) => debFileStatus(a.path),
+  rpm_packages: (a: { specs: string[] }) => rpmPackages(a.specs),
+  dnf_updates: (a: { names: string[]; refresh?: boolean }) => dnfUpdates(a.names, !!a.refresh),
+  system_file_content: (a: { path: string }) => fileContent(a.path),
+  keyring_fingerprints: (a: { path: string }) => keyringFingerprints(a.path),
+  rpm_gpg_keys: () => rpmGpgKeys(),
+  apt_sources_lists: () => aptSourcesLists(),
+  systemd_units: systemdUnits,
+  wait_condition: waitCondition,
+  http_response: httpResponse,
+};

@@ -1,3 +1,16 @@
 import type { ModuleDefinition } from '../engine/module.js';
+import { command } from './command.js';
+import { copy } from './copy.js';
+import { fetch } from './fetch.js';
+import { file } from './file.js';
+import { lineinfile } from './lineinfile.js';
+import { raw } from './raw.js';
+import { setup } from './setup.js';
+import { shell } from './shell.js';
+import { slurp } from './slurp.js';
+import { stat } from './stat.js';
+import { template } from './template.js';
 
-export const fileModules: ModuleDefinition[] = [];
+export const fileModules: ModuleDefinition[] = [
+  command, shell, raw, copy, template, file, lineinfile, stat, slurp, fetch, setup,
+] as ModuleDefinition[];

@@ -1,3 +1,28 @@
 import type { ModuleDefinition } from '../engine/module.js';
+import { aptModule } from './apt.js';
+import { aptRepositoryModule } from './apt_repository.js';
+import { deb822RepositoryModule } from './deb822_repository.js';
+import { dnfModule } from './dnf.js';
+import { packageModule } from './package.js';
+import { rpmKeyModule } from './rpm_key.js';
+import { serviceModule } from './service.js';
+import { signingKeyModule } from './signing_key.js';
+import { systemdModule } from './systemd.js';
+import { uriModule } from './uri.js';
+import { waitForModule } from './wait_for.js';
+import { yumRepositoryModule } from './yum_repository.js';
 
-export const systemModules: ModuleDefinition[] = [];
+export const systemModules: ModuleDefinition[] = [
+  packageModule,
+  aptModule,
+  dnfModule,
+  aptRepositoryModule,
+  deb822RepositoryModule,
+  yumRepositoryModule,
+  rpmKeyModule,
+  signingKeyModule,
+  systemdModule,
+  serviceModule,
+  waitForModule,
+  uriModule,
+];

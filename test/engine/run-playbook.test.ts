@@ -236,3 +236,25 @@ describe('engine: lookups', () => {
     expect(r.results('glob')[0].msg).to.equal('one.yaml two.yaml|1|');
   });
 });
+
+describe('engine: hostvars and undefined variables', () => {
+  it('hostvars[h] templates another host\'s variables in its own scope; undefined fails that host only', async () => {
+    const r = await runLocal({
+      'inventory.ini': '[all]\na role=web\nb role=db\n[all:vars]\ngreeting="hi {{ role }}"\n',
+      'playbook.yml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: peek
+      debug: msg="{{ hostvars['b'].greeting }}"
+    - name: undefined on a
+      debug: msg="{{ only_b }}"
+      vars:
+        only_b: "{{ 'x' if inventory_hostname == 'b' else nope }}"
+`,
+    });
+    expect(r.results('peek').map((e) => e.msg)).to.deep.equal(['hi db', 'hi db']);
+    const undef = r.results('undefined on a');
+    expect(undef.map((e) => e.status)).to.deep.equal(['failed', 'ok']);
+    expect(undef[0].msg).to.match(/The task includes an option with an undefined variable.*'nope' is undefined/);
+  });
+});

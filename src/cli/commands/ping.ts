@@ -1,12 +1,86 @@
-import type { Command } from '../command.js';
-import { FalcoDeployError } from '../../errors.js';
+import type { Command, CommandContext } from '../command.js';
+import type { GlobalOptions } from '../options.js';
+import { ExitCode } from '../../errors.js';
+import { loadInventory } from '../../inventory/index.js';
+import { createConnector, type ConnectorIo } from '../../connectors/setup.js';
+import { pingHosts, type PingHost, type PingResult } from '../../connectors/ping-hosts.js';
 
-// Placeholder until the ping subcommand lands; replaced by its implementation.
+/** What ping needs from an inventory (src/inventory's Inventory satisfies it). */
+export interface PingInventory {
+  listHosts(pattern?: string, limit?: string): string[];
+  hostVars(host: string): Record<string, unknown>;
+}
+
+/**
+ * `falco-deploy ping -i INV [--limit PAT]`: connect to every host, run whoami + uname -n,
+ * print one line (or JSON object) per host and a recap. Exit 0 all ok, 3 any unreachable,
+ * 2 if a host answered but its command failed (e.g. sudo with --become).
+ */
 export const pingCommand: Command = {
   command: 'ping',
-  describe: 'ping (not built yet)',
+  describe: 'Check SSH reachability of the inventory hosts (connect latency, remote user and node name)',
   builder: (y) => y,
-  run: async () => {
-    throw new FalcoDeployError('ping is not built yet', { phase: 'usage' });
+  run: async (args, ctx) => {
+    const inventory = await loadInventory(args.inventory, { onWarning: (m) => ctx.stderr.write(`[WARNING]: ${m}\n`) });
+    return runPing(inventory, args, ctx);
   },
 };
+
+export async function runPing(inventory: PingInventory, args: GlobalOptions, ctx: CommandContext, io: ConnectorIo = {}): Promise<number> {
+  const names = inventory.listHosts('all', args.limit);
+  const hosts: PingHost[] = names.map((name) => ({ name, vars: inventory.hostVars(name) }));
+  const debug = args.verbose > 1 ? (m: string) => ctx.stderr.write(`debug: ${m}\n`) : undefined;
+  const connector = await createConnector(args, { debug, ...io });
+  const started = Date.now();
+  let results: PingResult[];
+  try {
+    results = await pingHosts(connector, hosts, {
+      become: args.become,
+      signal: ctx.signal,
+      onResult: (r) => ctx.stdout.write(args.json ? JSON.stringify(r) + '\n' : formatLine(r) + '\n'),
+    });
+  } finally {
+    await connector.close();
+  }
+  const summary = summarize(results, Date.now() - started);
+  ctx.stdout.write(args.json ? JSON.stringify({ summary }) + '\n' : formatRecap(summary) + '\n');
+  if (ctx.signal.aborted) return ExitCode.interrupted;
+  if (summary.unreachable > 0) return ExitCode.unreachable;
+  if (summary.failed > 0) return ExitCode.hostFailures;
+  return ExitCode.ok;
+}
+
+export interface PingSummary {
+  total: number;
+  ok: number;
+  unreachable: number;
+  failed: number;
+  wallMs: number;
+  connectMedianMs?: number;
+  connectMaxMs?: number;
+}
+
+export function summarize(results: PingResult[], wallMs: number): PingSummary {
+  const connects = results.flatMap((r) => (r.connectMs === undefined ? [] : [r.connectMs])).sort((a, b) => a - b);
+  return {
+    total: results.length,
+    ok: results.filter((r) => r.status === 'ok').length,
+    unreachable: results.filter((r) => r.status === 'unreachable').length,
+    failed: results.filter((r) => r.status === 'failed').length,
+    wallMs,
+    ...(connects.length ? { connectMedianMs: connects[Math.floor((connects.length - 1) / 2)], connectMaxMs: connects[connects.length - 1] } : {}),
+  };
+}
+
+function formatLine(r: PingResult): string {
+  if (r.status === 'ok') {
+    const become = r.becomeUser ? ` (become: ${r.becomeUser})` : '';
+    return `${r.host} | ok | connect ${r.connectMs} ms | ${r.user}@${r.nodename}${become}`;
+  }
+  return `${r.host} | ${r.status === 'unreachable' ? 'UNREACHABLE' : 'FAILED'} | ${r.error}`;
+}
+
+function formatRecap(s: PingSummary): string {
+  const connect = s.connectMedianMs === undefined ? '' : `; connect median ${s.connectMedianMs} ms, max ${s.connectMaxMs} ms`;
+  return `PING RECAP: ok=${s.ok} unreachable=${s.unreachable} failed=${s.failed} total=${s.total} in ${(s.wallMs / 1000).toFixed(2)} s${connect}`;
+}

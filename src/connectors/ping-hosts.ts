@@ -1,0 +1,94 @@
+/**
+ * Connect to each host and run `whoami` and `uname -n` (one round trip) — the ping behind
+ * `falco-deploy ping` and bench/ping. UNREACHABLE (connect, auth, host key) is kept apart
+ * from FAILED (the commands ran and went wrong).
+ */
+import { FalcoDeployError, UnreachableError } from '../errors.js';
+import type { Connector } from './setup.js';
+import type { ConnectionTarget } from './types.js';
+
+export interface PingHost {
+  name: string;
+  vars: Record<string, unknown>;
+}
+
+export type PingStatus = 'ok' | 'unreachable' | 'failed';
+
+export interface PingResult {
+  host: string;
+  status: PingStatus;
+  /** Time to a ready SSH session (TCP + handshake + auth), ms. */
+  connectMs?: number;
+  /** Connect plus the command round trip, ms. */
+  totalMs: number;
+  user?: string;
+  nodename?: string;
+  /** `whoami` under sudo when become was asked for. */
+  becomeUser?: string;
+  error?: string;
+  channels?: number;
+  roundTrips?: number;
+}
+
+export interface PingOptions {
+  become?: boolean;
+  signal?: AbortSignal;
+  onResult?: (r: PingResult) => void;
+}
+
+/** Targets are resolved first, so bad inventory vars fail the whole run (InputError) before any connect. */
+export async function pingHosts(connector: Connector, hosts: PingHost[], opts: PingOptions = {}): Promise<PingResult[]> {
+  const targets = hosts.map((h) => (isSsh(h) ? connector.target(h.name, h.vars) : undefined));
+  return Promise.all(
+    hosts.map(async (h, i) => {
+      const r = await pingOne(connector, h, targets[i], opts);
+      opts.onResult?.(r);
+      return r;
+    }),
+  );
+}
+
+function isSsh(h: PingHost): boolean {
+  const connection = String(h.vars.ansible_connection ?? 'ssh');
+  return connection === 'ssh' || connection === 'smart' || connection === 'paramiko';
+}
+
+async function pingOne(connector: Connector, host: PingHost, target: ConnectionTarget | undefined, opts: PingOptions): Promise<PingResult> {
+  const started = Date.now();
+  try {
+    if (opts.signal?.aborted) throw new FalcoDeployError('interrupted', { host: host.name, phase: 'connect' });
+    if (!target) {
+      throw new UnreachableError(`ansible_connection=${String(host.vars.ansible_connection)} is not supported (only ssh)`, { host: host.name });
+    }
+    const conn = await connector.pool.connect(target);
+    const [who, node, become] = await conn.execBatch([
+      { command: 'whoami' },
+      { command: 'uname -n' },
+      ...(opts.become ? [{ command: 'whoami', become: true }] : []),
+    ]);
+    for (const r of [who, node, become]) {
+      if (r && r.exitCode !== 0) {
+        throw new FalcoDeployError(`ping command exited ${r.exitCode}: ${r.stderr.trim()}`, { host: host.name, phase: 'probe' });
+      }
+    }
+    return {
+      host: host.name,
+      status: 'ok',
+      connectMs: conn.stats.connectMs,
+      totalMs: Date.now() - started,
+      user: who.stdout.trim(),
+      nodename: node.stdout.trim(),
+      ...(become ? { becomeUser: become.stdout.trim() } : {}),
+      channels: conn.stats.channels,
+      roundTrips: conn.stats.roundTrips,
+    };
+  } catch (err) {
+    const e = err instanceof FalcoDeployError ? err : new FalcoDeployError(String((err as Error)?.message ?? err), { host: host.name, cause: err });
+    return {
+      host: host.name,
+      status: e instanceof UnreachableError || e.phase === 'connect' ? 'unreachable' : 'failed',
+      totalMs: Date.now() - started,
+      error: e.message,
+    };
+  }
+}

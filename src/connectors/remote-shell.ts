@@ -1,0 +1,249 @@
+/**
+ * One long-lived remote `/bin/sh` (an exec channel, no pty) that commands are written into.
+ * Writing into a running shell costs ~0.25 ms remotely; a new exec channel ~48 ms.
+ * Requests are pipelined: a batch is one write, results come back framed (shell-protocol.ts).
+ * If the shell dies, pending commands reject and the next use starts a fresh shell.
+ */
+import type { ClientChannel } from 'ssh2';
+import { randomBytes } from 'node:crypto';
+import { FalcoDeployError } from '../errors.js';
+import { quote, sh } from '../shell/quote.js';
+import { commandScript, FrameReader, newDelimiter, type Frame } from './shell-protocol.js';
+import type { ExecRequest, ExecResult } from './types.js';
+
+export interface ShellSpec {
+  /** sudo target user; undefined runs as the login user. */
+  becomeUser?: string;
+  /** sudo password; fed on stdin once when sudo asks, never on argv. */
+  becomePassword?: string;
+  startTimeoutMs: number;
+}
+
+interface Pending {
+  id: number;
+  startedAt: number;
+  out?: Frame;
+  err?: Frame;
+  resolve: (r: ExecResult) => void;
+  reject: (e: Error) => void;
+  timer?: NodeJS.Timeout;
+}
+
+type OpenChannel = (command: string) => Promise<ClientChannel>;
+/** Error for commands lost with the shell (the connection decides: unreachable vs failed). */
+type DeathError = (reason: string) => Error;
+
+class LiveShell {
+  readonly delim = newDelimiter();
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private dead?: string;
+  private readonly out: FrameReader;
+  private readonly err: FrameReader;
+  private readyResolve!: () => void;
+  private readyReject!: (e: Error) => void;
+  readonly ready: Promise<void>;
+
+  constructor(
+    readonly channel: ClientChannel,
+    readyToken: string,
+    private readonly spec: ShellSpec,
+    private readonly deathError: DeathError,
+    private readonly sudoPrompt?: string,
+  ) {
+    this.out = new FrameReader(this.delim, readyToken);
+    this.err = new FrameReader(this.delim, readyToken);
+    this.ready = new Promise<void>((res, rej) => {
+      this.readyResolve = res;
+      this.readyReject = rej;
+    });
+    this.ready.catch(() => undefined);
+    let passwordSent = false;
+    channel.on('data', (d: Buffer) => this.onFrames(this.out.push(d), 'out'));
+    channel.stderr.on('data', (d: Buffer) => {
+      const frames = this.err.push(d);
+      if (!this.err.isReady && this.sudoPrompt && this.err.preamble.includes(this.sudoPrompt)) {
+        if (passwordSent) {
+          this.kill(`sudo rejected the become password for ${this.spec.becomeUser ?? 'root'}`);
+          return;
+        }
+        // Answer the first prompt once; forgetting it lets a second prompt (wrong password) show.
+        passwordSent = true;
+        this.err.dropPreamble();
+        channel.write(`${this.spec.becomePassword ?? ''}\n`);
+      }
+      this.onFrames(frames, 'err');
+    });
+    // Deferred a tick: when the whole connection drops, its 'close' must be seen first so the
+    // pending commands are reported UNREACHABLE rather than failed.
+    channel.on('close', () => setImmediate(() => this.onClose()));
+    channel.on('error', (e: Error) => this.kill(`shell channel error: ${e.message}`));
+    const timer = setTimeout(() => {
+      if (!this.isReady) this.kill(`shell did not start within ${spec.startTimeoutMs} ms`);
+    }, spec.startTimeoutMs);
+    timer.unref();
+    this.ready.finally(() => clearTimeout(timer)).catch(() => undefined);
+  }
+
+  get isReady(): boolean {
+    return this.out.isReady && this.err.isReady;
+  }
+
+  get isDead(): boolean {
+    return this.dead !== undefined;
+  }
+
+  /** Writes all requests in ONE channel write. */
+  run(reqs: ExecRequest[]): Promise<ExecResult>[] {
+    if (this.dead) return reqs.map(() => Promise.reject(this.deathError(this.dead!)));
+    const scripts: string[] = [];
+    const promises = reqs.map((req) => {
+      const id = this.nextId++;
+      scripts.push(commandScript(this.delim, id, req));
+      return new Promise<ExecResult>((resolve, reject) => {
+        const p: Pending = { id, startedAt: Date.now(), resolve, reject };
+        if (req.timeoutMs !== undefined && req.timeoutMs > 0) {
+          p.timer = setTimeout(() => this.kill(`command timed out after ${req.timeoutMs} ms`, id), req.timeoutMs);
+        }
+        this.pending.set(id, p);
+      });
+    });
+    this.channel.write(scripts.join(''));
+    return promises;
+  }
+
+  private onFrames(frames: Frame[], stream: 'out' | 'err'): void {
+    if (!this.dead && this.isReady) this.readyResolve();
+    for (const f of frames) {
+      const p = this.pending.get(f.id);
+      if (!p) continue;
+      if (stream === 'out') p.out = f;
+      else p.err = f;
+      if (p.out && p.err) {
+        this.pending.delete(f.id);
+        if (p.timer) clearTimeout(p.timer);
+        p.resolve({
+          stdout: p.out.body.toString('utf8'),
+          stderr: p.err.body.toString('utf8'),
+          exitCode: p.out.exitCode,
+          durationMs: Date.now() - p.startedAt,
+        });
+      }
+    }
+  }
+
+  private onClose(): void {
+    if (!this.isReady) {
+      const said = (this.err.preamble + this.out.preamble).trim();
+      this.fail(said ? `shell exited before it was ready: ${said.slice(-500)}` : 'shell exited before it was ready');
+    } else {
+      this.fail('remote shell exited');
+    }
+  }
+
+  /** Stop the shell: pending commands reject (the one that timed out with its own reason). */
+  kill(reason: string, culprit?: number): void {
+    this.fail(reason, culprit);
+    try {
+      this.channel.signal('KILL');
+    } catch {
+      /* older servers ignore signals; closing the channel below still ends the shell */
+    }
+    this.channel.close();
+  }
+
+  private fail(reason: string, culprit?: number): void {
+    if (this.dead) return;
+    this.dead = reason;
+    this.readyReject(this.deathError(reason));
+    for (const p of this.pending.values()) {
+      if (p.timer) clearTimeout(p.timer);
+      const why = culprit === undefined || p.id === culprit ? reason : `aborted: an earlier command in this shell failed (${reason})`;
+      p.reject(this.deathError(why));
+    }
+    this.pending.clear();
+  }
+
+  /** Graceful end; commands still running are failed with `reason`. */
+  close(reason = 'connection closed while the command was running'): void {
+    if (this.dead) return;
+    if (this.pending.size) this.fail(reason);
+    this.dead = 'closed';
+    try {
+      this.channel.end('exit 0\n');
+    } catch {
+      /* connection already gone */
+    }
+  }
+}
+
+export class RemoteShell {
+  private live?: LiveShell;
+  private starting?: Promise<LiveShell>;
+
+  constructor(
+    private readonly host: string,
+    private readonly spec: ShellSpec,
+    private readonly openChannel: OpenChannel,
+    private readonly deathError: DeathError,
+  ) {}
+
+  /** Each request gets its own result; a batch is written at once (one round trip). */
+  async run(reqs: ExecRequest[]): Promise<ExecResult[]> {
+    const shell = await this.shell();
+    return Promise.all(shell.run(reqs));
+  }
+
+  close(reason?: string): void {
+    this.live?.close(reason);
+    this.live = undefined;
+  }
+
+  private async shell(): Promise<LiveShell> {
+    if (this.live && !this.live.isDead) return this.live;
+    if (!this.starting) {
+      this.starting = this.start().finally(() => {
+        this.starting = undefined;
+      });
+    }
+    return this.starting;
+  }
+
+  private async start(): Promise<LiveShell> {
+    const token = `FDR${randomBytes(12).toString('hex')}`;
+    const announce = sh`printf '%s\n' ${token} >&2; printf '%s\n' ${token}; exec /bin/sh`;
+    let command = announce;
+    let prompt: string | undefined;
+    if (this.spec.becomeUser !== undefined) {
+      const user = this.spec.becomeUser;
+      if (this.spec.becomePassword !== undefined) {
+        prompt = `[fd-sudo-${randomBytes(6).toString('hex')}]`;
+        command = sh`sudo -S -p ${prompt} -u ${user} /bin/sh -c ${announce}`;
+      } else {
+        command = sh`sudo -n -u ${user} /bin/sh -c ${announce}`;
+      }
+    }
+    const channel = await this.openChannel(command);
+    const shell = new LiveShell(channel, token, this.spec, this.deathError, prompt);
+    try {
+      await shell.ready;
+    } catch (err) {
+      throw becomeHint(err as Error, this.host, this.spec);
+    }
+    this.live = shell;
+    return shell;
+  }
+}
+
+function becomeHint(err: Error, host: string, spec: ShellSpec): Error {
+  if (spec.becomeUser === undefined || !(err instanceof FalcoDeployError) || err.phase === 'connect') return err;
+  const msg = err.message;
+  let hint = '';
+  if (/password is required/.test(msg)) hint = ' (sudo needs a password: pass -K / --ask-become-pass or set ansible_become_password)';
+  else if (/sudo: not found|sudo: command not found/.test(msg)) hint = ' (sudo is not installed on the host)';
+  return new FalcoDeployError(`become (sudo -u ${quote(spec.becomeUser)}) failed: ${msg}${hint}`, {
+    host,
+    phase: err.phase,
+    cause: err,
+  });
+}

@@ -1,0 +1,41 @@
+/**
+ * The gather-facts snippet: POSIX sh, no python, works as non-root. Prints `key=value` lines only
+ * (os-release lines are re-prefixed with `osr.`), parsed by parseSetupOutput().
+ */
+const COMMANDS = [
+  'apt-get', 'dnf5', 'dnf', 'yum', 'microdnf', 'zypper', 'apk',
+  'sudo', 'curl', 'gpg', 'dkms', 'python3', 'python', 'systemctl', 'mokutil', 'systemd-detect-virt',
+];
+
+export const SETUP_SNIPPET = [
+  'echo "kernel=$(uname -r)"',
+  'echo "kernel_version=$(uname -v)"',
+  'echo "machine=$(uname -m)"',
+  'echo "system=$(uname -s)"',
+  'echo "nodename=$(uname -n)"',
+  'echo "fqdn=$(timeout 3 hostname -f 2>/dev/null)"',
+  'for f in /etc/os-release /usr/lib/os-release; do if [ -r "$f" ]; then sed -n "s/^\\([A-Z_][A-Z0-9_]*\\)=/osr.\\1=/p" "$f"; break; fi; done',
+  '[ -r /etc/debian_version ] && echo "debian_version=$(head -n 1 /etc/debian_version)"',
+  '[ -d /run/systemd/system ] && echo systemd_booted=1',
+  '[ -d /etc/init.d ] && echo initd=1',
+  'echo "pid1=$(cat /proc/1/comm 2>/dev/null)"',
+  `for c in ${COMMANDS.join(' ')}; do p=$(command -v "$c" 2>/dev/null) && echo "bin.$c=$p"; done`,
+  '[ -x /usr/libexec/platform-python ] && echo bin.platform-python=/usr/libexec/platform-python',
+  'sed -n "s/^MemTotal:[[:space:]]*\\([0-9]*\\) kB/memtotal_kb=\\1/p" /proc/meminfo 2>/dev/null',
+  'echo "nproc_online=$(getconf _NPROCESSORS_ONLN 2>/dev/null)"',
+  'if [ -r /proc/cpuinfo ]; then echo "cpu_processors=$(grep -c "^processor" /proc/cpuinfo)"; echo "cpu_sockets=$(grep "^physical id" /proc/cpuinfo | sort -u | wc -l)"; echo "cpu_cores=$(grep -m 1 "^cpu cores" /proc/cpuinfo | sed "s/.*: *//")"; fi',
+  'echo "user_id=$(id -un 2>/dev/null)"; echo "user_uid=$(id -u)"; echo "user_gid=$(id -g)"; echo "user_dir=$HOME"',
+  '[ -e /sys/kernel/btf/vmlinux ] && echo btf=1',
+  '[ -d /sys/firmware ] && echo sysfs=1',
+  '[ -d /sys/firmware/efi ] && echo efi=1',
+  'f=/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c; [ -r "$f" ] && echo "secureboot_var=$(od -An -tu1 "$f" 2>/dev/null | tr -s " \\n" "  ")"',
+  'command -v mokutil >/dev/null 2>&1 && echo "mokutil=$(mokutil --sb-state 2>&1 | head -n 1)"',
+  '[ -e "/lib/modules/$(uname -r)/build" ] && echo kernel_headers=1',
+  'command -v systemd-detect-virt >/dev/null 2>&1 && echo "virt=$(systemd-detect-virt 2>/dev/null)"',
+  '[ -f /.dockerenv ] && echo dockerenv=1',
+  '[ -r /run/systemd/container ] && echo "container=$(head -n 1 /run/systemd/container)"',
+  'echo "epoch=$(date +%s)"; echo "date_utc=$(date -u +%Y-%m-%dT%H:%M:%SZ)"; echo "tz=$(date +%Z)"',
+  '[ -r /etc/machine-id ] && echo "machine_id=$(cat /etc/machine-id)"',
+  'echo "long_bit=$(getconf LONG_BIT 2>/dev/null)"',
+  ':',
+].join('\n');

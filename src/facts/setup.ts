@@ -1,0 +1,174 @@
+import type { FactRequest } from '../engine/module.js';
+import { parseKeyValueLines } from './key-value.js';
+import { SETUP_SNIPPET } from './setup-probe.js';
+
+export { SETUP_SNIPPET };
+export const SETUP_FACT_KEY = 'setup';
+
+/** The gather-facts probe (one per host; the key is constant so every task shares it). */
+export function setupFacts(): FactRequest<Record<string, unknown>> {
+  return { key: SETUP_FACT_KEY, command: SETUP_SNIPPET, parse: (r) => parseSetupOutput(r.stdout) };
+}
+
+const DISTRIBUTION_NAMES: Record<string, string> = {
+  debian: 'Debian', ubuntu: 'Ubuntu', rhel: 'RedHat', rocky: 'Rocky', almalinux: 'AlmaLinux',
+  centos: 'CentOS', fedora: 'Fedora', amzn: 'Amazon', ol: 'OracleLinux', raspbian: 'Debian',
+};
+
+// ansible-core's OS_FAMILY_MAP (the part that matters here)
+const OS_FAMILIES: Record<string, string[]> = {
+  RedHat: ['RedHat', 'Fedora', 'CentOS', 'Amazon', 'AlmaLinux', 'Rocky', 'OracleLinux'],
+  Debian: ['Debian', 'Ubuntu', 'Linux Mint', 'Pop!_OS', 'Kali'],
+};
+
+const DEB_ARCH: Record<string, string> = { x86_64: 'amd64', aarch64: 'arm64', armv7l: 'armhf', i686: 'i386', i386: 'i386', ppc64le: 'ppc64el', s390x: 's390x' };
+
+/** os-release value: strip one level of quotes and shell escapes. */
+function unquote(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const m = /^"(.*)"$/.exec(v) ?? /^'(.*)'$/.exec(v);
+  return m ? m[1].replace(/\\(["$`\\])/g, '$1') : v;
+}
+
+function osFamily(distribution: string, idLike: string[]): string {
+  for (const [family, members] of Object.entries(OS_FAMILIES)) if (members.includes(distribution)) return family;
+  if (idLike.some((x) => ['rhel', 'fedora', 'centos'].includes(x))) return 'RedHat';
+  if (idLike.some((x) => ['debian', 'ubuntu'].includes(x))) return 'Debian';
+  return distribution;
+}
+
+/** python-distro's codename (what Ansible reports): VERSION_CODENAME (even if empty), UBUNTU_CODENAME, "(Name)" in VERSION. */
+function releaseName(osr: Record<string, string | undefined>): string {
+  if (osr.VERSION_CODENAME !== undefined) return osr.VERSION_CODENAME;
+  if (osr.UBUNTU_CODENAME !== undefined) return osr.UBUNTU_CODENAME;
+  const m = /\((\D+)\)|,\s*(\D+)/.exec(osr.VERSION ?? '');
+  return m ? (m[1] ?? m[2]).trim() : '';
+}
+
+function distributionFacts(kv: Record<string, string>) {
+  const osr: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(kv)) if (k.startsWith('osr.')) osr[k.slice(4)] = unquote(v);
+  const id = (osr.ID ?? '').toLowerCase();
+  const distribution = DISTRIBUTION_NAMES[id] ?? (id ? id.charAt(0).toUpperCase() + id.slice(1) : 'OtherLinux');
+  let version = osr.VERSION_ID ?? 'NA';
+  // Debian: /etc/debian_version has the point release (12.11); Ansible reports that.
+  const deb = /^(\d+)\.(\d+)/.exec(kv.debian_version ?? '');
+  if (distribution === 'Debian' && deb) version = `${deb[1]}.${deb[2]}`;
+  const [major, minor] = version.split('.');
+  return {
+    distribution,
+    distribution_version: version,
+    distribution_major_version: major || 'NA',
+    ...(minor !== undefined ? { distribution_minor_version: minor } : {}),
+    distribution_release: releaseName(osr),
+    os_family: osFamily(distribution, (osr.ID_LIKE ?? '').split(/\s+/)),
+  };
+}
+
+function serviceManager(kv: Record<string, string>): string {
+  const pid1 = kv.pid1 ?? '';
+  if (pid1 === 'systemd' || (kv.systemd_booted === '1' && pid1 === 'init')) return 'systemd';
+  if (pid1 === 'openrc-init') return 'openrc';
+  if (pid1 === 'init' && kv.initd === '1') return 'sysvinit';
+  return 'unknown';
+}
+
+function packageManager(kv: Record<string, string>, family: string): string {
+  const has = (c: string) => kv[`bin.${c}`] !== undefined;
+  if (family === 'Debian' && has('apt-get')) return 'apt';
+  if (has('dnf5') || has('dnf')) return 'dnf';
+  if (has('yum')) return 'yum';
+  if (has('apt-get')) return 'apt';
+  if (has('microdnf')) return 'microdnf';
+  if (has('zypper')) return 'zypper';
+  if (has('apk')) return 'apk';
+  return 'unknown';
+}
+
+/** [major, minor] of a kernel release like 5.15.0-91-generic. */
+export function kernelVersion(release: string): [number, number] | undefined {
+  const m = /^(\d+)\.(\d+)/.exec(release);
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+function secureBoot(kv: Record<string, string>, inContainer: boolean): boolean | null {
+  const bytes = (kv.secureboot_var ?? '').trim().split(/\s+/).filter(Boolean);
+  if (bytes.length >= 5) return bytes[bytes.length - 1] === '1';
+  const mok = kv.mokutil ?? '';
+  if (/SecureBoot enabled/i.test(mok)) return true;
+  if (/SecureBoot disabled/i.test(mok)) return false;
+  // legacy BIOS boot: no Secure Boot (unknowable in a container or without sysfs)
+  if (kv.efi !== '1' && kv.sysfs === '1' && !inContainer) return false;
+  return null;
+}
+
+function virtualization(kv: Record<string, string>): { type: string | null; role: string | null } {
+  const v = kv.virt;
+  if (v && v !== 'none') return { type: v, role: 'guest' };
+  if (kv.container) return { type: kv.container, role: 'guest' };
+  if (kv.dockerenv === '1') return { type: 'docker', role: 'guest' };
+  return v === 'none' ? { type: 'none', role: null } : { type: null, role: null };
+}
+
+const int = (v: string | undefined): number | null => (v !== undefined && /^\d+$/.test(v.trim()) ? Number(v.trim()) : null);
+
+/** Pure: the snippet's output -> facts named like Ansible's (without the ansible_ prefix). */
+export function parseSetupOutput(stdout: string): Record<string, unknown> {
+  const kv = parseKeyValueLines(stdout);
+  const dist = distributionFacts(kv);
+  const arch = kv.machine ?? 'unknown';
+  const kernel = kv.kernel ?? '';
+  const kver = kernelVersion(kernel);
+  const virt = virtualization(kv);
+  const python = kv['bin.python3'] ?? kv['bin.platform-python'] ?? kv['bin.python'] ?? null;
+  const memKb = int(kv.memtotal_kb);
+  const vcpus = int(kv.nproc_online) ?? int(kv.cpu_processors);
+  const nodename = kv.nodename ?? '';
+  const epoch = kv.epoch ?? '';
+  const utc = kv.date_utc ?? '';
+  return {
+    ...dist,
+    system: kv.system ?? 'Linux',
+    kernel,
+    kernel_version: kv.kernel_version ?? '',
+    architecture: arch,
+    machine: arch,
+    deb_architecture: DEB_ARCH[arch] ?? arch,
+    userspace_bits: kv.long_bit || null,
+    nodename,
+    hostname: nodename.split('.')[0],
+    fqdn: kv.fqdn || nodename,
+    machine_id: kv.machine_id || null,
+    service_mgr: serviceManager(kv),
+    pkg_mgr: packageManager(kv, dist.os_family),
+    memtotal_mb: memKb === null ? null : Math.floor(memKb / 1024),
+    processor_vcpus: vcpus,
+    processor_nproc: vcpus,
+    processor_count: int(kv.cpu_sockets) || (vcpus === null ? null : 1),
+    processor_cores: int(kv.cpu_cores),
+    discovered_interpreter_python: python,
+    user_id: kv.user_id || null,
+    user_uid: int(kv.user_uid),
+    user_gid: int(kv.user_gid),
+    user_dir: kv.user_dir || null,
+    virtualization_type: virt.type,
+    virtualization_role: virt.role,
+    date_time: {
+      epoch,
+      iso8601: utc,
+      date: utc.slice(0, 10),
+      time: utc.slice(11, 19),
+      tz: kv.tz ?? '',
+    },
+    // falco-deploy's own facts (what the Falco driver choice depends on)
+    btf_available: kv.btf === '1',
+    bpf_ringbuf_likely: kver ? kver[0] > 5 || (kver[0] === 5 && kver[1] >= 8) : false,
+    secure_boot: secureBoot(kv, virt.role === 'guest' && virt.type !== null && !['kvm', 'qemu', 'vmware', 'microsoft', 'oracle', 'xen', 'amazon', 'bochs', 'parallels'].includes(virt.type)),
+    kernel_headers_installed: kv.kernel_headers === '1',
+    has_sudo: kv['bin.sudo'] !== undefined,
+    has_curl: kv['bin.curl'] !== undefined,
+    has_gpg: kv['bin.gpg'] !== undefined,
+    has_dkms: kv['bin.dkms'] !== undefined,
+    has_systemctl: kv['bin.systemctl'] !== undefined,
+  };
+}

@@ -1,0 +1,283 @@
+import type { ExecResult } from '../connectors/types.js';
+import type { FactRequest, ModuleContext, ModuleDefinition, ModuleSpec, Plan, PlannedCommand } from '../engine/module.js';
+import { aptCacheTime, aptPolicy, debFileStatus, dpkgPackages } from '../facts/packages.js';
+import type { AptCacheTime, AptPolicy, DebFileStatus, DpkgPackage } from '../facts/packages.js';
+import { quoteArgv } from '../shell/quote.js';
+import { ArgError, normalizeArgs } from './system/args.js';
+import { commandEnv, globToRegExp } from './system/env.js';
+
+export const aptSpec: ModuleSpec = {
+  args: {
+    name: { type: 'list', elements: 'str', aliases: ['pkg', 'package'] },
+    state: { type: 'str', default: 'present', choices: ['absent', 'latest', 'present', 'installed', 'removed'] },
+    update_cache: { type: 'bool', aliases: ['update-cache'] },
+    cache_valid_time: { type: 'int', default: 0 },
+    purge: { type: 'bool', default: false },
+    deb: { type: 'path' },
+    default_release: { type: 'str', aliases: ['default-release'] },
+    install_recommends: { type: 'bool', aliases: ['install-recommends'] },
+    force: { type: 'bool', default: false },
+    autoremove: { type: 'bool', default: false },
+    allow_unauthenticated: { type: 'bool', default: false, aliases: ['allow-unauthenticated'] },
+    allow_downgrade: { type: 'bool', default: false, aliases: ['allow-downgrade', 'allow_downgrades', 'allow-downgrades'] },
+    allow_change_held_packages: { type: 'bool', default: false },
+    lock_timeout: { type: 'int', default: 60 },
+  },
+  mutuallyExclusive: [['deb', 'name']],
+  requiredOneOf: [['autoremove', 'deb', 'name', 'update_cache', 'cache_valid_time']],
+};
+
+export interface AptArgs {
+  name?: string[];
+  state: 'absent' | 'latest' | 'present' | 'installed' | 'removed';
+  update_cache?: boolean;
+  cache_valid_time: number;
+  purge: boolean;
+  deb?: string;
+  default_release?: string;
+  install_recommends?: boolean;
+  force: boolean;
+  autoremove: boolean;
+  allow_unauthenticated: boolean;
+  allow_downgrade: boolean;
+  allow_change_held_packages: boolean;
+  lock_timeout: number;
+}
+
+/** What Ansible's apt sets for every apt-get run (C locale: the output is parsed). */
+export const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive', DEBIAN_PRIORITY: 'critical', LANG: 'C', LC_ALL: 'C' };
+
+const PKG_NAME = /^[A-Za-z0-9][A-Za-z0-9+.\-_:]*$/;
+
+interface PackageSpec {
+  spec: string;
+  name: string;
+  version?: string;
+}
+
+function parseSpecs(names: string[]): PackageSpec[] {
+  return names.map((raw) => {
+    const spec = raw.trim();
+    if ((spec.match(/=/g) ?? []).length > 1) throw new ArgError(`invalid package spec: ${spec}`);
+    const [name, version] = spec.split('=');
+    if (!PKG_NAME.test(name) || (version !== undefined && !/^[A-Za-z0-9.+~:*?_-]+$/.test(version))) {
+      throw new ArgError(`invalid package spec: ${spec}`);
+    }
+    return { spec, name, version };
+  });
+}
+
+function args(raw: Record<string, unknown>): AptArgs {
+  return normalizeArgs<AptArgs>(aptSpec, raw, 'apt');
+}
+
+function wantsCacheUpdate(a: AptArgs): boolean {
+  return !!a.update_cache || a.cache_valid_time > 0;
+}
+
+function probes(raw: Record<string, unknown>): FactRequest[] {
+  let a: AptArgs;
+  let specs: PackageSpec[];
+  try {
+    a = args(raw);
+    specs = parseSpecs(a.name ?? []);
+  } catch (e) {
+    if (e instanceof ArgError) return [];
+    throw e;
+  }
+  const out: FactRequest[] = [];
+  if (wantsCacheUpdate(a)) out.push(aptCacheTime());
+  const names = [...new Set(specs.map((s) => s.name))];
+  if (names.length) out.push(dpkgPackages(names));
+  if (names.length && (a.state === 'latest' || specs.some((s) => s.version !== undefined))) out.push(aptPolicy(names));
+  if (a.deb) out.push(debFileStatus(a.deb));
+  return out;
+}
+
+/** apt-get options shared by install and remove, as Ansible builds them. */
+function aptGetOptions(a: AptArgs): string[] {
+  return ['-y', '-q', '-o', `DPkg::Lock::Timeout=${a.lock_timeout}`, '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold'];
+}
+
+function installArgv(a: AptArgs, targets: string[]): string[] {
+  const argv = ['apt-get', ...aptGetOptions(a)];
+  if (a.force) argv.push('--force-yes');
+  if (a.autoremove) argv.push('--auto-remove');
+  argv.push('install', ...targets);
+  if (a.default_release) argv.push('-t', a.default_release);
+  if (a.install_recommends === false) argv.push('-o', 'APT::Install-Recommends=no');
+  else if (a.install_recommends === true) argv.push('-o', 'APT::Install-Recommends=yes');
+  if (a.allow_unauthenticated) argv.push('--allow-unauthenticated');
+  if (a.allow_downgrade) argv.push('--allow-downgrades');
+  if (a.allow_change_held_packages) argv.push('--allow-change-held-packages');
+  return argv;
+}
+
+/** Cache update that also stamps the lists dir, so cache_valid_time sees it even when nothing changed upstream. */
+export function aptUpdateCommand(env: Record<string, string> | undefined): PlannedCommand {
+  return {
+    command: "apt-get update -q && touch /var/lib/apt/lists && echo \"cache_update_time=$(date +%s)\"",
+    env,
+    describe: 'apt-get update',
+  };
+}
+
+function versionMatches(installed: string, wanted: string): boolean {
+  return /[*?]/.test(wanted) ? globToRegExp(wanted).test(installed) : installed === wanted;
+}
+
+/**
+ * Ansible's package_status() for `name=version` (fnmatch pins): the best matching version is the
+ * first match in the version table (apt lists it best first). Installed and matching -> nothing,
+ * unless a different, better version also matches (Ansible's documented-as-legacy upgrade).
+ */
+function planPin(s: PackageSpec, installedVersion: string | null, policy: AptPolicy | undefined): { target?: string } | { failed: string } {
+  const wanted = s.version!;
+  const best = policy?.versions.find((v) => versionMatches(v, wanted));
+  if (installedVersion !== null) {
+    const matches = versionMatches(installedVersion, wanted);
+    if (matches && (!best || best === installedVersion)) return {};
+    if (!matches && !best) return { failed: `no available installation candidate for ${s.spec}` };
+    return { target: matches ? s.spec : `${s.name}=${best}` };
+  }
+  if (!best) return { failed: `no available installation candidate for ${s.spec}` };
+  return { target: `${s.name}=${best}` };
+}
+
+export function planApt(raw: Record<string, unknown>, facts: Record<string, unknown>, ctx: ModuleContext): Plan {
+  const a = args(raw);
+  const specs = parseSpecs(a.name ?? []);
+  const state = a.state === 'installed' ? 'present' : a.state === 'removed' ? 'absent' : a.state;
+  const env = commandEnv(ctx, APT_ENV);
+  const commands: PlannedCommand[] = [];
+  const result: Record<string, unknown> = {};
+  let changed = false;
+
+  let cacheStale = false;
+  if (wantsCacheUpdate(a)) {
+    const t = facts['apt_cache_time'] as AptCacheTime;
+    cacheStale = !(t.mtime + a.cache_valid_time >= t.now);
+    result.cache_updated = cacheStale;
+    result.cache_update_time = t.mtime;
+    if (cacheStale) commands.push(aptUpdateCommand(env));
+  }
+
+  const names = [...new Set(specs.map((s) => s.name))];
+  const installed = names.length ? (facts[dpkgPackages(names).key] as Record<string, DpkgPackage>) : {};
+
+  if (a.deb) {
+    if (state !== 'present') throw new ArgError('deb only supports state=present');
+    if (a.deb.includes('://')) throw new ArgError(`deb must be a path on the host (copy it there first), got the URL ${a.deb}`);
+    const deb = facts[debFileStatus(a.deb).key] as DebFileStatus;
+    if (!deb.exists) return { commands: [], changed: false, failed: `Unable to install package: E:Could not open file ${a.deb} - open (2: No such file or directory)` };
+    if (deb.installedVersion !== deb.version) {
+      commands.push({ command: quoteArgv(installArgv(a, [a.deb])), env });
+      changed = true;
+    }
+  }
+
+  if (state === 'absent') {
+    const targets = specs.filter((s) => {
+      const p = installed[s.name];
+      if (!p) return false;
+      if (s.version !== undefined && !versionMatches(p.version, s.version)) return false;
+      return p.installed || (a.purge && p.status.endsWith('config-files'));
+    });
+    if (targets.length) {
+      const argv = ['apt-get', ...aptGetOptions(a)];
+      if (a.purge) argv.push('--purge');
+      if (a.autoremove) argv.push('--auto-remove');
+      argv.push('remove', ...targets.map((t) => t.name));
+      commands.push({ command: quoteArgv(argv), env });
+      changed = true;
+    }
+  } else if (specs.length) {
+    const needPolicy = state === 'latest' || specs.some((s) => s.version !== undefined);
+    const policy = needPolicy ? (facts[aptPolicy(names).key] as Record<string, AptPolicy>) : {};
+    const targets: string[] = [];
+    let outcomeKnown = true;
+    for (const s of specs) {
+      const p = installed[s.name];
+      const isInstalled = !!p?.installed;
+      if (s.version !== undefined) {
+        if (cacheStale) {
+          // the version table is about to change: let apt resolve the pin
+          if (!isInstalled || !versionMatches(p.version, s.version)) targets.push(s.spec);
+          continue;
+        }
+        const pinned = planPin(s, isInstalled ? p.version : null, policy[s.name]);
+        if ('failed' in pinned) return { commands: [], changed: false, failed: pinned.failed };
+        if (pinned.target) targets.push(pinned.target);
+        continue;
+      }
+      if (state === 'present') {
+        if (!isInstalled) targets.push(s.name);
+        continue;
+      }
+      // latest: the candidate known now is stale when the cache is about to be refreshed
+      if (cacheStale) {
+        targets.push(s.name);
+        outcomeKnown = false;
+        continue;
+      }
+      const cand = policy[s.name]?.candidate ?? null;
+      if (cand === null) {
+        if (!isInstalled) return { commands: [], changed: false, failed: `No package matching '${s.name}' is available` };
+        continue;
+      }
+      if (!isInstalled || p.version !== cand) targets.push(s.name);
+    }
+    if (targets.length) {
+      commands.push({ command: quoteArgv(installArgv(a, targets)), env });
+      // with a refreshed cache apt decides; finish() reads its summary line
+      changed = true;
+      if (!outcomeKnown) result.changed_decided_by_apt = true;
+    }
+  } else if (cacheStale) {
+    changed = true; // update_cache alone: changed = cache updated (Ansible)
+  }
+
+  return { commands, changed, result };
+}
+
+/** Ansible-shaped result: cache_updated/cache_update_time, stdout/stderr of the apt-get run. */
+export function finishApt(plan: Plan, results: ExecResult[]): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...(plan.result ?? {}), changed: plan.changed };
+  delete out.changed_decided_by_apt;
+  plan.commands.forEach((c, i) => {
+    const r = results[i];
+    if (!r) return;
+    const stamp = /^cache_update_time=(\d+)$/m.exec(r.stdout);
+    if (stamp) out.cache_update_time = parseInt(stamp[1], 10);
+    else {
+      out.stdout = r.stdout;
+      out.stderr = r.stderr;
+      out.stdout_lines = r.stdout.split('\n').filter((l) => l !== '');
+      if (plan.result?.changed_decided_by_apt) {
+        const m = /(\d+) upgraded, (\d+) newly installed, (\d+) to remove/.exec(r.stdout);
+        if (m) out.changed = m.slice(1).some((n) => n !== '0');
+      }
+    }
+    if (r.exitCode !== 0) {
+      out.failed = true;
+      out.rc = r.exitCode;
+      out.msg = `'${c.describe ?? c.command}' failed: ${r.stderr.trim()}`;
+    }
+  });
+  return out;
+}
+
+export const aptModule: ModuleDefinition = {
+  name: 'apt',
+  spec: aptSpec,
+  probes: (raw) => probes(raw),
+  plan: (raw, facts, ctx) => {
+    try {
+      return planApt(raw, facts, ctx);
+    } catch (e) {
+      if (e instanceof ArgError) return { commands: [], changed: false, failed: e.message };
+      throw e;
+    }
+  },
+  finish: (_raw, plan, results) => finishApt(plan, results),
+};

@@ -1,0 +1,76 @@
+import type { ModuleDefinition, Plan } from '../engine/module.js';
+import type { FileStat } from '../facts/file-stat.js';
+import { FILE_ATTR_SPEC } from './files/attrs.js';
+import { destForSource, destStat, factFor, writePath } from './files/dest.js';
+import { finishFileChange } from './files/finish.js';
+import { planManagedContent } from './files/managed-content.js';
+import { failOnArgError } from './files/mode.js';
+
+export type CopyArgs = {
+  src?: string;
+  content?: string;
+  dest: string;
+  backup?: boolean;
+  force?: boolean;
+  mode?: string | number;
+  owner?: string;
+  group?: string;
+  validate?: string;
+  follow?: boolean;
+  remote_src?: boolean;
+}
+
+async function sourceBytes(a: CopyArgs, read: (src: string) => Promise<Buffer>): Promise<Buffer | string> {
+  if (a.content !== undefined) return Buffer.from(typeof a.content === 'string' ? a.content : JSON.stringify(a.content));
+  const src = a.src!;
+  if (a.remote_src) return 'remote_src is not supported by falco-deploy copy; use command: cp, or fetch + copy';
+  if (src.endsWith('/')) return `src ${src} is a directory: copying directories is not supported, copy each file`;
+  try {
+    return await read(src);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') return `src ${src} is a directory: copying directories is not supported, copy each file`;
+    return `Could not find or access '${src}' on the controller: ${(e as Error).message}`;
+  }
+}
+
+export const copy: ModuleDefinition<CopyArgs> = {
+  name: 'copy',
+  spec: {
+    args: {
+      src: { type: 'path' },
+      content: { type: 'raw' },
+      dest: { type: 'path', required: true },
+      backup: { type: 'bool', default: false },
+      force: { type: 'bool', default: true, aliases: ['thirsty'] },
+      validate: { type: 'str' },
+      follow: { type: 'bool', default: false },
+      remote_src: { type: 'bool', default: false },
+      ...FILE_ATTR_SPEC,
+    },
+    mutuallyExclusive: [['content', 'src']],
+    requiredOneOf: [['content', 'src']],
+  },
+  probes: (a, ctx) => [destStat(destForSource(a.dest, a.src), ctx)],
+  async plan(a, facts, ctx): Promise<Plan> {
+    if (a.content !== undefined && a.dest.endsWith('/')) {
+      return { commands: [], changed: false, failed: 'can not use content with a dir as dest' };
+    }
+    const dest = destForSource(a.dest, a.src);
+    const st = factFor<FileStat>(facts, destStat(dest, ctx).key);
+    if (st.exists && st.type === 'directory') {
+      return { commands: [], changed: false, failed: `dest ${dest} is a directory: end dest with "/" to copy into it, or name the file` };
+    }
+    const bytes = await sourceBytes(a, ctx.readLocalFile);
+    if (typeof bytes === 'string') return { commands: [], changed: false, failed: bytes };
+    return failOnArgError(() => {
+      const plan = planManagedContent({
+        dest: writePath(dest, st, a.follow), content: bytes, stat: st, ctx,
+        attrs: a, backup: a.backup, force: a.force, validate: a.validate,
+      });
+      if (a.src !== undefined) plan.result = { ...plan.result, src: a.src };
+      return plan;
+    });
+  },
+  finish: (_a, plan, results) => finishFileChange(plan, results),
+};

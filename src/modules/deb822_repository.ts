@@ -1,0 +1,125 @@
+import type { ModuleDefinition, ModuleSpec, Plan } from '../engine/module.js';
+import { fileContent } from '../facts/repos.js';
+import type { FileContent } from '../facts/repos.js';
+import { ArgError, normalizeArgs } from './system/args.js';
+import { fileDiff, removeFileCommand, writeFileCommand } from './system/repo-write.js';
+import { normalizeMode } from './files/mode.js';
+
+const boolArg = { type: 'bool' } as const;
+const listArg = { type: 'list', elements: 'str' } as const;
+
+export const deb822Spec: ModuleSpec = {
+  args: {
+    allow_downgrade_to_insecure: boolArg,
+    allow_insecure: boolArg,
+    allow_weak: boolArg,
+    architectures: listArg,
+    by_hash: boolArg,
+    check_date: boolArg,
+    check_valid_until: boolArg,
+    components: listArg,
+    date_max_future: { type: 'int' },
+    enabled: boolArg,
+    inrelease_path: { type: 'str' },
+    install_python_debian: { type: 'bool', default: true },
+    languages: listArg,
+    name: { type: 'str', required: true },
+    pdiffs: boolArg,
+    signed_by: { type: 'str' },
+    suites: listArg,
+    targets: listArg,
+    trusted: boolArg,
+    types: { type: 'list', elements: 'str', choices: ['deb', 'deb-src'], default: ['deb'] },
+    uris: listArg,
+    mode: { type: 'raw', default: '0644' },
+    state: { type: 'str', default: 'present', choices: ['present', 'absent'] },
+  },
+};
+
+/** Arguments that are not deb822 fields. */
+const NOT_FIELDS = new Set(['mode', 'state', 'install_python_debian']);
+
+/** Ansible's slug: lower-case, runs of `_`/space -> '-', anything else not [a-z0-9-] dropped. */
+export function deb822Slug(name: string): string {
+  return name.toLowerCase().replace(/[_\s]+/g, '-').replace(/[^a-z0-9-]+/g, '');
+}
+
+function fieldName(key: string): string {
+  if (key === 'name') return 'X-Repolib-Name';
+  if (key === 'uris') return 'URIs';
+  // Python's str.title(): upper-case after every non-letter
+  return key.replace(/_/g, '-').replace(/[A-Za-z]+/g, (w) => w[0].toUpperCase() + w.slice(1).toLowerCase());
+}
+
+function multiline(v: string): string {
+  const lines = v.trim().split('\n').map((l) => l.trim() || '.');
+  return '\n' + lines.map((l) => `    ${l}`).join('\n');
+}
+
+/**
+ * The .sources text as Ansible's deb822_repository writes it: fields in sorted argument order,
+ * lists space-joined, booleans yes/no, multi-line values (an armored key) indented with '.' for
+ * blank lines.
+ */
+export function renderDeb822(a: Record<string, unknown>): string {
+  let out = '';
+  for (const key of Object.keys(a).sort()) {
+    const raw = a[key];
+    if (raw === undefined || raw === null || NOT_FIELDS.has(key)) continue;
+    let value = typeof raw === 'boolean' ? (raw ? 'yes' : 'no') : Array.isArray(raw) ? raw.join(' ') : String(raw);
+    if (value.includes('\n')) value = multiline(value);
+    out += !value || value.startsWith('\n') ? `${fieldName(key)}:${value}\n` : `${fieldName(key)}: ${value}\n`;
+  }
+  return out;
+}
+
+function args(raw: Record<string, unknown>) {
+  const a = normalizeArgs<Record<string, unknown> & { name: string; state: string; mode: unknown; signed_by?: string }>(deb822Spec, raw, 'deb822_repository');
+  if (a.signed_by && /^[a-z][a-z0-9+.-]*:\/\//i.test(a.signed_by)) {
+    throw new ArgError('signed_by as a URL is not fetched here: install the key with signing_key (it verifies the fingerprint) and give its path');
+  }
+  if (a.state === 'present') {
+    for (const f of ['uris', 'suites']) if (!a[f]) throw new ArgError(`state is present but all of the following are missing: ${f}`);
+  }
+  return a;
+}
+
+export function sourcesPath(name: string): string {
+  return `/etc/apt/sources.list.d/${deb822Slug(name)}.sources`;
+}
+
+export function planDeb822(raw: Record<string, unknown>, facts: Record<string, unknown>): Plan {
+  const a = args(raw);
+  const dest = sourcesPath(a.name);
+  const current = facts[fileContent(dest).key] as FileContent;
+  if (a.state === 'absent') {
+    if (!current.exists) return { commands: [], changed: false, result: { repo: null, dest } };
+    return { commands: [removeFileCommand(dest)], changed: true, diff: [fileDiff(dest, current.content, undefined)], result: { repo: null, dest } };
+  }
+  const repo = renderDeb822(a);
+  const result = { repo, dest, key_filename: a.signed_by?.startsWith('/') ? a.signed_by : null };
+  if (current.exists && current.content === repo) return { commands: [], changed: false, result };
+  return {
+    commands: [writeFileCommand(dest, repo, normalizeMode(a.mode) ?? '0644')],
+    changed: true,
+    diff: [fileDiff(dest, current.exists ? current.content : undefined, repo)],
+    result,
+  };
+}
+
+export const deb822RepositoryModule: ModuleDefinition = {
+  name: 'deb822_repository',
+  spec: deb822Spec,
+  probes: (raw) => {
+    const name = (raw as { name?: unknown }).name;
+    return typeof name === 'string' ? [fileContent(sourcesPath(name))] : [];
+  },
+  plan: (raw, facts) => {
+    try {
+      return planDeb822(raw, facts);
+    } catch (e) {
+      if (e instanceof ArgError) return { commands: [], changed: false, failed: e.message };
+      throw e;
+    }
+  },
+};

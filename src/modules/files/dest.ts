@@ -1,0 +1,34 @@
+import { posix } from 'node:path';
+import type { ModuleContext } from '../../engine/module.js';
+import { fileStat, DIFF_MAX_BYTES, type FileStat, type FileStatArgs } from '../../facts/file-stat.js';
+
+/** The stat probe the content-writing modules use for their destination. */
+export function destStatArgs(dest: string, ctx: ModuleContext, contentMaxBytes?: number): FileStatArgs {
+  return {
+    path: dest,
+    follow: true,
+    checksum: 'sha1',
+    contentMaxBytes: contentMaxBytes ?? (ctx.diff ? DIFF_MAX_BYTES : 0),
+    become: ctx.become,
+  };
+}
+
+export function destStat(dest: string, ctx: ModuleContext, contentMaxBytes?: number) {
+  return fileStat(destStatArgs(dest, ctx, contentMaxBytes));
+}
+
+/** The fact value for a probe key, or a clear error when the engine did not provide it. */
+export function factFor<T>(facts: Record<string, unknown>, key: string): T {
+  if (!(key in facts)) throw new Error(`fact ${key} was not probed`);
+  return facts[key] as T;
+}
+
+/** `follow: true` writes to where an existing symlink points instead of replacing the link. */
+export function writePath(dest: string, st: FileStat, follow: boolean | undefined): string {
+  return follow && st.islnk && st.lnk_source ? st.lnk_source : dest;
+}
+
+/** A dest ending in "/" names a directory: the file keeps the source's base name. */
+export function destForSource(dest: string, src: string | undefined): string {
+  return dest.endsWith('/') && src ? posix.join(dest, posix.basename(src)) : dest;
+}

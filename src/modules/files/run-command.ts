@@ -1,0 +1,159 @@
+import { posix } from 'node:path';
+import type { ExecResult } from '../../connectors/types.js';
+import type { FactRequest, ModuleContext, ModuleDefinition, Plan } from '../../engine/module.js';
+import { pathExists } from '../../facts/path-exists.js';
+import { sh, raw } from '../../shell/quote.js';
+import { factFor } from './dest.js';
+import { expandingWord, shlexSplit } from './shlex.js';
+
+export type CommandArgs = {
+  _raw_params?: string;
+  cmd?: string;
+  argv?: string[];
+  chdir?: string;
+  executable?: string;
+  creates?: string;
+  removes?: string;
+  stdin?: string;
+  stdin_add_newline?: boolean;
+  strip_empty_ends?: boolean;
+}
+
+export const COMMAND_SPEC = {
+  _raw_params: { type: 'str' },
+  cmd: { type: 'str' },
+  argv: { type: 'list', elements: 'str' },
+  chdir: { type: 'path' },
+  executable: { type: 'str' },
+  creates: { type: 'path' },
+  removes: { type: 'path' },
+  stdin: { type: 'str' },
+  stdin_add_newline: { type: 'bool', default: true },
+  strip_empty_ends: { type: 'bool', default: true },
+} as const;
+
+/** creates/removes are relative to chdir (Ansible chdirs before globbing). */
+function guardPath(p: string, chdir: string | undefined): string {
+  return chdir && !posix.isAbsolute(p) && !p.startsWith('~') ? posix.join(chdir, p) : p;
+}
+
+function guardProbe(p: string | undefined, a: CommandArgs, ctx: ModuleContext): FactRequest<boolean> | undefined {
+  return p ? pathExists({ path: guardPath(p, a.chdir), become: ctx.become }) : undefined;
+}
+
+function guardProbes(a: CommandArgs, ctx: ModuleContext): FactRequest<boolean>[] {
+  return [guardProbe(a.creates, a, ctx), guardProbe(a.removes, a, ctx)].filter((p): p is FactRequest<boolean> => p !== undefined);
+}
+
+/** The Ansible `cmd` value and the shell text that runs it. */
+function buildCommand(a: CommandArgs, useShell: boolean): { cmd: string | string[]; text: string } | string {
+  const text = a._raw_params ?? a.cmd;
+  if ((text === undefined || text.trim() === '') && !a.argv?.length) return 'no command given';
+  if (text !== undefined && text.trim() !== '' && a.argv?.length) return 'only command or argv can be given, not both';
+  let cmd: string | string[];
+  let run: string;
+  if (useShell) {
+    if (text === undefined) return 'shell needs a command string, not argv';
+    cmd = text;
+    run = sh`${a.executable ?? '/bin/sh'} -c ${text}`;
+  } else {
+    try {
+      cmd = a.argv?.length ? a.argv.map(String) : shlexSplit(text!);
+    } catch (e) {
+      return `cannot split command: ${(e as Error).message}`;
+    }
+    run = cmd.map(expandingWord).join(' ');
+  }
+  if (a.chdir) run = sh`cd -- ${a.chdir} && ${raw(run)}`;
+  return { cmd, text: run };
+}
+
+function stdinOf(a: CommandArgs): string | undefined {
+  if (a.stdin === undefined || a.stdin === null) return undefined;
+  return a.stdin_add_newline === false ? a.stdin : `${a.stdin}\n`;
+}
+
+export function planCommand(a: CommandArgs, facts: Record<string, unknown>, ctx: ModuleContext, useShell: boolean): Plan {
+  const built = buildCommand(a, useShell);
+  if (typeof built === 'string') return { commands: [], changed: false, failed: built, result: { rc: 256, msg: built } };
+  const { cmd, text } = built;
+  const warnings = !useShell && a.executable ? [`As of Ansible 2.4, the parameter 'executable' is no longer supported with the 'command' module. Not using '${a.executable}'.`] : undefined;
+  const verb = ctx.check ? 'Would' : 'Did';
+  const createsProbe = guardProbe(a.creates, a, ctx);
+  const removesProbe = guardProbe(a.removes, a, ctx);
+  if (createsProbe && factFor<boolean>(facts, createsProbe.key)) {
+    return { commands: [], changed: false, warnings, result: { changed: false, cmd, rc: 0, stdout: `skipped, since ${a.creates} exists`, stderr: '', msg: `${verb} not run command since '${a.creates}' exists` } };
+  }
+  if (removesProbe && !factFor<boolean>(facts, removesProbe.key)) {
+    return { commands: [], changed: false, warnings, result: { changed: false, cmd, rc: 0, stdout: `skipped, since ${a.removes} does not exist`, stderr: '', msg: `${verb} not run command since '${a.removes}' does not exist` } };
+  }
+  if (ctx.check) {
+    const msg = 'Command would have run if not in check mode';
+    if (!a.creates && !a.removes) {
+      return { commands: [], changed: false, skippedReason: msg, warnings, result: { changed: false, skipped: true, cmd, rc: 0, msg } };
+    }
+  }
+  const check = ctx.check ? { rc: 0, msg: 'Command would have run if not in check mode' } : {};
+  return {
+    commands: [{ command: text, stdin: stdinOf(a), describe: Array.isArray(cmd) ? cmd.join(' ') : cmd }],
+    changed: true,
+    warnings,
+    result: { cmd, ...check },
+  };
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** Python's str(datetime) in local time: 2026-11-27 09:50:01.123456 */
+export function pythonDatetime(d: Date): string {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}000`;
+}
+
+/** Python's str(timedelta) for less than a day: 0:00:01.250000 */
+export function pythonDelta(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  return `${Math.floor(s / 3600)}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}.${pad(Math.round(ms % 1000), 3)}000`;
+}
+
+/** str.splitlines() of Ansible's stdout_lines. */
+export function splitLines(s: string): string[] {
+  if (s === '') return [];
+  return s.replace(/\r?\n$/, '').split(/\r?\n|\r/);
+}
+
+/** Ansible's command result from the run (rc, stdout(_lines), stderr(_lines), start/end/delta, msg). */
+export function commandResult(plan: Plan, results: ExecResult[], strip: boolean, now: Date = new Date()): Record<string, unknown> {
+  const base = { ...(plan.result ?? {}), changed: plan.changed };
+  const r = results[results.length - 1];
+  if (!r) return base;
+  const cut = (s: string) => (strip ? s.replace(/[\r\n]+$/, '') : s);
+  const stdout = cut(r.stdout);
+  const stderr = cut(r.stderr);
+  const out: Record<string, unknown> = {
+    ...base,
+    rc: r.exitCode,
+    stdout,
+    stderr,
+    stdout_lines: splitLines(stdout),
+    stderr_lines: splitLines(stderr),
+    start: pythonDatetime(new Date(now.getTime() - r.durationMs)),
+    end: pythonDatetime(now),
+    delta: pythonDelta(r.durationMs),
+    msg: '',
+  };
+  if (r.exitCode !== 0) {
+    out.failed = true;
+    out.msg = 'non-zero return code';
+  }
+  return out;
+}
+
+export function commandModule(name: 'command' | 'shell', useShell: boolean): ModuleDefinition<CommandArgs> {
+  return {
+    name,
+    spec: { args: COMMAND_SPEC, freeForm: '_raw_params' },
+    probes: (a, ctx) => guardProbes(a, ctx),
+    plan: (a, facts, ctx) => planCommand(a, facts, ctx, useShell),
+    finish: (a, plan, results) => commandResult(plan, results, a.strip_empty_ends !== false),
+  };
+}

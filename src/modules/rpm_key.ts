@@ -1,0 +1,82 @@
+import type { ModuleDefinition, ModuleSpec, Plan } from '../engine/module.js';
+import { rpmGpgKeys } from '../facts/repos.js';
+import type { RpmGpgKey } from '../facts/repos.js';
+import { sh } from '../shell/quote.js';
+import { ArgError, normalizeArgs } from './system/args.js';
+import { fetchAndVerifyLines, normalizeFingerprint, scriptPrologue } from './system/key-script.js';
+
+export const rpmKeySpec: ModuleSpec = {
+  args: {
+    key: { type: 'str', required: true, noLog: false },
+    state: { type: 'str', default: 'present', choices: ['absent', 'present'] },
+    validate_certs: { type: 'bool', default: true },
+    fingerprint: { type: 'list', elements: 'str' },
+  },
+};
+
+interface RpmKeyArgs {
+  key: string;
+  state: 'absent' | 'present';
+  validate_certs: boolean;
+  fingerprint?: string[];
+}
+
+const KEYID = /^(0x)?[0-9a-f]{8,16}$/i;
+
+function args(raw: Record<string, unknown>) {
+  const a = normalizeArgs<RpmKeyArgs>(rpmKeySpec, raw, 'rpm_key');
+  const fingerprints = (a.fingerprint ?? []).map(normalizeFingerprint);
+  // rpm names imported keys gpg-pubkey-<last 8 hex of the fingerprint>
+  const keyid = fingerprints.length
+    ? fingerprints[0].slice(-8).toLowerCase()
+    : KEYID.test(a.key)
+      ? a.key.replace(/^0x/i, '').slice(-8).toLowerCase()
+      : undefined;
+  return { ...a, fingerprints, keyid };
+}
+
+export function planRpmKey(raw: Record<string, unknown>, facts: Record<string, unknown>): Plan {
+  const a = args(raw);
+  const keys = facts[rpmGpgKeys().key] as RpmGpgKey[];
+  const present = a.keyid !== undefined && keys.some((k) => k.version === a.keyid);
+  if (a.state === 'absent') {
+    if (a.keyid === undefined) throw new ArgError('state=absent needs the key id (key: 0xDEADB33F) or a fingerprint');
+    if (!present) return { commands: [], changed: false };
+    return { commands: [{ command: sh`rpm --erase --allmatches ${`gpg-pubkey-${a.keyid}`}` }], changed: true };
+  }
+  if (KEYID.test(a.key)) throw new ArgError(`key ${a.key} is a key id: give a URL or a path to import`);
+  if (present) return { commands: [], changed: false };
+  // without a fingerprint the key id is only known after the download: import unless present, report
+  const lines = [...scriptPrologue(), ...fetchAndVerifyLines(a.key, a.fingerprints)];
+  if (!a.fingerprints.length) {
+    lines.push(
+      `id=$(printf '%s\\n' "$got" | head -n 1 | tail -c 9 | tr 'A-F' 'a-f')`,
+      'if rpm -q "gpg-pubkey-$id" >/dev/null 2>&1; then echo unchanged; exit 0; fi',
+    );
+  }
+  lines.push('rpm --import "$work/key"', 'echo imported');
+  return {
+    commands: [{ command: sh`sh -c ${lines.join('\n')}`, describe: `rpm --import ${a.key}` }],
+    changed: true,
+  };
+}
+
+export const rpmKeyModule: ModuleDefinition = {
+  name: 'rpm_key',
+  spec: rpmKeySpec,
+  probes: () => [rpmGpgKeys()],
+  plan: (raw, facts) => {
+    try {
+      return planRpmKey(raw, facts);
+    } catch (e) {
+      if (e instanceof ArgError) return { commands: [], changed: false, failed: e.message };
+      throw e;
+    }
+  },
+  finish: (_raw, plan, results) => {
+    const r = results[results.length - 1];
+    if (!r) return { changed: plan.changed };
+    if (r.exitCode !== 0) return { changed: false, failed: true, rc: r.exitCode, msg: r.stderr.trim() };
+    return { changed: !/^unchanged$/m.test(r.stdout) };
+  },
+};

@@ -1,0 +1,40 @@
+import type { ModuleDefinition } from '../engine/module.js';
+import { setupFacts, SETUP_FACT_KEY } from '../facts/setup.js';
+import { factFor } from './files/dest.js';
+
+export type SetupArgs = {
+  filter?: string | string[];
+  gather_subset?: string[];
+}
+
+function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+}
+
+/** `filter: ansible_distribution*` keeps matching facts (names compared with the ansible_ prefix). */
+export function filterFacts(facts: Record<string, unknown>, filter: string | string[] | undefined): Record<string, unknown> {
+  const globs = (Array.isArray(filter) ? filter : filter ? [filter] : []).filter((g) => g !== '' && g !== '*');
+  if (!globs.length) return facts;
+  const res = globs.map(globToRegExp);
+  return Object.fromEntries(Object.entries(facts).filter(([k]) => res.some((r) => r.test(`ansible_${k}`) || r.test(k))));
+}
+
+/** Gather facts: the one setup probe; the result is `ansible_facts` (engine merges it into host facts). */
+export const setup: ModuleDefinition<SetupArgs> = {
+  name: 'setup',
+  aliases: ['gather_facts'],
+  spec: {
+    args: {
+      filter: { type: 'list', elements: 'str', default: [] },
+      gather_subset: { type: 'list', elements: 'str', default: ['all'] },
+      gather_timeout: { type: 'int', default: 10 },
+      fact_path: { type: 'path' },
+    },
+  },
+  probes: () => [setupFacts()],
+  plan(a, facts) {
+    const all = factFor<Record<string, unknown>>(facts, SETUP_FACT_KEY);
+    return { commands: [], changed: false, result: { changed: false, ansible_facts: filterFacts(all, a.filter) } };
+  },
+  finish: (_a, plan) => ({ ...(plan.result ?? {}) }),
+};

@@ -1,0 +1,80 @@
+import type { ModuleDefinition, ModuleSpec, Plan } from '../engine/module.js';
+import { keyringFingerprints } from '../facts/repos.js';
+import type { KeyringFingerprints } from '../facts/repos.js';
+import { sh } from '../shell/quote.js';
+import { ArgError, normalizeArgs } from './system/args.js';
+import { installKeyringScript, normalizeFingerprint } from './system/key-script.js';
+
+/**
+ * Our own module: an apt `signed-by` keyring, installed only after its fingerprint is verified
+ * on the host (download -> gpg --show-keys -> compare -> dearmor -> atomic rename).
+ */
+export const signingKeySpec: ModuleSpec = {
+  args: {
+    url: { type: 'str' },
+    dest: { type: 'path', required: true },
+    fingerprint: { type: 'list', elements: 'str' },
+    state: { type: 'str', default: 'present', choices: ['present', 'absent'] },
+  },
+  requiredIf: [['state', 'present', ['url', 'fingerprint']]],
+};
+
+interface SigningKeyArgs {
+  url?: string;
+  dest: string;
+  fingerprint?: string[];
+  state: 'present' | 'absent';
+}
+
+function args(raw: Record<string, unknown>): SigningKeyArgs & { fingerprints: string[] } {
+  // a fingerprint with spaces is one value: do not let the list conversion split it on commas only
+  const a = normalizeArgs<SigningKeyArgs>(signingKeySpec, raw, 'signing_key');
+  if (!a.dest.startsWith('/')) throw new ArgError(`dest must be an absolute path, got: ${a.dest}`);
+  return { ...a, fingerprints: (a.fingerprint ?? []).map(normalizeFingerprint) };
+}
+
+export function planSigningKey(raw: Record<string, unknown>, facts: Record<string, unknown>): Plan {
+  const a = args(raw);
+  const current = facts[keyringFingerprints(a.dest).key] as KeyringFingerprints;
+  const result: Record<string, unknown> = { dest: a.dest, fingerprints_before: current.all };
+  if (a.state === 'absent') {
+    if (!current.exists) return { commands: [], changed: false, result };
+    return { commands: [{ command: sh`rm -f -- ${a.dest}` }], changed: true, result };
+  }
+  if (current.exists && !current.gpgMissing && a.fingerprints.some((f) => current.all.includes(f))) {
+    return { commands: [], changed: false, result: { ...result, fingerprint: a.fingerprints[0] } };
+  }
+  const script = installKeyringScript(a.url!, a.dest, a.fingerprints);
+  return {
+    commands: [{ command: sh`sh -c ${script}`, describe: `install keyring ${a.dest} from ${a.url} (fingerprint ${a.fingerprints.join(' or ')})` }],
+    changed: true,
+    result: { ...result, fingerprint: a.fingerprints[0] },
+  };
+}
+
+export const signingKeyModule: ModuleDefinition = {
+  name: 'signing_key',
+  spec: signingKeySpec,
+  probes: (raw) => {
+    try {
+      return [keyringFingerprints(args(raw).dest)];
+    } catch (e) {
+      if (e instanceof ArgError) return [];
+      throw e;
+    }
+  },
+  plan: (raw, facts) => {
+    try {
+      return planSigningKey(raw, facts);
+    } catch (e) {
+      if (e instanceof ArgError) return { commands: [], changed: false, failed: e.message };
+      throw e;
+    }
+  },
+  finish: (_raw, plan, results) => {
+    const out: Record<string, unknown> = { ...(plan.result ?? {}), changed: plan.changed };
+    const r = results[results.length - 1];
+    if (r && r.exitCode !== 0) Object.assign(out, { failed: true, rc: r.exitCode, msg: r.stderr.trim() });
+    return out;
+  },
+};

@@ -1,0 +1,83 @@
+import type { ModuleDefinition } from '../engine/module.js';
+import { CHECKSUM_ALGORITHMS, fileStat, type ChecksumAlgorithm, type FileStat } from '../facts/file-stat.js';
+import { factFor } from './files/dest.js';
+
+export type StatArgs = {
+  path: string;
+  follow?: boolean;
+  get_checksum?: boolean;
+  checksum_algorithm?: ChecksumAlgorithm;
+}
+
+function probe(a: StatArgs, become: boolean) {
+  return fileStat({
+    path: a.path,
+    follow: a.follow ?? false,
+    checksum: a.get_checksum === false ? false : (a.checksum_algorithm ?? 'sha1'),
+    become,
+  });
+}
+
+/** Ansible's `stat` result dict from the probe. */
+export function ansibleStat(path: string, st: FileStat): Record<string, unknown> {
+  if (!st.exists) return { exists: false };
+  const mode = parseInt(st.mode ?? '0', 8);
+  const out: Record<string, unknown> = {
+    exists: true,
+    path,
+    mode: st.mode,
+    isdir: st.type === 'directory',
+    isreg: st.type === 'file',
+    islnk: st.type === 'link',
+    isblk: st.ftype === 'block special file',
+    ischr: st.ftype === 'character special file',
+    isfifo: st.ftype === 'fifo',
+    issock: st.ftype === 'socket',
+    uid: st.uid,
+    gid: st.gid,
+    pw_name: st.owner,
+    gr_name: st.group,
+    size: st.size,
+    mtime: st.mtime,
+    atime: st.atime,
+    ctime: st.ctime,
+    inode: st.inode,
+    dev: st.dev,
+    nlink: st.nlink,
+    readable: st.readable,
+    writeable: st.writeable,
+    executable: st.executable,
+    isuid: (mode & 0o4000) !== 0,
+    isgid: (mode & 0o2000) !== 0,
+    wusr: (mode & 0o200) !== 0, rusr: (mode & 0o400) !== 0, xusr: (mode & 0o100) !== 0,
+    wgrp: (mode & 0o20) !== 0, rgrp: (mode & 0o40) !== 0, xgrp: (mode & 0o10) !== 0,
+    woth: (mode & 0o2) !== 0, roth: (mode & 0o4) !== 0, xoth: (mode & 0o1) !== 0,
+  };
+  if (st.type === 'link') {
+    out.lnk_source = st.lnk_source;
+    out.lnk_target = st.lnk_target;
+  }
+  if (st.checksum !== undefined) out.checksum = st.checksum;
+  return out;
+}
+
+/** Read-only: one probe, no commands. */
+export const stat: ModuleDefinition<StatArgs> = {
+  name: 'stat',
+  spec: {
+    args: {
+      path: { type: 'path', required: true, aliases: ['dest', 'name'] },
+      follow: { type: 'bool', default: false },
+      get_checksum: { type: 'bool', default: true },
+      checksum_algorithm: { type: 'str', default: 'sha1', choices: CHECKSUM_ALGORITHMS, aliases: ['checksum', 'checksum_algo'] },
+      get_mime: { type: 'bool', default: true, aliases: ['mime', 'mime_type', 'mime-type'] },
+      get_attributes: { type: 'bool', default: true, aliases: ['attr', 'attributes'] },
+    },
+  },
+  probes: (a, ctx) => [probe(a, ctx.become)],
+  plan(a, facts, ctx) {
+    const st = factFor<FileStat>(facts, probe(a, ctx.become).key);
+    return { commands: [], changed: false, result: { changed: false, stat: ansibleStat(a.path, st) } };
+  },
+  finish: (_a, plan) => ({ ...(plan.result ?? {}) }),
+};

@@ -1,0 +1,21 @@
+import type { ModuleContext } from '../../engine/module.js';
+
+/**
+ * The task's `environment:` if the engine hands it to modules (ctx.environment); the module's own
+ * variables win over it, as Ansible's run_command_environ_update does.
+ */
+export function commandEnv(ctx: ModuleContext, own: Record<string, string> = {}): Record<string, string> | undefined {
+  const task = (ctx as ModuleContext & { environment?: Record<string, string> }).environment ?? {};
+  const env = { ...task, ...own };
+  return Object.keys(env).length ? env : undefined;
+}
+
+/** fnmatch-style glob (`*`, `?`) -> anchored RegExp. */
+export function globToRegExp(glob: string): RegExp {
+  const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${re}$`);
+}
+
+export function describeList(items: string[]): string {
+  return items.join(', ');
+}

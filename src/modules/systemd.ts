@@ -1,0 +1,58 @@
+import type { ModuleDefinition, ModuleSpec } from '../engine/module.js';
+import { systemdUnits } from '../facts/systemd.js';
+import type { SystemdUnits } from '../facts/systemd.js';
+import { ArgError, normalizeArgs } from './system/args.js';
+import { planUnit } from './system/systemd-plan.js';
+import type { UnitRequest } from './system/systemd-plan.js';
+
+export const systemdSpec: ModuleSpec = {
+  args: {
+    name: { type: 'str', aliases: ['service', 'unit'] },
+    state: { type: 'str', choices: ['reloaded', 'restarted', 'started', 'stopped'] },
+    enabled: { type: 'bool' },
+    force: { type: 'bool' },
+    masked: { type: 'bool' },
+    daemon_reload: { type: 'bool', default: false, aliases: ['daemon-reload'] },
+    daemon_reexec: { type: 'bool', default: false, aliases: ['daemon-reexec'] },
+    scope: { type: 'str', default: 'system', choices: ['system', 'user', 'global'] },
+    no_block: { type: 'bool', default: false },
+  },
+  requiredOneOf: [['state', 'enabled', 'masked', 'daemon_reload', 'daemon_reexec']],
+};
+
+function args(raw: Record<string, unknown>): UnitRequest {
+  const a = normalizeArgs<UnitRequest>(systemdSpec, raw, 'systemd');
+  for (const k of ['state', 'enabled', 'masked'] as const) {
+    if (a[k] !== undefined && !a.name) throw new ArgError(`missing parameter(s) required by '${k}': name`);
+  }
+  if (a.name && /[*?[]/.test(a.name)) throw new ArgError(`This module does not currently support using glob patterns, found '${a.name.match(/[*?[]/)![0]}' in service name: ${a.name}`);
+  return a;
+}
+
+/** One systemd_units probe per task (the engine dedupes identical keys across tasks). */
+export function unitProbe(a: UnitRequest, sysv = false) {
+  return systemdUnits({ units: a.name ? [a.name] : [], scope: a.scope, sysv });
+}
+
+export const systemdModule: ModuleDefinition = {
+  name: 'systemd',
+  aliases: ['systemd_service', 'ansible.builtin.systemd_service'],
+  spec: systemdSpec,
+  probes: (raw) => {
+    try {
+      return [unitProbe(args(raw))];
+    } catch (e) {
+      if (e instanceof ArgError) return [];
+      throw e;
+    }
+  },
+  plan: (raw, facts, ctx) => {
+    try {
+      const a = args(raw);
+      return planUnit(a, facts[unitProbe(a).key] as SystemdUnits, ctx.host);
+    } catch (e) {
+      if (e instanceof ArgError) return { commands: [], changed: false, failed: e.message };
+      throw e;
+    }
+  },
+};

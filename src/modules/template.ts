@@ -1,0 +1,61 @@
+import type { ModuleDefinition, Plan } from '../engine/module.js';
+import type { FileStat } from '../facts/file-stat.js';
+import { FILE_ATTR_SPEC } from './files/attrs.js';
+import { destForSource, destStat, factFor, writePath } from './files/dest.js';
+import { finishFileChange } from './files/finish.js';
+import { planManagedContent } from './files/managed-content.js';
+import { failOnArgError } from './files/mode.js';
+
+export type TemplateArgs = {
+  src: string;
+  dest: string;
+  backup?: boolean;
+  force?: boolean;
+  mode?: string | number;
+  owner?: string;
+  group?: string;
+  validate?: string;
+  follow?: boolean;
+  newline_sequence?: string;
+}
+
+export const template: ModuleDefinition<TemplateArgs> = {
+  name: 'template',
+  spec: {
+    args: {
+      src: { type: 'path', required: true },
+      dest: { type: 'path', required: true },
+      backup: { type: 'bool', default: false },
+      force: { type: 'bool', default: true },
+      validate: { type: 'str' },
+      follow: { type: 'bool', default: false },
+      newline_sequence: { type: 'str', default: '\n', choices: ['\n', '\r', '\r\n'] },
+      ...FILE_ATTR_SPEC,
+    },
+  },
+  probes: (a, ctx) => [destStat(destForSource(a.dest, a.src), ctx)],
+  async plan(a, facts, ctx): Promise<Plan> {
+    const dest = destForSource(a.dest, a.src);
+    const st = factFor<FileStat>(facts, destStat(dest, ctx).key);
+    if (st.exists && st.type === 'directory') {
+      return { commands: [], changed: false, failed: `dest ${dest} is a directory: end dest with "/" to render into it, or name the file` };
+    }
+    let text: string;
+    try {
+      text = await ctx.renderTemplate(a.src);
+    } catch (e) {
+      return { commands: [], changed: false, failed: `template ${a.src}: ${(e as Error).message}` };
+    }
+    const nl = a.newline_sequence ?? '\n';
+    if (nl !== '\n') text = text.replace(/\r?\n/g, nl);
+    return failOnArgError(() => {
+      const plan = planManagedContent({
+        dest: writePath(dest, st, a.follow), content: Buffer.from(text, 'utf8'), stat: st, ctx,
+        attrs: a, backup: a.backup, force: a.force, validate: a.validate,
+      });
+      plan.result = { ...plan.result, src: a.src };
+      return plan;
+    });
+  },
+  finish: (_a, plan, results) => finishFileChange(plan, results),
+};

@@ -1,0 +1,86 @@
+/** Entry points: load a playbook file (import_playbook inlined), load a task file at run time. */
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import type { Play, Playbook, TaskFileContext, TaskNode } from './model.js';
+import { FieldReader, errorAt, isMap, isTemplated } from './fields.js';
+import { IMPORT_PLAYBOOK_KEYWORDS } from './keywords.js';
+import { union } from './inherit.js';
+import { registryLookup, type ModuleLookup } from './lookup.js';
+import { parsePlay, type ImportedBy } from './play.js';
+import { parseTaskFile } from './tasks.js';
+import { validateNodes, validatePlaybook } from './validate.js';
+import { loadYamlWithPositions, positionOf } from './yaml.js';
+
+export interface LoadOptions {
+  /** Module specs (defaults to src/modules/registry.ts). */
+  modules?: ModuleLookup;
+  /** Extra role directories, searched after <playbook dir>/roles (like ANSIBLE_ROLES_PATH). */
+  rolesPath?: readonly string[];
+}
+
+/** Loads a playbook without validating module arguments (see checkPlaybook). */
+export function loadPlaybook(file: string, opts: LoadOptions = {}): Playbook {
+  const path = resolve(file);
+  const state = { plays: [] as Play[], modules: opts.modules ?? registryLookup, rolesPath: opts.rolesPath ?? [] };
+  loadPlays(path, [], { vars: {}, tags: [] }, state);
+  return { file: path, plays: state.plays };
+}
+
+/** `--syntax-check`: load + validate everything that can be checked before any host is touched. */
+export function checkPlaybook(file: string, opts: LoadOptions = {}): Playbook {
+  const playbook = loadPlaybook(file, opts);
+  validatePlaybook(playbook, opts.modules ?? registryLookup);
+  return playbook;
+}
+
+/**
+ * Loads a task file for a dynamic include_tasks at run time (path from resolveTaskFile), and
+ * validates it. `ctx` is the include node's `context`.
+ */
+export function loadTaskFile(path: string, ctx: TaskFileContext, modules: ModuleLookup = registryLookup): TaskNode[] {
+  const nodes = parseTaskFile(path, ctx, { modules, handlers: false });
+  validateNodes(nodes, ctx.handlerNames, modules);
+  return nodes;
+}
+
+interface LoadState {
+  plays: Play[];
+  modules: ModuleLookup;
+  rolesPath: readonly string[];
+}
+
+function loadPlays(file: string, chain: string[], importedBy: ImportedBy, state: LoadState): void {
+  if (chain.includes(file)) throw new InputError(`import_playbook loop: ${[...chain, file].join(' -> ')}`, { file });
+  const data = loadYamlWithPositions(file);
+  if (data === null) throw new InputError('empty playbook, nothing to do', { file, line: 1, column: 1 });
+  if (!Array.isArray(data)) {
+    throw errorAt('a playbook must be a YAML list of plays (each with hosts: and tasks:)', positionOf(data) ?? { file, line: 1, column: 1 });
+  }
+  for (const entry of data) {
+    if (!isMap(entry)) {
+      throw errorAt(`each playbook entry must be a play (a mapping), got ${JSON.stringify(entry)}`, positionOf(data) ?? { file, line: 1, column: 1 });
+    }
+    if ('import_playbook' in entry) {
+      importPlaybook(entry, file, chain, importedBy, state);
+      continue;
+    }
+    if ('include' in entry) {
+      new FieldReader(entry, file, 'playbook entry').fail('include', "top-level 'include' was removed from Ansible; use import_playbook");
+    }
+    const id = `p${state.plays.length + 1}`;
+    state.plays.push(parsePlay(entry, id, file, state, importedBy));
+  }
+}
+
+function importPlaybook(entry: Record<string, unknown>, file: string, chain: string[], importedBy: ImportedBy, state: LoadState): void {
+  const r: FieldReader = new FieldReader(entry, file, 'import_playbook');
+  r.checkKeys(IMPORT_PLAYBOOK_KEYWORDS, { when: 'conditional import_playbook is not supported; put the condition on the imported plays or use --limit' });
+  const target = r.str('import_playbook');
+  if (!target) r.fail('import_playbook', 'import_playbook needs a playbook file name');
+  if (isTemplated(target)) r.fail('import_playbook', `import_playbook cannot use a templated file name ('${target}')`);
+  const path = isAbsolute(target) ? target : resolve(dirname(file), target);
+  if (!existsSync(path)) r.fail('import_playbook', `imported playbook '${target}' not found (looked for ${path})`);
+  const nested: ImportedBy = { vars: { ...importedBy.vars, ...r.vars() }, tags: union(importedBy.tags, r.tags()) };
+  loadPlays(path, [...chain, file], nested, state);
+}

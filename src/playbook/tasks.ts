@@ -1,0 +1,295 @@
+/**
+ * Task lists -> TaskNodes: module detection, argument parsing, blocks, static import_tasks
+ * (inlined here) and dynamic include_tasks (kept as nodes), with inheritance resolved.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import type {
+  Block,
+  IncludeTasks,
+  LoopControl,
+  LoopSpec,
+  SourcePos,
+  Task,
+  TaskFileContext,
+  TaskNode,
+} from './model.js';
+import { FieldReader, errorAt, isMap, isTemplated } from './fields.js';
+import { BLOCK_KEYWORDS, INCLUDE_KEYWORDS, LOOP_LOOKUPS, UNSUPPORTED_KEYWORDS } from './keywords.js';
+import { compact, layer, pickInherited, readInherited, union } from './inherit.js';
+import type { ModuleLookup } from './lookup.js';
+import { detectAction, moduleAndArgs, safeKv, type Action } from './module-call.js';
+import type { RoleFrom, RoleRequest } from './roles.js';
+import { copyKeyPositions, keyPositionOf, loadYamlWithPositions, positionOf } from './yaml.js';
+
+export interface ParseEnv {
+  /** The file the list was read from. */
+  file: string;
+  modules: ModuleLookup;
+  /** Parsing a handlers list (allows `listen`, forbids include_tasks). */
+  handlers: boolean;
+  /** Loads an import_role in place (absent in files included at run time). */
+  importRole?: (req: RoleRequest, ctx: TaskFileContext) => TaskNode[];
+}
+
+/** Parses a task list (a YAML list or null). `where` positions the "must be a list" error. */
+export function parseTaskList(data: unknown, ctx: TaskFileContext, env: ParseEnv, where?: SourcePos): TaskNode[] {
+  if (data === null || data === undefined) return [];
+  if (!Array.isArray(data)) {
+    throw errorAt(`a task list must be a YAML list of tasks, got ${isMap(data) ? 'a mapping' : typeof data}`, where ?? positionOf(data) ?? { file: env.file, line: 1, column: 1 });
+  }
+  const out: TaskNode[] = [];
+  data.forEach((item, i) => out.push(...parseTaskEntry(item, `${ctx.idPrefix}.${i}`, ctx, env, keyPositionOf(data, String(i)) ?? where)));
+  return out;
+}
+
+/** Loads a task file (import_tasks now, include_tasks at run time) with what it inherits. */
+export function parseTaskFile(path: string, ctx: TaskFileContext, env: Omit<ParseEnv, 'file'>, where?: SourcePos): TaskNode[] {
+  if (ctx.importChain.includes(path)) {
+    throw new InputError(`task file import loop: ${[...ctx.importChain, path].join(' -> ')}`, where ?? { file: path });
+  }
+  const data = loadYamlWithPositions(path);
+  return parseTaskList(data, { ...ctx, importChain: [...ctx.importChain, path] }, { ...env, file: path }, { file: path, line: 1, column: 1 });
+}
+
+/** First existing `file` in `searchDirs` (absolute paths as they are). */
+export function resolveTaskFile(file: string, searchDirs: readonly string[], where?: SourcePos): string {
+  const candidates = isAbsolute(file) ? [file] : searchDirs.map((d) => resolve(d, file));
+  const found = candidates.find((c) => existsSync(c) && statSync(c).isFile());
+  if (!found) {
+    throw new InputError(`task file '${file}' not found; looked in: ${candidates.join(', ')}`, where ?? {});
+  }
+  return found;
+}
+
+function parseTaskEntry(data: unknown, id: string, ctx: TaskFileContext, env: ParseEnv, itemPos?: SourcePos): TaskNode[] {
+  if (!isMap(data)) {
+    throw errorAt(`each task must be a mapping (e.g. "- name: ...\\n  module: args"), got ${JSON.stringify(data)}`, positionOf(data) ?? itemPos ?? { file: env.file, line: 1, column: 1 });
+  }
+  const r: FieldReader = new FieldReader(data, env.file, env.handlers ? 'handler' : 'task');
+  if (r.has('block')) return [parseBlock(new FieldReader(data, env.file, 'block'), id, ctx, env)];
+  const action = detectAction(r, env);
+  switch (action.key) {
+    case 'import_tasks':
+      return parseImportTasks(r, action.value, id, ctx, env);
+    case 'include_tasks':
+      return [parseIncludeTasks(r, action.value, id, ctx, env)];
+    case 'import_role':
+      return parseImportRole(r, action.value, ctx, env);
+    case 'include_role':
+      r.fail(action.key, "include_role is not supported; use import_role (loaded before the play runs) or list the role under the play's roles:");
+  }
+  return [parseTask(r, action, id, ctx, env)];
+}
+
+/** Fields every node kind shares, with inheritance applied. */
+function baseFields(r: FieldReader, id: string, ctx: TaskFileContext) {
+  return compact({
+    id,
+    name: r.str('name'),
+    source: r.pos(),
+    when: [...ctx.when, ...r.conditionals('when')],
+    tags: union(ctx.tags, r.tags()),
+    role: ctx.role,
+    blockPath: ctx.blockPath,
+    vars: { ...ctx.vars, ...r.vars() },
+    environment: [...ctx.environment, ...r.environment()],
+    ...layer(ctx, readInherited(r)),
+  });
+}
+
+function childContext(ctx: TaskFileContext, node: ReturnType<typeof baseFields>, idPrefix: string, extra: Partial<TaskFileContext> = {}): TaskFileContext {
+  return {
+    ...pickInherited(node),
+    idPrefix,
+    role: ctx.role,
+    when: node.when,
+    tags: node.tags,
+    vars: node.vars,
+    environment: node.environment,
+    blockPath: ctx.blockPath,
+    handlerNames: ctx.handlerNames,
+    importChain: ctx.importChain,
+    playbookDir: ctx.playbookDir,
+    ...extra,
+  };
+}
+
+function parseBlock(r: FieldReader, id: string, ctx: TaskFileContext, env: ParseEnv): Block {
+  r.checkKeys(BLOCK_KEYWORDS, UNSUPPORTED_KEYWORDS);
+  const base = baseFields(r, id, ctx);
+  const inner = (section: 'block' | 'rescue' | 'always') =>
+    parseTaskList(r.map[section], childContext(ctx, base, `${id}.${section}`, { blockPath: [...ctx.blockPath, id] }), env, r.pos(section));
+  return { kind: 'block', ...base, block: inner('block'), rescue: inner('rescue'), always: inner('always') };
+}
+
+function taskFileName(r: FieldReader, key: string, value: unknown): string {
+  if (typeof value === 'string' && value.trim()) {
+    // `import_tasks: file.yml` or the k=v form `file=file.yml`
+    const kv = safeKv(r, key, value, false);
+    return kv['file'] ?? kv['_raw_params'] ?? value;
+  }
+  if (isMap(value)) {
+    const extra = Object.keys(value).filter((k) => k !== 'file' && k !== '_raw_params');
+    if (extra.length > 0) {
+      r.fail(key, `${key} accepts only 'file'${extra.includes('apply') ? " ('apply' is not supported; set keywords on the included tasks)" : ''}, got: ${extra.join(', ')}`);
+    }
+    const file = value['file'] ?? value['_raw_params'];
+    if (typeof file === 'string' && file.trim()) return file;
+  }
+  r.fail(key, `${key} needs a task file name`);
+}
+
+function searchDirsFor(ctx: TaskFileContext, env: ParseEnv): string[] {
+  const dirs = [dirname(env.file)];
+  if (ctx.role) dirs.push(ctx.role.tasksDir);
+  dirs.push(ctx.playbookDir);
+  return [...new Set(dirs)];
+}
+
+function parseImportTasks(r: FieldReader, value: unknown, id: string, ctx: TaskFileContext, env: ParseEnv): TaskNode[] {
+  for (const key of ['loop', ...LOOP_LOOKUPS.map((l) => `with_${l}`)]) {
+    if (r.has(key)) r.fail(key, 'import_tasks cannot loop (it is inlined before the play runs); use include_tasks');
+  }
+  r.checkKeys([...BLOCK_KEYWORDS.filter((k) => !['block', 'rescue', 'always'].includes(k)), 'import_tasks'], UNSUPPORTED_KEYWORDS);
+  const file = taskFileName(r, 'import_tasks', value);
+  if (isTemplated(file)) {
+    r.fail('import_tasks', `import_tasks is resolved before the play runs and cannot use a templated file name ('${file}'); use include_tasks`);
+  }
+  const path = resolveTaskFile(file, searchDirsFor(ctx, env), r.pos('import_tasks'));
+  const base = baseFields(r, id, ctx);
+  return parseTaskFile(path, childContext(ctx, base, id), { modules: env.modules, handlers: env.handlers, importRole: env.importRole }, r.pos('import_tasks'));
+}
+
+const IMPORT_ROLE_ARGS = ['name', 'tasks_from', 'handlers_from', 'vars_from', 'defaults_from', 'allow_duplicates', 'public', 'rolespec_validate'];
+
+/** Static import_role: the role's tasks are inlined here, its handlers join the play's. */
+function parseImportRole(r: FieldReader, value: unknown, ctx: TaskFileContext, env: ParseEnv): TaskNode[] {
+  if (!env.importRole || env.handlers) {
+    r.fail('import_role', `import_role is not supported ${env.handlers ? 'in handlers' : 'in a file loaded by include_tasks'}; list the role under the play's roles:`);
+  }
+  for (const key of ['loop', ...LOOP_LOOKUPS.map((l) => `with_${l}`)]) {
+    if (r.has(key)) r.fail(key, 'import_role cannot loop (it is inlined before the play runs)');
+  }
+  r.checkKeys([...BLOCK_KEYWORDS.filter((k) => !['block', 'rescue', 'always'].includes(k)), 'import_role'], UNSUPPORTED_KEYWORDS);
+  if (!isMap(value)) r.fail('import_role', 'import_role needs a mapping with name: ROLE');
+  const bad = Object.keys(value).filter((k) => !IMPORT_ROLE_ARGS.includes(k));
+  if (bad.length) r.fail('import_role', `import_role does not accept ${bad.join(', ')}; valid: ${IMPORT_ROLE_ARGS.join(', ')}`);
+  const args = new FieldReader(value, r.file, 'import_role');
+  const name = args.str('name');
+  if (!name) r.fail('import_role', 'import_role needs name: ROLE');
+  const from: RoleFrom = compact({
+    tasks: args.str('tasks_from'),
+    handlers: args.str('handlers_from'),
+    vars: args.str('vars_from'),
+    defaults: args.str('defaults_from'),
+  });
+  return env.importRole({ name, namePos: args.pos('name'), reader: r, params: {}, from, dedup: false, source: r.pos() }, ctx);
+}
+
+function parseIncludeTasks(task: FieldReader, value: unknown, id: string, ctx: TaskFileContext, env: ParseEnv): IncludeTasks {
+  const r: FieldReader = new FieldReader(task.map, task.file, 'task using include_tasks');
+  if (env.handlers) r.fail('include_tasks', 'include_tasks is not supported in handlers; use import_tasks');
+  r.checkKeys(INCLUDE_KEYWORDS, UNSUPPORTED_KEYWORDS);
+  const file = taskFileName(r, 'include_tasks', value);
+  const base = baseFields(r, id, ctx);
+  const ownWhen = r.conditionals('when');
+  // Keywords on a dynamic include apply to the include only; its vars reach the included tasks.
+  const context: TaskFileContext = {
+    ...pickInherited(ctx),
+    idPrefix: id,
+    role: ctx.role,
+    when: ctx.when,
+    tags: ctx.tags,
+    vars: base.vars,
+    environment: ctx.environment,
+    blockPath: ctx.blockPath,
+    handlerNames: ctx.handlerNames,
+    importChain: ctx.importChain,
+    playbookDir: ctx.playbookDir,
+  };
+  return compact({
+    kind: 'include_tasks' as const,
+    ...base,
+    displayName: displayName(ctx, base.name, 'include_tasks'),
+    file,
+    searchDirs: searchDirsFor(ctx, env),
+    ownWhen,
+    ...readLoop(r),
+    context,
+  });
+}
+
+function displayName(ctx: TaskFileContext, name: string | undefined, action: string): string {
+  const shown = name ?? action;
+  return ctx.role ? `${ctx.role.name} : ${shown}` : shown;
+}
+
+function readLoop(r: FieldReader): { loop?: LoopSpec; loopControl?: LoopControl } {
+  const sources = ['loop', ...LOOP_LOOKUPS.map((l) => `with_${l}`)].filter((k) => r.has(k));
+  if (sources.length > 1) r.fail(sources[1], `only one loop per task: found ${sources.join(' and ')}`);
+  const key = sources[0];
+  const out: { loop?: LoopSpec; loopControl?: LoopControl } = {};
+  if (key) {
+    const items = r.map[key];
+    if (!Array.isArray(items) && !isMap(items) && typeof items !== 'string') {
+      r.fail(key, `'${key}' needs a list (or a templated expression), got ${JSON.stringify(items)}`);
+    }
+    if (key === 'loop' && isMap(items)) r.fail(key, "'loop' needs a list; for a mapping use loop: \"{{ x | dict2items }}\" or with_dict");
+    out.loop = key === 'loop' ? { items } : { with: key.slice(5) as LoopSpec['with'], items };
+  }
+  if (r.has('loop_control')) {
+    if (!key) r.fail('loop_control', 'loop_control without a loop');
+    const lc = r.map['loop_control'];
+    if (!isMap(lc)) r.fail('loop_control', 'loop_control must be a mapping');
+    const lr = new FieldReader(lc, r.file, 'loop_control');
+    lr.checkKeys(['loop_var', 'index_var', 'label', 'pause', 'extended', 'extended_allitems'], {});
+    out.loopControl = compact({
+      loopVar: lr.str('loop_var'),
+      indexVar: lr.str('index_var'),
+      label: lr.str('label'),
+      pause: lr.intOrTemplate('pause'),
+      extended: lr.bool('extended'),
+    });
+  }
+  return out;
+}
+
+function parseTask(r: FieldReader, action: Action, id: string, ctx: TaskFileContext, env: ParseEnv): Task {
+  const base = baseFields(r, id, ctx);
+  const { moduleAs, module, args } = moduleAndArgs(r, action, env);
+  const until = r.conditionals('until');
+  const retries = r.intOrTemplate('retries');
+  const task: Task = compact({
+    kind: 'task' as const,
+    ...base,
+    displayName: displayName(ctx, base.name, module),
+    module,
+    moduleAs,
+    args,
+    argsSource: r.pos(action.key),
+    ...readLoop(r),
+    register: registerName(r),
+    changedWhen: r.has('changed_when') ? r.conditionals('changed_when') : undefined,
+    failedWhen: r.has('failed_when') ? r.conditionals('failed_when') : undefined,
+    notify: r.strList('notify'),
+    listen: env.handlers ? r.strList('listen') : [],
+    until: until.length ? until : undefined,
+    retries: retries ?? (until.length ? 3 : undefined),
+    delay: r.intOrTemplate('delay') ?? (until.length ? 5 : undefined),
+    async: r.int('async'),
+    poll: r.int('poll'),
+  });
+  // keyPositionOf(task, 'notify') etc. point at the keyword as written (for later errors)
+  copyKeyPositions(task, r.map);
+  return task;
+}
+
+function registerName(r: FieldReader): string | undefined {
+  const name = r.str('register');
+  if (name !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    r.fail('register', `register needs a valid variable name (letters, digits, _), got '${name}'`);
+  }
+  return name;
+}

@@ -1,0 +1,60 @@
+/**
+ * Load-time validation (before any host is touched): every task's module exists, its arguments
+ * are known, required ones present, choices/types right where values are not templates, and
+ * every notify names a handler of the play. Errors are InputErrors at the task's file:line.
+ */
+import type { Playbook, Task, TaskNode } from './model.js';
+import { errorAt } from './fields.js';
+import { keyPositionOf } from './yaml.js';
+import { ArgumentError, checkArgs, hasTemplate, validArgNames } from './coerce.js';
+import { registryLookup, type ModuleLookup } from './lookup.js';
+import { closeFirst, didYouMean } from './suggest.js';
+
+/** What `notify` may name: handler names, `role : name` for role handlers, listen topics. */
+export function handlerNamesOf(handlers: readonly Task[]): string[] {
+  return handlers.flatMap((h) => [
+    ...(h.name ? [h.name] : []),
+    ...(h.name && h.role ? [`${h.role.name} : ${h.name}`] : []),
+    ...h.listen,
+  ]);
+}
+
+export function validatePlaybook(playbook: Playbook, modules: ModuleLookup = registryLookup): void {
+  for (const play of playbook.plays) {
+    validateNodes([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers], handlerNamesOf(play.handlers), modules);
+  }
+}
+
+export function validateNodes(nodes: readonly TaskNode[], handlerNames: readonly string[], modules: ModuleLookup): void {
+  for (const node of nodes) {
+    if (node.kind === 'block') validateNodes([...node.block, ...node.rescue, ...node.always], handlerNames, modules);
+    else if (node.kind === 'task') validateTask(node, handlerNames, modules);
+  }
+}
+
+function validateTask(task: Task, handlerNames: readonly string[], modules: ModuleLookup): void {
+  const def = modules.findModule(task.moduleAs) ?? modules.findModule(task.module);
+  if (!def) {
+    const names = modules.moduleNames();
+    throw errorAt(
+      `unknown module '${task.moduleAs}'${didYouMean(task.module, names)}; available modules: ${closeFirst(task.module, names).join(', ')}`,
+      task.argsSource,
+    );
+  }
+  try {
+    checkArgs(def.spec, task.args, { skipTemplated: true, fillDefaults: false });
+  } catch (err) {
+    if (!(err instanceof ArgumentError)) throw err;
+    const hint = err.message.includes('valid arguments') ? '' : `; valid arguments: ${validArgNames(def.spec)}`;
+    const at = (err.argument !== undefined && keyPositionOf(task.args, err.argument)) || task.argsSource;
+    throw errorAt(`module '${def.name}': ${err.message}${hint}`, at);
+  }
+  for (const name of task.notify) {
+    if (hasTemplate(name) || handlerNames.includes(name)) continue;
+    const known = [...new Set(handlerNames)];
+    throw errorAt(
+      `notify: no handler named or listening to '${name}' in this play${didYouMean(name, known)}; handlers: ${known.join(', ') || '(none)'}`,
+      keyPositionOf(task, 'notify') ?? task.source,
+    );
+  }
+}

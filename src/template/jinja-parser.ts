@@ -1,0 +1,115 @@
+/** Our nunjucks Parser subclass: the Jinja2 syntax nunjucks lacks. */
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import { PyFloatLiteral, SliceNode } from './jinja-compiler.js';
+import { lexer, nodes, parserModule } from './nunjucks-internals.js';
+
+const NOT_A_TEST_ARG = new Set(['else', 'or', 'and', 'if', 'in', 'not', 'is']);
+const TEST_ARG_STARTS = new Set([
+  lexer.TOKEN_STRING, lexer.TOKEN_INT, lexer.TOKEN_FLOAT, lexer.TOKEN_BOOLEAN, lexer.TOKEN_NONE,
+  lexer.TOKEN_SYMBOL, lexer.TOKEN_LEFT_BRACKET, lexer.TOKEN_LEFT_CURLY,
+]);
+
+export class PyParser extends (parserModule.Parser as new (...args: any[]) => any) {
+  [key: string]: any;
+
+  /** Adds Jinja's `x.0` (integer item after a dot) to nunjucks' postfix parsing. */
+  parsePostfix(node: any): any {
+    let tok = this.peekToken();
+    while (tok) {
+      if (tok.type === lexer.TOKEN_LEFT_PAREN) {
+        node = new nodes.FunCall(tok.lineno, tok.colno, node, this.parseSignature());
+      } else if (tok.type === lexer.TOKEN_LEFT_BRACKET) {
+        const lookup = this.parseAggregate();
+        if (lookup.children.length > 1) this.fail('invalid index');
+        node = new nodes.LookupVal(tok.lineno, tok.colno, node, lookup.children[0]);
+      } else if (tok.type === lexer.TOKEN_OPERATOR && tok.value === '.') {
+        this.nextToken();
+        const val = this.nextToken();
+        let key: unknown;
+        if (val.type === lexer.TOKEN_SYMBOL) key = val.value;
+        else if (val.type === lexer.TOKEN_INT) key = parseInt(val.value, 10);
+        else this.fail(`expected name as lookup value, got ${val.value}`, val.lineno, val.colno);
+        node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, key));
+      } else {
+        break;
+      }
+      tok = this.peekToken();
+    }
+    return node;
+  }
+
+  /** Float literals keep being floats (`{{ 1.0 }}` prints "1.0"). */
+  parsePrimary(noPostfix?: boolean): any {
+    const tok = this.peekToken();
+    if (tok && tok.type === lexer.TOKEN_FLOAT) {
+      this.nextToken();
+      const node = new PyFloatLiteral(tok.lineno, tok.colno, parseFloat(tok.value));
+      return noPostfix ? node : this.parsePostfix(node);
+    }
+    return super.parsePrimary(noPostfix);
+  }
+
+  /** Jinja's `x is test`, `x is test(args)` and `x is test arg` (e.g. `is divisibleby 3`). */
+  parseIs(): any {
+    let node = this.parseCompare();
+    if (!this.skipSymbol('is')) return node;
+    const not = this.skipSymbol('not');
+    const tok = this.nextToken();
+    if (![lexer.TOKEN_SYMBOL, lexer.TOKEN_NONE, lexer.TOKEN_BOOLEAN].includes(tok.type)) {
+      this.fail('expected a test name after "is"', tok.lineno, tok.colno);
+    }
+    let testName = String(tok.value);
+    while (this.skipValue(lexer.TOKEN_OPERATOR, '.')) testName += '.' + this.expect(lexer.TOKEN_SYMBOL).value;
+    const name = new nodes.Symbol(tok.lineno, tok.colno, testName);
+    const next = this.peekToken();
+    let test: any = name;
+    if (next && next.type === lexer.TOKEN_LEFT_PAREN) {
+      test = this.parsePostfix(name);
+    } else if (next && TEST_ARG_STARTS.has(next.type) && !(next.type === lexer.TOKEN_SYMBOL && NOT_A_TEST_ARG.has(next.value))) {
+      const arg = this.parsePrimary();
+      test = new nodes.FunCall(tok.lineno, tok.colno, name, new nodes.NodeList(tok.lineno, tok.colno, [arg]));
+    }
+    node = new nodes.Is(node.lineno, node.colno, node, test);
+    return not ? new nodes.Not(node.lineno, node.colno, node) : node;
+  }
+
+  /** Jinja's slice syntax `x[a:b:c]` (nunjucks only has it through its global jinja-compat patch). */
+  parseAggregate(): any {
+    const start = { index: this.tokens.index, lineno: this.tokens.lineno, colno: this.tokens.colno };
+    start.colno--;
+    start.index--;
+    try {
+      return super.parseAggregate();
+    } catch (err) {
+      const failed = { index: this.tokens.index, lineno: this.tokens.lineno, colno: this.tokens.colno };
+      Object.assign(this.tokens, start);
+      this.peeked = false;
+      const tok = this.peekToken();
+      if (tok.type !== lexer.TOKEN_LEFT_BRACKET) {
+        Object.assign(this.tokens, failed);
+        throw err;
+      }
+      this.nextToken();
+      const node = new SliceNode(tok.lineno, tok.colno);
+      let isSlice = false;
+      for (let i = 0; i <= node.fields.length; i++) {
+        if (this.skip(lexer.TOKEN_RIGHT_BRACKET)) break;
+        if (i === node.fields.length) {
+          if (isSlice) this.fail('parseSlice: too many slice components', tok.lineno, tok.colno);
+          break;
+        }
+        if (this.skip(lexer.TOKEN_COLON)) {
+          isSlice = true;
+        } else {
+          node[node.fields[i]] = this.parseExpression();
+          isSlice = this.skip(lexer.TOKEN_COLON) || isSlice;
+        }
+      }
+      if (!isSlice) {
+        Object.assign(this.tokens, failed);
+        throw err;
+      }
+      return new nodes.Array(tok.lineno, tok.colno, [node]);
+    }
+  }
+}

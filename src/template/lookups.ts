@@ -1,0 +1,66 @@
+/**
+ * The local lookups templates use: env, file, vars, first_found (files). Like Ansible, lookups
+ * run on the controller, never on the managed host. `lookup` joins results with ',' (wantlist
+ * off), `query`/`q` return the list.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { splitArgs } from './args.js';
+import { PyError } from './errors.js';
+import { lookupActiveVariable } from './jinja.js';
+import { isMapping, pyStr } from './pyvalue.js';
+import { Undefined } from './undefined.js';
+
+type LookupFn = (terms: unknown[], kw: Record<string, unknown>) => unknown[];
+
+function findFile(searchPaths: string[], name: string): string | null {
+  if (path.isAbsolute(name)) return existsSync(name) ? name : null;
+  for (const dir of [...searchPaths.flatMap((d) => [path.join(d, 'files'), d]), process.cwd()]) {
+    const candidate = path.resolve(dir, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+export function createLookup(searchPaths: string[]) {
+  const plugins: Record<string, LookupFn> = {
+    env: (terms, kw) =>
+      terms.map((t) => process.env[pyStr(t)] ?? (kw.default !== undefined ? kw.default : '')),
+    file: (terms, kw) =>
+      terms.map((t) => {
+        const found = findFile(searchPaths, pyStr(t));
+        if (!found) throw new PyError(`The 'file' lookup had an issue accessing the file '${pyStr(t)}'. file not found`);
+        const text = readFileSync(found, 'utf8');
+        return kw.rstrip === false ? text : text.replace(/\s+$/, '');
+      }),
+    vars: (terms, kw) =>
+      terms.map((t) => {
+        const value = lookupActiveVariable(pyStr(t));
+        if (value instanceof Undefined) {
+          if (kw.default !== undefined) return kw.default;
+          throw new PyError(`No variable found with this name: ${pyStr(t)}`);
+        }
+        return value;
+      }),
+    first_found: (terms, kw) => {
+      const names = terms.flatMap((t) => (Array.isArray(t) ? t : isMapping(t) ? ((t.files as unknown[]) ?? []) : [t]));
+      for (const n of names) {
+        const found = findFile(searchPaths, pyStr(n));
+        if (found) return [found];
+      }
+      if (kw.skip) return [];
+      throw new PyError('No file was found when using first_found.');
+    },
+  };
+
+  return (wantList: boolean, args: unknown[]): unknown => {
+    const { pos, kw } = splitArgs(args);
+    const name = pyStr(pos[0]);
+    const plugin = plugins[name.replace(/^ansible\.builtin\./, '')];
+    if (!plugin) throw new PyError(`lookup plugin (${name}) not found`);
+    for (const t of pos) if (t instanceof Undefined) t.fail();
+    const results = plugin(pos.slice(1), kw);
+    if (wantList || kw.wantlist) return results;
+    return results.every((r) => typeof r === 'string') ? results.join(',') : results.length === 1 ? results[0] : results;
+  };
+}

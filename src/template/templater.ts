@@ -1,0 +1,455 @@
+/**
+ * The templating API the engine and playbook code use: Ansible (2.14) semantics for variable
+ * templating, conditionals, task-arg templating with `omit`, and the template module.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { types } from 'node:util';
+import { InputError } from '../errors.js';
+import {
+  TemplateRenderError, TemplateSyntaxError, TemplateUndefinedError, type TemplateOrigin,
+} from './errors.js';
+import { FILTERS, STRING_TYPE_FILTERS, TESTS, UNDEFINED_OK } from './filters.js';
+import {
+  compileTemplate, NunjucksEnvironment, renderCompiled, withScope, type CompiledTemplate, type Scope,
+} from './jinja.js';
+import { deepCopy, isMapping, literalEval, pyStr, pyTruthy, toPlainData } from './pyvalue.js';
+import { isTuple, LazyMapping, Namespace } from './pytypes.js';
+import { createLookup } from './lookups.js';
+import { rewriteSource } from './source.js';
+import { Undefined, undefinedVariable } from './undefined.js';
+
+export type Vars = Record<string, unknown>;
+export type Condition = string | boolean | null | undefined | (string | boolean | null | undefined)[];
+
+/** The value `omit` stands for; templateData drops dict entries equal to it. */
+export const OMIT = '__omit_place_holder__falco_deploy_9c1b7e';
+
+export interface TemplaterOptions {
+  /** Directories searched for relative template paths (role templates/, playbook dir, cwd). */
+  searchPaths: string[];
+  /** Text of `ansible_managed` in template files. */
+  ansibleManaged?: string;
+}
+
+export interface RenderFileOptions {
+  /** Destination path, exposed as `template_destpath`. */
+  dest?: string;
+  /** Host name exposed as `template_host` (defaults to this machine's). */
+  host?: string;
+}
+
+export interface Templater {
+  /** Ansible's templating of a value string: native value for a lone `{{ expr }}`. */
+  renderString(template: string, vars: Vars, origin?: TemplateOrigin): unknown;
+  /** Always text (template-module semantics: no escape_backslashes, no type conversion). */
+  renderText(template: string, vars: Vars, origin?: TemplateOrigin): string;
+  renderFile(file: string, vars: Vars, opts?: RenderFileOptions): Promise<string>;
+  /** The native value of a bare Jinja expression. */
+  evaluate(expr: string, vars: Vars, origin?: TemplateOrigin): unknown;
+  /** when / changed_when / failed_when / until / assert.that (a list is an AND). */
+  evaluateCondition(cond: Condition, vars: Vars, origin?: TemplateOrigin): boolean;
+  /** Templates every string in a structure (keys untouched) and drops `omit`ted dict entries. */
+  templateData<T>(data: T, vars: Vars, origin?: TemplateOrigin): T;
+  isTemplated(value: unknown): boolean;
+  /**
+   * Ansible's `hostvars`: each host's variables, templated lazily in THAT host's scope when a
+   * template reads them (`hostvars[groups['falco'][0]].ansible_host`). Put the result in vars.
+   */
+  hostVars(varsOf: (host: string) => Vars | undefined, hosts: () => string[]): LazyMapping;
+}
+
+// Python's `$` also matches before a final newline.
+const SINGLE_VAR = /^\{\{\s*(\w*)\s*\}\}\n?$/;
+const GLOBALS: Vars = { True: true, False: false, None: null, omit: OMIT };
+
+export function isTemplated(value: unknown): boolean {
+  return mayContainTemplate(value);
+}
+
+// Not cached per object: callers may mutate their vars between calls. Proxies (lazy views
+// such as an engine's hostvars) are never walked or templated as a whole.
+function mayContainTemplate(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('{{') || value.includes('{%') || value.includes('{#');
+  if (value === null || typeof value !== 'object' || types.isProxy(value)) return false;
+  if (Array.isArray(value)) return value.some(mayContainTemplate);
+  return isMapping(value) && Object.values(value).some(mayContainTemplate);
+}
+
+function trailingNewlines(s: string): number {
+  let n = 0;
+  for (let i = s.length - 1; i >= 0 && s[i] === '\n'; i--) n++;
+  return n;
+}
+
+function containsUndefined(value: unknown): boolean {
+  if (value instanceof Undefined) return true;
+  if (Array.isArray(value)) return value.some(containsUndefined);
+  if (isMapping(value)) return Object.values(value).some(containsUndefined);
+  return false;
+}
+
+/** Ansible's ansible_eval_concat: text that looks like a list/dict/bool becomes one. */
+function convertText(out: string): unknown {
+  if (out.startsWith('{') || out.startsWith('[') || out === 'True' || out === 'False') {
+    const parsed = literalEval(out);
+    if (parsed.ok) return parsed.value;
+  }
+  return out;
+}
+
+type Mode = 'vars' | 'text' | 'expr';
+
+class VarScope implements Scope {
+  private readonly cache = new Map<string, unknown>();
+  private readonly resolving = new Set<string>();
+  constructor(
+    private readonly templater: AnsibleTemplater,
+    readonly vars: Vars,
+    private readonly extra: Vars = {},
+  ) {}
+
+  lookup(name: string): unknown {
+    let raw: unknown;
+    if (Object.prototype.hasOwnProperty.call(this.extra, name)) raw = this.extra[name];
+    else if (Object.prototype.hasOwnProperty.call(this.vars, name) && this.vars[name] !== undefined) raw = this.vars[name];
+    else if (Object.prototype.hasOwnProperty.call(GLOBALS, name)) return GLOBALS[name];
+    // Ansible's `vars`: all variables, as given (not templated).
+    else if (name === 'vars') return this.vars;
+    else return undefinedVariable(name);
+    if (!mayContainTemplate(raw)) return raw;
+    if (this.cache.has(name)) return this.cache.get(name);
+    if (this.resolving.has(name)) {
+      throw new TemplateRenderError(`recursive loop detected in template string: ${pyStr(raw)}`);
+    }
+    this.resolving.add(name);
+    try {
+      const value = this.templater.templateValue(raw, this);
+      this.cache.set(name, value);
+      return value;
+    } catch (err) {
+      // Like AnsibleJ2Vars: an undefined inside a variable's own template only fails when used.
+      if (err instanceof TemplateUndefinedError) return new Undefined(err.reason, err.variable);
+      throw err;
+    } finally {
+      this.resolving.delete(name);
+    }
+  }
+}
+
+/**
+ * nunjucks loader for `{% include %}`, `{% import %}`, `{% extends %}`: names are looked up next
+ * to the including template first, then in the search paths (Ansible's template searchpath),
+ * and compiled with our compiler.
+ */
+class IncludeLoader {
+  cache: Record<string, unknown> = {};
+  constructor(
+    private readonly searchPaths: string[],
+    private readonly compile: (text: string, file: string) => Record<string, unknown>,
+    /** Full path of a top-level template rendered under the name it was given. */
+    private readonly fullPathOf: (name: string) => string,
+  ) {}
+
+  isRelative(): boolean {
+    return true;
+  }
+
+  resolve(parentName: string, name: string): string {
+    if (path.isAbsolute(name)) return name;
+    const dirs = [path.dirname(this.fullPathOf(parentName)), ...this.searchPaths];
+    for (const dir of dirs) {
+      const candidate = path.resolve(dir, name);
+      if (existsSync(candidate)) return candidate;
+    }
+    return name;
+  }
+
+  getSource(name: string): { src: { type: 'code'; obj: Record<string, unknown> }; path: string; noCache: boolean } | null {
+    const full = path.isAbsolute(name) ? name : this.resolve('.', name);
+    if (!existsSync(full)) return null;
+    const text = readFileSync(full, 'utf8');
+    return { src: { type: 'code', obj: this.compile(text, full) }, path: full, noCache: true };
+  }
+}
+
+class AnsibleTemplater implements Templater {
+  private readonly env: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  private readonly compiled = new Map<string, CompiledTemplate>();
+  private readonly fullPaths = new Map<string, string>();
+
+  constructor(private readonly opts: TemplaterOptions) {
+    this.env = new NunjucksEnvironment([new IncludeLoader(
+        this.opts.searchPaths,
+        (text, file) => this.compileFile(text, file),
+        (name) => this.fullPaths.get(name) ?? name,
+      )], {
+      autoescape: false,
+      trimBlocks: true,
+      lstripBlocks: false,
+      throwOnUndefined: false,
+    });
+    for (const [name, fn] of Object.entries(FILTERS)) {
+      const filter = UNDEFINED_OK.has(name) ? fn : guardUndefined(fn);
+      this.env.addFilter(name, filter);
+      this.env.addFilter(`ansible.builtin.${name}`, filter);
+    }
+    for (const [name, fn] of Object.entries(TESTS)) {
+      this.env.addTest(name, fn);
+      this.env.addTest(`ansible.builtin.${name}`, fn);
+    }
+    const lookup = createLookup(this.opts.searchPaths);
+    this.env.addGlobal('lookup', (...args: unknown[]) => lookup(false, args));
+    this.env.addGlobal('query', (...args: unknown[]) => lookup(true, args));
+    this.env.addGlobal('q', (...args: unknown[]) => lookup(true, args));
+    this.env.addGlobal('namespace', (...args: unknown[]) => {
+      const init: Vars = {};
+      for (const a of args) {
+        if (isMapping(a)) for (const [k, v] of Object.entries(a)) if (k !== '__keywords') init[k] = v;
+      }
+      return new Namespace(init);
+    });
+    this.env.addGlobal('dict', (...args: unknown[]) => {
+      const last = args[args.length - 1] as Record<string, unknown> | undefined;
+      const out: Vars = {};
+      for (const a of args) {
+        if (a === last && last && (last as { __keywords?: boolean }).__keywords) {
+          for (const [k, v] of Object.entries(last)) if (k !== '__keywords') out[k] = v;
+        } else if (isMapping(a)) Object.assign(out, a);
+        else if (Array.isArray(a)) for (const p of a) out[pyStr((p as unknown[])[0])] = (p as unknown[])[1];
+      }
+      return out;
+    });
+  }
+
+  private compile(source: string, mode: Mode, name: string, lineOffset: number): CompiledTemplate {
+    const key = `${mode}\0${source}`;
+    let c = this.compiled.get(key);
+    if (!c) {
+      try {
+        c = compileTemplate(this.env, rewriteSource(source, mode === 'vars'), {
+          name,
+          nativeSingleExpression: mode !== 'text',
+        });
+      } catch (err) {
+        if (err instanceof TemplateSyntaxError) {
+          throw new TemplateSyntaxError(`${err.reason}. String: ${source}`, {
+            file: name,
+            line: err.line === undefined ? undefined : err.line + lineOffset,
+            cause: err.cause,
+          });
+        }
+        throw err;
+      }
+      if (this.compiled.size > 5000) this.compiled.clear();
+      this.compiled.set(key, c);
+    }
+    return c;
+  }
+
+  /** An included/imported template file: template-module semantics, one trailing newline dropped. */
+  private compileFile(text: string, file: string): Record<string, unknown> {
+    const source = text.endsWith('\n') ? text.slice(0, -1) : text;
+    return this.compile(source, 'text', file, 0).props;
+  }
+
+  /** Ansible Templar.template() on one value, resolving names through `scope`. */
+  templateValue(value: unknown, scope: VarScope, origin?: TemplateOrigin): unknown {
+    if (typeof value === 'string') return this.templateString(value, scope, origin);
+    if (Array.isArray(value)) return value.map((v) => this.templateValue(v, scope, origin));
+    if (isMapping(value)) {
+      const out: Vars = {};
+      for (const [k, v] of Object.entries(value)) out[k] = this.templateValue(v, scope, origin);
+      return out;
+    }
+    return value;
+  }
+
+  private templateString(template: string, scope: VarScope, origin?: TemplateOrigin): unknown {
+    if (!mayContainTemplate(template)) return template;
+    const single = SINGLE_VAR.exec(template);
+    if (single && Object.prototype.hasOwnProperty.call(scope.vars, single[1]!)) {
+      const v = scope.vars[single[1]!];
+      if (typeof v === 'boolean' || typeof v === 'number') return v;
+      if (v === null) return null;
+    }
+    return this.run(template, 'vars', scope, origin);
+  }
+
+  /** Compile + render with Jinja's trailing-newline handling and Ansible's preservation. */
+  private run(raw: string, mode: Mode, scope: VarScope, origin?: TemplateOrigin): unknown {
+    const name = origin?.file ?? '<template>';
+    // Jinja normalizes line endings to newline_sequence ("\n").
+    const template = raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw;
+    const lineOffset = (origin?.line ?? 1) - 1;
+    const wanted = trailingNewlines(template);
+    const source = template.endsWith('\n') ? template.slice(0, -1) : template;
+    const compiled = this.compile(source, mode, name, lineOffset);
+    const result = withScope(scope, () => renderCompiled(compiled, name, lineOffset));
+    if (mode === 'expr') {
+      if (containsUndefined(result)) pyStr(result);
+      return result;
+    }
+    const keepText = compiled.native && compiled.lastFilter !== undefined && STRING_TYPE_FILTERS.has(compiled.lastFilter);
+    // Ansible converts first (ansible_eval_concat), then pads trailing newlines onto strings only.
+    let value: unknown;
+    if (typeof result !== 'string') value = nativeResult(result);
+    else value = mode === 'vars' && !keepText ? convertText(result) : result;
+    if (typeof value !== 'string') return value;
+    const have = trailingNewlines(value);
+    const text = wanted > have ? value + '\n'.repeat(wanted - have) : value;
+    return keepText ? new NativeText(text) : text;
+  }
+
+  renderString(template: string, vars: Vars, origin?: TemplateOrigin): unknown {
+    const out = this.templateString(template, new VarScope(this, vars), origin);
+    return toPlainData(unwrapText(out));
+  }
+
+  renderText(template: string, vars: Vars, origin?: TemplateOrigin, extra?: Vars): string {
+    if (!mayContainTemplate(template)) return template;
+    const out = this.run(template, 'text', new VarScope(this, vars, extra), origin);
+    return pyStr(unwrapText(out));
+  }
+
+  async renderFile(file: string, vars: Vars, opts: RenderFileOptions = {}): Promise<string> {
+    const full = await this.resolve(file);
+    let text: string;
+    try {
+      text = await readFile(full, 'utf8');
+    } catch (err) {
+      throw new InputError(`could not read template: ${(err as Error).message}`, { file, cause: err });
+    }
+    this.fullPaths.set(file, full);
+    const extra: Vars = {
+      template_path: file,
+      template_fullpath: full,
+      template_destpath: opts.dest ?? null,
+      template_host: opts.host ?? os.hostname(),
+      template_uid: os.userInfo().username,
+      ansible_managed: this.opts.ansibleManaged ?? 'Ansible managed',
+    };
+    return this.renderText(text, vars, { file, line: 1 }, extra);
+  }
+
+  private async resolve(file: string): Promise<string> {
+    if (path.isAbsolute(file)) return file;
+    const { access } = await import('node:fs/promises');
+    for (const dir of this.opts.searchPaths) {
+      const candidate = path.resolve(dir, file);
+      try {
+        await access(candidate);
+        return candidate;
+      } catch {
+        // try the next search path
+      }
+    }
+    throw new InputError(`template not found in ${this.opts.searchPaths.join(', ') || '(no search paths)'}`, { file });
+  }
+
+  evaluate(expr: string, vars: Vars, origin?: TemplateOrigin): unknown {
+    const result = this.run(`{{ ${expr} }}`, 'expr', new VarScope(this, vars), origin);
+    return toPlainData(unwrapText(result));
+  }
+
+  evaluateCondition(cond: Condition, vars: Vars, origin?: TemplateOrigin): boolean {
+    const list = Array.isArray(cond) ? cond : [cond];
+    const scope = new VarScope(this, vars);
+    for (const c of list) {
+      if (c === null || c === undefined || c === '') continue;
+      if (typeof c === 'boolean') {
+        if (!c) return false;
+        continue;
+      }
+      const templated = unwrapText(this.templateString(String(c), scope, origin));
+      let ok: boolean;
+      if (typeof templated !== 'string' || templated === '') ok = pyTruthy(templated);
+      else ok = pyTruthy(unwrapText(this.run(`{{ ${templated} }}`, 'expr', scope, origin)));
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+  templateData<T>(data: T, vars: Vars, origin?: TemplateOrigin): T {
+    if (!mayContainTemplate(data)) return data;
+    const scope = new VarScope(this, vars);
+    const templated = this.templateValueDeep(data, scope, origin);
+    return toPlainData(removeOmitted(templated)) as T;
+  }
+
+  private templateValueDeep(value: unknown, scope: VarScope, origin?: TemplateOrigin): unknown {
+    if (typeof value === 'string') return unwrapText(this.templateString(value, scope, origin));
+    if (Array.isArray(value)) return value.map((v) => this.templateValueDeep(v, scope, origin));
+    if (isMapping(value)) {
+      const out: Vars = {};
+      for (const [k, v] of Object.entries(value)) out[k] = this.templateValueDeep(v, scope, origin);
+      return out;
+    }
+    return value;
+  }
+
+  isTemplated(value: unknown): boolean {
+    return mayContainTemplate(value);
+  }
+
+  hostVars(varsOf: (host: string) => Vars | undefined, hosts: () => string[]): LazyMapping {
+    return new LazyMapping(hosts, (host) => {
+      const vars = varsOf(host);
+      if (vars === undefined) return new Undefined(`"hostvars['${host}']" is undefined`);
+      // A fresh scope per access (vars change as tasks register results); templating another
+      // host's variable sees that host's variables only.
+      const hostScope = new VarScope(this, vars);
+      return new LazyMapping(() => Object.keys(vars), (name) => hostScope.lookup(name));
+    });
+  }
+}
+
+/** Marker for the text of to_json & co, which Ansible does not literal_eval. */
+class NativeText {
+  constructor(readonly text: string) {}
+}
+function unwrapText(v: unknown): unknown {
+  return v instanceof NativeText ? v.text : v;
+}
+
+/** Ansible's str() + literal_eval round trip for a lone `{{ expr }}`, without the round trip. */
+function nativeResult(value: unknown): unknown {
+  if (containsUndefined(value)) {
+    // Rendering a structure that holds an undefined value fails like printing it would.
+    pyStr(value);
+  }
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') return pyStr(value);
+  if (value === null || value === undefined) return '';
+  if (isTuple(value)) return pyStr(value); // "(a, b)" is not literal_eval'd back by Ansible
+  if (Array.isArray(value) || isMapping(value)) return deepCopy(value);
+  return pyStr(value);
+}
+
+/** TaskExecutor's remove_omit: dict entries equal to omit go, recursively (lists: their dicts). */
+export function removeOmitted(value: unknown): unknown {
+  if (!isMapping(value)) return value;
+  const out: Vars = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === OMIT) continue;
+    if (isMapping(v)) out[k] = removeOmitted(v);
+    else if (Array.isArray(v)) out[k] = v.map(removeOmitted);
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** Filters fail on an undefined input; undefined arguments fail only where they are used. */
+function guardUndefined(fn: (...args: any[]) => unknown) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return function (this: unknown, value: unknown, ...args: unknown[]) {
+    if (value instanceof Undefined) value.fail();
+    return fn.apply(this, [value, ...args]);
+  };
+}
+
+export function createTemplater(opts: TemplaterOptions): Templater {
+  return new AnsibleTemplater(opts);
+}
+

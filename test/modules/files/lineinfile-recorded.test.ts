@@ -1,0 +1,49 @@
+/**
+ * lineinfile against behaviour RECORDED from ansible-core's own module (lineinfile-cases.yaml,
+ * re-record with record-lineinfile.py): the plan's written content must equal what Ansible wrote.
+ */
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { fileURLToPath } from 'node:url';
+import type { FileStat } from '../../../src/facts/file-stat.js';
+import { lineinfile } from '../../../src/modules/lineinfile.js';
+import { sha1 } from '../../../src/modules/files/atomic-write.js';
+import { localContext } from './local-host.js';
+
+interface RecordedCase {
+  name: string;
+  before: string | null;
+  params: Record<string, unknown>;
+  expect: { changed?: boolean; msg?: string; after?: string | null; failed?: string };
+}
+
+const cases = parse(readFileSync(fileURLToPath(new URL('./lineinfile-cases.yaml', import.meta.url)), 'utf8')) as RecordedCase[];
+
+function statOf(before: string | null): FileStat {
+  if (before === null) return { exists: false };
+  const b = Buffer.from(before);
+  return { exists: true, type: 'file', islnk: false, mode: '0644', uid: 0, gid: 0, owner: 'root', group: 'root', size: b.length, readable: true, checksum: sha1(b), content: b.toString('base64') };
+}
+
+describe('lineinfile matches recorded ansible-core behaviour', () => {
+  for (const c of cases) {
+    it(c.name, async () => {
+      const path = '/etc/example.conf';
+      const args = { ...c.params, path } as Parameters<typeof lineinfile.plan>[0];
+      const ctx = localContext();
+      const [probe] = await lineinfile.probes(args, ctx);
+      const plan = await lineinfile.plan(args, { [probe.key]: statOf(c.before) }, ctx);
+      if (c.expect.failed !== undefined) {
+        expect(plan.failed).to.equal(c.expect.failed.replace('{path}', path));
+        return;
+      }
+      expect(plan.failed).to.equal(undefined);
+      expect(plan.changed, 'changed').to.equal(c.expect.changed);
+      expect(plan.result?.msg ?? '', 'msg').to.equal(c.expect.msg);
+      const write = plan.commands.find((x) => x.stdin !== undefined);
+      const after = write ? write.stdin!.toString() : c.before;
+      expect(after, 'content after').to.equal(c.expect.after);
+    });
+  }
+});

@@ -1,0 +1,64 @@
+/**
+ * Runs modules against THIS machine the way the engine does over SSH, minus SSH: probes and planned
+ * commands go through `sh -c` locally (same POSIX sh), stdin included.
+ */
+import { spawnSync } from 'node:child_process';
+import type { ExecResult } from '../../../src/connectors/types.js';
+import type { ModuleContext, Plan } from '../../../src/engine/module.js';
+import { findModule } from '../../../src/modules/registry.js';
+
+export function runLocal(command: string, stdin?: string | Buffer): ExecResult {
+  const t = Date.now();
+  const r = spawnSync('sh', ['-c', command], { input: Buffer.from(stdin ?? ''), encoding: 'buffer' });
+  if (r.error) throw r.error;
+  return { stdout: r.stdout.toString(), stderr: r.stderr.toString(), exitCode: r.status ?? 128, durationMs: Date.now() - t };
+}
+
+export function localContext(over: Partial<ModuleContext> = {}, files: Record<string, string> = {}): ModuleContext {
+  return {
+    host: 'localhost',
+    facts: {},
+    check: false,
+    diff: false,
+    become: false,
+    renderTemplate: async (src) => {
+      if (!(src in files)) throw new Error(`no template ${src}`);
+      return files[src];
+    },
+    readLocalFile: async (src) => {
+      if (!(src in files)) throw new Error(`no file ${src}`);
+      return Buffer.from(files[src]);
+    },
+    resolveLocalPath: (src) => src,
+    ...over,
+  };
+}
+
+export interface LocalRun {
+  plan: Plan;
+  results: ExecResult[];
+  result: Record<string, unknown>;
+}
+
+/** probe -> plan -> apply (stops at the first failing command, like the engine). */
+export async function applyModule(name: string, args: Record<string, unknown>, ctx: ModuleContext = localContext()): Promise<LocalRun> {
+  const mod = findModule(name);
+  if (!mod) throw new Error(`no module ${name}`);
+  const facts: Record<string, unknown> = {};
+  for (const p of await mod.probes(args, ctx)) {
+    const r = runLocal(p.command);
+    if (r.exitCode !== 0) throw new Error(`probe ${p.key} failed: ${r.stderr}`);
+    facts[p.key] = p.parse(r);
+  }
+  const plan = await mod.plan(args, facts, ctx);
+  const results: ExecResult[] = [];
+  if (!plan.failed && !ctx.check) {
+    for (const c of plan.commands) {
+      const r = runLocal(c.command, c.stdin);
+      results.push(r);
+      if (!(c.okExitCodes ?? [0]).includes(r.exitCode)) break;
+    }
+  }
+  const result = mod.finish ? await mod.finish(args, plan, results, ctx) : {};
+  return { plan, results, result };
+}

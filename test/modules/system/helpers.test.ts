@@ -1,0 +1,92 @@
+/** The shared helpers under src/modules/system/: argument handling, env merge, apt result, INI. */
+import { expect } from 'chai';
+import type { ModuleContext, Plan } from '../../../src/engine/module.js';
+import { normalizeArgs, ArgError } from '../../../src/modules/system/args.js';
+import { aptSpec, finishApt, planApt } from '../../../src/modules/apt.js';
+import { dumpIniSorted, parseIni, writeIni } from '../../../src/modules/system/ini.js';
+import { suggestFilename } from '../../../src/modules/apt_repository.js';
+import { deb822Slug } from '../../../src/modules/deb822_repository.js';
+import { normalizeFingerprint } from '../../../src/modules/system/key-script.js';
+
+const ctx = (environment?: Record<string, string>) =>
+  ({ host: 'h', facts: {}, check: false, diff: false, become: false, environment }) as unknown as ModuleContext;
+
+describe('system module helpers', () => {
+  describe('normalizeArgs (Ansible argument handling)', () => {
+    const table: [string, Record<string, unknown>, Record<string, unknown> | string][] = [
+      ['alias + comma string list + yes/no bool', { pkg: 'falco, curl', 'update-cache': 'yes' }, { name: ['falco', 'curl'], update_cache: true, state: 'present', cache_valid_time: 0 }],
+      ['int from string', { name: 'falco', cache_valid_time: '3600' }, { cache_valid_time: 3600 }],
+      ['bad choice', { name: 'falco', state: 'fixed' }, 'value of state must be one of: absent, latest, present, installed, removed, got: fixed'],
+      ['unknown parameter', { name: 'falco', colour: 'red' }, 'Unsupported parameters for (apt) module: colour'],
+      ['mutually exclusive', { name: 'falco', deb: '/x.deb' }, 'parameters are mutually exclusive: deb|name'],
+      ['required one of', { state: 'present' }, 'one of the following is required: autoremove, deb, name, update_cache, cache_valid_time'],
+      ['bad bool', { name: 'falco', purge: 'maybe' }, 'unable to convert to bool'],
+    ];
+    for (const [what, raw, want] of table) {
+      it(what, () => {
+        if (typeof want === 'string') {
+          expect(() => normalizeArgs(aptSpec, raw, 'apt')).to.throw(ArgError, want);
+        } else {
+          const got = normalizeArgs(aptSpec, raw, 'apt');
+          expect(got).to.deep.include(want);
+          expect(normalizeArgs(aptSpec, got, 'apt'), 'idempotent').to.deep.equal(got);
+        }
+      });
+    }
+  });
+
+  it("apt: the task's environment reaches the command, apt's own variables win", () => {
+    const plan = planApt({ name: 'falco' }, { 'dpkg_packages:falco': {} }, ctx({ FALCO_FRONTEND: 'noninteractive', FALCO_DRIVER_CHOICE: 'modern_ebpf', FALCOCTL_ENABLED: 'no', DEBIAN_FRONTEND: 'dialog' }));
+    expect(plan.commands[0].env).to.deep.equal({
+      FALCO_FRONTEND: 'noninteractive',
+      FALCO_DRIVER_CHOICE: 'modern_ebpf',
+      FALCOCTL_ENABLED: 'no',
+      DEBIAN_FRONTEND: 'noninteractive',
+      DEBIAN_PRIORITY: 'critical',
+      LANG: 'C',
+      LC_ALL: 'C',
+    });
+  });
+
+  describe('apt finish (registered result)', () => {
+    const stale = { apt_cache_time: { now: 2000, mtime: 1000 } };
+    const res = (stdout: string, exitCode = 0) => ({ stdout, stderr: exitCode ? 'E: boom' : '', exitCode, durationMs: 1 });
+    it('latest after a cache refresh: changed comes from apt-get summary', () => {
+      const plan: Plan = planApt({ name: 'falco', state: 'latest', update_cache: true }, { ...stale, 'dpkg_packages:falco': { falco: { version: '1', status: 'install ok installed', installed: true } }, 'apt_policy:falco': { falco: { installed: '1', candidate: '1', versions: ['1'] } } }, ctx());
+      expect(plan.commands).to.have.length(2);
+      const same = finishApt(plan, [res('cache_update_time=1999\n'), res('falco is already the newest version (1).\n0 upgraded, 0 newly installed, 0 to remove and 3 not upgraded.\n')]);
+      expect(same).to.deep.include({ changed: false, cache_updated: true, cache_update_time: 1999 });
+      const upgraded = finishApt(plan, [res('cache_update_time=1999\n'), res('1 upgraded, 0 newly installed, 0 to remove and 3 not upgraded.\n')]);
+      expect(upgraded.changed).to.equal(true);
+      expect(upgraded).to.not.have.property('changed_decided_by_apt');
+    });
+    it('a failed apt-get run is failed with its stderr', () => {
+      const plan = planApt({ name: 'falco' }, { 'dpkg_packages:falco': {} }, ctx());
+      const out = finishApt(plan, [res('', 100)]);
+      expect(out).to.deep.include({ failed: true, rc: 100 });
+      expect(out.msg).to.match(/' failed: E: boom$/);
+    });
+  });
+
+  describe('INI (configparser subset)', () => {
+    it('continuation lines, comments, ":" separators; write is configparser layout', () => {
+      const ini = parseIni('# c\n[a]\nBaseURL: http://x\n  http://y\nname=A\n\n[b]\n;x\nk = v\n');
+      expect(writeIni(ini)).to.equal('[a]\nbaseurl = http://x\n\thttp://y\nname = A\n\n[b]\nk = v\n\n');
+      expect(dumpIniSorted(ini)).to.equal('[a]\nbaseurl = http://x\nhttp://y\nname = A\n\n[b]\nk = v\n\n');
+    });
+  });
+
+  describe('names', () => {
+    const files: [string, string][] = [
+      ['deb [arch=amd64 signed-by=/k.gpg] https://download.falco.org/packages/deb stable main', 'download_falco_org_packages_deb'],
+      ['deb http://user:pw@mirror.example:8080/debian bookworm main', 'mirror_example_8080_debian'],
+      ['deb-src ftp://ftp.example/x_y bookworm main', 'ftp_example_x_y'],
+    ];
+    for (const [repo, want] of files) it(`apt_repository file name for ${repo}`, () => expect(suggestFilename(repo)).to.equal(want));
+    it('deb822 slug', () => expect(deb822Slug('Falco Security_Repo (stable)')).to.equal('falco-security-repo-stable'));
+    it('fingerprints: spaces, case, 0x; short ids refused', () => {
+      expect(normalizeFingerprint('0x2005 3990 02d5 e8ff 59f2  8ce6 4021 833e 14cb 7a8d')).to.equal('2005399002D5E8FF59F28CE64021833E14CB7A8D');
+      expect(() => normalizeFingerprint('14CB7A8D')).to.throw(ArgError);
+    });
+  });
+});

@@ -1,0 +1,173 @@
+/**
+ * wait_for and uri run for real against loopback: the probe snippets and the remote loop are
+ * executed with `sh -c` here, as the engine would on a host.
+ */
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ExecResult } from '../../../src/connectors/types.js';
+import type { FactRequest, ModuleContext } from '../../../src/engine/module.js';
+import { findModule } from '../../../src/modules/registry.js';
+
+/** Async (the HTTP server lives in this process and must keep answering). */
+function run(command: string, stdin = ''): Promise<ExecResult> {
+  return new Promise((resolve) => {
+    const child = spawn('sh', ['-c', command]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ stdout, stderr, exitCode: code ?? -1, durationMs: 0 }));
+    child.stdin.on('error', () => undefined); // the command may exit before reading stdin
+    child.stdin.end(stdin);
+  });
+}
+
+const ctx = { host: 'local', facts: {}, check: false, diff: false, become: false } as unknown as ModuleContext;
+
+async function execute(name: string, args: Record<string, unknown>) {
+  const mod = findModule(name)!;
+  const facts: Record<string, unknown> = {};
+  for (const p of (await mod.probes(args, ctx)) as FactRequest[]) facts[p.key] = p.parse(await run(p.command));
+  const plan = await mod.plan(args, facts, ctx);
+  const results: ExecResult[] = [];
+  for (const c of plan.commands) results.push(await run(c.command, c.stdin?.toString()));
+  const result = mod.finish ? await mod.finish(args, plan, results, ctx) : plan.result;
+  return { plan, results, result: result as Record<string, unknown> };
+}
+
+function listen(server: Server | ReturnType<typeof createTcpServer>): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+}
+
+/** A port nothing listens on: bind, read the number, close. */
+async function freePort(): Promise<number> {
+  const s = createTcpServer();
+  const port = await listen(s);
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+describe('wait_for and uri, run locally on loopback', function () {
+  this.timeout(30000);
+
+  it('wait_for: an open port is converged (no command)', async () => {
+    const s = createTcpServer((c) => c.end());
+    const port = await listen(s);
+    try {
+      const r = await execute('wait_for', { port, timeout: 5 });
+      expect(r.plan.commands).to.have.length(0);
+      expect(r.plan.changed).to.equal(false);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('wait_for: waits for a port that opens later', async () => {
+    const port = await freePort();
+    const s = createTcpServer((c) => c.end());
+    setTimeout(() => s.listen(port, '127.0.0.1'), 1500);
+    try {
+      const r = await execute('wait_for', { port, timeout: 10 });
+      expect(r.plan.commands).to.have.length(1);
+      expect(r.plan.commands[0].readOnly).to.equal(true);
+      expect(r.results[0].exitCode, r.results[0].stderr).to.equal(0);
+      expect(r.result.changed).to.equal(false);
+      expect(r.result.elapsed).to.be.a('number').and.to.be.at.least(1);
+    } finally {
+      s.close();
+    }
+  });
+
+  it("wait_for: times out with Ansible's message", async () => {
+    const port = await freePort();
+    const r = await execute('wait_for', { port, timeout: 2 });
+    expect(r.results[0].exitCode).to.equal(1);
+    expect(r.result.msg).to.equal(`Timeout when waiting for 127.0.0.1:${port}`);
+    expect(r.result.failed).to.equal(true);
+  });
+
+  it('wait_for: path with search_regex, and absent', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-wait-'));
+    const file = join(dir, 'falco.log');
+    try {
+      writeFileSync(file, 'starting\n');
+      setTimeout(() => writeFileSync(file, 'starting\nFalco initialized with configuration file\n'), 1200);
+      const r = await execute('wait_for', { path: file, search_regex: 'Falco initialized', timeout: 10 });
+      expect(r.results[0]?.exitCode).to.equal(0);
+      setTimeout(() => rmSync(file), 1200);
+      const gone = await execute('wait_for', { path: file, state: 'absent', timeout: 10 });
+      expect(gone.results[0]?.exitCode).to.equal(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  describe('uri', () => {
+    let server: Server;
+    let base: string;
+    before(async () => {
+      server = createServer((req, res) => {
+        if (req.url === '/healthz') {
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          res.end('{"status":"ok"}');
+        } else if (req.url === '/old') {
+          res.writeHead(301, { Location: '/healthz' });
+          res.end();
+        } else if (req.url === '/echo' && req.method === 'POST') {
+          let body = '';
+          req.on('data', (d) => (body += d));
+          req.on('end', () => {
+            res.writeHead(201, { 'Content-Type': 'application/json' });
+            res.end(JSON.stringify({ got: JSON.parse(body), type: req.headers['content-type'] }));
+          });
+        } else {
+          res.writeHead(503, { 'Content-Type': 'text/plain' });
+          res.end('starting');
+        }
+      });
+      base = `http://127.0.0.1:${await listen(server)}`;
+    });
+    after(() => server.close());
+
+    it('GET json: a probe, parsed into json', async () => {
+      const r = await execute('uri', { url: `${base}/healthz` });
+      expect(r.plan.commands).to.have.length(0);
+      expect(r.plan.failed).to.equal(undefined);
+      expect(r.plan.result).to.deep.include({ status: 200, json: { status: 'ok' }, redirected: false, content_type: 'application/json' });
+    });
+
+    it('HEAD: status and headers, no body', async () => {
+      const r = await execute('uri', { url: `${base}/healthz`, method: 'HEAD', return_content: true });
+      expect(r.plan.result).to.deep.include({ status: 200, content: '', content_type: 'application/json' });
+    });
+
+    it('GET follows redirects (safe) and reports redirected', async () => {
+      const r = await execute('uri', { url: `${base}/old` });
+      expect(r.plan.result).to.deep.include({ status: 200, redirected: true, url: `${base}/healthz` });
+    });
+
+    it('status not accepted -> failed with Ansible message', async () => {
+      const r = await execute('uri', { url: `${base}/other`, return_content: true });
+      expect(r.plan.failed).to.equal('Status code was 503 and not [200]: HTTP Error 503: Service Unavailable');
+      expect(r.plan.result?.content).to.equal('starting');
+    });
+
+    it('connection refused -> status -1', async () => {
+      const r = await execute('uri', { url: `http://127.0.0.1:${await freePort()}/` });
+      expect(r.plan.result?.status).to.equal(-1);
+      expect(r.plan.failed).to.match(/^Status code was -1 and not \[200\]: Request failed: curl: \(7\)/);
+    });
+
+    it('POST json: a command with the body on stdin', async () => {
+      const r = await execute('uri', { url: `${base}/echo`, method: 'POST', body: { a: 1 }, body_format: 'json', status_code: 201 });
+      expect(r.results[0].exitCode).to.equal(0);
+      expect(r.result).to.deep.include({ status: 201, json: { got: { a: 1 }, type: 'application/json' } });
+      expect(r.result.failed).to.equal(undefined);
+    });
+  });
+});
