@@ -1,0 +1,73 @@
+import { expect } from 'chai';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { main } from '../../src/cli/main.js';
+
+async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  const code = await main(argv, { stdout, stderr });
+  return { code, out, err };
+}
+
+function workspace(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fd-cli-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+describe('cli: run', () => {
+  const inventory = '[web]\nw1 ansible_host=127.0.0.1\n';
+
+  it('an unknown module is bad input: exit 4, file:line, the valid names, no host touched', async () => {
+    const dir = workspace({ 'hosts.ini': inventory, 'pb.yml': '- hosts: all\n  tasks:\n    - name: x\n      copyy: { dest: /tmp/x }\n' });
+    const r = await cli(['run', join(dir, 'pb.yml'), '-i', join(dir, 'hosts.ini')]);
+    expect(r.code).to.equal(4);
+    expect(r.err).to.match(/pb\.yml:4:\d+: unknown module 'copyy' \(did you mean 'copy'\?\)/);
+  });
+
+  it('an unknown argument names the module and the valid arguments', async () => {
+    const dir = workspace({ 'hosts.ini': inventory, 'pb.yml': '- hosts: all\n  tasks:\n    - copy: { dest: /tmp/x, contnet: y }\n' });
+    const r = await cli(['run', join(dir, 'pb.yml'), '-i', join(dir, 'hosts.ini')]);
+    expect(r.code).to.equal(4);
+    expect(r.err).to.match(/pb\.yml:3:\d+: .*contnet/);
+    expect(r.err).to.include('content');
+  });
+
+  it('a YAML error names file:line', async () => {
+    const dir = workspace({ 'hosts.ini': inventory, 'pb.yml': '- hosts: all\n  tasks:\n    - debug: msg="x\n   bad: [\n' });
+    const r = await cli(['run', join(dir, 'pb.yml'), '-i', join(dir, 'hosts.ini')]);
+    expect(r.code).to.equal(4);
+    expect(r.err).to.match(/pb\.yml:\d+/);
+  });
+
+  it('--syntax-check and --list-tasks touch no host', async () => {
+    const dir = workspace({ 'hosts.ini': inventory, 'pb.yml': '- name: p\n  hosts: web\n  tasks:\n    - name: one\n      debug: msg=hi\n      tags: [a]\n' });
+    const syntax = await cli(['run', join(dir, 'pb.yml'), '-i', join(dir, 'hosts.ini'), '--syntax-check']);
+    expect(syntax.code).to.equal(0);
+    const list = await cli(['run', join(dir, 'pb.yml'), '-i', join(dir, 'hosts.ini'), '--list-tasks']);
+    expect(list.code).to.equal(0);
+    expect(list.out).to.match(/one\s+TAGS: \[a\]/);
+  });
+
+  it('a host that refuses connections is unreachable: exit 3', async () => {
+    // Port 1 on loopback: nothing listens, the connect is refused at once.
+    const dir = workspace({ 'hosts.ini': '[all]\nnobody ansible_host=127.0.0.1 ansible_port=1\n', 'pb.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=x\n' });
+    const r = await cli(['run', join(dir, 'pb.yml'), '-i', join(dir, 'hosts.ini'), '--timeout', '2']);
+    expect(r.code).to.equal(3);
+    expect(r.out).to.match(/UNREACHABLE/);
+    expect(r.out).to.match(/nobody\s+: ok=0\s+changed=0\s+unreachable=1/);
+  });
+
+  it('bad command-line usage is exit 5', async () => {
+    expect((await cli(['run'])).code).to.equal(5);
+    expect((await cli(['no-such-command'])).code).to.equal(5);
+    expect((await cli(['run', 'x.yml', '--forks', '0'])).code).to.equal(5);
+  });
+});
