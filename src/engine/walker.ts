@@ -30,12 +30,14 @@ async function runBlock(ctx: PlayContext, node: Block, hosts: string[], scope: S
     for (const h of failedHere) {
       const s = state(h);
       s.failed = false;
+      // As Ansible's strategy: a failure that enters a rescue counts as rescued, not failed,
+      // whatever the rescue then does (its own failures count on their own).
+      ctx.stats.rescued(h);
       // As Ansible: rescue tasks see what failed.
       s.runtimeVars.ansible_failed_task = s.lastFailure?.task;
       s.runtimeVars.ansible_failed_result = s.lastFailure?.result;
     }
     await runNodes(ctx, node.rescue, failedHere, scope);
-    for (const h of failedHere) if (!state(h).failed) ctx.stats.rescued(h);
   }
   if (node.always.length) {
     const stillFailed = hosts.filter((h) => state(h).failed && !failedBefore.has(h));

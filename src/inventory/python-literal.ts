@@ -28,7 +28,7 @@ function literalEval(text: string): PyValue {
 }
 
 type Token =
-  | { kind: 'num'; value: number }
+  | { kind: 'num'; value: number; isFloat: boolean }
   | { kind: 'str'; value: string; bytes: boolean }
   | { kind: 'name'; value: string }
   | { kind: 'op'; value: string };
@@ -44,6 +44,8 @@ const NUMBER_RES: Array<[RegExp, (m: string) => number]> = [
   ],
   [/^(?:[1-9](?:_?[0-9])*|0(?:_?0)*)/, (m) => Number(m.replace(/_/g, ''))],
 ];
+
+const FLOAT_RE_INDEX = 3;
 
 const STRING_START = /^([rRbBuUfF]{0,2})('''|"""|'|")/;
 
@@ -67,7 +69,7 @@ function tokenize(src: string): Token[] {
     }
     if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(src[i + 1] ?? ''))) {
       const num = readNumber(rest);
-      out.push({ kind: 'num', value: num.value });
+      out.push({ kind: 'num', value: num.value, isFloat: num.isFloat });
       i += num.length;
       continue;
     }
@@ -92,14 +94,14 @@ function isStringPrefix(prefix: string): boolean {
   return ['', 'r', 'u', 'b', 'br', 'rb'].includes(p); // f-strings are never literals
 }
 
-function readNumber(src: string): { value: number; length: number } {
-  for (const [re, convert] of NUMBER_RES) {
+function readNumber(src: string): { value: number; length: number; isFloat: boolean } {
+  for (const [index, [re, convert]] of NUMBER_RES.entries()) {
     const m = re.exec(src);
     if (!m) continue;
     const next = src[m[0].length] ?? '';
     // `3abc`, `1j` (complex), `07` (leading zero) are not plain literals here.
     if (/[A-Za-z0-9_.]/.test(next)) throw new NotLiteral();
-    return { value: convert(m[0]), length: m[0].length };
+    return { value: convert(m[0]), length: m[0].length, isFloat: index === FLOAT_RE_INDEX };
   }
   throw new NotLiteral();
 }
@@ -184,9 +186,13 @@ class Parser {
     if (!t) throw new NotLiteral();
     if (t.kind === 'op' && (t.value === '-' || t.value === '+')) {
       this.pos++;
+      // One sign on a number constant; `-(1)` is still a constant, `--1` and `-(1,)` are not.
+      let parens = 0;
+      while (this.eatOp('(')) parens++;
       const n = this.tokens[this.pos++];
-      if (!n || n.kind !== 'num') throw new NotLiteral(); // only one sign on a plain number
-      return this.noBinaryOp(t.value === '-' ? -n.value : n.value);
+      if (!n || n.kind !== 'num') throw new NotLiteral();
+      for (; parens > 0; parens--) if (!this.eatOp(')')) throw new NotLiteral();
+      return this.noBinaryOp(t.value === '-' ? 0 - n.value || (n.isFloat ? -0 : 0) : n.value);
     }
     this.pos++;
     switch (t.kind) {
@@ -249,19 +255,26 @@ class Parser {
       if (!this.eatOp(',')) throw new NotLiteral();
       return dedupe([first, ...this.sequence('}')]);
     }
-    const dict: { [k: string]: PyValue } = {};
+    // Python dict semantics: equal keys (1, 1.0, True) share one entry, named by the first.
+    const entries = new Map<string, [string, PyValue]>();
     let key = first;
     for (;;) {
       if (typeof key === 'object' && key !== null) throw new NotLiteral(); // unhashable key
-      dict[pyKey(key)] = this.atom();
+      const identity = typeof key === 'string' ? `s:${key}` : key === null ? 'none' : `n:${Number(key)}`;
+      const value = this.atom();
+      const existing = entries.get(identity);
+      entries.set(identity, [existing ? existing[0] : pyKey(key), value]);
       if (!this.eatOp(',')) {
         if (!this.eatOp('}')) throw new NotLiteral();
-        return dict;
+        break;
       }
-      if (this.eatOp('}')) return dict;
+      if (this.eatOp('}')) break;
       key = this.atom();
       if (!this.eatOp(':')) throw new NotLiteral();
     }
+    const dict: { [k: string]: PyValue } = {};
+    for (const [name, value] of entries.values()) dict[name] = value;
+    return dict;
   }
 
   private isOp(op: string): boolean {

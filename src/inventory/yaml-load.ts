@@ -14,6 +14,25 @@ const INT =
 const FLOAT =
   /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 const NULL = /^(?:~|null|Null|NULL|)$/;
+const TIMESTAMP =
+  /^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$/;
+const TIMESTAMP_PARTS =
+  /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]*))?(?:[ \t]*(Z|([-+])([0-9]{1,2})(?::([0-9]{2}))?))?)?$/;
+
+/** PyYAML makes a date/datetime; Ansible prints it with isoformat(): we keep that text. */
+function pyTimestamp(source: string): string {
+  const m = TIMESTAMP_PARTS.exec(source)!;
+  const [, y, mo, d, h, mi, sec, fraction, tz, sign, tzh, tzm] = m;
+  const two = (v: string) => v.padStart(2, '0');
+  const date = `${y}-${two(mo)}-${two(d)}`;
+  if (h === undefined) return date;
+  let text = `${date}T${two(h)}:${mi}:${sec}`;
+  const micro = (fraction ?? '').slice(0, 6).padEnd(6, '0');
+  if (Number(micro)) text += `.${micro}`;
+  if (tz === 'Z') text += '+00:00';
+  else if (sign) text += `${sign}${two(tzh)}:${tzm ?? '00'}`;
+  return text;
+}
 
 function sexagesimal(digits: string): number {
   return digits.split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
@@ -55,6 +74,7 @@ const PYYAML_SCALARS: ScalarTag[] = [
   scalarTag('tag:yaml.org,2002:bool', BOOL_FALSE, () => new Scalar(false)),
   scalarTag('tag:yaml.org,2002:int', INT, (s) => new Scalar(pyInt(s))),
   scalarTag('tag:yaml.org,2002:float', FLOAT, (s) => new Scalar(pyFloat(s))),
+  scalarTag('tag:yaml.org,2002:timestamp', TIMESTAMP, (s) => new Scalar(pyTimestamp(s))),
   { identify: () => false, tag: '!unsafe', resolve: (s: string) => s },
 ];
 
@@ -80,7 +100,7 @@ export function parseYamlText(text: string, file: string): unknown {
     customTags,
     merge: true,
     uniqueKeys: false,
-    prettyErrors: false,
+    prettyErrors: true,
     strict: false,
   });
   if (!Array.isArray(docs)) return null; // an empty stream

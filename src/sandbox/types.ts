@@ -82,6 +82,8 @@ export interface HostState {
   veth?: string;
   /** Overlay mounted in the controller's mount namespace (systemd kind only). */
   overlayMount?: string;
+  /** The container's own cgroup in each systemd-relevant hierarchy (systemd kind only). */
+  cgroups?: string[];
   /** The process we spawned: `unshare` (lite) or `systemd-nspawn` (systemd). */
   launcher?: ProcessRef;
   /** PID 1 of the host's pid namespace (sshd for lite, systemd for systemd). */
@@ -96,6 +98,8 @@ export interface SandboxState {
   dir: string;
   /** This `dir` did not exist before `up`, so `down` removes it once empty. */
   dirCreated: boolean;
+  /** Parents of `dir` that `up` created too (e.g. `.sandbox`), deepest first; removed once empty. */
+  parentsCreated?: string[];
   rootfs: string;
   /** First third-octet of the sandbox's address block and how many /24 blocks it spans. */
   octet: number;

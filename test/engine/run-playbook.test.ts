@@ -258,3 +258,21 @@ describe('engine: hostvars and undefined variables', () => {
     expect(undef[0].msg).to.match(/The task includes an option with an undefined variable.*'nope' is undefined/);
   });
 });
+
+describe('engine: rescue accounting', () => {
+  it('a failing rescue leaves failed=1 rescued=1, as ansible-playbook counts it', async () => {
+    const r = await runLocal({
+      'inventory.ini': '[all]\na\n',
+      'playbook.yml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - block:
+        - command: /bin/false
+      rescue:
+        - fail: msg="still broken"
+`,
+    });
+    expect(r.stats.a).to.include({ failed: 1, rescued: 1 });
+    expect(r.exitCode).to.equal(2);
+  });
+});

@@ -1,0 +1,16 @@
+/**
+ * The sandbox test fleet: SSH-reachable Debian hosts on this machine for integration tests,
+ * the demo and users. Two kinds share one bridge (fdbr0, 10.213.0.1/16):
+ *   lite     network namespace + overlayfs + sshd as PID 1 of its own pid/mount/uts/ipc
+ *            namespaces: ~2 MiB each, 50 up in seconds, no systemd.
+ *   systemd  systemd-nspawn --boot container (real systemd and journald) in the same kind of
+ *            network namespace.
+ * Several sandboxes (distinct names) run at once; see naming.ts for names and addresses.
+ */
+export { sandboxUp } from './up.js';
+export { sandboxDown, type SandboxDownOptions, type DownResult } from './down.js';
+export { sandboxFault, FAULT_HELP } from './fault.js';
+export { sandboxStatus, type SandboxStatus, type HostStatus } from './status.js';
+export { DEFAULT_SANDBOX, defaultDir } from './locate.js';
+export { BRIDGE_NAME, BRIDGE_ADDRESS } from './naming.js';
+export * from './types.js';
