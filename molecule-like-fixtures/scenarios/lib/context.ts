@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SandboxInfo } from '../../../src/sandbox/index.js';
 import type { RunEvent } from '../../../src/output/events.js';
-import type { FalcoRepo } from './falco-repo.js';
+import type { FalcoRepo } from '../../../src/sandbox/falco-repo.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 export const CLI = resolve(ROOT, 'bin/falco-deploy.js');

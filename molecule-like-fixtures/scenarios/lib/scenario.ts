@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sandboxDown, sandboxUp, type InventoryValue, type SandboxKind } from '../../../src/sandbox/index.js';
 import { ScenarioContext } from './context.js';
-import { buildFalcoRepo, repoVars, type FalcoRepo } from './falco-repo.js';
+import { buildFalcoRepo, repoVars, type FalcoRepo } from '../../../src/sandbox/falco-repo.js';
 
 /** A molecule-like scenario: create -> converge -> idempotence -> verify -> destroy. */
 export interface Scenario {

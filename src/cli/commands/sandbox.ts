@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { ExitCode, FalcoDeployError } from '../../errors.js';
 import {
+  DEFAULT_SANDBOX,
   FAULT_ACTIONS,
   FAULT_HELP,
   SANDBOX_KINDS,
@@ -14,6 +15,7 @@ import {
   type SandboxKind,
   type SandboxStatus,
 } from '../../sandbox/index.js';
+import { prepareSandboxRepo } from '../../sandbox/falco-repo.js';
 
 const ACTIONS = ['up', 'status', 'down', 'fault'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -28,6 +30,7 @@ interface SandboxArgs {
   dir?: string;
   all: boolean;
   var: string[];
+  falcoRepo: boolean;
   bind: string[];
 }
 
@@ -47,6 +50,11 @@ export const sandboxCommand: Command<SandboxArgs> = {
       .option('name', { type: 'string', describe: 'Sandbox name (default "default"); several can run at once' })
       .option('dir', { type: 'string', describe: 'up: where inventory.ini, ssh_config, keys and state go (default .sandbox/NAME)' })
       .option('all', { type: 'boolean', default: false, describe: 'down: every sandbox on this machine' })
+      .option('falco-repo', {
+        type: 'boolean',
+        default: true,
+        describe: 'up: serve the stand-in Falco repo at /srv/falco-repo and point the falco role at it (--no-falco-repo: hosts without any repository)',
+      })
       .option('var', { type: 'string', array: true, default: [] as string[], describe: 'up: extra inventory var KEY=VALUE for [NAME:vars] (repeatable)' })
       .option('bind', {
         type: 'string',
@@ -62,13 +70,15 @@ export const sandboxCommand: Command<SandboxArgs> = {
     switch (args.action) {
       case 'up': {
         if (args.hosts === undefined || args.kind === undefined) throw usage('sandbox up needs --hosts N and --kind lite|systemd');
+        // By default the hosts get the stand-in Falco repository, so `run playbooks/site.yml` works as is.
+        const falco = args.falcoRepo ? prepareSandboxRepo(args.name ?? DEFAULT_SANDBOX) : undefined;
         const info = await sandboxUp({
           hosts: args.hosts,
           kind: args.kind as SandboxKind,
           name: args.name,
           dir: args.dir,
-          inventoryVars: parseVars(args.var),
-          bindMounts: args.bind.map(parseBind),
+          inventoryVars: { ...(falco?.vars ?? {}), ...parseVars(args.var) },
+          bindMounts: [...(falco ? [falco.bind] : []), ...args.bind.map(parseBind)],
           log,
           signal: ctx.signal,
         });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scenarios } from '../../../molecule-like-fixtures/scenarios/index.js';
 import { runScenario } from '../../../molecule-like-fixtures/scenarios/lib/scenario.js';
-import { buildFalcoRepo, type FalcoRepo } from '../../../molecule-like-fixtures/scenarios/lib/falco-repo.js';
+import { buildFalcoRepo, type FalcoRepo } from '../../../src/sandbox/falco-repo.js';
 
 describe('scenarios (sandbox, root)', function () {
   this.timeout(600_000);
