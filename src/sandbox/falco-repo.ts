@@ -33,6 +33,29 @@ export function buildFalcoRepo(dir: string): FalcoRepo {
   return describeRepo(dir);
 }
 
+export const REAL_FALCO_FINGERPRINT = '478B2FBBC75F4237B731DA4365106822B35B1B1F';
+
+/**
+ * A local mirror of the real repository (download.falco.org/packages/deb: `dists/stable/...` and
+ * the .deb files, with falcosecurity-packages.asc copied to its root), used instead of the stand-in
+ * when FALCO_DEPLOY_MIRROR_DIR names it. FALCO_DEPLOY_MIRROR_FINGERPRINT defaults to Falco's key.
+ */
+export function mirrorRepo(env: NodeJS.ProcessEnv = process.env): FalcoRepo | undefined {
+  const dir = env.FALCO_DEPLOY_MIRROR_DIR;
+  if (!dir) return undefined;
+  const falcoDebs: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      const m = /^falco[_-](\d+\.\d+\.\d+)[_-].*\.deb$/.exec(e.name);
+      if (m) falcoDebs[m[1]] = p;
+    }
+  };
+  walk(dir);
+  return { dir, fingerprint: env.FALCO_DEPLOY_MIRROR_FINGERPRINT ?? REAL_FALCO_FINGERPRINT, falcoDebs, dependencyDebs: [] };
+}
+
 /** A fresh repo for sandbox `name` (in the cache, rebuilt on every up) and how to hand it to the hosts. */
 export function prepareSandboxRepo(name: string): { repo: FalcoRepo; bind: BindMount; vars: Record<string, string> } {
   const dir = join(cacheDir(), 'falco-repo', name);

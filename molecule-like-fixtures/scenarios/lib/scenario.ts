@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sandboxDown, sandboxUp, type InventoryValue, type SandboxKind } from '../../../src/sandbox/index.js';
 import { ScenarioContext } from './context.js';
-import { buildFalcoRepo, repoVars, type FalcoRepo } from '../../../src/sandbox/falco-repo.js';
+import { buildFalcoRepo, mirrorRepo, repoVars, type FalcoRepo } from '../../../src/sandbox/falco-repo.js';
 
 /** A molecule-like scenario: create -> converge -> idempotence -> verify -> destroy. */
 export interface Scenario {
@@ -28,7 +28,7 @@ export interface ScenarioTiming {
 export async function runScenario(s: Scenario, opts: { keep?: boolean; log?: (l: string) => void; repo?: FalcoRepo } = {}): Promise<ScenarioTiming> {
   const log = opts.log ?? (() => undefined);
   const work = mkdtempSync(join(tmpdir(), `fd-scenario-${s.name}-`));
-  const repo = opts.repo ?? buildFalcoRepo(join(work, 'repo'));
+  const repo = opts.repo ?? mirrorRepo() ?? buildFalcoRepo(join(work, 'repo'));
   const name = `sc-${s.name}`.slice(0, 12);
   const t0 = Date.now();
   log(`[${s.name}] create: ${s.hosts} ${s.kind} host(s)`);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scenarios } from '../../../molecule-like-fixtures/scenarios/index.js';
 import { runScenario } from '../../../molecule-like-fixtures/scenarios/lib/scenario.js';
-import { buildFalcoRepo, type FalcoRepo } from '../../../src/sandbox/falco-repo.js';
+import { buildFalcoRepo, mirrorRepo, type FalcoRepo } from '../../../src/sandbox/falco-repo.js';
 
 describe('scenarios (sandbox, root)', function () {
   this.timeout(600_000);
@@ -18,7 +18,7 @@ describe('scenarios (sandbox, root)', function () {
   before(function () {
     if (process.getuid?.() !== 0) this.skip();
     work = mkdtempSync(join(tmpdir(), 'fd-scenarios-'));
-    repo = buildFalcoRepo(join(work, 'repo'));
+    repo = mirrorRepo() ?? buildFalcoRepo(join(work, 'repo'));
   });
 
   after(() => {
