@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { UnreachableError } from '../errors.js';
-import type { Play, Task } from '../playbook/model.js';
+import type { Play } from '../playbook/model.js';
 import { batchFailed, serialBatches } from './batches.js';
 import type { PlayContext, PlayVars } from './context.js';
 import { ROOT_SCOPE, varsFor } from './context.js';
@@ -111,7 +111,7 @@ async function prefetchHost(ctx: PlayContext, host: string, gather: boolean): Pr
   const become = ctx.play.become ?? false;
   const nodes = playNodes(ctx);
   const setup = gather && !state.factsGathered ? ctx.options.findModule('setup') : undefined;
-  const setupCtx = moduleContext(ctx, host, {} as Pick<Task, 'role' | 'diff'>, {}, become, false);
+  const setupCtx = moduleContext(ctx, host, {}, {}, become, false);
   try {
     const setupProbes: FactRequest[] = setup ? await setup.probes({}, setupCtx) : [];
     const early = await speculativeProbes(ctx, host, nodes);
