@@ -4,7 +4,7 @@ import type { HostState } from './host-state.js';
 import type { ModuleDefinition, ModuleSpec } from './module.js';
 import type { ConnectionProvider, InventoryView, PlaybookRuntime, TagFilter, Templater, Vars } from './ports.js';
 import type { RunStats } from './stats.js';
-import { factVars, layerVars } from './vars.js';
+import { layerVars } from './vars.js';
 import { lookupFunctions } from './lookups.js';
 
 export interface RunOptions {
@@ -72,7 +72,7 @@ export function varsFor(ctx: PlayContext, host: string, scope: Scope, node?: Nod
   return layerVars({
     roleDefaults: role ? { ...ctx.playVars.roleDefaults, ...role.defaults } : ctx.playVars.roleDefaults,
     inventory: ctx.inventory.hostVars(host),
-    facts: state.factsGathered ? factVars(state.facts) : undefined,
+    facts: state.factVariables(),
     playVars: ctx.play.vars,
     varsFiles: ctx.playVars.varsFiles,
     roleVars: role ? { ...ctx.playVars.roleVars, ...role.vars } : ctx.playVars.roleVars,
@@ -118,7 +118,7 @@ function hostvarsOf(ctx: PlayContext): unknown {
       return layerVars({
         roleDefaults: ctx.playVars.roleDefaults,
         inventory: ctx.inventory.hostVars(h),
-        facts: state?.factsGathered ? factVars(state.facts) : undefined,
+        facts: state?.factVariables(),
         playVars: ctx.play.vars,
         varsFiles: ctx.playVars.varsFiles,
         roleVars: ctx.playVars.roleVars,

@@ -1,10 +1,12 @@
 import type { ExecResult } from '../connectors/types.js';
 import type { HostConnection } from '../connectors/types.js';
 import type { Vars } from './ports.js';
+import { factVars } from './vars.js';
 
 /** Everything the run knows about one host. */
 export class HostState {
-  facts: Vars = {};
+  private gathered: Vars = {};
+  private injected?: Vars;
   factsGathered = false;
   /** set_fact and registered results (one precedence layer). */
   runtimeVars: Vars = {};
@@ -22,6 +24,29 @@ export class HostState {
   lastFailure?: { task: Record<string, unknown>; result: Record<string, unknown> };
 
   constructor(readonly name: string) {}
+
+  get facts(): Vars {
+    return this.gathered;
+  }
+
+  /** setup's facts replace, module-returned facts (package_facts) add. */
+  setFacts(facts: Vars, merge = false): void {
+    this.gathered = merge ? { ...this.gathered, ...facts } : facts;
+    this.factsGathered = true;
+    this.injected = undefined;
+  }
+
+  clearFacts(): void {
+    this.gathered = {};
+    this.factsGathered = false;
+    this.injected = undefined;
+  }
+
+  /** The facts as variables (ansible_facts + ansible_*), built once per change: read on every task. */
+  factVariables(): Vars | undefined {
+    if (!this.factsGathered) return undefined;
+    return (this.injected ??= factVars(this.gathered));
+  }
 
   get active(): boolean {
     return !this.failed && !this.unreachable && !this.ended;

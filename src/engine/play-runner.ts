@@ -118,8 +118,7 @@ async function prefetchHost(ctx: PlayContext, host: string, gather: boolean): Pr
     await fetchGrouped(state, [...early, ...setupProbes.map((req) => ({ become, req }))]);
     if (!setup) return;
     const plan = await setup.plan({}, await probeValues(state, setupProbes, become), setupCtx);
-    state.facts = (plan.result?.ansible_facts ?? {}) as Record<string, unknown>;
-    state.factsGathered = true;
+    state.setFacts((plan.result?.ansible_facts ?? {}) as Record<string, unknown>);
     ctx.stats.record(host, 'ok', false);
     ctx.emit({ type: 'host_result', host, task: GATHER_TASK_NAME, status: 'ok' });
     await fetchGrouped(state, await speculativeProbes(ctx, host, nodes));

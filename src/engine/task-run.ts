@@ -45,8 +45,7 @@ export async function runTaskOnHost(ctx: PlayContext, task: Task, host: string, 
     // As Ansible: facts returned by any module (setup, package_facts) join the host's facts.
     const returned = outcome.result.ansible_facts;
     if (task.module !== 'set_fact' && returned && typeof returned === 'object' && outcome.status !== 'failed') {
-      Object.assign(state.facts, returned);
-      state.factsGathered = true;
+      state.setFacts(returned as Record<string, unknown>, true);
     }
     return outcome;
   } catch (err) {

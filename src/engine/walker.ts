@@ -154,10 +154,7 @@ async function runMeta(ctx: PlayContext, action: string, hosts: string[]): Promi
       each(ctx.batchHosts, (s) => (s.failed = false));
       break;
     case 'clear_facts':
-      each(hosts, (s) => {
-        s.facts = {};
-        s.factsGathered = false;
-      });
+      each(hosts, (s) => s.clearFacts());
       break;
     default:
       break;
