@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NEW_VERSION, OLD_VERSION, findSandboxRootfs, run, standinFixture } from './support.js';
+import { NEW_VERSION, OLD_VERSION, run, sandboxRootfs, standinFixture } from './support.js';
 
 const INSIDE = fileURLToPath(new URL('./install-in-chroot.sh', import.meta.url));
 
@@ -18,8 +18,8 @@ describe('falco stand-in installed by apt in a sandbox-rootfs chroot', function 
   let results: Map<string, string>;
   let output = '';
 
-  before(function () {
-    const rootfs = findSandboxRootfs();
+  before(async function () {
+    const rootfs = await sandboxRootfs();
     if (process.getuid?.() !== 0 || !rootfs) {
       this.skip(); // needs root and the sandbox rootfs (falco-deploy sandbox builds it)
     }

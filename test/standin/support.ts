@@ -3,8 +3,9 @@
  * once per test run into a temp dir and unpacks each package with `dpkg -x`, so the
  * stand-in's binaries can run locally. Everything the daemon binds is on 127.0.0.1.
  */
+import { ensureRootfs } from '../../src/sandbox/rootfs.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,14 +21,13 @@ export const NEW_VERSION = '0.44.1';
  * The sandbox root filesystem (built by `falco-deploy sandbox`) for the chroot/nspawn tests:
  * FALCO_DEPLOY_ROOTFS, else the newest /var/tmp/falco-deploy/rootfs-* that has apt and curl.
  */
-export function findSandboxRootfs(): string | undefined {
-  const usable = (d: string) => existsSync(join(d, 'usr/bin/apt-get')) && existsSync(join(d, 'usr/bin/curl'));
-  const wanted = process.env.FALCO_DEPLOY_ROOTFS;
-  if (wanted) return usable(wanted) ? wanted : undefined;
-  const cache = '/var/tmp/falco-deploy';
-  if (!existsSync(cache)) return undefined;
-  return readdirSync(cache).filter((n) => n.startsWith('rootfs-')).map((n) => join(cache, n))
-    .filter(usable).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+/**
+ * The sandbox rootfs the chroot/nspawn tests run in (FALCO_DEPLOY_ROOTFS, or the sandbox's own
+ * cached one, built here on a fresh machine). Undefined only when not root.
+ */
+export async function sandboxRootfs(): Promise<string | undefined> {
+  if (process.getuid?.() !== 0) return undefined;
+  return process.env.FALCO_DEPLOY_ROOTFS ?? ensureRootfs(() => undefined);
 }
 
 export interface StandinFixture {

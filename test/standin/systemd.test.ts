@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findSandboxRootfs, run, standinFixture } from './support.js';
+import { run, sandboxRootfs, standinFixture } from './support.js';
 
 const INSIDE = fileURLToPath(new URL('./systemd-in-nspawn.sh', import.meta.url));
 
@@ -18,8 +18,8 @@ describe('falco stand-in under systemd (nspawn container)', function () {
   let results = new Map<string, string>();
   let output = '';
 
-  before(function () {
-    const rootfs = findSandboxRootfs();
+  before(async function () {
+    const rootfs = await sandboxRootfs();
     if (process.getuid?.() !== 0 || !rootfs || !existsSync('/usr/bin/systemd-nspawn')) this.skip();
     const { dir, repo } = standinFixture();
     const base = join(dir, 'nspawn');
