@@ -2,19 +2,8 @@ import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../src/cli/main.js';
+import { cli } from '../support/cli.js';
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await main(argv, { stdout, stderr });
-  return { code, out, err };
-}
 
 function workspace(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'fd-cli-'));
@@ -29,22 +18,22 @@ describe('cli: run', () => {
     const dir = workspace({ 'hosts.ini': inventory, 'pb.yml': '- hosts: all\n  tasks:\n    - name: x\n      copyy: { dest: /tmp/x }\n' });
     const r = await cli(['run', join(dir, 'pb.yml'), '-i', join(dir, 'hosts.ini')]);
     expect(r.code).to.equal(4);
-    expect(r.err).to.match(/pb\.yml:4:\d+: unknown module 'copyy' \(did you mean 'copy'\?\)/);
+    expect(r.stderr).to.match(/pb\.yml:4:\d+: unknown module 'copyy' \(did you mean 'copy'\?\)/);
   });
 
   it('an unknown argument names the module and the valid arguments', async () => {
     const dir = workspace({ 'hosts.ini': inventory, 'pb.yml': '- hosts: all\n  tasks:\n    - copy: { dest: /tmp/x, contnet: y }\n' });
     const r = await cli(['run', join(dir, 'pb.yml'), '-i', join(dir, 'hosts.ini')]);
     expect(r.code).to.equal(4);
-    expect(r.err).to.match(/pb\.yml:3:\d+: .*contnet/);
-    expect(r.err).to.include('content');
+    expect(r.stderr).to.match(/pb\.yml:3:\d+: .*contnet/);
+    expect(r.stderr).to.include('content');
   });
 
   it('a YAML error names file:line', async () => {
     const dir = workspace({ 'hosts.ini': inventory, 'pb.yml': '- hosts: all\n  tasks:\n    - debug: msg="x\n   bad: [\n' });
     const r = await cli(['run', join(dir, 'pb.yml'), '-i', join(dir, 'hosts.ini')]);
     expect(r.code).to.equal(4);
-    expect(r.err).to.match(/pb\.yml:\d+/);
+    expect(r.stderr).to.match(/pb\.yml:\d+/);
   });
 
   it('--syntax-check and --list-tasks touch no host', async () => {
@@ -53,7 +42,7 @@ describe('cli: run', () => {
     expect(syntax.code).to.equal(0);
     const list = await cli(['run', join(dir, 'pb.yml'), '-i', join(dir, 'hosts.ini'), '--list-tasks']);
     expect(list.code).to.equal(0);
-    expect(list.out).to.match(/one\s+TAGS: \[a\]/);
+    expect(list.stdout).to.match(/one\s+TAGS: \[a\]/);
   });
 
   it('a host that refuses connections is unreachable: exit 3', async () => {
@@ -61,8 +50,8 @@ describe('cli: run', () => {
     const dir = workspace({ 'hosts.ini': '[all]\nnobody ansible_host=127.0.0.1 ansible_port=1\n', 'pb.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=x\n' });
     const r = await cli(['run', join(dir, 'pb.yml'), '-i', join(dir, 'hosts.ini'), '--timeout', '2']);
     expect(r.code).to.equal(3);
-    expect(r.out).to.match(/UNREACHABLE/);
-    expect(r.out).to.match(/nobody\s+: ok=0\s+changed=0\s+unreachable=1/);
+    expect(r.stdout).to.match(/UNREACHABLE/);
+    expect(r.stdout).to.match(/nobody\s+: ok=0\s+changed=0\s+unreachable=1/);
   });
 
   it('bad command-line usage is exit 5', async () => {

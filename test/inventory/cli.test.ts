@@ -5,9 +5,8 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../src/cli/main.js';
+import { cli } from '../support/cli.js';
 import { ExitCode } from '../../src/errors.js';
 import { DEFAULT_INVENTORY, loadInventory } from '../../src/inventory/index.js';
 
@@ -26,16 +25,7 @@ function recorded(caseName: string): Recorded[] {
   return JSON.parse(readFileSync(join(CASES, caseName, 'expected.json'), 'utf8')).checks;
 }
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks: string[] = [];
-  const errChunks: string[] = [];
-  out.on('data', (c) => chunks.push(String(c)));
-  err.on('data', (c) => errChunks.push(String(c)));
-  const code = await main(argv, { stdout: out, stderr: err });
-  return { code, stdout: chunks.join(''), stderr: errChunks.join('') };
-}
+const run = cli;
 
 describe('falco-deploy inventory (CLI)', () => {
   const basic = join(CASES, 'ini-basic', 'hosts');

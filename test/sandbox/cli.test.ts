@@ -1,20 +1,9 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../src/cli/main.js';
+import { cli } from '../support/cli.js';
 import { ExitCode } from '../../src/errors.js';
 
-async function cli(argv: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await main(argv, { stdout, stderr });
-  return { code, stdout: out, stderr: err };
-}
 
 describe('sandbox CLI usage errors (nothing is touched)', () => {
   const cases: [string[], RegExp][] = [
