@@ -129,7 +129,7 @@ function settle(ctx: PlayContext, task: Task, scope: Scope, host: string, outcom
     host,
     task: task.displayName,
     status,
-    msg: noLog ? undefined : outcome.msg,
+    msg: noLog || outcome.msg === undefined ? undefined : redact(outcome.msg, ctx.secrets),
     result: noLog ? { censored: NO_LOG_MESSAGE, changed: outcome.changed } : redact(outcome.result, ctx.secrets),
     diff: noLog ? undefined : outcome.diff && redact(outcome.diff, ctx.secrets),
     warnings: outcome.warnings,

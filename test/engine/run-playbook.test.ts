@@ -276,3 +276,27 @@ describe('engine: rescue accounting', () => {
     expect(r.exitCode).to.equal(2);
   });
 });
+
+describe('engine: secrets never reach the output', () => {
+  it('password-like vars are masked in messages, results and diffs; no_log hides the result', async () => {
+    const r = await runLocal({
+      'inventory.ini': '[all]\na db_password=s3cr3t-pw api_token=tok-9876\n',
+      'playbook.yml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: say it
+      debug: msg="connecting with {{ db_password }}"
+    - name: write it
+      copy: { content: "token={{ api_token }}\\n", dest: "$DIR/secret.conf" }
+    - name: hidden
+      command: echo {{ db_password }}
+      no_log: true
+`,
+    }, { diff: true });
+    const text = JSON.stringify(r.events);
+    expect(text).to.not.include('s3cr3t-pw');
+    expect(text).to.not.include('tok-9876');
+    expect(r.results('say it')[0].msg).to.equal('connecting with ********');
+    expect(r.results('hidden')[0].result).to.have.property('censored');
+  });
+});
