@@ -27,7 +27,8 @@ fi
 WORK=$(mktemp -d "$CACHE/.build-XXXXXX")
 cleanup() {
   # debootstrap mounts /proc and /sys inside the target; a failed run can leave them behind.
-  grep -o " $WORK/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" || true; done
+  # (grep finds nothing after a clean build: that must not turn a successful exit into a failure)
+  { grep -o " $WORK/[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" || true; done
   rm -rf --one-file-system "$WORK"
 }
 trap cleanup EXIT

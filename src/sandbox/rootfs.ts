@@ -33,7 +33,8 @@ export async function ensureRootfs(log: (line: string) => void): Promise<string>
     child.on('close', (code) => resolve({ code: code ?? 1, text }));
   });
   if (output.code !== 0 || !rootfsReady(path)) {
-    throw new FalcoDeployError(`building the sandbox rootfs failed (${BUILD_ROOTFS_SCRIPT})`, {
+    const last = output.text.trim().split('\n').slice(-3).join(' | ');
+    throw new FalcoDeployError(`building the sandbox rootfs failed (${BUILD_ROOTFS_SCRIPT} exited ${output.code}): ${last}`, {
       phase: 'sandbox',
       details: output.text.trim(),
     });
