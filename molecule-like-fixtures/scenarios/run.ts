@@ -1,5 +1,5 @@
 /**
- * npm run scenario -- NAME [--keep]     (NAME: default, upgrade, check-diff, offline, rollback, all)
+ * npm run scenario -- NAME [--keep]     (NAME: default, upgrade, check-diff, offline, rollback, kmod-vm, all)
  * create -> converge -> idempotence -> verify -> destroy; --keep leaves the sandbox up.
  */
 import { scenarios } from './index.js';

@@ -16,6 +16,8 @@ export interface Scenario {
   vars?: (repo: FalcoRepo) => Record<string, InventoryValue>;
   /** converge, idempotence and verify; throw to fail. */
   test(ctx: ScenarioContext): Promise<void>;
+  /** Scenarios whose hosts are not sandbox hosts (the QEMU VM) create and destroy them themselves. */
+  runStandalone?(opts: { keep?: boolean; log?: (l: string) => void; repo?: FalcoRepo }): Promise<ScenarioTiming>;
 }
 
 export interface ScenarioTiming {
@@ -26,6 +28,7 @@ export interface ScenarioTiming {
 }
 
 export async function runScenario(s: Scenario, opts: { keep?: boolean; log?: (l: string) => void; repo?: FalcoRepo } = {}): Promise<ScenarioTiming> {
+  if (s.runStandalone) return s.runStandalone(opts);
   const log = opts.log ?? (() => undefined);
   const work = mkdtempSync(join(tmpdir(), `fd-scenario-${s.name}-`));
   const repo = opts.repo ?? mirrorRepo() ?? buildFalcoRepo(join(work, 'repo'));

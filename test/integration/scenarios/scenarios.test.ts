@@ -25,7 +25,8 @@ describe('scenarios (sandbox, root)', function () {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  for (const s of scenarios) {
+  // The QEMU scenario has its own test (test/integration/vm).
+  for (const s of scenarios.filter((x) => !x.runStandalone)) {
     it(`${s.name}: ${s.description}`, async () => {
       await runScenario(s, { repo, log: (l) => process.env.FD_SCENARIO_LOG && console.log(l) });
     });
