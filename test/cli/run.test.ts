@@ -60,3 +60,12 @@ describe('cli: run', () => {
     expect((await cli(['run', 'x.yml', '--forks', '0'])).code).to.equal(5);
   });
 });
+
+describe('cli: run --list-hosts', () => {
+  it('prints each play\'s pattern and hosts in ansible-playbook\'s layout, narrowed by --limit', async () => {
+    const dir = workspace({ 'hosts.ini': '[web]\nw1\nw2\n[db]\nd1\n', 'pb.yml': '- name: p\n  hosts: web:db\n  tasks:\n    - debug: msg=x\n' });
+    const r = await cli(['run', join(dir, 'pb.yml'), '-i', join(dir, 'hosts.ini'), '--list-hosts', '--limit', '!w2']);
+    expect(r.code).to.equal(0);
+    expect(r.stdout).to.include("pattern: ['web:db']\n    hosts (2):\n      d1\n      w1\n");
+  });
+});

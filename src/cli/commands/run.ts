@@ -3,7 +3,7 @@ import type { Command } from '../command.js';
 import type { GlobalOptions } from '../options.js';
 import { ExitCode } from '../../errors.js';
 import { loadInventory } from '../../inventory/index.js';
-import { checkPlaybook, coerceArgs, listTasks, parseExtraVars, selectByTags } from '../../playbook/index.js';
+import { checkPlaybook, coerceArgs, listHosts, listTasks, parseExtraVars, selectByTags } from '../../playbook/index.js';
 import { findModule } from '../../modules/registry.js';
 import { runPlaybook } from '../../engine/run.js';
 import { playbookRuntime } from '../../engine/playbook-runtime.js';
@@ -59,12 +59,9 @@ export const runCommand: Command<RunArgs> = {
       return ExitCode.ok;
     }
     if (args.listHosts) {
-      ctx.stdout.write(`\nplaybook: ${args.playbook}\n`);
-      for (const play of playbook.plays) {
-        const hosts = inventory.selectHostsWithLimit(play.hosts, args.limit);
-        ctx.stdout.write(`\n  play #${playbook.plays.indexOf(play) + 1} (${play.hosts}): ${play.displayName}\tTAGS: [${play.tags.join(', ')}]\n`);
-        ctx.stdout.write(`    pattern: ['${play.hosts}']\n    hosts (${hosts.length}):\n${hosts.map((h) => `      ${h}\n`).join('')}`);
-      }
+      // ansible-playbook prints a set here (no stable order); sorted names keep the output stable.
+      const hostsOf = (play: { hosts: string }) => [...inventory.selectHostsWithLimit(play.hosts, args.limit)].sort();
+      ctx.stdout.write(listHosts(playbook, hostsOf, { ...selection, playbookLabel: args.playbook }));
       return ExitCode.ok;
     }
     const extraVars = parseExtraVars(args.extraVars ?? [], process.cwd());
