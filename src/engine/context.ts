@@ -5,7 +5,6 @@ import type { ModuleDefinition, ModuleSpec } from './module.js';
 import type { ConnectionProvider, InventoryView, PlaybookRuntime, TagFilter, Templater, Vars } from './ports.js';
 import type { RunStats } from './stats.js';
 import { layerVars } from './vars.js';
-import { lookupFunctions } from './lookups.js';
 
 export interface RunOptions {
   check: boolean;
@@ -105,7 +104,6 @@ function magicVars(ctx: PlayContext, host: string, role: RoleInstance | undefine
     playbook_dir: ctx.play.baseDir,
     role_name: role?.name,
     role_path: role?.dir,
-    ...lookupFunctions(ctx.play.baseDir),
   };
 }
 

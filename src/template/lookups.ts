@@ -1,9 +1,9 @@
 /**
- * The local lookups templates use: env, file, vars, first_found (files). Like Ansible, lookups
+ * The local lookups templates use: env, file, vars, first_found, fileglob (files). Like Ansible, lookups
  * run on the controller, never on the managed host. `lookup` joins results with ',' (wantlist
  * off), `query`/`q` return the list.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { splitArgs } from './args.js';
 import { PyError } from './errors.js';
@@ -20,6 +20,22 @@ function findFile(searchPaths: string[], name: string): string | null {
     if (existsSync(candidate)) return candidate;
   }
   return null;
+}
+
+/** Files matching a glob in one directory; a relative pattern is looked up like `file` (files/ first). */
+function fileglob(searchPaths: string[], pattern: string): string[] {
+  const dirPart = path.dirname(pattern);
+  const dirs = path.isAbsolute(pattern)
+    ? [dirPart]
+    : [...searchPaths.flatMap((d) => [path.join(d, 'files', dirPart), path.join(d, dirPart)]), path.resolve(dirPart)];
+  const dir = dirs.find((d) => existsSync(d) && statSync(d).isDirectory());
+  if (!dir) return [];
+  const re = new RegExp(`^${path.basename(pattern).replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+  return readdirSync(dir)
+    .filter((n) => re.test(n))
+    .map((n) => path.join(dir, n))
+    .filter((f) => statSync(f).isFile())
+    .sort();
 }
 
 export function createLookup(searchPaths: string[]) {
@@ -42,6 +58,7 @@ export function createLookup(searchPaths: string[]) {
         }
         return value;
       }),
+    fileglob: (terms) => terms.flatMap((t) => fileglob(searchPaths, pyStr(t))),
     first_found: (terms, kw) => {
       const names = terms.flatMap((t) => (Array.isArray(t) ? t : isMapping(t) ? ((t.files as unknown[]) ?? []) : [t]));
       for (const n of names) {

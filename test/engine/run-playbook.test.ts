@@ -231,9 +231,12 @@ describe('engine: lookups', () => {
   tasks:
     - name: glob
       debug: msg="{{ query('fileglob', '*.yaml') | map('basename') | join(' ') }}|{{ lookup('file', 'one.yaml') }}|{{ lookup('env', 'FD_TEST_ENV') }}"
+    - name: absolute glob
+      debug: msg="{{ query('fileglob', playbook_dir ~ '/files/*.txt') | map('basename') | join(' ') }}"
 `,
     }, {});
     expect(r.results('glob')[0].msg).to.equal('one.yaml two.yaml|1|');
+    expect(r.results('absolute glob')[0].msg).to.equal('skip.txt');
   });
 });
 

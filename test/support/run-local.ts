@@ -29,7 +29,7 @@ export async function runLocal(
   }
   const inventory = await loadInventory([join(dir, 'inventory.ini')]);
   const playbook = checkPlaybook(join(dir, 'playbook.yml'));
-  const templater = createTemplater({ searchPaths: [] });
+  const templater = createTemplater({ searchPaths: [dir] });
   const events: RunEvent[] = [];
   const provider = new LocalProvider(new Set(opts.unreachable ?? []));
   const outcome = await runPlaybook({

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { Argv } from 'yargs';
 import type { Command } from '../command.js';
 import type { GlobalOptions } from '../options.js';
@@ -65,7 +66,8 @@ export const runCommand: Command<RunArgs> = {
       return ExitCode.ok;
     }
     const extraVars = parseExtraVars(args.extraVars ?? [], process.cwd());
-    const templater = createTemplater({ searchPaths: [] });
+    // Relative lookup('file'|'fileglob', ...) terms resolve from the playbook's directory (files/ first).
+    const templater = createTemplater({ searchPaths: [dirname(playbook.file)] });
     const secrets = new Set<string>();
     const connections = await sshConnections(args, (s) => secrets.add(s));
     const renderer = pickRenderer({ json: args.json, verbose: args.verbose, showDiff: args.diff, out: ctx.stdout });
