@@ -5,10 +5,8 @@ import { formatRecap } from './recap.js';
 
 interface HostRow {
   task?: ListrTaskWrapper<unknown, any, any>;
-  current: string;
   counts: { ok: number; changed: number; failed: number; skipped: number };
   done: (failed: boolean) => void;
-  finished: Promise<void>;
 }
 
 /**
@@ -65,10 +63,8 @@ export class TtyRenderer implements Renderer {
         let settle!: (failed: boolean) => void;
         const outcome = new Promise<boolean>((resolve) => (settle = resolve));
         const row: HostRow = {
-          current: 'connecting',
           counts: { ok: 0, changed: 0, failed: 0, skipped: 0 },
           done: (failed) => settle(failed),
-          finished: outcome.then(() => undefined),
         };
         this.rows.set(host, row);
         return {
@@ -90,7 +86,6 @@ export class TtyRenderer implements Renderer {
   private setCurrent(host: string, task: string): void {
     const row = this.rows.get(host);
     if (!row) return;
-    row.current = task;
     if (row.task) row.task.title = this.title(host, row, task);
   }
 
