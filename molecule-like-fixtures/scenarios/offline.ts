@@ -1,5 +1,6 @@
 import { check, checkRecap } from './lib/context.js';
 import type { Scenario } from './lib/scenario.js';
+import { falcoVersionRange } from '../../src/sandbox/falco-repo.js';
 
 /** Air-gapped hosts: no repository at all; packages are pushed from the controller. */
 export const offlineScenario: Scenario = {
@@ -10,8 +11,7 @@ export const offlineScenario: Scenario = {
   repoAccess: false,
   async test(ctx) {
     const [h] = ctx.hosts;
-    const versions = Object.keys(ctx.repo.falcoDebs).sort();
-    const latest = versions[versions.length - 1];
+    const latest = falcoVersionRange(ctx.repo).newest;
     check(ctx.ssh(h, 'test -e /srv/falco-repo/dists').code !== 0, `${h} can see the repository`);
     const packages = [...ctx.repo.dependencyDebs, ctx.repo.falcoDebs[latest]];
     const extra = ['-e', JSON.stringify({ falco_offline_packages: packages })];

@@ -1,5 +1,6 @@
 import { check, checkRecap } from './lib/context.js';
 import type { Scenario } from './lib/scenario.js';
+import { falcoVersionRange } from '../../src/sandbox/falco-repo.js';
 
 /**
  * Rolling upgrade with serial 1 whose new configuration fails validation: the first host is put
@@ -13,8 +14,7 @@ export const rollbackScenario: Scenario = {
   repoAccess: true,
   async test(ctx) {
     const [first, second] = ctx.hosts;
-    const versions = Object.keys(ctx.repo.falcoDebs).sort();
-    const [a, b] = [versions[0], versions[versions.length - 1]];
+    const { oldest: a, newest: b } = falcoVersionRange(ctx.repo);
     ctx.log(`install ${a} everywhere`);
     checkRecap(ctx.run(['-e', `falco_version=${a}`]), { hosts: ctx.hosts, changed: 'some' });
     const secondBefore = ctx.sshOk(second, "dpkg-query -W -f='${Version}' falco; sha256sum /etc/falco/falco.yaml");

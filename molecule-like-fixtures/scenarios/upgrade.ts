@@ -1,5 +1,6 @@
 import { check, checkRecap } from './lib/context.js';
 import type { Scenario } from './lib/scenario.js';
+import { falcoVersionRange } from '../../src/sandbox/falco-repo.js';
 
 const LOCAL_RULE = '- macro: deploy_test_marker\n  condition: (proc.name = upgrade-marker)\n';
 
@@ -12,8 +13,7 @@ export const upgradeScenario: Scenario = {
   repoAccess: true,
   async test(ctx) {
     const [h] = ctx.hosts;
-    const versions = Object.keys(ctx.repo.falcoDebs).sort();
-    const [a, b] = [versions[0], versions[versions.length - 1]];
+    const { oldest: a, newest: b } = falcoVersionRange(ctx.repo);
     const extra = (v: string) => ['-e', JSON.stringify({ falco_version: v, falco_local_rules: LOCAL_RULE, falco_priority: 'warning' })];
     ctx.log(`install ${a}`);
     checkRecap(ctx.run(extra(a)), { hosts: [h], changed: 'some' });

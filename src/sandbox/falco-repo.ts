@@ -77,6 +77,18 @@ export function describeRepo(dir: string): FalcoRepo {
   return { dir, fingerprint: readFileSync(join(dir, 'repo-key.fingerprint'), 'utf8').trim(), falcoDebs, dependencyDebs };
 }
 
+/** The oldest and newest Falco the repository serves (numeric version order). */
+export function falcoVersionRange(repo: FalcoRepo): { oldest: string; newest: string } {
+  const parts = (v: string) => v.split('.').map(Number);
+  const versions = Object.keys(repo.falcoDebs).sort((a, b) => {
+    const [x, y] = [parts(a), parts(b)];
+    for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+    return 0;
+  });
+  if (versions.length === 0) throw new FalcoDeployError(`no falco package in ${repo.dir}`, { phase: 'sandbox' });
+  return { oldest: versions[0], newest: versions[versions.length - 1] };
+}
+
 /** Inventory vars that point the falco role at the repo bind-mounted at `mountPoint`. */
 export function repoVars(repo: FalcoRepo, mountPoint = REPO_MOUNT_POINT): Record<string, string> {
   return {

@@ -24,3 +24,12 @@ describe('sandbox: real-package mirror instead of the stand-in', () => {
     });
   });
 });
+
+describe('sandbox: falco versions of a repository', () => {
+  it('orders versions numerically, not as text', async () => {
+    const { falcoVersionRange } = await import('../../src/sandbox/falco-repo.js');
+    const repo = { dir: '/r', fingerprint: 'x', dependencyDebs: [], falcoDebs: { '0.10.0': 'a', '0.9.1': 'b', '0.44.1': 'c' } };
+    expect(falcoVersionRange(repo)).to.deep.equal({ oldest: '0.9.1', newest: '0.44.1' });
+    expect(() => falcoVersionRange({ ...repo, falcoDebs: {} })).to.throw(/no falco package/);
+  });
+});
