@@ -1,24 +1,8 @@
 /** Keywords whose innermost setting wins (play -> role -> block -> task), read and layered. */
-import type { TaskFileContext } from './model.js';
+import type { InheritedKeywords } from './model.js';
 import type { FieldReader } from './fields.js';
 
-export type Inherited = Pick<
-  TaskFileContext,
-  | 'become'
-  | 'becomeUser'
-  | 'becomeMethod'
-  | 'becomeFlags'
-  | 'ignoreErrors'
-  | 'ignoreUnreachable'
-  | 'checkMode'
-  | 'diff'
-  | 'noLog'
-  | 'runOnce'
-  | 'anyErrorsFatal'
-  | 'remoteUser'
-  | 'timeout'
-  | 'throttle'
->;
+export type Inherited = InheritedKeywords;
 
 const INHERITED_FIELDS: (keyof Inherited)[] = [
   'become',

@@ -151,20 +151,8 @@ export interface LoopSpec {
   items: unknown;
 }
 
-interface NodeBase {
-  /** Unique in the playbook, stable across runs: "p1.tasks.3", "p1.tasks.3.b1" ... */
-  id: string;
-  name?: string;
-  source: SourcePos;
-  /** Effective conditions (see top comment). Strings are Jinja expressions; booleans as written. */
-  when: Conditional[];
-  /** Effective tags. */
-  tags: string[];
-  role?: RoleInstance;
-  /** ids of enclosing blocks, outermost first. */
-  blockPath: string[];
-  vars: Record<string, unknown>;
-  environment: EnvironmentEntry[];
+/** Keywords whose innermost setting wins (task, block, role, play); undefined = set nowhere. */
+export interface InheritedKeywords {
   become?: boolean;
   becomeUser?: string;
   becomeMethod?: 'sudo';
@@ -179,6 +167,22 @@ interface NodeBase {
   remoteUser?: string;
   timeout?: number;
   throttle?: number;
+}
+
+interface NodeBase extends InheritedKeywords {
+  /** Unique in the playbook, stable across runs: "p1.tasks.3", "p1.tasks.3.b1" ... */
+  id: string;
+  name?: string;
+  source: SourcePos;
+  /** Effective conditions (see top comment). Strings are Jinja expressions; booleans as written. */
+  when: Conditional[];
+  /** Effective tags. */
+  tags: string[];
+  role?: RoleInstance;
+  /** ids of enclosing blocks, outermost first. */
+  blockPath: string[];
+  vars: Record<string, unknown>;
+  environment: EnvironmentEntry[];
 }
 
 export type Conditional = string | boolean;
@@ -236,7 +240,7 @@ export interface IncludeTasks extends NodeBase {
 export type TaskNode = Task | Block | IncludeTasks;
 
 /** What a task file inherits from where it is imported/included. */
-export interface TaskFileContext {
+export interface TaskFileContext extends InheritedKeywords {
   /** id prefix for the loaded nodes. */
   idPrefix: string;
   role?: RoleInstance;
@@ -245,20 +249,6 @@ export interface TaskFileContext {
   vars: Record<string, unknown>;
   environment: EnvironmentEntry[];
   blockPath: string[];
-  become?: boolean;
-  becomeUser?: string;
-  becomeMethod?: 'sudo';
-  becomeFlags?: string;
-  ignoreErrors?: boolean;
-  ignoreUnreachable?: boolean;
-  checkMode?: boolean;
-  diff?: boolean;
-  noLog?: boolean;
-  runOnce?: boolean;
-  anyErrorsFatal?: boolean;
-  remoteUser?: string;
-  timeout?: number;
-  throttle?: number;
   /** Handler names and listen topics reachable from here (notify is checked against them). */
   handlerNames: string[];
   /** Files being imported, to catch import loops. */
