@@ -1,43 +1,10 @@
 /**
  * `ansible_ssh_common_args` / `ansible_ssh_extra_args`: the ssh command-line options that
  * matter for connecting, turned into ssh_config directives (lower-cased names). Command-line
- * `-o` beats the config file in OpenSSH, and the first value of a directive wins.
+ * `-o` beats the config file in OpenSSH, and the first value of a directive wins. Ansible
+ * splits these strings with Python's shlex.split, and so do we.
  */
-
-/** Split a string into words like a POSIX shell would (quotes and backslashes; no expansion). */
-export function splitShellWords(input: string): string[] {
-  const words: string[] = [];
-  let cur = '';
-  let inWord = false;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < input.length; i++) {
-    const c = input[i];
-    if (quote === "'") {
-      if (c === "'") quote = undefined;
-      else cur += c;
-    } else if (quote === '"') {
-      if (c === '"') quote = undefined;
-      else if (c === '\\' && i + 1 < input.length && '"\\$`'.includes(input[i + 1])) cur += input[++i];
-      else cur += c;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      inWord = true;
-    } else if (c === '\\' && i + 1 < input.length) {
-      cur += input[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(cur);
-      cur = '';
-      inWord = false;
-    } else {
-      cur += c;
-      inWord = true;
-    }
-  }
-  if (quote) throw new Error(`unterminated ${quote} quote in: ${input}`);
-  if (inWord) words.push(cur);
-  return words;
-}
+import { shlexSplit } from '../shell/shlex.js';
 
 const FLAG_DIRECTIVES: Record<string, string> = {
   '-J': 'proxyjump',
@@ -60,7 +27,7 @@ export function directivesFromSshArgs(args: string): Record<string, string | str
       out[key] = value;
     }
   };
-  const words = splitShellWords(args);
+  const words = shlexSplit(args);
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
     let option: string | undefined;
@@ -88,7 +55,7 @@ export function directivesFromSshArgs(args: string): Record<string, string | str
 export function proxyCommandAsJump(command: string): string | undefined {
   let words: string[];
   try {
-    words = splitShellWords(command);
+    words = shlexSplit(command);
   } catch {
     return undefined;
   }

@@ -6,7 +6,7 @@ import { InputError } from '../errors.js';
 import { expandHostPattern } from './host-range.js';
 import type { InventoryData } from './model.js';
 import { parseIniValue } from './python-literal.js';
-import { shlexSplit } from './shlex.js';
+import { shlexSplit } from '../shell/shlex.js';
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/u;
 const GROUP_NAME = /^([^:\]\s]+)\s*(?:#.*)?$/u;
@@ -64,7 +64,7 @@ export function parseIniInventory(inventory: InventoryData, text: string, file: 
     if (state === 'hosts') {
       let tokens: string[];
       try {
-        tokens = shlexSplit(line);
+        tokens = shlexSplit(line, { comments: true });
       } catch (err) {
         return fail(lineno, `Error parsing host definition '${line}': ${(err as Error).message}`);
       }

@@ -4,7 +4,8 @@ import type { FactRequest, ModuleContext, ModuleDefinition, Plan } from '../../e
 import { pathExists } from '../../facts/path-exists.js';
 import { sh, raw } from '../../shell/quote.js';
 import { factFor } from './dest.js';
-import { expandingWord, shlexSplit } from './shlex.js';
+import { expandingWord } from './shlex.js';
+import { shlexSplit } from '../../shell/shlex.js';
 
 export type CommandArgs = {
   _raw_params?: string;

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { globWord } from '../../../src/facts/path-exists.js';
 import { normalizeMode } from '../../../src/modules/files/mode.js';
-import { expandingWord, shlexSplit } from '../../../src/modules/files/shlex.js';
+import { expandingWord } from '../../../src/modules/files/shlex.js';
+import { shlexSplit } from '../../../src/shell/shlex.js';
 
 function table<T>(name: string): T[] {
   return parse(readFileSync(fileURLToPath(new URL(`./cases/${name}.yaml`, import.meta.url)), 'utf8')) as T[];

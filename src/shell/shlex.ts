@@ -1,8 +1,9 @@
 /**
- * Python's `shlex.split(line, comments=True)` (POSIX mode), which Ansible's INI plugin uses
- * to split a host line into the host and its `key=value` pairs.
+ * Python's `shlex.split(line, comments=...)` in POSIX mode, as Ansible uses it: INI host lines
+ * (comments on), command module args and ansible_ssh_common_args (comments off). Throws
+ * Python's messages ('No closing quotation', 'No escaped character').
  */
-export function shlexSplit(line: string): string[] {
+export function shlexSplit(line: string, opts: { comments?: boolean } = {}): string[] {
   const tokens: string[] = [];
   let token = '';
   let inToken = false; // a token is open (possibly empty, when it was quoted)
@@ -17,7 +18,7 @@ export function shlexSplit(line: string): string[] {
     if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
       flush();
       i++;
-    } else if (c === '#') {
+    } else if (c === '#' && opts.comments) {
       break; // a comment, also right after a word
     } else if (c === '\\') {
       if (i + 1 >= line.length) throw new Error('No escaped character');
