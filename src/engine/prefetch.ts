@@ -17,7 +17,7 @@ export async function speculativeProbes(ctx: PlayContext, host: string, nodes: T
       out.push(...(await speculativeProbes(ctx, host, [...node.block, ...node.rescue, ...node.always])));
       continue;
     }
-    if (node.kind !== 'task') continue;
+    if (node.kind !== 'task' || ctx.states.get(host)!.finishedTasks.has(node.id)) continue;
     const mod = ctx.options.findModule(node.module);
     if (!mod || mod.local) continue;
     const become = node.become ?? ctx.play.become ?? false;

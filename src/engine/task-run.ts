@@ -50,6 +50,8 @@ export async function runTaskOnHost(ctx: PlayContext, task: Task, host: string, 
     return outcome;
   } catch (err) {
     return errorOutcome(err);
+  } finally {
+    state.finishedTasks.add(task.id);
   }
 }
 
