@@ -2,6 +2,7 @@ import type { ExecResult } from '../connectors/types.js';
 import type { HostConnection } from '../connectors/types.js';
 import type { Vars } from './ports.js';
 import { factVars } from './vars.js';
+import { markUnsafe } from '../template/index.js';
 
 /** Everything the run knows about one host. */
 export class HostState {
@@ -33,7 +34,8 @@ export class HostState {
 
   /** setup's facts replace, module-returned facts (package_facts) add. */
   setFacts(facts: Vars, merge = false): void {
-    this.gathered = merge ? { ...this.gathered, ...facts } : facts;
+    // Facts are what the host says: data, never templates.
+    this.gathered = markUnsafe(merge ? { ...this.gathered, ...facts } : facts);
     this.factsGathered = true;
     this.injected = undefined;
   }

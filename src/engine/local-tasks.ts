@@ -3,6 +3,7 @@ import type { Vars } from './ports.js';
 import type { Task } from '../playbook/model.js';
 import type { TaskOutcome } from './task-run.js';
 import { failure } from './task-run.js';
+import { plainData, settleUnsafe } from '../template/index.js';
 
 /** debug, set_fact, assert, fail and meta: run on the controller, never touch the host. */
 export async function runLocalTask(
@@ -30,10 +31,11 @@ export async function runLocalTask(
         return { status: 'ok', changed: false, result: { [name]: value, changed: false } };
       }
       const msg = args.msg ?? 'Hello world!';
-      return { status: 'ok', changed: false, result: { msg, changed: false }, msg: typeof msg === 'string' ? msg : JSON.stringify(msg) };
+      const shown = plainData(msg);
+      return { status: 'ok', changed: false, result: { msg, changed: false }, msg: typeof shown === 'string' ? shown : JSON.stringify(shown) };
     }
     case 'set_fact': {
-      const facts = Object.fromEntries(Object.entries(args).filter(([k]) => k !== 'cacheable'));
+      const facts = Object.fromEntries(Object.entries(args).filter(([k]) => k !== 'cacheable').map(([k, v]) => [k, settleUnsafe(v)]));
       Object.assign(state.runtimeVars, facts);
       return { status: 'ok', changed: false, result: { ansible_facts: facts, changed: false } };
     }

@@ -2,7 +2,8 @@ import type { PendingProbe } from './probes.js';
 import type { PlayContext } from './context.js';
 import { ROOT_SCOPE, varsFor } from './context.js';
 import type { TaskNode } from '../playbook/model.js';
-import { loopItems, moduleContext } from './task-run.js';
+import { loopItem, loopItems, moduleContext } from './task-run.js';
+import { plainData } from '../template/index.js';
 
 /**
  * Collects, for one host, the probes of every task whose arguments can already be templated
@@ -26,9 +27,9 @@ export async function speculativeProbes(ctx: PlayContext, host: string, nodes: T
       if (node.when.length && !ctx.templater.evaluateCondition(node.when, vars, node.source)) continue;
       const loopVar = node.loopControl?.loopVar ?? 'item';
       const items = node.loop ? loopItems(ctx, node.loop, vars, node) : [undefined];
-      for (const item of Array.isArray(items) ? items : []) {
-        const itemVars = node.loop ? { ...vars, [loopVar]: item } : vars;
-        const args = ctx.options.coerceArgs(mod.spec, ctx.templater.templateData(node.args, itemVars, node.source), mod.name);
+      for (let i = 0; Array.isArray(items) && i < items.length; i++) {
+        const itemVars = node.loop ? { ...vars, [loopVar]: loopItem(items, i) } : vars;
+        const args = ctx.options.coerceArgs(mod.spec, plainData(ctx.templater.templateData(node.args, itemVars, node.source)), mod.name);
         const modCtx = moduleContext(ctx, host, node, itemVars, become, node.checkMode ?? ctx.options.check);
         for (const req of await mod.probes(args, modCtx)) out.push({ become, req });
       }

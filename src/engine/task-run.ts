@@ -5,7 +5,7 @@ import type { FileDiff, ModuleContext, ModuleDefinition, Plan } from './module.j
 import type { HostStatus } from '../output/events.js';
 import type { PlayContext, Scope } from './context.js';
 import { varsFor } from './context.js';
-import { OMIT as OMIT_PLACEHOLDER, isTemplateError } from '../template/index.js';
+import { OMIT as OMIT_PLACEHOLDER, isTemplateError, isUnsafe, markUnsafe, plainData, settleUnsafe } from '../template/index.js';
 import { taskArgErrorMessage } from '../template/errors.js';
 import { aggregateLoop, CONDITIONAL_FALSE, type ItemResult } from './loop-result.js';
 import { cacheKey, fetchGrouped, probeValues } from './probes.js';
@@ -39,6 +39,8 @@ export async function runTaskOnHost(ctx: PlayContext, task: Task, host: string, 
     } else {
       outcome = await runWithRetries(ctx, task, host, scope, baseVars);
     }
+    // Host data (and results built from it) is never templated again, wherever it goes.
+    outcome.result = settleUnsafe(outcome.result);
     if (task.register && outcome.status !== 'unreachable') {
       state.runtimeVars[task.register] = outcome.result;
     }
@@ -66,7 +68,7 @@ async function runLoop(ctx: PlayContext, task: Task, host: string, scope: Scope,
   const warnings: string[] = [];
   let unreachable: TaskOutcome | undefined;
   for (let i = 0; i < items.length; i++) {
-    const vars: Vars = { ...baseVars, [loopVar]: items[i], ansible_loop_var: loopVar };
+    const vars: Vars = { ...baseVars, [loopVar]: loopItem(items, i), ansible_loop_var: loopVar };
     if (task.loopControl?.indexVar) vars[task.loopControl.indexVar] = i;
     const one = await runWithRetries(ctx, task, host, scope, vars);
     if (one.status === 'unreachable') {
@@ -121,13 +123,16 @@ async function runOnce(ctx: PlayContext, task: Task, host: string, scope: Scope,
 async function runModule(ctx: PlayContext, task: Task, host: string, scope: Scope, vars: Vars): Promise<TaskOutcome> {
   const mod = ctx.options.findModule(task.module);
   if (!mod) throw new FalcoDeployError(`unknown module "${task.module}"`, { host, task: task.displayName, phase: 'plan' });
-  const args = ctx.options.coerceArgs(mod.spec, stripOmitted(ctx.templater.templateData(task.args, vars, task.source)), mod.name);
+  const templated = stripOmitted(ctx.templater.templateData(task.args, vars, task.source));
+  // Controller-side modules keep what is unsafe (set_fact binds it); hosts get plain values.
+  const args = ctx.options.coerceArgs(mod.spec, mod.local ? templated : plainData(templated), mod.name);
   const become = task.become ?? ctx.play.become ?? false;
   let outcome: TaskOutcome;
   if (mod.local) {
     outcome = await runLocalTask(ctx, mod.name, args, host, vars, task);
   } else {
     outcome = await runRemote(ctx, mod, args, host, scope, task, vars, become);
+    outcome.result = markUnsafe(outcome.result);
   }
   return applyResultConditions(ctx, task, vars, outcome);
 }
@@ -239,6 +244,11 @@ export function loopItems(ctx: PlayContext, loop: LoopSpec, vars: Vars, task: Pi
   }
 }
 
+/** Item `i` as its loop variable: an item of host data is host data. */
+export function loopItem(items: unknown[], i: number): unknown {
+  return isUnsafe(items) ? markUnsafe(items[i]) : settleUnsafe(items[i]);
+}
+
 /** environment: entries (maps or templated strings), outermost first, later ones winning. */
 function environmentFor(ctx: PlayContext, entries: EnvironmentEntry[], vars: Vars, task: Task): Record<string, string> {
   const env: Record<string, string> = {};
@@ -279,7 +289,7 @@ function commandFailureMessage(describe: string | undefined, r: ExecResult | und
 function applyResultConditions(ctx: PlayContext, task: Task, vars: Vars, out: TaskOutcome): TaskOutcome {
   if (out.status === 'skipped' || out.status === 'unreachable' || out.meta) return out;
   if (!task.changedWhen?.length && !task.failedWhen?.length) return out;
-  const bound = { ...vars, ...out.result, ...(task.register ? { [task.register]: out.result } : {}) };
+  const bound = { ...vars, ...resultAsVars(out.result), ...(task.register ? { [task.register]: out.result } : {}) };
   if (task.changedWhen?.length) {
     out.changed = ctx.templater.evaluateCondition(task.changedWhen, bound, task.source);
     out.result.changed = out.changed;
@@ -293,6 +303,12 @@ function applyResultConditions(ctx: PlayContext, task: Task, vars: Vars, out: Ta
   }
   out.status = out.result.failed ? 'failed' : out.changed ? 'changed' : 'ok';
   return out;
+}
+
+/** A result's keys as variables (changed_when: rc != 0): host data, so unsafe each. */
+function resultAsVars(result: Record<string, unknown>): Vars {
+  const fromHost = isUnsafe(result);
+  return Object.fromEntries(Object.entries(result).map(([k, v]) => [k, fromHost ? markUnsafe(v) : settleUnsafe(v)]));
 }
 
 export function failure(msg: string, extra: Record<string, unknown> = {}): TaskOutcome {

@@ -2,6 +2,8 @@
  * Variable precedence, lowest first, as Ansible's (docs: "Understanding variable precedence").
  * Inventory group/host vars arrive already merged by the inventory in their own order.
  */
+import { isUnsafe, markUnsafe } from '../template/index.js';
+
 export interface VarLayers {
   roleDefaults?: Record<string, unknown>;
   inventory?: Record<string, unknown>;
@@ -48,6 +50,7 @@ export function layerVars(layers: VarLayers): Record<string, unknown> {
 /** Gathered facts as Ansible injects them: `ansible_facts` plus `ansible_<name>` at top level. */
 export function factVars(facts: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ansible_facts: facts };
-  for (const [k, v] of Object.entries(facts)) out[k.startsWith('ansible_') ? k : `ansible_${k}`] = v;
+  const fromHost = isUnsafe(facts);
+  for (const [k, v] of Object.entries(facts)) out[k.startsWith('ansible_') ? k : `ansible_${k}`] = fromHost ? markUnsafe(v) : v;
   return out;
 }

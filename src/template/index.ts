@@ -7,3 +7,4 @@ export {
 export type { TemplateError, TemplateOrigin } from './errors.js';
 export { parseAllPyYaml, parsePyYaml } from './pyyaml.js';
 export { toPlainData } from './pyvalue.js';
+export { isUnsafe, markUnsafe, plainData, settleUnsafe, UnsafeText } from './unsafe.js';

@@ -13,6 +13,7 @@ import {
   isMapping, pyCompare, pyContains, pyEquals, pyIterate, pyStr, pyTruthy, pyTypeName,
 } from './pyvalue.js';
 import { Undefined } from './undefined.js';
+import { reveal } from './unsafe.js';
 
 // Variable resolution: the active scope of the (synchronous) render in progress.
 
@@ -82,7 +83,7 @@ Object.assign(pyRuntime, {
     if (value instanceof Undefined && value !== obj && path && value.variable === undefined) {
       return new Undefined(value.reason, path);
     }
-    return value;
+    return reveal(value);
   },
   callWrap(fn: unknown, name: string, context: unknown, args: unknown[]): unknown {
     if (fn instanceof Undefined) fn.fail();

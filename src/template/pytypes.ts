@@ -1,5 +1,14 @@
 /** Python value kinds that JSON-like data lacks: tuples (repr with parentheses) and namespaces. */
 
+export type Mapping = Record<string, unknown>;
+
+/** A Python dict as JSON-like data: a plain object. */
+export function isMapping(value: unknown): value is Mapping {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 /** A Python tuple: an array whose str() is `(a, b)`. */
 export class PyTuple extends Array<unknown> {
   static override get [Symbol.species]() {
@@ -78,3 +87,10 @@ export class LazyMapping {
     return this.resolve(key);
   }
 }
+
+/**
+ * Ansible's AnsibleUnsafeText: text that is never templated (data a managed host returned, or a
+ * `!unsafe` YAML scalar). Only ever a variable's whole value or a templating result; inside
+ * lists and dicts host data stays plain and the container itself is marked (see unsafe.ts).
+ */
+export class UnsafeText extends String {}

@@ -3,16 +3,11 @@
  * equality, ordering and ast.literal_eval. Templates written for Ansible depend on these.
  */
 import { PyError } from './errors.js';
-import { isTuple, LazyMapping, numberOf, PyFloat, pyFloat } from './pytypes.js';
+import { isMapping, isTuple, LazyMapping, numberOf, PyFloat, pyFloat, UnsafeText, type Mapping } from './pytypes.js';
+import { keepUnsafeMark } from './unsafe.js';
 import { Undefined } from './undefined.js';
 
-export type Mapping = Record<string, unknown>;
-
-export function isMapping(value: unknown): value is Mapping {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
+export { isMapping, type Mapping } from './pytypes.js';
 
 export function isPlainString(value: unknown): value is string {
   return typeof value === 'string';
@@ -73,6 +68,7 @@ export function pyStringRepr(s: string): string {
 
 export function pyRepr(value: unknown): string {
   if (typeof value === 'string') return pyStringRepr(value);
+  if (value instanceof UnsafeText) return pyStringRepr(value.valueOf());
   return pyStr(value);
 }
 
@@ -80,6 +76,7 @@ export function pyRepr(value: unknown): string {
 export function pyStr(value: unknown): string {
   if (value instanceof Undefined) value.fail();
   if (typeof value === 'string') return value;
+  if (value instanceof UnsafeText) return value.valueOf();
   if (value === null || value === undefined) return 'None';
   if (value === true) return 'True';
   if (value === false) return 'False';
@@ -189,22 +186,22 @@ export function pyLength(value: unknown): number {
 /** JSON-like data for callers outside the templater: boxed floats become plain numbers. */
 export function toPlainData<T>(value: T): T {
   if (value instanceof PyFloat) return value.value as T;
-  if (Array.isArray(value)) return Array.from(value, toPlainData) as T;
+  if (Array.isArray(value)) return keepUnsafeMark(value, Array.from(value, toPlainData)) as T;
   if (isMapping(value)) {
     const out: Mapping = {};
     for (const [k, v] of Object.entries(value)) out[k] = toPlainData(v);
-    return out as T;
+    return keepUnsafeMark(value, out) as T;
   }
   return value;
 }
 
-/** Deep copy of JSON-like data (arrays and plain objects). */
+/** Deep copy of JSON-like data (arrays and plain objects); a copy of unsafe data is unsafe. */
 export function deepCopy<T>(value: T): T {
-  if (Array.isArray(value)) return Array.from(value, deepCopy) as T;
+  if (Array.isArray(value)) return keepUnsafeMark(value, Array.from(value, deepCopy)) as T;
   if (isMapping(value)) {
     const out: Mapping = {};
     for (const [k, v] of Object.entries(value)) out[k] = deepCopy(v);
-    return out as T;
+    return keepUnsafeMark(value, out) as T;
   }
   return value;
 }

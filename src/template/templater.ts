@@ -20,6 +20,9 @@ import { isTuple, LazyMapping, Namespace } from './pytypes.js';
 import { createLookup } from './lookups.js';
 import { rewriteSource } from './source.js';
 import { Undefined, undefinedVariable } from './undefined.js';
+import {
+  isUnsafe, keepUnsafeMark, noteUnsafe, plainText, reveal, taintedResult, trackTaint, UnsafeText,
+} from './unsafe.js';
 
 export type Vars = Record<string, unknown>;
 export type Condition = string | boolean | null | undefined | (string | boolean | null | undefined)[];
@@ -73,7 +76,7 @@ export function isTemplated(value: unknown): boolean {
 // such as an engine's hostvars) are never walked or templated as a whole.
 function mayContainTemplate(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('{{') || value.includes('{%') || value.includes('{#');
-  if (value === null || typeof value !== 'object' || types.isProxy(value)) return false;
+  if (value === null || typeof value !== 'object' || types.isProxy(value) || isUnsafe(value)) return false;
   if (Array.isArray(value)) return value.some(mayContainTemplate);
   return isMapping(value) && Object.values(value).some(mayContainTemplate);
 }
@@ -119,16 +122,17 @@ class VarScope implements Scope {
     // Ansible's `vars`: all variables, as given (not templated).
     else if (name === 'vars') return this.vars;
     else return undefinedVariable(name);
-    if (!mayContainTemplate(raw)) return raw;
-    if (this.cache.has(name)) return this.cache.get(name);
+    if (!mayContainTemplate(raw)) return reveal(raw);
+    if (this.cache.has(name)) return reveal(this.cache.get(name));
     if (this.resolving.has(name)) {
       throw new TemplateRenderError(`recursive loop detected in template string: ${pyStr(raw)}`);
     }
     this.resolving.add(name);
     try {
-      const value = this.templater.templateValue(raw, this);
+      // A variable whose template read host data holds host data: cached as unsafe.
+      const value = taintedResult(() => this.templater.templateValue(raw, this));
       this.cache.set(name, value);
-      return value;
+      return reveal(value);
     } catch (err) {
       // Like AnsibleJ2Vars: an undefined inside a variable's own template only fails when used.
       if (err instanceof TemplateUndefinedError) return new Undefined(err.reason, err.variable);
@@ -201,9 +205,14 @@ class AnsibleTemplater implements Templater {
       this.env.addTest(`ansible.builtin.${name}`, fn);
     }
     const lookup = createLookup(this.opts.searchPaths);
-    this.env.addGlobal('lookup', (...args: unknown[]) => lookup(false, args));
-    this.env.addGlobal('query', (...args: unknown[]) => lookup(true, args));
-    this.env.addGlobal('q', (...args: unknown[]) => lookup(true, args));
+    // As Ansible: what a lookup returns is unsafe (a file's text is never templated).
+    const unsafeLookup = (list: boolean) => (...args: unknown[]) => {
+      noteUnsafe();
+      return lookup(list, args);
+    };
+    this.env.addGlobal('lookup', unsafeLookup(false));
+    this.env.addGlobal('query', unsafeLookup(true));
+    this.env.addGlobal('q', unsafeLookup(true));
     this.env.addGlobal('namespace', (...args: unknown[]) => {
       const init: Vars = {};
       for (const a of args) {
@@ -257,6 +266,7 @@ class AnsibleTemplater implements Templater {
 
   /** Ansible Templar.template() on one value, resolving names through `scope`. */
   templateValue(value: unknown, scope: VarScope, origin?: TemplateOrigin): unknown {
+    if (isUnsafe(value)) return reveal(value);
     if (typeof value === 'string') return this.templateString(value, scope, origin);
     if (Array.isArray(value)) return value.map((v) => this.templateValue(v, scope, origin));
     if (isMapping(value)) {
@@ -304,8 +314,7 @@ class AnsibleTemplater implements Templater {
   }
 
   renderString(template: string, vars: Vars, origin?: TemplateOrigin): unknown {
-    const out = this.templateString(template, new VarScope(this, vars), origin);
-    return toPlainData(unwrapText(out));
+    return toPlainData(unwrapText(this.templateString(template, new VarScope(this, vars), origin)));
   }
 
   renderText(template: string, vars: Vars, origin?: TemplateOrigin, extra?: Vars): string {
@@ -350,8 +359,7 @@ class AnsibleTemplater implements Templater {
   }
 
   evaluate(expr: string, vars: Vars, origin?: TemplateOrigin): unknown {
-    const result = this.run(`{{ ${expr} }}`, 'expr', new VarScope(this, vars), origin);
-    return toPlainData(unwrapText(result));
+    return toPlainData(unwrapText(this.run(`{{ ${expr} }}`, 'expr', new VarScope(this, vars), origin)));
   }
 
   evaluateCondition(cond: Condition, vars: Vars, origin?: TemplateOrigin): boolean {
@@ -363,7 +371,12 @@ class AnsibleTemplater implements Templater {
         if (!c) return false;
         continue;
       }
-      const templated = unwrapText(this.templateString(String(c), scope, origin));
+      const { value, tainted } = trackTaint(() => unwrapText(this.templateString(plainText(c), scope, origin)));
+      const templated = value;
+      // Ansible: an unsafe conditional is never evaluated; text made from host data is not code.
+      if ((tainted || (c as unknown) instanceof UnsafeText) && typeof templated === 'string' && templated !== '') {
+        throw new TemplateRenderError(`Conditional is marked as unsafe, and cannot be evaluated: ${pyStr(c)}`);
+      }
       let ok: boolean;
       if (typeof templated !== 'string' || templated === '') ok = pyTruthy(templated);
       else ok = pyTruthy(unwrapText(this.run(`{{ ${templated} }}`, 'expr', scope, origin)));
@@ -379,8 +392,13 @@ class AnsibleTemplater implements Templater {
     return toPlainData(removeOmitted(templated)) as T;
   }
 
+  /** Every string templated; one whose render read host data comes back as UnsafeText. */
   private templateValueDeep(value: unknown, scope: VarScope, origin?: TemplateOrigin): unknown {
-    if (typeof value === 'string') return unwrapText(this.templateString(value, scope, origin));
+    if (isUnsafe(value)) {
+      noteUnsafe();
+      return value;
+    }
+    if (typeof value === 'string') return taintedResult(() => unwrapText(this.templateString(value, scope, origin)));
     if (Array.isArray(value)) return value.map((v) => this.templateValueDeep(v, scope, origin));
     if (isMapping(value)) {
       const out: Vars = {};
@@ -435,10 +453,10 @@ export function removeOmitted(value: unknown): unknown {
   for (const [k, v] of Object.entries(value)) {
     if (v === OMIT) continue;
     if (isMapping(v)) out[k] = removeOmitted(v);
-    else if (Array.isArray(v)) out[k] = v.map(removeOmitted);
+    else if (Array.isArray(v)) out[k] = keepUnsafeMark(v, v.map(removeOmitted));
     else out[k] = v;
   }
-  return out;
+  return keepUnsafeMark(value, out);
 }
 
 /** Filters fail on an undefined input; undefined arguments fail only where they are used. */
