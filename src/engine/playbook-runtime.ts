@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { FalcoDeployError, InputError } from '../errors.js';
 import { loadTaskFile } from '../playbook/loader.js';
+import { loadYamlWithPositions } from '../playbook/yaml.js';
 import { resolveTaskFile } from '../playbook/tasks.js';
 import type { RoleInstance } from '../playbook/model.js';
 import type { PlaybookRuntime, Templater, Vars } from './ports.js';
@@ -49,14 +49,9 @@ function localCandidates(src: string, kind: 'files' | 'templates', role: RoleIns
   return out;
 }
 
+/** A vars file as ansible-core reads it: PyYAML typing (`yes` is True, `0644` is 420), `!unsafe`. */
 function readVarsFile(path: string): Vars {
-  let data: unknown;
-  try {
-    data = parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    const line = (err as { linePos?: { line: number }[] }).linePos?.[0]?.line;
-    throw new InputError(`invalid YAML in vars file: ${(err as Error).message.split('\n')[0]}`, { file: path, line, cause: err });
-  }
+  const data = loadYamlWithPositions(path);
   if (data === null || data === undefined) return {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new InputError('a vars file must be a mapping of variable names to values', { file: path, line: 1 });

@@ -330,7 +330,7 @@ function cmp(a: string, b: string): number {
 /** json.dumps(sort_keys=True): every object's keys sorted. */
 export function sortKeysDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeysDeep);
-  if (value && typeof value === 'object' && !(value instanceof Date)) {
+  if (value && typeof value === 'object' && !(value instanceof Date) && !(value instanceof String)) {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(value).sort(cmp)) out[k] = sortKeysDeep((value as Record<string, unknown>)[k]);
     return out;

@@ -12,6 +12,7 @@ export function pyRepr(value: unknown): string {
   if (typeof value === 'string') return pyStringRepr(value);
   if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
   if (value instanceof Date) return pyStringRepr(value.toISOString());
+  if (value instanceof String) return pyStringRepr(value.valueOf());
   if (typeof value === 'object') {
     const items = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${pyStringRepr(k)}: ${pyRepr(v)}`);
     return `{${items.join(', ')}}`;

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments, Scalar, isScalar, type ScalarTag, type Tags } from 'yaml';
+import { UnsafeText } from '../template/unsafe.js';
 import { InputError } from '../errors.js';
 
 const BOOL_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
@@ -75,7 +76,8 @@ const PYYAML_SCALARS: ScalarTag[] = [
   scalarTag('tag:yaml.org,2002:int', INT, (s) => new Scalar(pyInt(s))),
   scalarTag('tag:yaml.org,2002:float', FLOAT, (s) => new Scalar(pyFloat(s))),
   scalarTag('tag:yaml.org,2002:timestamp', TIMESTAMP, (s) => new Scalar(pyTimestamp(s))),
-  { identify: () => false, tag: '!unsafe', resolve: (s: string) => s },
+  // Ansible's !unsafe: text that is never templated.
+  { identify: () => false, tag: '!unsafe', resolve: (s: string) => new UnsafeText(s) as never },
 ];
 
 function customTags(tags: Tags): Tags {

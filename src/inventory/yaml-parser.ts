@@ -25,7 +25,7 @@ class KeyLocator {
 }
 
 export function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof String);
 }
 
 export function pyTypeName(v: unknown): string {

@@ -18,6 +18,7 @@ import {
   type ScalarTag,
   type Tags,
 } from 'yaml';
+import { UnsafeText } from '../template/unsafe.js';
 import { InputError } from '../errors.js';
 import type { SourcePos } from './model.js';
 
@@ -95,7 +96,8 @@ const PYYAML_SCALARS: ScalarTag[] = [
   scalarTag('tag:yaml.org,2002:bool', BOOL_FALSE, () => false),
   scalarTag('tag:yaml.org,2002:int', INT, (s) => pyNumber(s, false)),
   scalarTag('tag:yaml.org,2002:float', FLOAT, (s) => pyNumber(s, true)),
-  { identify: () => false, tag: '!unsafe', resolve: (s: string) => s },
+  // Ansible's !unsafe: text that is never templated.
+  { identify: () => false, tag: '!unsafe', resolve: (s: string) => new UnsafeText(s) as never },
 ];
 
 function customTags(tags: Tags): Tags {

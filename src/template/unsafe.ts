@@ -117,3 +117,8 @@ export function taintedResult<T>(fn: () => T): T {
   const { value, tainted } = trackTaint(fn);
   return tainted ? markUnsafe(value) : value;
 }
+
+/** JSON.stringify replacer: unsafe text as ansible-inventory prints it, `{"__ansible_unsafe": "..."}`. */
+export function ansibleUnsafeJson(_key: string, value: unknown): unknown {
+  return value instanceof UnsafeText ? { __ansible_unsafe: value.valueOf() } : value;
+}

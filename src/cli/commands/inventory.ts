@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { ExitCode, FalcoDeployError } from '../../errors.js';
 import { loadInventory } from '../../inventory/index.js';
+import { ansibleUnsafeJson } from '../../template/unsafe.js';
 
 interface InventoryArgs {
   list?: boolean;
@@ -37,7 +38,7 @@ export const inventoryCommand: Command<InventoryArgs> = {
     });
     const write = (text: string) => ctx.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     if (args.list) {
-      write(JSON.stringify(inventory.toListJson(args.limit), null, 4));
+      write(JSON.stringify(inventory.toListJson(args.limit), ansibleUnsafeJson, 4));
     } else if (args.host !== undefined) {
       const hosts = inventory.selectHostsWithLimit(args.host, args.limit);
       if (hosts.length !== 1) {
@@ -46,7 +47,7 @@ export const inventoryCommand: Command<InventoryArgs> = {
           { phase: 'usage' },
         );
       }
-      write(JSON.stringify(inventory.hostJson(hosts[0]), null, 4));
+      write(JSON.stringify(inventory.hostJson(hosts[0]), ansibleUnsafeJson, 4));
     } else if (args.graph) {
       const group = args.pattern ?? 'all';
       if (!inventory.hasGroup(group)) {
