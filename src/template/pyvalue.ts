@@ -4,6 +4,7 @@
  */
 import { PyError } from './errors.js';
 import { isTuple, LazyMapping, numberOf, PyFloat, pyFloat } from './pytypes.js';
+import { mappingOf, setItem } from './sandbox.js';
 import { Undefined } from './undefined.js';
 
 export type Mapping = Record<string, unknown>;
@@ -11,7 +12,8 @@ export type Mapping = Record<string, unknown>;
 export function isMapping(value: unknown): value is Mapping {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  // Object.prototype itself has a null prototype but is never template data.
+  return proto === Object.prototype || (proto === null && value !== Object.prototype);
 }
 
 export function isPlainString(value: unknown): value is string {
@@ -190,22 +192,14 @@ export function pyLength(value: unknown): number {
 export function toPlainData<T>(value: T): T {
   if (value instanceof PyFloat) return value.value as T;
   if (Array.isArray(value)) return Array.from(value, toPlainData) as T;
-  if (isMapping(value)) {
-    const out: Mapping = {};
-    for (const [k, v] of Object.entries(value)) out[k] = toPlainData(v);
-    return out as T;
-  }
+  if (isMapping(value)) return mappingOf(Object.entries(value).map(([k, v]) => [k, toPlainData(v)])) as T;
   return value;
 }
 
 /** Deep copy of JSON-like data (arrays and plain objects). */
 export function deepCopy<T>(value: T): T {
   if (Array.isArray(value)) return Array.from(value, deepCopy) as T;
-  if (isMapping(value)) {
-    const out: Mapping = {};
-    for (const [k, v] of Object.entries(value)) out[k] = deepCopy(v);
-    return out as T;
-  }
+  if (isMapping(value)) return mappingOf(Object.entries(value).map(([k, v]) => [k, deepCopy(v)])) as T;
   return value;
 }
 
@@ -270,7 +264,7 @@ class LiteralParser {
       this.space();
       if (this.src[this.pos] !== ':') throw new Error('set literal'); // sets are not JSON data
       this.pos++;
-      out[typeof key === 'string' ? key : pyStr(key)] = this.value();
+      setItem(out, typeof key === 'string' ? key : pyStr(key), this.value());
       this.space();
       if (this.src[this.pos] === ',') { this.pos++; continue; }
       if (this.src[this.pos] === '}') { this.pos++; return out; }

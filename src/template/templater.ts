@@ -16,8 +16,9 @@ import {
   compileTemplate, NunjucksEnvironment, renderCompiled, withScope, type CompiledTemplate, type Scope,
 } from './jinja.js';
 import { deepCopy, isMapping, literalEval, pyStr, pyTruthy, toPlainData } from './pyvalue.js';
-import { isTuple, LazyMapping, Namespace } from './pytypes.js';
+import { isTuple, LazyMapping } from './pytypes.js';
 import { createLookup } from './lookups.js';
+import { pyDict, pyNamespace } from './globals.js';
 import { rewriteSource } from './source.js';
 import { Undefined, undefinedVariable } from './undefined.js';
 
@@ -204,24 +205,8 @@ class AnsibleTemplater implements Templater {
     this.env.addGlobal('lookup', (...args: unknown[]) => lookup(false, args));
     this.env.addGlobal('query', (...args: unknown[]) => lookup(true, args));
     this.env.addGlobal('q', (...args: unknown[]) => lookup(true, args));
-    this.env.addGlobal('namespace', (...args: unknown[]) => {
-      const init: Vars = {};
-      for (const a of args) {
-        if (isMapping(a)) for (const [k, v] of Object.entries(a)) if (k !== '__keywords') init[k] = v;
-      }
-      return new Namespace(init);
-    });
-    this.env.addGlobal('dict', (...args: unknown[]) => {
-      const last = args[args.length - 1] as Record<string, unknown> | undefined;
-      const out: Vars = {};
-      for (const a of args) {
-        if (a === last && last && (last as { __keywords?: boolean }).__keywords) {
-          for (const [k, v] of Object.entries(last)) if (k !== '__keywords') out[k] = v;
-        } else if (isMapping(a)) Object.assign(out, a);
-        else if (Array.isArray(a)) for (const p of a) out[pyStr((p as unknown[])[0])] = (p as unknown[])[1];
-      }
-      return out;
-    });
+    this.env.addGlobal('namespace', pyNamespace);
+    this.env.addGlobal('dict', pyDict);
   }
 
   private compile(source: string, mode: Mode, name: string, lineOffset: number): CompiledTemplate {
