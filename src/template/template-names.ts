@@ -28,7 +28,7 @@ function requireName(node: any, fail: NameError, what: string): void {
 /** The names a node binds (its targets, loop variables, macro signature, import aliases). */
 function checkBindings(node: any, fail: NameError): void {
   if (node instanceof nodes.Set) {
-    for (const t of node.targets) if (!(t instanceof nodes.LookupVal)) requireName(t, fail, "can't assign: the target");
+    for (const t of node.targets) if (!(t instanceof nodes.LookupVal)) requireName(t, fail, 'a set target');
   } else if (node instanceof nodes.For) {
     const names = node.name instanceof nodes.Array ? node.name.children : [node.name];
     for (const n of names) requireName(n, fail, 'a loop variable');
