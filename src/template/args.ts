@@ -6,8 +6,8 @@ export type Kwargs = Record<string, unknown>;
 export function splitArgs(args: unknown[]): { pos: unknown[]; kw: Kwargs } {
   const last = args[args.length - 1] as (Kwargs & { __keywords?: boolean }) | undefined;
   if (last && typeof last === 'object' && !Array.isArray(last) && last.__keywords) {
-    const kw: Kwargs = {};
-    for (const [k, v] of Object.entries(last)) if (k !== '__keywords') kw[k] = v;
+    // fromEntries: a keyword named __proto__ stays an ordinary key.
+    const kw: Kwargs = Object.fromEntries(Object.entries(last).filter(([k]) => k !== '__keywords'));
     return { pos: args.slice(0, -1), kw };
   }
   return { pos: args, kw: {} };

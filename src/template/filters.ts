@@ -15,10 +15,11 @@ import { isFloat, isTuple, numberOf, PyFloat, pyFloat, tuple } from './pytypes.j
 import { humanReadable, humanToBytes, pythonJsonError } from './ansible-extra.js';
 import { Undefined } from './undefined.js';
 import { dumpYaml } from './yamldump.js';
+import { filterNamed, hasOwn, setItem, testNamed, type Registry } from './sandbox.js';
 
 /** `this` inside a filter: the nunjucks Context (its env has our filters and tests). */
 export interface FilterThis {
-  env: { getFilter(name: string): FilterFn; getTest(name: string): (...a: unknown[]) => boolean };
+  env: Registry;
 }
 export type FilterFn = (this: FilterThis, value: unknown, ...args: unknown[]) => unknown;
 
@@ -93,10 +94,10 @@ function combine(terms: unknown[], recursive: boolean, listMerge: string): Mappi
   const merge = (a: Mapping, b: Mapping): Mapping => {
     const out: Mapping = { ...a };
     for (const [k, bv] of Object.entries(b)) {
-      const av = out[k];
-      if (recursive && isMapping(av) && isMapping(bv)) out[k] = merge(av, bv);
-      else if (Array.isArray(av) && Array.isArray(bv)) out[k] = mergeLists(av, bv, listMerge);
-      else out[k] = bv;
+      const av = hasOwn(out, k) ? out[k] : undefined;
+      if (recursive && isMapping(av) && isMapping(bv)) setItem(out, k, merge(av, bv));
+      else if (Array.isArray(av) && Array.isArray(bv)) setItem(out, k, mergeLists(av, bv, listMerge));
+      else setItem(out, k, bv);
     }
     return out;
   };
@@ -144,7 +145,7 @@ function selectOrReject(ctx: FilterThis, items: unknown, args: unknown[], select
   let check: (v: unknown) => boolean;
   if (rest.length === 0) check = (v) => pyTruthy(v);
   else {
-    const test = ctx.env.getTest(String(rest[0]));
+    const test = testNamed(ctx.env, String(rest[0]));
     const targs = rest.slice(1);
     const kwArgs = Object.keys(kw).length ? [{ ...kw, __keywords: true }] : [];
     check = (v) => test.call(ctx, v, ...targs, ...kwArgs) === true;
@@ -388,10 +389,10 @@ export const FILTERS: Record<string, FilterFn> = {
     const [k, v] = [String(a.key_name), String(a.value_name)];
     for (const item of value as unknown[]) {
       if (!isMapping(item)) throw new PyError(`items2dict requires a list of dictionaries, got ${pyStr(value)} instead.`);
-      if (!(k in item) || !(v in item)) {
+      if (!hasOwn(item, k) || !hasOwn(item, v)) {
         throw new PyError(`items2dict requires each dictionary in the list to contain the keys '${k}' and '${v}', got ${pyStr(value)} instead.`);
       }
-      out[pyStr(item[k])] = item[v];
+      setItem(out, pyStr(item[k]), item[v]);
     }
     return out;
   },
@@ -410,7 +411,7 @@ export const FILTERS: Record<string, FilterFn> = {
         return v instanceof Undefined && hasDefault ? kw.default : v;
       });
     }
-    const filter = this.env.getFilter(String(pos[0]));
+    const filter = filterNamed(this.env, String(pos[0]));
     const kwArgs = Object.keys(kw).length ? [{ ...kw, __keywords: true }] : [];
     return items.map((i) => filter.call(this, i, ...pos.slice(1), ...kwArgs));
   },

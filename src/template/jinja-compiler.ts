@@ -4,6 +4,7 @@
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { compilerModule, nodes } from './nunjucks-internals.js';
+import { checkTemplateNames } from './template-names.js';
 
 // AST nodes our compiler adds
 export const PyTruthyNode = nodes.Node.extend('PyTruthy', { fields: ['target'] });
@@ -43,6 +44,40 @@ const BINOPS: Record<string, string> = {
 
 export class PyCompiler extends (compilerModule.Compiler as new (...args: any[]) => any) {
   [key: string]: any;
+
+  compileRoot(node: any, frame: any): void {
+    checkTemplateNames(node, (message, at) => this.fail(message, at?.lineno, at?.colno));
+    super.compileRoot(node, frame);
+  }
+
+  /** Dict literals and keyword arguments: computed keys, so `'__proto__'` is an own key. */
+  compilePair(node: any, frame: any): void {
+    const key = node.key instanceof nodes.Symbol ? new nodes.Literal(node.key.lineno, node.key.colno, node.key.value) : node.key;
+    if (!(key instanceof nodes.Literal && typeof key.value === 'string')) {
+      this.fail('dict keys must be strings or names', key.lineno, key.colno);
+    }
+    this._emit('[');
+    this.compile(key, frame);
+    this._emit(']: ');
+    this._compileExpression(node.value, frame);
+  }
+
+  /** nunjucks pastes the callee's text into a string unescaped; JSON.stringify it instead. */
+  compileFunCall(node: any, frame: any): void {
+    this._emit(`(lineno = ${node.lineno}, colno = ${node.colno}, runtime.callWrap(`);
+    this._compileExpression(node.name, frame);
+    this._emit(`, ${JSON.stringify(this._getNodeName(node.name))}, context, `);
+    this._compileAggregate(node.args, frame, '[', '])');
+    this._emit(')');
+  }
+
+  /** Only registered filters: nunjucks' env.getFilter would also return `constructor` & co. */
+  compileFilter(node: any, frame: any): void {
+    this.assertType(node.name, nodes.Symbol);
+    this._emit(`runtime.pyFilter(env, ${JSON.stringify(node.name.value)}).call(context, `);
+    this._compileAggregate(node.args, frame);
+    this._emit(')');
+  }
 
   compileOutput(node: any, frame: any): void {
     for (const child of node.children) {
@@ -247,7 +282,7 @@ export class PyCompiler extends (compilerModule.Compiler as new (...args: any[])
 
   compileIs(node: any, frame: any): void {
     const right = node.right.name ? node.right.name.value : node.right.value;
-    this._emit(`env.getTest(${JSON.stringify(right)}).call(context, `);
+    this._emit(`runtime.pyTest(env, ${JSON.stringify(right)}).call(context, `);
     this.compile(node.left, frame);
     if (node.right.args) {
       for (const arg of node.right.args.children) {

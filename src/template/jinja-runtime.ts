@@ -12,6 +12,7 @@ import { Namespace, pyFloat, tuple } from './pytypes.js';
 import {
   isMapping, pyCompare, pyContains, pyEquals, pyIterate, pyStr, pyTruthy, pyTypeName,
 } from './pyvalue.js';
+import { filterNamed, hasOwn, testNamed, type Registry } from './sandbox.js';
 import { Undefined } from './undefined.js';
 import { reveal } from './unsafe.js';
 
@@ -39,8 +40,6 @@ export function withScope<T>(scope: Scope, fn: () => T): T {
   }
 }
 
-
-const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 function cmp(op: string, a: unknown, b: unknown): boolean {
   switch (op) {
@@ -70,12 +69,13 @@ Object.assign(pyRuntime, {
     if (v !== undefined) return v;
     const ctx = context.ctx;
     if (hasOwn(ctx, name)) return ctx[name];
+    const globals = context.env.globals;
     if (activeScope) {
       const found = activeScope.lookup(name);
-      if (found instanceof Undefined && name in context.env.globals) return context.env.globals[name];
+      if (found instanceof Undefined && hasOwn(globals, name)) return globals[name];
       return found;
     }
-    if (name in context.env.globals) return context.env.globals[name];
+    if (hasOwn(globals, name)) return globals[name];
     return new Undefined(`'${name}' is undefined`, name);
   },
   memberLookup(obj: unknown, key: unknown, path?: string): unknown {
@@ -149,7 +149,14 @@ Object.assign(pyRuntime, {
     if (!(obj instanceof Namespace)) {
       throw new PyError(`cannot assign attribute on non-namespace object (${pyTypeName(obj)})`);
     }
-    (obj as unknown as Record<string, unknown>)[String(key)] = value;
+    obj.set(typeof key === 'string' ? key : pyStr(key), value);
+  },
+  /** `x | name`: only filters registered under that name (never `constructor` & co). */
+  pyFilter(env: Registry, name: string): (...args: unknown[]) => unknown {
+    return filterNamed(env, name);
+  },
+  pyTest(env: Registry, name: string): (...args: unknown[]) => unknown {
+    return testNamed(env, name);
   },
   /** `{% for x in items if cond %}`: Jinja filters before the loop, so loop.* counts kept items. */
   pyLoopFilter(items: unknown, keep: (item: unknown) => boolean): unknown[] {

@@ -61,10 +61,15 @@ export function compileTemplate(env: any, source: string, opts: CompileOptions):
   }
   const expr = opts.nativeSingleExpression ? singleExpression(root) : null;
   if (expr) root.children[0] = new PyNativeOutput(expr.lineno, expr.colno, expr);
-  const compiler = new PyCompiler(opts.name, false);
-  compiler.compile(root);
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const props = new Function(compiler.getCode())() as Record<string, (...a: any[]) => unknown>;
+  let props: Record<string, (...a: any[]) => unknown>;
+  try {
+    const compiler = new PyCompiler(opts.name, false);
+    compiler.compile(root);
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    props = new Function(compiler.getCode())() as Record<string, (...a: any[]) => unknown>;
+  } catch (err) {
+    throw syntaxError(err, opts.name, 0, source);
+  }
   for (const [key, fn] of Object.entries(props)) {
     props[key] = (e: unknown, ctx: unknown, frame: unknown, _runtime: unknown, cb: (err: any, res?: unknown) => void) =>
       fn(e, ctx, frame, pyRuntime, (err: any, res?: unknown) => {

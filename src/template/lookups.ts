@@ -73,7 +73,8 @@ export function createLookup(searchPaths: string[]) {
   return (wantList: boolean, args: unknown[]): unknown => {
     const { pos, kw } = splitArgs(args);
     const name = pyStr(pos[0]);
-    const plugin = plugins[name.replace(/^ansible\.builtin\./, '')];
+    const short = name.replace(/^ansible\.builtin\./, '');
+    const plugin = Object.prototype.hasOwnProperty.call(plugins, short) ? plugins[short] : undefined;
     if (!plugin) throw new PyError(`lookup plugin (${name}) not found`);
     for (const t of pos) if (t instanceof Undefined) t.fail();
     const results = plugin(pos.slice(1), kw);

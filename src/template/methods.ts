@@ -5,7 +5,9 @@
  */
 import { PyError } from './errors.js';
 import { isMapping, pyEquals, pyRepr, pyStr, pyTypeName } from './pyvalue.js';
-import { LazyMapping, PyFloat, tuple } from './pytypes.js';
+import { SafeString } from './nunjucks-internals.js';
+import { LazyMapping, Namespace, tuple } from './pytypes.js';
+import { hasOwn } from './sandbox.js';
 import { Undefined } from './undefined.js';
 
 export class SliceKey {
@@ -117,15 +119,19 @@ function applySpec(value: unknown, spec: string): string {
 }
 
 function formatMethod(fmt: string, args: unknown[]): string {
-  const kw = (args[args.length - 1] ?? {}) as Record<string, unknown> & { __keywords?: boolean };
   const pos = positional(args);
+  const kw = (pos.length < args.length ? args[args.length - 1] : {}) as Record<string, unknown>;
   let auto = 0;
   return fmt.replace(/\{\{|\}\}|\{([^{}!:]*)(![rs])?(?::([^{}]*))?\}/g, (m, field: string | undefined, conv: string | undefined, spec: string | undefined) => {
     if (m === '{{') return '{';
     if (m === '}}') return '}';
     const key = field ?? '';
     const [head, ...attrs] = key.split('.');
-    let value = head === '' ? pos[auto++] : /^\d+$/.test(head!) ? pos[Number(head)] : kw[head!];
+    let value: unknown;
+    if (head === '') value = pos[auto++];
+    else if (/^\d+$/.test(head!)) value = pos[Number(head)];
+    else if (hasOwn(kw, head!)) value = kw[head!];
+    else throw new PyError(pyRepr(head)); // Python's KeyError
     for (const a of attrs) value = lookupMember(value, a);
     if (conv === '!r') value = pyRepr(value);
     return spec ? applySpec(value, spec) : pyStr(value);
@@ -195,7 +201,7 @@ function dictMethods(d: Record<string, unknown>): Record<string, Method> {
     keys: () => Object.keys(d),
     values: () => Object.values(d),
     items: () => Object.entries(d).map(tuple),
-    get: (k, dflt) => (typeof k === 'string' && Object.prototype.hasOwnProperty.call(d, k) ? d[k] : dflt ?? null),
+    get: (k, dflt) => (typeof k === 'string' && hasOwn(d, k) ? d[k] : dflt ?? null),
     copy: () => ({ ...d }),
   };
 }
@@ -213,27 +219,29 @@ function indexInto<T>(items: T[], key: number, what: string): T | Undefined {
   return items[i]!;
 }
 
-/** `obj.key` / `obj[key]` with Jinja semantics (Undefined for missing, not an exception). */
+/**
+ * `obj.key` / `obj[key]` with Jinja semantics (Undefined for missing, not an exception).
+ * An allow-list (see sandbox.ts): strings, lists and dicts give their items and the Python
+ * methods of the tables above, dicts only their OWN keys, namespaces their attributes. Nothing
+ * else has attributes: not functions (globals, macros, caller, the methods themselves), not
+ * numbers, not any other object, so no JavaScript internal (`constructor`, `__proto__`) is
+ * reachable from a template.
+ */
 export function lookupMember(obj: unknown, key: unknown): unknown {
   if (obj instanceof Undefined) return obj;
   if (key instanceof Undefined) key.fail();
+  // A macro's output (nunjucks SafeString) is a str, like Jinja's Markup.
+  if (obj instanceof SafeString) obj = String(obj);
   const slice = key instanceof SliceKey ? key : Array.isArray(key) && key.length === 1 && key[0] instanceof SliceKey ? key[0] : null;
   if (typeof obj === 'string') {
     if (slice) return slice.apply(Array.from(obj)).join('');
-    if (typeof key === 'number') {
-      const ch = indexInto(Array.from(obj), key, 'str');
-      return ch;
-    }
-    const methods = stringMethods(obj);
-    if (typeof key === 'string' && Object.prototype.hasOwnProperty.call(methods, key)) return methods[key];
-    return noAttribute(obj, key);
+    if (typeof key === 'number') return indexInto(Array.from(obj), key, 'str');
+    return method(stringMethods(obj), obj, key);
   }
   if (Array.isArray(obj)) {
     if (slice) return slice.apply(obj);
     if (typeof key === 'number' || typeof key === 'boolean') return indexInto(obj, Number(key), 'list');
-    const methods = listMethods(obj);
-    if (typeof key === 'string' && Object.prototype.hasOwnProperty.call(methods, key)) return methods[key];
-    return noAttribute(obj, key);
+    return method(listMethods(obj), obj, key);
   }
   if (obj instanceof LazyMapping) {
     const k = typeof key === 'string' ? key : pyStr(key);
@@ -242,17 +250,17 @@ export function lookupMember(obj: unknown, key: unknown): unknown {
   }
   if (isMapping(obj)) {
     const k = typeof key === 'string' ? key : pyStr(key);
-    if (Object.prototype.hasOwnProperty.call(obj, k)) return obj[k];
-    const methods = dictMethods(obj);
-    if (Object.prototype.hasOwnProperty.call(methods, k)) return methods[k];
-    return noAttribute(obj, key);
+    if (hasOwn(obj, k)) return obj[k];
+    return method(dictMethods(obj), obj, k);
   }
-  if (obj === null || obj === undefined || typeof obj !== 'object' || obj instanceof PyFloat) {
-    if (typeof obj === 'function' && typeof key === 'string' && key in obj) return (obj as never)[key];
-    return noAttribute(obj, key);
+  if (obj instanceof Namespace) {
+    const k = typeof key === 'string' ? key : pyStr(key);
+    if (obj.has(k)) return obj.get(k);
+    return new Undefined(`'jinja2.utils.Namespace object' has no attribute ${pyRepr(k)}`);
   }
-  // Other objects (nunjucks internals such as loop, macros' caller, namespaces).
-  const value = (obj as Record<string, unknown>)[String(key)];
-  if (value === undefined) return noAttribute(obj, key);
-  return typeof value === 'function' ? (value as Method).bind(obj) : value;
+  return noAttribute(obj, key);
+}
+
+function method(table: Record<string, Method>, obj: unknown, key: unknown): Method | Undefined {
+  return typeof key === 'string' && hasOwn(table, key) ? table[key]! : noAttribute(obj, key);
 }

@@ -70,6 +70,7 @@ export function percentFormat(format: string, args: unknown): string {
     /%(?:\(([^)]+)\))?([-+ 0#]*)(\d+)?(?:\.(\d+))?([sdirfgexXo%])/g,
     (_m, key: string | undefined, flags: string, width: string | undefined, prec: string | undefined, conv: string) => {
       if (conv === '%') return '%';
+      if (key !== undefined && named && !Object.prototype.hasOwnProperty.call(named, key)) throw new PyError(pyRepr(key)); // KeyError
       const value = key !== undefined && named ? named[key] : values[index++];
       if (value === undefined && key === undefined) throw new PyError('not enough arguments for format string');
       let text: string;

@@ -6,7 +6,8 @@ export type Mapping = Record<string, unknown>;
 export function isMapping(value: unknown): value is Mapping {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  // Object.prototype itself has a null prototype but is never template data.
+  return proto === Object.prototype || (proto === null && value !== Object.prototype);
 }
 
 /** A Python tuple: an array whose str() is `(a, b)`. */
@@ -24,10 +25,23 @@ export function isTuple(value: unknown): boolean {
   return value instanceof PyTuple;
 }
 
-/** Jinja's `namespace()`: the one object templates may assign attributes to. */
+/**
+ * Jinja's `namespace()`: the one object templates may assign attributes to. The attributes
+ * live in a prototype-less table, so any name (`__proto__`, `constructor`) is just an attribute.
+ */
 export class Namespace {
-  constructor(init: Record<string, unknown> = {}) {
-    Object.assign(this, init);
+  readonly #attrs: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  constructor(init: Iterable<readonly [string, unknown]> = []) {
+    for (const [k, v] of init) this.#attrs[k] = v;
+  }
+  has(name: string): boolean {
+    return name in this.#attrs;
+  }
+  get(name: string): unknown {
+    return this.#attrs[name];
+  }
+  set(name: string, value: unknown): void {
+    this.#attrs[name] = value;
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { PyError } from './errors.js';
 import { isMapping, isTuple, LazyMapping, numberOf, PyFloat, pyFloat, UnsafeText, type Mapping } from './pytypes.js';
+import { mappingOf, setItem } from './sandbox.js';
 import { keepUnsafeMark } from './unsafe.js';
 import { Undefined } from './undefined.js';
 
@@ -187,22 +188,14 @@ export function pyLength(value: unknown): number {
 export function toPlainData<T>(value: T): T {
   if (value instanceof PyFloat) return value.value as T;
   if (Array.isArray(value)) return keepUnsafeMark(value, Array.from(value, toPlainData)) as T;
-  if (isMapping(value)) {
-    const out: Mapping = {};
-    for (const [k, v] of Object.entries(value)) out[k] = toPlainData(v);
-    return keepUnsafeMark(value, out) as T;
-  }
+  if (isMapping(value)) return keepUnsafeMark(value, mappingOf(Object.entries(value).map(([k, v]) => [k, toPlainData(v)]))) as T;
   return value;
 }
 
 /** Deep copy of JSON-like data (arrays and plain objects); a copy of unsafe data is unsafe. */
 export function deepCopy<T>(value: T): T {
   if (Array.isArray(value)) return keepUnsafeMark(value, Array.from(value, deepCopy)) as T;
-  if (isMapping(value)) {
-    const out: Mapping = {};
-    for (const [k, v] of Object.entries(value)) out[k] = deepCopy(v);
-    return keepUnsafeMark(value, out) as T;
-  }
+  if (isMapping(value)) return keepUnsafeMark(value, mappingOf(Object.entries(value).map(([k, v]) => [k, deepCopy(v)]))) as T;
   return value;
 }
 
@@ -267,7 +260,7 @@ class LiteralParser {
       this.space();
       if (this.src[this.pos] !== ':') throw new Error('set literal'); // sets are not JSON data
       this.pos++;
-      out[typeof key === 'string' ? key : pyStr(key)] = this.value();
+      setItem(out, typeof key === 'string' ? key : pyStr(key), this.value());
       this.space();
       if (this.src[this.pos] === ',') { this.pos++; continue; }
       if (this.src[this.pos] === '}') { this.pos++; return out; }

@@ -16,8 +16,10 @@ import {
   compileTemplate, NunjucksEnvironment, renderCompiled, withScope, type CompiledTemplate, type Scope,
 } from './jinja.js';
 import { deepCopy, isMapping, literalEval, pyStr, pyTruthy, toPlainData } from './pyvalue.js';
-import { isTuple, LazyMapping, Namespace } from './pytypes.js';
+import { isTuple, LazyMapping } from './pytypes.js';
 import { createLookup } from './lookups.js';
+import { pyDict, pyNamespace } from './globals.js';
+import { mappingOf, setItem } from './sandbox.js';
 import { rewriteSource } from './source.js';
 import { Undefined, undefinedVariable } from './undefined.js';
 import {
@@ -213,24 +215,8 @@ class AnsibleTemplater implements Templater {
     this.env.addGlobal('lookup', unsafeLookup(false));
     this.env.addGlobal('query', unsafeLookup(true));
     this.env.addGlobal('q', unsafeLookup(true));
-    this.env.addGlobal('namespace', (...args: unknown[]) => {
-      const init: Vars = {};
-      for (const a of args) {
-        if (isMapping(a)) for (const [k, v] of Object.entries(a)) if (k !== '__keywords') init[k] = v;
-      }
-      return new Namespace(init);
-    });
-    this.env.addGlobal('dict', (...args: unknown[]) => {
-      const last = args[args.length - 1] as Record<string, unknown> | undefined;
-      const out: Vars = {};
-      for (const a of args) {
-        if (a === last && last && (last as { __keywords?: boolean }).__keywords) {
-          for (const [k, v] of Object.entries(last)) if (k !== '__keywords') out[k] = v;
-        } else if (isMapping(a)) Object.assign(out, a);
-        else if (Array.isArray(a)) for (const p of a) out[pyStr((p as unknown[])[0])] = (p as unknown[])[1];
-      }
-      return out;
-    });
+    this.env.addGlobal('namespace', pyNamespace);
+    this.env.addGlobal('dict', pyDict);
   }
 
   private compile(source: string, mode: Mode, name: string, lineOffset: number): CompiledTemplate {
@@ -270,9 +256,7 @@ class AnsibleTemplater implements Templater {
     if (typeof value === 'string') return this.templateString(value, scope, origin);
     if (Array.isArray(value)) return value.map((v) => this.templateValue(v, scope, origin));
     if (isMapping(value)) {
-      const out: Vars = {};
-      for (const [k, v] of Object.entries(value)) out[k] = this.templateValue(v, scope, origin);
-      return out;
+      return mappingOf(Object.entries(value).map(([k, v]) => [k, this.templateValue(v, scope, origin)]));
     }
     return value;
   }
@@ -401,9 +385,7 @@ class AnsibleTemplater implements Templater {
     if (typeof value === 'string') return taintedResult(() => unwrapText(this.templateString(value, scope, origin)));
     if (Array.isArray(value)) return value.map((v) => this.templateValueDeep(v, scope, origin));
     if (isMapping(value)) {
-      const out: Vars = {};
-      for (const [k, v] of Object.entries(value)) out[k] = this.templateValueDeep(v, scope, origin);
-      return out;
+      return mappingOf(Object.entries(value).map(([k, v]) => [k, this.templateValueDeep(v, scope, origin)]));
     }
     return value;
   }
@@ -452,9 +434,7 @@ export function removeOmitted(value: unknown): unknown {
   const out: Vars = {};
   for (const [k, v] of Object.entries(value)) {
     if (v === OMIT) continue;
-    if (isMapping(v)) out[k] = removeOmitted(v);
-    else if (Array.isArray(v)) out[k] = keepUnsafeMark(v, v.map(removeOmitted));
-    else out[k] = v;
+    setItem(out, k, isMapping(v) ? removeOmitted(v) : Array.isArray(v) ? keepUnsafeMark(v, v.map(removeOmitted)) : v);
   }
   return keepUnsafeMark(value, out);
 }
