@@ -46,6 +46,7 @@ function markContainer(value: unknown[] | Record<string, unknown>): void {
 
 /** A value about to be bound to a variable: unsafe as a whole if any part of it is. */
 export function settleUnsafe<T>(value: T): T {
+  if (isUnsafe(value)) return value; // marked containers are marked all through already
   return holdsUnsafe(value) ? markUnsafe(value) : value;
 }
 
