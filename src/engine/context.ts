@@ -53,6 +53,10 @@ export interface PlayContext {
   emit(e: RunEvent): void;
   /** --start-at-task: true once the named task was reached. */
   startReached: { value: boolean };
+  /** meta: end_play was run: no later serial batch of this play starts. */
+  playEnded: { value: boolean };
+  /** meta: refresh_inventory: reads the inventory sources again (for the plays after this one). */
+  refreshInventory(): Promise<void>;
 }
 
 /** What a node contributes to the variables of the host running it. */

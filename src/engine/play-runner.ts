@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import { UnreachableError } from '../errors.js';
 import type { Play } from '../playbook/model.js';
 import { batchFailed, serialBatches } from './batches.js';
+import { connectAll, markUnreachable } from './connect.js';
 import type { PlayContext, PlayVars } from './context.js';
 import { ROOT_SCOPE, varsFor } from './context.js';
 import { HostState } from './host-state.js';
@@ -11,7 +12,7 @@ import { fetchGrouped, probeValues } from './probes.js';
 import { moduleContext } from './task-run.js';
 import { flushHandlers, runNodes } from './walker.js';
 
-export type PlayContextBase = Omit<PlayContext, 'playHosts' | 'batchHosts' | 'play' | 'playVars'>;
+export type PlayContextBase = Omit<PlayContext, 'playHosts' | 'batchHosts' | 'play' | 'playVars' | 'playEnded'>;
 
 const GATHER_TASK_NAME = 'Gathering Facts';
 
@@ -29,7 +30,7 @@ export async function runPlay(base: PlayContextBase, play: Play): Promise<'conti
   }
   for (const h of playHosts) if (!base.states.has(h)) base.states.set(h, new HostState(h));
   const playVars = computePlayVars(base, play);
-  const first: PlayContext = { ...base, play, playVars, playHosts, batchHosts: playHosts };
+  const first: PlayContext = { ...base, play, playVars, playHosts, batchHosts: playHosts, playEnded: { value: false } };
   const serial = base.templater.templateData(play.serial, varsFor(first, playHosts[0], ROOT_SCOPE));
   const batches = serialBatches(playHosts, serial);
   for (const [i, batch] of batches.entries()) {
@@ -51,6 +52,7 @@ export async function runPlay(base: PlayContextBase, play: Play): Promise<'conti
       }
       return 'stop';
     }
+    if (ctx.playEnded.value) break;
   }
   return 'continue';
 }
@@ -67,31 +69,6 @@ async function runSections(ctx: PlayContext, hosts: string[]): Promise<void> {
     await runNodes(ctx, section, hosts, ROOT_SCOPE);
     await flushHandlers(ctx, hosts);
   }
-}
-
-/** One connection per host, in parallel bounded by forks; unreachable hosts leave the play. */
-async function connectAll(ctx: PlayContext, hosts: string[]): Promise<void> {
-  const limit = pLimit(ctx.options.forks);
-  await Promise.all(
-    hosts.map((h) =>
-      limit(async () => {
-        const state = ctx.states.get(h)!;
-        if (state.connection) return;
-        try {
-          state.connection = await ctx.connections.get(h, varsFor(ctx, h, ROOT_SCOPE));
-        } catch (err) {
-          markUnreachable(ctx, h, 'Connect', err);
-        }
-      }),
-    ),
-  );
-}
-
-function markUnreachable(ctx: PlayContext, host: string, task: string, err: unknown): void {
-  ctx.states.get(host)!.unreachable = true;
-  const msg = err instanceof Error ? err.message : String(err);
-  ctx.stats.record(host, 'unreachable', false);
-  ctx.emit({ type: 'host_result', host, task, status: 'unreachable', msg });
 }
 
 /**

@@ -24,6 +24,8 @@ export interface RunInput {
   withStats?: boolean;
   /** Secrets known up front (become password): masked wherever they appear. */
   secrets?: Iterable<string>;
+  /** meta: refresh_inventory reads the sources again; without it the inventory stays as it is. */
+  reloadInventory?: () => Promise<InventoryView>;
 }
 
 export interface RunOutcome {
@@ -39,13 +41,17 @@ export async function runPlaybook(input: RunInput): Promise<RunOutcome> {
   const secrets = new Set(input.secrets ?? []);
   collectSecrets(input.options.extraVars, secrets);
   const startReached = { value: !input.options.startAtTask };
+  let inventory = input.inventory;
+  const refreshInventory = async () => {
+    if (input.reloadInventory) inventory = await input.reloadInventory();
+  };
   input.emit({ type: 'playbook_start', playbook: input.playbook.file, check: input.options.check });
   try {
     for (const play of input.playbook.plays) {
       collectSecrets(play.vars, secrets);
       const base = {
         runtime: input.runtime,
-        inventory: input.inventory,
+        inventory,
         templater: input.templater,
         connections: input.connections,
         options: input.options,
@@ -54,8 +60,9 @@ export async function runPlaybook(input: RunInput): Promise<RunOutcome> {
         secrets,
         emit: input.emit,
         startReached,
+        refreshInventory,
       };
-      for (const h of input.inventory.selectHosts(play.hosts)) collectSecrets(input.inventory.hostVars(h), secrets);
+      for (const h of inventory.selectHosts(play.hosts)) collectSecrets(inventory.hostVars(h), secrets);
       if ((await runPlay(base, play)) === 'stop') break;
     }
   } finally {

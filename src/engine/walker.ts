@@ -1,6 +1,8 @@
 import pLimit from 'p-limit';
 import type { PlayContext, Scope } from './context.js';
 import { ROOT_SCOPE, varsFor } from './context.js';
+import { connectAll } from './connect.js';
+import { FalcoDeployError } from '../errors.js';
 import type { Block, IncludeTasks, Task, TaskNode } from '../playbook/model.js';
 import { loopItems, runTaskOnHost, type TaskOutcome } from './task-run.js';
 import { redact, NO_LOG_MESSAGE } from '../output/redact.js';
@@ -144,8 +146,19 @@ async function runMeta(ctx: PlayContext, action: string, hosts: string[]): Promi
       await flushHandlers(ctx, hosts);
       break;
     case 'end_play':
+      ctx.playEnded.value = true;
+      each(ctx.batchHosts, (s) => (s.ended = true));
+      break;
     case 'end_batch':
       each(ctx.batchHosts, (s) => (s.ended = true));
+      break;
+    case 'reset_connection':
+      await resetConnections(ctx, hosts);
+      break;
+    case 'refresh_inventory':
+      await ctx.refreshInventory();
+      break;
+    case 'noop':
       break;
     case 'end_host':
       each(hosts, (s) => (s.ended = true));
@@ -157,8 +170,20 @@ async function runMeta(ctx: PlayContext, action: string, hosts: string[]): Promi
       each(hosts, (s) => s.clearFacts());
       break;
     default:
-      break;
+      // The loader accepts only the known actions (META_ACTIONS); one more is a controller bug.
+      throw new FalcoDeployError(`meta action "${action}" is not implemented`, { phase: 'plan' });
   }
+}
+
+/** meta: reset_connection: the hosts' connections are closed and opened anew (new login session). */
+async function resetConnections(ctx: PlayContext, hosts: string[]): Promise<void> {
+  for (const h of hosts) {
+    const state = ctx.states.get(h)!;
+    await state.connection?.close();
+    state.connection = undefined;
+    state.probeCache.clear();
+  }
+  await connectAll(ctx, hosts);
 }
 
 /** Runs notified handlers in definition order, once each, on the hosts that notified them. */

@@ -6,8 +6,9 @@ import type { ConnectionProvider, Vars } from '../../src/engine/ports.js';
 export class LocalConnection implements HostConnection {
   readonly stats: ConnectionStats = { channels: 1, roundTrips: 0, connectMs: 0 };
   readonly commands: ExecRequest[] = [];
+  closed = false;
 
-  constructor(readonly name: string) {}
+  constructor(readonly name: string, private readonly onClose: () => void = () => {}) {}
 
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     this.stats.roundTrips++;
@@ -40,12 +41,17 @@ export class LocalConnection implements HostConnection {
     });
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.closed = true;
+    this.onClose();
+  }
 }
 
 /** Every inventory host is this machine; `unreachable` names hosts that refuse to connect. */
 export class LocalProvider implements ConnectionProvider {
   readonly connections = new Map<string, LocalConnection>();
+  /** Every connection handed out, in order (a host's reconnect adds one). */
+  readonly opened: LocalConnection[] = [];
 
   constructor(private readonly unreachable: Set<string> = new Set()) {}
 
@@ -55,7 +61,10 @@ export class LocalProvider implements ConnectionProvider {
       throw new UnreachableError('connection refused', { host });
     }
     let c = this.connections.get(host);
-    if (!c) this.connections.set(host, (c = new LocalConnection(host)));
+    if (!c) {
+      this.connections.set(host, (c = new LocalConnection(host, () => this.connections.delete(host))));
+      this.opened.push(c);
+    }
     return c;
   }
 

@@ -36,6 +36,7 @@ export async function runLocal(
     playbook,
     runtime: playbookRuntime(templater),
     inventory,
+    reloadInventory: () => loadInventory([join(dir, 'inventory.ini')]),
     templater,
     connections: provider,
     emit: (e) => events.push(e),

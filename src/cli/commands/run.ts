@@ -76,6 +76,7 @@ export const runCommand: Command<RunArgs> = {
         playbook,
         runtime: playbookRuntime(templater),
         inventory,
+        reloadInventory: () => loadInventory(args.inventory, { onWarning: warn }),
         templater,
         connections,
         emit: (e) => renderer.onEvent(e),
