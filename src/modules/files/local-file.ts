@@ -34,16 +34,23 @@ export async function hashLocalFile(path: string): Promise<{ sha1: string; md5: 
   return { sha1: sha1.digest('hex'), md5: md5.digest('hex'), size };
 }
 
+/** Hashes of big sources by path + identity, so N hosts copying one file read it once to plan. */
+const sourceHashes = new Map<string, ReturnType<typeof hashLocalFile>>();
+
 /** A big regular file behind a controller `src` (role files/ first), else undefined: read it whole. */
 export async function streamedSource(src: string, ctx: ModuleContext): Promise<StreamedFile | undefined> {
   let path: string;
+  let key: string;
   try {
     path = ctx.resolveLocalPath(src, 'files');
     const st = await stat(path);
     if (!st.isFile() || st.size < STREAM_MIN_BYTES) return undefined;
+    key = JSON.stringify([path, st.dev, st.ino, st.size, st.mtimeMs, st.ctimeMs]);
   } catch {
     return undefined;
   }
-  const h = await hashLocalFile(path);
+  let hashed = sourceHashes.get(key);
+  if (!hashed) sourceHashes.set(key, (hashed = hashLocalFile(path)));
+  const h = await hashed;
   return h && { path, ...h };
 }

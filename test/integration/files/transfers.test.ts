@@ -125,6 +125,26 @@ describe('file transfers over SSH on a lite sandbox (root)', function () {
     expect(existsSync(join(dir, 'tree', sb.hosts[0].name, 'etc', 'hostname.tmp'))).to.equal(false);
   });
 
+  it('streams through sudo with a become password (deploy -> root), both ways', () => {
+    const src = join(dir, 'mid.bin');
+    writeFileSync(src, Buffer.alloc(3 * 1024 * 1024, 7));
+    const r = run(`- hosts: all
+  gather_facts: false
+  become: true
+  vars: { ansible_user: deploy, ansible_become_password: deploy }
+  tasks:
+    - name: root copy
+      copy: { src: ${src}, dest: /root/mid.bin, mode: "0600" }
+    - name: root fetch
+      fetch: { src: /root/mid.bin, dest: ${dir}/rootfetch/ }
+`);
+    expect(r.code, JSON.stringify(r.events.filter((e) => e.status === 'failed'))).to.equal(0);
+    for (const h of sb.hosts) {
+      expect(onHost(h.name, 'stat -c "%U %a %s" /root/mid.bin')).to.equal(`root 600 ${3 * 1024 * 1024}\n`);
+      expect(readFileSync(join(dir, 'rootfetch', h.name, 'root', 'mid.bin')).equals(readFileSync(src))).to.equal(true);
+    }
+  });
+
   it('a write that fails (disk full, validate) reports changed: false and leaves nothing behind', () => {
     const host = sb.hosts[0].name;
     const r = run(`- hosts: ${host}
