@@ -49,6 +49,15 @@ describe('file transfers over SSH on a lite sandbox (root)', function () {
     const events = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
     return { code: r.status, events, rssKiB: Number(readFileSync(rssFile, 'utf8')) };
   };
+  /** copy src to dest (mode 0600) on every host, then fetch it back below dir/fetchDir/. */
+  const copyAndFetchBack = (src: string, dest: string, fetchDir: string, playKeywords = ''): Run => {
+    const r = run(`- hosts: all\n  gather_facts: false\n${playKeywords}  tasks:
+    - copy: { src: ${src}, dest: ${dest}, mode: "0600" }
+    - fetch: { src: ${dest}, dest: ${dir}/${fetchDir}/ }
+`);
+    expect(r.code, JSON.stringify(r.events.filter((e) => e.status === 'failed'))).to.equal(0);
+    return r;
+  };
   const results = (r: Run, task: string) => r.events.filter((e) => e.type === 'host_result' && e.task === task);
   const onHost = (host: string, command: string) => spawnSync('ssh', ['-F', sb.sshConfig, host, command], { encoding: 'utf8' }).stdout;
 
@@ -69,15 +78,7 @@ describe('file transfers over SSH on a lite sandbox (root)', function () {
     const baseline = run(`- hosts: all\n  gather_facts: false\n  tasks:\n    - command: "true"\n`);
     expect(baseline.code).to.equal(0);
     const src = join(dir, 'big.bin');
-    const copy = run(`- hosts: all
-  gather_facts: false
-  tasks:
-    - name: big copy
-      copy: { src: ${src}, dest: /tmp/big.bin, mode: "0600" }
-    - name: big fetch
-      fetch: { src: /tmp/big.bin, dest: ${dir}/fetched/ }
-`);
-    expect(copy.code, JSON.stringify(copy.events.filter((e) => e.status === 'failed'))).to.equal(0);
+    const copy = copyAndFetchBack(src, '/tmp/big.bin', 'fetched');
     const want = await sha1Of(src);
     for (const h of sb.hosts) {
       expect(onHost(h.name, 'sha1sum < /tmp/big.bin; stat -c %a /tmp/big.bin; ls -A /tmp')).to.equal(`${want}  -\n600\nbig.bin\n`);
@@ -128,17 +129,7 @@ describe('file transfers over SSH on a lite sandbox (root)', function () {
   it('streams through sudo with a become password (deploy -> root), both ways', () => {
     const src = join(dir, 'mid.bin');
     writeFileSync(src, Buffer.alloc(3 * 1024 * 1024, 7));
-    const r = run(`- hosts: all
-  gather_facts: false
-  become: true
-  vars: { ansible_user: deploy, ansible_become_password: deploy }
-  tasks:
-    - name: root copy
-      copy: { src: ${src}, dest: /root/mid.bin, mode: "0600" }
-    - name: root fetch
-      fetch: { src: /root/mid.bin, dest: ${dir}/rootfetch/ }
-`);
-    expect(r.code, JSON.stringify(r.events.filter((e) => e.status === 'failed'))).to.equal(0);
+    copyAndFetchBack(src, '/root/mid.bin', 'rootfetch', '  become: true\n  vars: { ansible_user: deploy, ansible_become_password: deploy }\n');
     for (const h of sb.hosts) {
       expect(onHost(h.name, 'stat -c "%U %a %s" /root/mid.bin')).to.equal(`root 600 ${3 * 1024 * 1024}\n`);
       expect(readFileSync(join(dir, 'rootfetch', h.name, 'root', 'mid.bin')).equals(readFileSync(src))).to.equal(true);
