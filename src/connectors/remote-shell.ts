@@ -7,15 +7,12 @@
 import type { ClientChannel } from 'ssh2';
 import { randomBytes } from 'node:crypto';
 import { FalcoDeployError } from '../errors.js';
+import { becomeLaunch, type BecomeSpec } from './become-launch.js';
 import { quote, sh } from '../shell/quote.js';
 import { commandScript, FrameReader, newDelimiter, type Frame } from './shell-protocol.js';
 import type { ExecRequest, ExecResult } from './types.js';
 
-export interface ShellSpec {
-  /** sudo target user; undefined runs as the login user. */
-  becomeUser?: string;
-  /** sudo password; fed on stdin once when sudo asks, never on argv. */
-  becomePassword?: string;
+export interface ShellSpec extends BecomeSpec {
   startTimeoutMs: number;
 }
 
@@ -108,6 +105,10 @@ class LiveShell {
         this.pending.set(id, p);
       });
     });
+    for (const req of reqs) {
+      this.out.expect(req.maxOutputBytes);
+      this.err.expect(req.maxOutputBytes);
+    }
     this.channel.write(scripts.join(''));
     return promises;
   }
@@ -212,17 +213,7 @@ export class RemoteShell {
   private async start(): Promise<LiveShell> {
     const token = `FDR${randomBytes(12).toString('hex')}`;
     const announce = sh`printf '%s\n' ${token} >&2; printf '%s\n' ${token}; exec /bin/sh`;
-    let command = announce;
-    let prompt: string | undefined;
-    if (this.spec.becomeUser !== undefined) {
-      const user = this.spec.becomeUser;
-      if (this.spec.becomePassword !== undefined) {
-        prompt = `[fd-sudo-${randomBytes(6).toString('hex')}]`;
-        command = sh`sudo -S -p ${prompt} -u ${user} /bin/sh -c ${announce}`;
-      } else {
-        command = sh`sudo -n -u ${user} /bin/sh -c ${announce}`;
-      }
-    }
+    const { command, prompt } = becomeLaunch(announce, this.spec);
     const channel = await this.openChannel(command);
     const shell = new LiveShell(channel, token, this.spec, this.deathError, prompt);
     try {

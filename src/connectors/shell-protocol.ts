@@ -14,6 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { quote, raw, sh } from '../shell/quote.js';
+import { CappedOutput, OUTPUT_LIMIT_BYTES } from './output-limit.js';
 import type { ExecRequest } from './types.js';
 
 export function newDelimiter(): string {
@@ -22,7 +23,8 @@ export function newDelimiter(): string {
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export function commandScript(delim: string, id: number, req: ExecRequest): string {
+/** `cd DIR || exit 1; export K=V; eval 'CMD'`: the request as one shell command list. */
+export function commandBody(req: Pick<ExecRequest, 'command' | 'cwd' | 'env'>): string {
   const inner: string[] = [];
   if (req.cwd !== undefined) inner.push(sh`cd ${req.cwd} || exit 1`);
   for (const [k, val] of Object.entries(req.env ?? {})) {
@@ -30,7 +32,11 @@ export function commandScript(delim: string, id: number, req: ExecRequest): stri
     inner.push(`export ${k}=${quote(val)}`);
   }
   inner.push(sh`eval ${req.command}`);
-  const subshell = `( ${inner.join('; ')} )`;
+  return inner.join('; ');
+}
+
+export function commandScript(delim: string, id: number, req: ExecRequest): string {
+  const subshell = `( ${commandBody(req)} )`;
   const trailer =
     `__fd_rc=$?; ` +
     sh`printf '\n%s:%d:%d\n' ${delim} ${id} ${raw('"$__fd_rc"')} >&2; ` +
@@ -50,7 +56,9 @@ export interface Frame {
 
 /**
  * Cuts one output stream (stdout or stderr) into frames. The body of a frame is everything
- * after the previous trailer up to the newline we print before the delimiter.
+ * after the previous trailer up to the newline we print before the delimiter. Bodies are kept
+ * in a CappedOutput (each frame's limit set in order by `expect`), so a huge output is cut
+ * with a note instead of being held whole.
  */
 export class FrameReader {
   /** Growable buffer; bytes [start, end) are not yet consumed. */
@@ -62,6 +70,9 @@ export class FrameReader {
   private ready = false;
   private readonly readyMarker: Buffer;
   private readonly trailerStart: Buffer;
+  /** Output limits of the commands sent and not yet framed, in order. */
+  private readonly limits: number[] = [];
+  private body?: CappedOutput;
   /** Output seen before the shell was ready (rc-file noise, sudo messages), last 4 KiB. */
   preamble = '';
 
@@ -72,6 +83,11 @@ export class FrameReader {
 
   get isReady(): boolean {
     return this.ready;
+  }
+
+  /** The next command written to the shell keeps at most `limit` bytes of this stream. */
+  expect(limit = OUTPUT_LIMIT_BYTES): void {
+    this.limits.push(limit);
   }
 
   push(chunk: Buffer): Frame[] {
@@ -101,12 +117,21 @@ export class FrameReader {
         break;
       }
       const [id, rc] = this.buf.subarray(at + this.trailerStart.length, eol).toString('latin1').split(':').map(Number);
-      frames.push({ id, exitCode: rc, body: Buffer.from(this.buf.subarray(this.start, at)) });
+      const body = this.currentBody();
+      body.push(this.buf.subarray(this.start, at));
+      this.body = undefined;
+      this.limits.shift();
+      frames.push({ id, exitCode: rc, body: body.toBuffer() });
       this.start = eol + 1;
       this.scanFrom = this.start;
     }
+    // Bytes before scanFrom cannot start a trailer: they belong to the current frame's body.
+    if (this.scanFrom > this.start) {
+      this.currentBody().push(this.buf.subarray(this.start, this.scanFrom));
+      this.start = this.scanFrom;
+    }
     if (this.start === this.end && this.buf.length > 1024 * 1024) {
-      // Drop the big buffer a large output left behind.
+      // Drop a big buffer a large chunk left behind.
       this.buf = Buffer.alloc(0);
       this.start = this.end = this.scanFrom = 0;
     }
@@ -118,6 +143,11 @@ export class FrameReader {
     if (this.ready) return;
     this.start = this.end;
     this.preamble = '';
+  }
+
+  private currentBody(): CappedOutput {
+    this.body ??= new CappedOutput(this.limits[0] ?? OUTPUT_LIMIT_BYTES);
+    return this.body;
   }
 
   private view(): Buffer {

@@ -7,6 +7,7 @@ import pLimit from 'p-limit';
 import { FalcoDeployError, UnreachableError } from '../errors.js';
 import { sh } from '../shell/quote.js';
 import { RemoteShell } from './remote-shell.js';
+import { execOnOwnChannel, isStreamed } from './stream-channel.js';
 import type {
   ConnectionStats,
   ConnectionTarget,
@@ -64,8 +65,13 @@ export class SshHostConnection implements HostConnection {
     let i = 0;
     while (i < requests.length) {
       const key = this.shellKey(requests[i]);
+      if (isStreamed(requests[i])) {
+        this.stats.roundTrips++;
+        results.push(await this.streamed(key, requests[i++]));
+        continue;
+      }
       let j = i + 1;
-      while (j < requests.length && this.shellKey(requests[j]) === key) j++;
+      while (j < requests.length && this.shellKey(requests[j]) === key && !isStreamed(requests[j])) j++;
       this.stats.roundTrips++;
       results.push(...(await this.shell(key).run(requests.slice(i, j))));
       i = j;
@@ -105,22 +111,29 @@ export class SshHostConnection implements HostConnection {
   private shell(key: string): RemoteShell {
     let shell = this.shells.get(key);
     if (!shell) {
-      shell = new RemoteShell(
-        this.name,
-        {
-          becomeUser: key === '' ? undefined : key,
-          becomePassword: key === '' ? undefined : this.target.becomePassword,
-          startTimeoutMs: Math.max(this.target.connectTimeoutMs * 3, 30_000),
-        },
-        (command) => this.openSession(command),
-        (reason) =>
-          this.lost
-            ? new UnreachableError(reason === this.lost ? reason : `${this.lost} (${reason})`, { host: this.name })
-            : new FalcoDeployError(reason, { host: this.name, phase: 'apply' }),
-      );
+      shell = new RemoteShell(this.name, this.shellSpec(key), (command) => this.openSession(command), (reason) => this.deathError(reason));
       this.shells.set(key, shell);
     }
     return shell;
+  }
+
+  /** A file transfer on a channel of its own (see stream-channel.ts). */
+  private streamed(key: string, req: ExecRequest): Promise<ExecResult> {
+    return execOnOwnChannel((command) => this.openSession(command), req, this.shellSpec(key), (reason) => this.deathError(reason));
+  }
+
+  private shellSpec(key: string) {
+    return {
+      becomeUser: key === '' ? undefined : key,
+      becomePassword: key === '' ? undefined : this.target.becomePassword,
+      startTimeoutMs: Math.max(this.target.connectTimeoutMs * 3, 30_000),
+    };
+  }
+
+  private deathError(reason: string): Error {
+    return this.lost
+      ? new UnreachableError(reason === this.lost ? reason : `${this.lost} (${reason})`, { host: this.name })
+      : new FalcoDeployError(reason, { host: this.name, phase: 'apply' });
   }
 
   /** An exec channel holding one of the connection's session slots until it closes. */

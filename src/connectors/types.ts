@@ -21,6 +21,15 @@ export interface ExecOptions {
    * commands pipelined behind it in the same shell fail too, and the next use starts a new shell.
    */
   timeoutMs?: number;
+  /** Most bytes of stdout and of stderr kept (default OUTPUT_LIMIT_BYTES); the middle is cut with a note. */
+  maxOutputBytes?: number;
+  /**
+   * Controller file streamed into the command's stdin over a channel of its own (bounded
+   * memory, any size); instead of `stdin`.
+   */
+  stdinFile?: string;
+  /** Controller file the command's stdout is streamed into over a channel of its own (parent dirs created). */
+  stdoutFile?: string;
 }
 
 export interface ExecRequest extends ExecOptions {

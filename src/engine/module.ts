@@ -14,6 +14,8 @@ export interface FactRequest<T = unknown> {
   parse(result: ExecResult): T;
   /** Needs root to read (e.g. a 0600 file). */
   become?: boolean;
+  /** Probes that carry file content may print more than the default output limit. */
+  maxOutputBytes?: number;
 }
 
 export type ArgType = 'str' | 'bool' | 'int' | 'float' | 'list' | 'dict' | 'path' | 'raw';
@@ -45,6 +47,10 @@ export interface ModuleSpec {
 export interface PlannedCommand {
   command: string;
   stdin?: string | Buffer;
+  /** Controller file streamed to stdin on a channel of its own (large files; bounded memory). */
+  stdinFile?: string;
+  /** Controller file stdout is streamed into on a channel of its own (fetch). */
+  stdoutFile?: string;
   env?: Record<string, string>;
   /** Defaults to the task's become. */
   become?: boolean;
@@ -98,6 +104,8 @@ export interface ModuleContext {
   readLocalFile(src: string): Promise<Buffer>;
   /** Resolves a controller-side path the same way (for fetch dest, offline packages). */
   resolveLocalPath(src: string, kind: 'files' | 'templates'): string;
+  /** The playbook's directory: relative controller paths that need not exist yet (fetch dest) start there. */
+  playbookDir?: string;
 }
 
 export interface ModuleDefinition<A extends Record<string, unknown> = Record<string, any>> {

@@ -23,7 +23,7 @@ export async function fetchProbes(state: HostState, requests: FactRequest[], bec
   if (missing.size === 0 || !state.connection) return;
   const entries = [...missing];
   const results = await state.connection.execBatch(
-    entries.map(([, r]) => ({ command: r.command, become: r.become ?? become })),
+    entries.map(([, r]) => ({ command: r.command, become: r.become ?? become, maxOutputBytes: r.maxOutputBytes })),
   );
   entries.forEach(([k], i) => state.probeCache.set(k, results[i]));
 }

@@ -173,6 +173,8 @@ async function runRemote(
   for (const [i, c] of commands.entries()) {
     const r = await conn.exec(c.command, {
       stdin: c.stdin,
+      stdinFile: c.stdinFile,
+      stdoutFile: c.stdoutFile,
       env: { ...env, ...(c.env ?? {}) },
       become: c.become ?? become,
       becomeUser: task.becomeUser ?? ctx.play.becomeUser,
@@ -223,6 +225,7 @@ export function moduleContext(
     renderTemplate: (src) => ctx.templater.renderFile(resolve(src, 'templates'), vars),
     readLocalFile: (src) => readFile(resolve(src, 'files')),
     resolveLocalPath: resolve,
+    playbookDir: ctx.play.baseDir,
   };
 }
 

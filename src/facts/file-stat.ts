@@ -1,3 +1,4 @@
+import { OUTPUT_LIMIT_BYTES } from '../connectors/output-limit.js';
 import type { FactRequest } from '../engine/module.js';
 import { sh, raw } from '../shell/quote.js';
 import { parseKeyValueLines } from './key-value.js';
@@ -97,8 +98,14 @@ export function fileStat(a: FileStatArgs): FactRequest<FileStat> {
     key: fileStatKey(a),
     command: lines.join('\n'),
     become: a.become || undefined,
+    maxOutputBytes: a.contentMaxBytes ? contentProbeOutputBytes(a.contentMaxBytes) : undefined,
     parse: (r) => parseFileStat(r.stdout),
   };
+}
+
+/** The content line is base64 of up to maxBytes; the other lines are small. */
+function contentProbeOutputBytes(maxBytes: number): number {
+  return Math.max(OUTPUT_LIMIT_BYTES, Math.ceil(maxBytes / 3) * 4 + 64 * 1024);
 }
 
 const NUMERIC = ['uid', 'gid', 'size', 'mtime', 'atime', 'ctime', 'inode', 'dev', 'nlink'] as const;

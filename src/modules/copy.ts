@@ -1,8 +1,9 @@
-import type { ModuleDefinition, Plan } from '../engine/module.js';
+import type { ModuleContext, ModuleDefinition, Plan } from '../engine/module.js';
 import type { FileStat } from '../facts/file-stat.js';
 import { FILE_ATTR_SPEC } from './files/attrs.js';
 import { destForSource, destStat, factFor, writePath } from './files/dest.js';
 import { finishFileChange } from './files/finish.js';
+import { streamedSource, type StreamedFile } from './files/local-file.js';
 import { planManagedContent } from './files/managed-content.js';
 import { failOnArgError } from './files/mode.js';
 
@@ -20,13 +21,14 @@ export type CopyArgs = {
   remote_src?: boolean;
 }
 
-async function sourceBytes(a: CopyArgs, read: (src: string) => Promise<Buffer>): Promise<Buffer | string> {
+/** The content to write (a big src file is streamed, not read), or why there is none. */
+async function sourceContent(a: CopyArgs, ctx: ModuleContext): Promise<Buffer | StreamedFile | string> {
   if (a.content !== undefined) return Buffer.from(typeof a.content === 'string' ? a.content : JSON.stringify(a.content));
   const src = a.src!;
   if (a.remote_src) return 'remote_src is not supported by falco-deploy copy; use command: cp, or fetch + copy';
   if (src.endsWith('/')) return `src ${src} is a directory: copying directories is not supported, copy each file`;
   try {
-    return await read(src);
+    return (await streamedSource(src, ctx)) ?? (await ctx.readLocalFile(src));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EISDIR') return `src ${src} is a directory: copying directories is not supported, copy each file`;
@@ -61,11 +63,11 @@ export const copy: ModuleDefinition<CopyArgs> = {
     if (st.exists && st.type === 'directory') {
       return { commands: [], changed: false, failed: `dest ${dest} is a directory: end dest with "/" to copy into it, or name the file` };
     }
-    const bytes = await sourceBytes(a, ctx.readLocalFile);
-    if (typeof bytes === 'string') return { commands: [], changed: false, failed: bytes };
+    const content = await sourceContent(a, ctx);
+    if (typeof content === 'string') return { commands: [], changed: false, failed: content };
     return failOnArgError(() => {
       const plan = planManagedContent({
-        dest: writePath(dest, st, a.follow), content: bytes, stat: st, ctx,
+        dest: writePath(dest, st, a.follow), content, stat: st, ctx,
         attrs: a, backup: a.backup, force: a.force, validate: a.validate,
       });
       if (a.src !== undefined) plan.result = { ...plan.result, src: a.src };

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { ConnectionStats, ExecOptions, ExecRequest, ExecResult, HostConnection } from '../../src/connectors/types.js';
 import type { ConnectionProvider, Vars } from '../../src/engine/ports.js';
 
@@ -27,17 +29,25 @@ export class LocalConnection implements HostConnection {
       const child = spawn('/bin/sh', ['-c', req.command], {
         cwd: req.cwd,
         env: { ...process.env, ...(req.env ?? {}) },
-        stdio: [req.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        stdio: [req.stdin === undefined && req.stdinFile === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
-      child.stdout!.on('data', (d) => out.push(d));
+      let written = Promise.resolve();
+      if (req.stdoutFile !== undefined) {
+        mkdirSync(dirname(req.stdoutFile), { recursive: true });
+        const file = child.stdout!.pipe(createWriteStream(req.stdoutFile));
+        written = new Promise((done) => file.on('close', done));
+      } else child.stdout!.on('data', (d) => out.push(d));
       child.stderr!.on('data', (d) => err.push(d));
       child.on('error', reject);
       child.on('close', (code) =>
-        resolve({ stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), exitCode: code ?? 255, durationMs: Date.now() - started }),
+        void written.then(() =>
+          resolve({ stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), exitCode: code ?? 255, durationMs: Date.now() - started }),
+        ),
       );
-      if (req.stdin !== undefined) child.stdin!.end(req.stdin);
+      if (req.stdinFile !== undefined) createReadStream(req.stdinFile).pipe(child.stdin!);
+      else if (req.stdin !== undefined) child.stdin!.end(req.stdin);
     });
   }
 

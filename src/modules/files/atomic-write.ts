@@ -5,8 +5,8 @@ import { FileArgError } from './mode.js';
 
 export interface AtomicWriteOptions {
   dest: string;
-  /** The exact bytes that go on stdin; their sha1 is checked before the rename. */
-  content: Buffer;
+  /** sha1 of the exact bytes that go on stdin; checked before the rename. */
+  checksum: string;
   /** Octal mode for the new file; undefined = 0666 minus the remote umask (a new file, like Ansible). */
   mode?: string;
   /** Owner/group (name or id) for the new file; undefined = leave as created. */
@@ -47,7 +47,7 @@ export function atomicWriteScript(o: AtomicWriteOptions): string {
     'trap cleanup EXIT',
     'trap "exit 129" HUP INT TERM PIPE',
     'cat > "$tmp"',
-    sh`s=$(sha1sum < "$tmp"); [ "\${s%% *}" = ${sha1(o.content)} ] || { echo "content transfer incomplete, target left untouched" >&2; exit 1; }`,
+    sh`s=$(sha1sum < "$tmp"); [ "\${s%% *}" = ${o.checksum} ] || { echo "content transfer incomplete, target left untouched" >&2; exit 1; }`,
     o.mode !== undefined ? sh`chmod ${o.mode} "$tmp"` : 'chmod "$(printf %o $((0666 & ~$(umask))))" "$tmp"',
   ];
   if (o.owner !== undefined) lines.push(sh`chown ${o.group !== undefined ? `${o.owner}:${o.group}` : o.owner} "$tmp"`);

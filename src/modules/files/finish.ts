@@ -2,7 +2,10 @@ import type { ExecResult } from '../../connectors/types.js';
 import type { Plan } from '../../engine/module.js';
 import { backupFileFrom } from './atomic-write.js';
 
-/** Result of a file-changing module: the planned result + backup_file, or the failure. */
+/**
+ * Result of a file-changing module: the planned result + backup_file, or the failure, which
+ * changed nothing (the write is atomic: the target is untouched), so `changed: false` as Ansible.
+ */
 export function finishFileChange(plan: Plan, results: ExecResult[]): Record<string, unknown> {
   const out: Record<string, unknown> = { ...(plan.result ?? {}), changed: plan.changed };
   for (const r of results) {
@@ -12,6 +15,7 @@ export function finishFileChange(plan: Plan, results: ExecResult[]): Record<stri
   const bad = results.find((r) => r.exitCode !== 0);
   if (bad) {
     out.failed = true;
+    out.changed = false;
     out.rc = bad.exitCode;
     out.msg = bad.stderr.trim() || `command failed with exit code ${bad.exitCode}`;
     out.stderr = bad.stderr;

@@ -3,11 +3,13 @@ import type { FileDiff, ModuleContext, Plan, PlannedCommand } from '../../engine
 import type { FileStat } from '../../facts/file-stat.js';
 import { attrChanges, attrCommand, attrDiffText, hasChanges, type FileAttrArgs } from './attrs.js';
 import { atomicWriteCommand, sha1 } from './atomic-write.js';
+import type { StreamedFile } from './local-file.js';
 import { normalizeMode } from './mode.js';
 
 export interface ManagedContentInput {
   dest: string;
-  content: Buffer;
+  /** The bytes, or a big controller file that is streamed (never read whole). */
+  content: Buffer | StreamedFile;
   attrs: FileAttrArgs;
   stat: FileStat;
   ctx: ModuleContext;
@@ -19,6 +21,8 @@ export interface ManagedContentInput {
   beforeText?: string;
 }
 
+const TOO_LARGE_TO_DIFF = '(file too large to diff)\n';
+
 /** Text for a diff side: Ansible shows binary content as a marker. */
 export function diffText(b: Buffer): string {
   return b.includes(0) ? '(binary file)\n' : b.toString('utf8');
@@ -26,7 +30,7 @@ export function diffText(b: Buffer): string {
 
 function beforeText(st: FileStat): string {
   if (!st.exists) return '';
-  if (st.content_too_large) return '(file too large to diff)\n';
+  if (st.content_too_large) return TOO_LARGE_TO_DIFF;
   if (st.content === undefined) return st.readable === false ? '(file not readable)\n' : '';
   return diffText(Buffer.from(st.content, 'base64'));
 }
@@ -37,12 +41,14 @@ function beforeText(st: FileStat): string {
  */
 export function planManagedContent(i: ManagedContentInput): Plan {
   const { dest, content, stat: st, ctx } = i;
-  const checksum = sha1(content);
+  const bytes = Buffer.isBuffer(content) ? content : undefined;
+  const checksum = bytes ? sha1(bytes) : (content as StreamedFile).sha1;
+  const size = bytes ? bytes.length : (content as StreamedFile).size;
   const result: Record<string, unknown> = {
     dest,
     checksum,
-    md5sum: createHash('md5').update(content).digest('hex'),
-    size: content.length,
+    md5sum: bytes ? createHash('md5').update(bytes).digest('hex') : (content as StreamedFile).md5,
+    size,
     state: 'file',
   };
   if (st.exists && st.type === 'directory') return { commands: [], changed: false, failed: `Destination ${dest} is a directory`, result };
@@ -60,15 +66,15 @@ export function planManagedContent(i: ManagedContentInput): Plan {
     const group = i.attrs.group === undefined || i.attrs.group === null ? undefined : String(i.attrs.group);
     const keepIds = st.exists && st.uid !== undefined && st.gid !== undefined ? { uid: st.uid, gid: st.gid } : undefined;
     commands.push({
-      command: atomicWriteCommand({ dest, content, mode, owner, group, keepIds, validate: i.validate, backup: i.backup }),
-      stdin: content,
-      describe: `write ${content.length} bytes to ${dest} (temp file + rename)`,
+      command: atomicWriteCommand({ dest, checksum, mode, owner, group, keepIds, validate: i.validate, backup: i.backup }),
+      ...(bytes ? { stdin: bytes } : { stdinFile: (content as StreamedFile).path }),
+      describe: `write ${size} bytes to ${dest} (temp file + rename)`,
     });
     if (ctx.diff) {
       diff.push({
         path: dest,
         before: i.beforeText ?? beforeText(st),
-        after: diffText(content),
+        after: bytes ? diffText(bytes) : TOO_LARGE_TO_DIFF,
         beforeHeader: st.exists ? dest : `${dest} (absent)`,
         afterHeader: dest,
       });

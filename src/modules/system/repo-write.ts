@@ -1,11 +1,11 @@
 import type { FileDiff, PlannedCommand } from '../../engine/module.js';
 import { sh } from '../../shell/quote.js';
-import { atomicWriteCommand } from '../files/atomic-write.js';
+import { atomicWriteCommand, sha1 } from '../files/atomic-write.js';
 
 /** Atomic write of a repo/config file (temp file in the target dir + rename; content on stdin). */
 export function writeFileCommand(dest: string, content: string, mode = '0644'): PlannedCommand {
   return {
-    command: atomicWriteCommand({ dest, content: Buffer.from(content), mode }),
+    command: atomicWriteCommand({ dest, checksum: sha1(content), mode }),
     stdin: content,
     describe: `write ${dest}`,
   };

@@ -6,7 +6,9 @@ import { expect } from 'chai';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { fileStat } from '../../../src/facts/file-stat.js';
+import { STREAM_MIN_BYTES } from '../../../src/modules/files/local-file.js';
 import { sh } from '../../../src/shell/quote.js';
 import { applyModule, localContext, runLocal } from './local-host.js';
 
@@ -90,8 +92,43 @@ describe('file modules applied locally through sh -c', function () {
     expect(r.results[0].exitCode).to.not.equal(0);
     expect(r.result.failed).to.equal(true);
     expect(r.result.msg).to.include('failed to validate');
+    expect(r.result.changed, 'a failed write changed nothing (Ansible: changed false)').to.equal(false);
     expect(readFileSync(dest, 'utf8')).to.equal('good\n');
     expect(leftovers()).to.deep.equal([]);
+  });
+
+  it('template and lineinfile with a failing validate report changed: false', async () => {
+    const t = await applyModule('template', { src: 't.j2', dest: join(dir, 't'), validate: 'false %s' }, localContext({}, { 't.j2': 'x\n' }));
+    expect(t.result).to.include({ failed: true, changed: false });
+    const l = await applyModule('lineinfile', { path: join(dir, 'l'), line: 'y', create: true, validate: 'false %s' });
+    expect(l.result).to.include({ failed: true, changed: false });
+    expect(leftovers()).to.deep.equal([]);
+  });
+
+  it('copy of a big src streams the file (stdinFile, checksum computed in chunks) and is byte-exact', async () => {
+    const src = join(dir, 'big.src');
+    const bytes = Buffer.alloc(STREAM_MIN_BYTES + 12345);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919) & 0xff;
+    writeFileSync(src, bytes);
+    const dest = join(dir, 'big');
+    const first = await converges('copy', { src, dest, mode: '0600' }, localContext({ diff: true }));
+    const [write] = first.plan.commands;
+    expect(write.stdinFile).to.equal(src);
+    expect(write.stdin).to.equal(undefined);
+    expect(first.result).to.include({ checksum: createHash('sha1').update(bytes).digest('hex'), size: bytes.length });
+    expect(first.plan.diff?.[0].after).to.equal('(file too large to diff)\n');
+    expect(readFileSync(dest).equals(bytes)).to.equal(true);
+    expect(modeOf(dest)).to.equal('0600');
+    expect(leftovers()).to.deep.equal([]);
+  });
+
+  it('copy of a small src stays on the shell path (stdin bytes)', async () => {
+    const src = join(dir, 'small.src');
+    writeFileSync(src, 'small\n');
+    const ctx = localContext({ resolveLocalPath: () => src }, { [src]: 'small\n' });
+    const r = await converges('copy', { src, dest: join(dir, 'small') }, ctx);
+    expect(r.plan.commands[0].stdinFile).to.equal(undefined);
+    expect(r.plan.commands[0].stdin?.toString()).to.equal('small\n');
   });
 
   it('validate sees the temp file (a quoted path with spaces)', async () => {

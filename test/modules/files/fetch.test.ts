@@ -1,9 +1,11 @@
-/** fetch reads through the probe (read-only on the host) and writes the controller copy in finish. */
+/** fetch streams the file (cat) into a controller temp file, checks its sha1, then renames it. */
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
-import { applyModule, localContext } from './local-host.js';
+import { dirname, join } from 'node:path';
+import { findModule } from '../../../src/modules/registry.js';
+import { applyModule, localContext, runLocal } from './local-host.js';
 
 describe('fetch applied locally', () => {
   let remote: string;
@@ -16,25 +18,63 @@ describe('fetch applied locally', () => {
     rmSync(remote, { recursive: true, force: true });
     rmSync(controller, { recursive: true, force: true });
   });
-  const ctx = (check = false) => localContext({ host: 'web-1', check, resolveLocalPath: (p) => (isAbsolute(p) ? p : join(controller, p)) });
+  const ctx = (check = false) => localContext({ host: 'web-1', check, playbookDir: controller });
 
-  it('writes dest/<host>/<src>, then reports no change', async () => {
+  it('writes dest/<host>/<src> (relative dest from the playbook dir), then reports no change', async () => {
     const src = join(remote, 'falco.log');
     writeFileSync(src, Buffer.from([0, 1, 2, 255]));
     const first = await applyModule('fetch', { src, dest: 'out' }, ctx());
-    expect(first.plan.commands).to.deep.equal([]);
+    expect(first.plan.commands.map((c) => c.stdoutFile !== undefined)).to.deep.equal([true]);
     const local = join(controller, 'out', 'web-1', src);
-    expect(first.result).to.include({ changed: true, dest: local });
+    const sha1 = createHash('sha1').update(Buffer.from([0, 1, 2, 255])).digest('hex');
+    expect(first.result).to.include({ changed: true, dest: local, checksum: sha1, remote_checksum: sha1 });
     expect(readFileSync(local).equals(Buffer.from([0, 1, 2, 255]))).to.equal(true);
+    expect(readdirSync(join(controller, 'out', 'web-1', remote))).to.deep.equal(['falco.log']);
     const again = await applyModule('fetch', { src, dest: 'out' }, ctx());
-    expect(again.result.changed).to.equal(false);
+    expect(again.plan.commands).to.deep.equal([]);
+    expect(again.result).to.include({ changed: false, dest: local });
   });
 
-  it('does not write in check mode', async () => {
+  it('dest ending in "/" gets <inventory_hostname>/<src> below it; flat writes dest/<basename>', async () => {
+    const src = join(remote, 'x');
+    writeFileSync(src, 'x');
+    const tree = await applyModule('fetch', { src, dest: `${controller}/tree/` }, ctx());
+    expect(tree.result.dest).to.equal(join(controller, 'tree', 'web-1', src));
+    const flat = await applyModule('fetch', { src, dest: `${controller}/flat/`, flat: true }, ctx());
+    expect(flat.result.dest).to.equal(join(controller, 'flat', 'x'));
+    expect(readFileSync(join(controller, 'flat', 'x'), 'utf8')).to.equal('x');
+  });
+
+  it('flat onto an existing directory without a trailing slash fails as Ansible does', async () => {
+    const src = join(remote, 'x');
+    writeFileSync(src, 'x');
+    mkdirSync(join(controller, 'd'));
+    const r = await applyModule('fetch', { src, dest: join(controller, 'd'), flat: true }, ctx());
+    expect(r.plan.failed).to.equal('dest is an existing directory, use a trailing slash if you want to fetch src into that directory');
+  });
+
+  it('a transfer that does not hash to the probed checksum is refused and leaves no file', async () => {
+    const src = join(remote, 'x');
+    writeFileSync(src, 'changed after the probe');
+    const mod = findModule('fetch')!;
+    const args = { src, dest: controller, flat: false };
+    const [probe] = await mod.probes(args, ctx());
+    const stale = { [probe.key]: { exists: true, type: 'file', checksum: '0'.repeat(40) } };
+    const plan = await mod.plan(args, stale, ctx());
+    const c = plan.commands[0];
+    const r = runLocal(c.command);
+    mkdirSync(dirname(c.stdoutFile!), { recursive: true });
+    writeFileSync(c.stdoutFile!, r.stdoutBytes);
+    const result = await mod.finish!(args, plan, [r], ctx());
+    expect(result).to.include({ failed: true, changed: false, msg: 'checksum mismatch' });
+    expect(readdirSync(join(controller, 'web-1', remote))).to.deep.equal([]);
+  });
+
+  it('is skipped in check mode and writes nothing', async () => {
     const src = join(remote, 'x');
     writeFileSync(src, 'x');
     const r = await applyModule('fetch', { src, dest: 'out/', flat: true }, ctx(true));
-    expect(r.result).to.include({ changed: true, dest: join(controller, 'out', 'x') });
-    expect(() => readFileSync(join(controller, 'out', 'x'))).to.throw();
+    expect(r.plan.skippedReason).to.equal('check mode not (yet) supported for this module');
+    expect(existsSync(join(controller, 'out'))).to.equal(false);
   });
 });

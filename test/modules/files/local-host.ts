@@ -3,15 +3,26 @@
  * commands go through `sh -c` locally (same POSIX sh), stdin included.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { ExecResult } from '../../../src/connectors/types.js';
-import type { ModuleContext, Plan } from '../../../src/engine/module.js';
+import type { ModuleContext, Plan, PlannedCommand } from '../../../src/engine/module.js';
 import { findModule } from '../../../src/modules/registry.js';
 
-export function runLocal(command: string, stdin?: string | Buffer): ExecResult {
+export function runLocal(command: string, stdin?: string | Buffer): ExecResult & { stdoutBytes: Buffer } {
   const t = Date.now();
   const r = spawnSync('sh', ['-c', command], { input: Buffer.from(stdin ?? ''), encoding: 'buffer' });
   if (r.error) throw r.error;
-  return { stdout: r.stdout.toString(), stderr: r.stderr.toString(), exitCode: r.status ?? 128, durationMs: Date.now() - t };
+  return { stdout: r.stdout.toString(), stdoutBytes: r.stdout, stderr: r.stderr.toString(), exitCode: r.status ?? 128, durationMs: Date.now() - t };
+}
+
+/** A planned command, with its streamed stdin/stdout files (read/written whole: test files are small). */
+function runPlanned(c: PlannedCommand): ExecResult {
+  const r = runLocal(c.command, c.stdinFile !== undefined ? readFileSync(c.stdinFile) : c.stdin);
+  if (c.stdoutFile === undefined) return r;
+  mkdirSync(dirname(c.stdoutFile), { recursive: true });
+  writeFileSync(c.stdoutFile, r.stdoutBytes);
+  return { ...r, stdout: '' };
 }
 
 export function localContext(over: Partial<ModuleContext> = {}, files: Record<string, string> = {}): ModuleContext {
@@ -30,6 +41,7 @@ export function localContext(over: Partial<ModuleContext> = {}, files: Record<st
       return Buffer.from(files[src]);
     },
     resolveLocalPath: (src) => src,
+    playbookDir: process.cwd(),
     ...over,
   };
 }
@@ -54,7 +66,7 @@ export async function applyModule(name: string, args: Record<string, unknown>, c
   const results: ExecResult[] = [];
   if (!plan.failed && !ctx.check) {
     for (const c of plan.commands) {
-      const r = runLocal(c.command, c.stdin);
+      const r = runPlanned(c);
       results.push(r);
       if (!(c.okExitCodes ?? [0]).includes(r.exitCode)) break;
     }
