@@ -1,11 +1,10 @@
-import { writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { ExitCode } from '../errors.js';
 import type { RunEvent } from '../output/events.js';
 import { collectSecrets } from '../output/redact.js';
 import type { RunOptions } from './context.js';
 import type { HostState } from './host-state.js';
 import { runPlay } from './play-runner.js';
+import { writeRetryFile } from './retry-file.js';
 import type { ConnectionProvider, InventoryView, PlaybookRuntime, Templater } from './ports.js';
 import type { Playbook } from '../playbook/model.js';
 import { RunStats } from './stats.js';
@@ -18,8 +17,8 @@ export interface RunInput {
   connections: ConnectionProvider;
   options: RunOptions;
   emit(e: RunEvent): void;
-  /** Write `<playbook>.retry` beside the playbook with failed + unreachable hosts. */
-  retryFile?: boolean;
+  /** When set and a host failed or was unreachable, the retry file to list those hosts in. */
+  retryFile?: string;
   /** Emit per-host exec channel / round trip / CPU figures (--stats). */
   withStats?: boolean;
   /** Secrets known up front (become password): masked wherever they appear. */
@@ -65,8 +64,9 @@ export async function runPlaybook(input: RunInput): Promise<RunOutcome> {
   const failedHosts = [...states.values()].filter((s) => s.failed || s.unreachable).map((s) => s.name);
   let retryPath: string | undefined;
   if (input.retryFile && failedHosts.length) {
-    retryPath = join(dirname(input.playbook.file), `${basename(input.playbook.file).replace(/\.ya?ml$/, '')}.retry`);
-    await writeFile(retryPath, failedHosts.join('\n') + '\n');
+    const problem = await writeRetryFile(input.retryFile, failedHosts);
+    if (problem) input.emit({ type: 'warning', message: `Could not create retry file '${input.retryFile}'.\n\t${problem}` });
+    else retryPath = input.retryFile;
   }
   input.emit({ type: 'recap', stats: snapshot, retryFile: retryPath });
   if (input.withStats) {

@@ -10,6 +10,7 @@ import { runPlaybook } from '../../engine/run.js';
 import { playbookRuntime } from '../../engine/playbook-runtime.js';
 import { createTemplater } from '../../template/index.js';
 import { sshConnections } from '../connections.js';
+import { retryFilePath } from '../retry-file.js';
 import { pickRenderer } from '../../output/pick.js';
 
 interface RunArgs {
@@ -79,7 +80,7 @@ export const runCommand: Command<RunArgs> = {
         templater,
         connections,
         emit: (e) => renderer.onEvent(e),
-        retryFile: true,
+        retryFile: retryFilePath(args.playbook),
         withStats: args.stats,
         secrets,
         options: {
