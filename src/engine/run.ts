@@ -1,6 +1,6 @@
 import { ExitCode } from '../errors.js';
 import type { RunEvent } from '../output/events.js';
-import { collectSecrets } from '../output/redact.js';
+import { redactValues } from '../output/redact.js';
 import type { RunOptions } from './context.js';
 import type { HostState } from './host-state.js';
 import { runPlay } from './play-runner.js';
@@ -21,8 +21,11 @@ export interface RunInput {
   retryFile?: string;
   /** Emit per-host exec channel / round trip / CPU figures (--stats). */
   withStats?: boolean;
-  /** Secrets known up front (become password): masked wherever they appear. */
-  secrets?: Iterable<string>;
+  /**
+   * Secret values masked wherever they appear: known up front (extra vars) or met later (the
+   * connection provider adds ssh/become passwords as it resolves hosts); the run adds the rest.
+   */
+  secrets?: Set<string>;
 }
 
 export interface RunOutcome {
@@ -35,13 +38,13 @@ export async function runPlaybook(input: RunInput): Promise<RunOutcome> {
   const cpuStart = process.cpuUsage();
   const stats = new RunStats();
   const states = new Map<string, HostState>();
-  const secrets = new Set(input.secrets ?? []);
-  collectSecrets(input.options.extraVars, secrets);
+  const secrets = input.secrets ?? new Set<string>();
+  // The one place every event passes: secret values are masked in all output (plain, TTY, --json).
+  const emit = (e: RunEvent) => input.emit(redactValues(e, secrets));
   const startReached = { value: !input.options.startAtTask };
-  input.emit({ type: 'playbook_start', playbook: input.playbook.file, check: input.options.check });
+  emit({ type: 'playbook_start', playbook: input.playbook.file, check: input.options.check });
   try {
     for (const play of input.playbook.plays) {
-      collectSecrets(play.vars, secrets);
       const base = {
         runtime: input.runtime,
         inventory: input.inventory,
@@ -51,10 +54,9 @@ export async function runPlaybook(input: RunInput): Promise<RunOutcome> {
         states,
         stats,
         secrets,
-        emit: input.emit,
+        emit,
         startReached,
       };
-      for (const h of input.inventory.selectHosts(play.hosts)) collectSecrets(input.inventory.hostVars(h), secrets);
       if ((await runPlay(base, play)) === 'stop') break;
     }
   } finally {
@@ -65,16 +67,16 @@ export async function runPlaybook(input: RunInput): Promise<RunOutcome> {
   let retryPath: string | undefined;
   if (input.retryFile && failedHosts.length) {
     const problem = await writeRetryFile(input.retryFile, failedHosts);
-    if (problem) input.emit({ type: 'warning', message: `Could not create retry file '${input.retryFile}'.\n\t${problem}` });
+    if (problem) emit({ type: 'warning', message: `Could not create retry file '${input.retryFile}'.\n\t${problem}` });
     else retryPath = input.retryFile;
   }
-  input.emit({ type: 'recap', stats: snapshot, retryFile: retryPath });
+  emit({ type: 'recap', stats: snapshot, retryFile: retryPath });
   if (input.withStats) {
     // Host tasks run concurrently, so CPU is measured for the whole run and shared out per host-task.
     const cpu = process.cpuUsage(cpuStart);
     const hostTasks = [...states.values()].reduce((n, s) => n + s.tasksRun, 0);
     const cpuMsPerTask = hostTasks ? (cpu.user + cpu.system) / 1000 / hostTasks : 0;
-    input.emit({
+    emit({
       type: 'stats',
       perHost: Object.fromEntries(
         [...states.values()].map((s) => [

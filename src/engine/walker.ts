@@ -4,6 +4,7 @@ import { ROOT_SCOPE, varsFor } from './context.js';
 import type { Block, IncludeTasks, Task, TaskNode } from '../playbook/model.js';
 import { loopItems, runTaskOnHost, type TaskOutcome } from './task-run.js';
 import { redact, NO_LOG_MESSAGE } from '../output/redact.js';
+import { collectTaskSecrets } from './secrets.js';
 import { matchesStartAt } from '../playbook/list.js';
 
 /**
@@ -124,6 +125,7 @@ function settle(ctx: PlayContext, task: Task, scope: Scope, host: string, outcom
     for (const n of task.notify) state.notified.add(String(ctx.templater.templateData(n, vars, task.source)));
   }
   const noLog = task.noLog;
+  collectTaskSecrets(ctx, host, scope, task, outcome);
   ctx.emit({
     type: 'host_result',
     host,
