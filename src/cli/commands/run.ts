@@ -70,7 +70,7 @@ export const runCommand: Command<RunArgs> = {
     // Relative lookup('file'|'fileglob', ...) terms resolve from the playbook's directory (files/ first).
     const templater = createTemplater({ searchPaths: [dirname(playbook.file)] });
     const secrets = new Set<string>();
-    const connections = await sshConnections(args, (s) => secrets.add(s));
+    const connections = await sshConnections(args, (s) => secrets.add(s), (h, variable) => inventory.varOrigin(h, variable));
     const renderer = pickRenderer({ json: args.json, verbose: args.verbose, showDiff: args.diff, out: ctx.stdout });
     try {
       const outcome = await runPlaybook({
