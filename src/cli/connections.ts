@@ -6,11 +6,16 @@ import type { GlobalOptions } from './options.js';
  * The engine's view of the connector: one pooled connection per inventory host. Passwords met
  * while resolving targets are handed to `onSecret` so no output ever shows them.
  */
-export async function sshConnections(args: GlobalOptions, onSecret: (s: string) => void, io: ConnectorIo = {}): Promise<ConnectionProvider> {
+export async function sshConnections(
+  args: GlobalOptions,
+  onSecret: (s: string) => void,
+  originOf?: (host: string, variable: string) => { file?: string; line?: number } | undefined,
+  io: ConnectorIo = {},
+): Promise<ConnectionProvider> {
   const connector = await createConnector(args, io);
   return {
     get(host, vars) {
-      const target = connector.target(host, vars);
+      const target = connector.targetOrUnreachable(host, vars, (variable) => originOf?.(host, variable));
       for (const secret of [target.password, target.becomePassword]) if (secret) onSecret(secret);
       return connector.pool.connect(target);
     },

@@ -4,12 +4,15 @@
  * from FAILED (the commands ran and went wrong).
  */
 import { FalcoDeployError, UnreachableError } from '../errors.js';
+import type { VarOrigin } from './resolve-target.js';
 import type { Connector } from './setup.js';
 import type { ConnectionTarget } from './types.js';
 
 export interface PingHost {
   name: string;
   vars: Record<string, unknown>;
+  /** Where a variable of this host was set (inventory file:line), for a bad value's message. */
+  originOf?: VarOrigin;
 }
 
 export type PingStatus = 'ok' | 'unreachable' | 'failed';
@@ -36,12 +39,11 @@ export interface PingOptions {
   onResult?: (r: PingResult) => void;
 }
 
-/** Targets are resolved first, so bad inventory vars fail the whole run (InputError) before any connect. */
+/** A host whose vars cannot be resolved to a target (ansible_port=abc) is unreachable, as in `run`. */
 export async function pingHosts(connector: Connector, hosts: PingHost[], opts: PingOptions = {}): Promise<PingResult[]> {
-  const targets = hosts.map((h) => (isSsh(h) ? connector.target(h.name, h.vars) : undefined));
   return Promise.all(
-    hosts.map(async (h, i) => {
-      const r = await pingOne(connector, h, targets[i], opts);
+    hosts.map(async (h) => {
+      const r = await pingOne(connector, h, opts);
       opts.onResult?.(r);
       return r;
     }),
@@ -53,10 +55,11 @@ function isSsh(h: PingHost): boolean {
   return connection === 'ssh' || connection === 'smart' || connection === 'paramiko';
 }
 
-async function pingOne(connector: Connector, host: PingHost, target: ConnectionTarget | undefined, opts: PingOptions): Promise<PingResult> {
+async function pingOne(connector: Connector, host: PingHost, opts: PingOptions): Promise<PingResult> {
   const started = Date.now();
   try {
     if (opts.signal?.aborted) throw new FalcoDeployError('interrupted', { host: host.name, phase: 'connect' });
+    const target = isSsh(host) ? connector.targetOrUnreachable(host.name, host.vars, host.originOf) : undefined;
     if (!target) {
       throw new UnreachableError(`ansible_connection=${String(host.vars.ansible_connection)} is not supported (only ssh)`, { host: host.name });
     }

@@ -6,7 +6,7 @@
  * Pure: environment facts (home, local user, agent socket) come in through `opts`.
  */
 import type SSHConfig from 'ssh-config';
-import { InputError } from '../errors.js';
+import { InputError, UnreachableError } from '../errors.js';
 import { directivesFromSshArgs, proxyCommandAsJump } from './ssh-args.js';
 import type { ConnectionTarget, HostKeyPolicy } from './types.js';
 
@@ -30,6 +30,34 @@ export interface ResolveOptions {
 type Directives = Record<string, string | string[]>;
 
 const MAX_JUMP_DEPTH = 5;
+
+/** Where a host's variable was set in the inventory, when known. */
+export type VarOrigin = (variable: string) => { file?: string; line?: number } | undefined;
+
+/** A host variable whose value cannot be used to connect (ansible_port=abc); names the variable. */
+export class HostVarError extends InputError {
+  constructor(
+    message: string,
+    host: string,
+    readonly variable: string,
+  ) {
+    super(message, { host });
+    this.name = 'HostVarError';
+  }
+}
+
+/**
+ * A host whose connection settings cannot be resolved is unreachable, in `run` and `ping` alike
+ * (the other hosts go on, as in Ansible). The reason names the inventory file:line that set the
+ * variable when `originOf` knows it.
+ */
+export function unresolvableTarget(err: unknown, host: string, originOf?: VarOrigin): UnreachableError {
+  if (err instanceof UnreachableError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  const origin = err instanceof HostVarError ? originOf?.(err.variable) : undefined;
+  const at = origin?.file ? ` (set at ${[origin.file, origin.line].filter((p) => p !== undefined).join(':')})` : '';
+  return new UnreachableError(`${message}${at}`, { host, cause: err });
+}
 
 export function resolveTarget(
   name: string,
@@ -56,8 +84,9 @@ export function resolveTarget(
   }
 
   const userOverride = v('ansible_user') ?? v('ansible_ssh_user') ?? opts.user;
-  const portVar = v('ansible_port') ?? v('ansible_ssh_port');
-  const port = portVar !== undefined ? parsePort(portVar, name, 'ansible_port') : undefined;
+  const portKey = v('ansible_port') !== undefined ? 'ansible_port' : 'ansible_ssh_port';
+  const portVar = v(portKey);
+  const port = portVar !== undefined ? parsePort(portVar, name, portKey) : undefined;
   const keyVar = v('ansible_ssh_private_key_file') ?? v('ansible_private_key_file') ?? opts.privateKey;
   const timeoutVar = v('ansible_ssh_timeout') ?? v('ansible_timeout');
   const timeoutSec = timeoutVar !== undefined ? Number(timeoutVar) : opts.timeoutSec;
@@ -237,9 +266,10 @@ function expandTokens(
 }
 
 function parsePort(value: string, host: string, what: string): number {
-  const n = Number(value);
+  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > 65535) {
-    throw new InputError(`${host}: ${what} "${value}" is not a TCP port (1-65535)`, { host });
+    const message = `${host}: ${what} "${value}" is not a TCP port (1-65535)`;
+    throw what.startsWith('ansible_') ? new HostVarError(message, host, what) : new InputError(message, { host });
   }
   return n;
 }

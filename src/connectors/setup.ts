@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import type SSHConfig from 'ssh-config';
 import { ConnectionPool } from './pool.js';
 import type { SshHostConnection } from './ssh-connection.js';
-import { resolveTarget, type ResolveOptions } from './resolve-target.js';
+import { resolveTarget, unresolvableTarget, type ResolveOptions, type VarOrigin } from './resolve-target.js';
 import { terminalSecretPrompt, type SecretPrompt } from './secret-prompt.js';
 import { loadSshConfig } from './ssh-config-file.js';
 import type { ConnectionTarget, HostKeyPolicy } from './types.js';
@@ -27,6 +27,11 @@ export interface Connector {
   sshConfig: SSHConfig;
   /** Connection target of an inventory host (pure resolution; throws InputError on bad vars). */
   target(name: string, hostVars: Record<string, unknown>): ConnectionTarget;
+  /**
+   * target(), for `run` and `ping` alike: a host whose vars cannot be resolved is unreachable
+   * (UnreachableError naming the inventory file:line `originOf` knows for the bad variable).
+   */
+  targetOrUnreachable(name: string, hostVars: Record<string, unknown>, originOf?: VarOrigin): ConnectionTarget;
   /** The host's one connection for this run (UnreachableError when it cannot be reached). */
   connect(name: string, hostVars: Record<string, unknown>): Promise<SshHostConnection>;
   close(): Promise<void>;
@@ -63,10 +68,18 @@ export async function createConnector(opts: ConnectorCliOptions, io: ConnectorIo
     debug: io.debug,
   });
   const target = (name: string, hostVars: Record<string, unknown>) => resolveTarget(name, hostVars, resolveOpts, sshConfig);
+  const targetOrUnreachable = (name: string, hostVars: Record<string, unknown>, originOf?: VarOrigin) => {
+    try {
+      return target(name, hostVars);
+    } catch (err) {
+      throw unresolvableTarget(err, name, originOf);
+    }
+  };
   return {
     pool,
     sshConfig,
     target,
+    targetOrUnreachable,
     connect: async (name, hostVars) => pool.connect(target(name, hostVars)),
     close: () => pool.closeAll(),
   };

@@ -1,16 +1,16 @@
 import { InputError } from '../errors.js';
-
-export type SerialSpec = number | string | (number | string)[] | undefined;
+import type { SerialValue } from '../playbook/model.js';
+import { serialItem } from '../playbook/serial.js';
 
 /**
- * Split a play's hosts into rolling batches as Ansible does for `serial`:
- * a number, a percentage ("20%", at least 1 host), or a list whose last size repeats.
+ * Split a play's hosts into rolling batches as Ansible 2.14's _get_serialized_batches does.
+ * `serial` is the play's templated value: a number, a percentage ("20%"), or a list of them
+ * whose last entry repeats (a template may yield any of these). A size <= 0 takes every remaining host.
  */
-export function serialBatches(hosts: string[], serial: SerialSpec): string[][] {
-  if (serial === undefined || serial === null || (Array.isArray(serial) && serial.length === 0)) {
-    return hosts.length ? [hosts] : [];
-  }
-  const sizes = (Array.isArray(serial) ? serial : [serial]).map((s) => batchSize(s, hosts.length));
+export function serialBatches(hosts: string[], serial: unknown): string[][] {
+  const items = serial === undefined || serial === null ? [] : Array.isArray(serial) ? serial : [serial];
+  const sizes = items.map((raw) => batchSize(raw, hosts.length));
+  if (sizes.length === 0) sizes.push(0);
   const batches: string[][] = [];
   let i = 0;
   let step = 0;
@@ -24,13 +24,18 @@ export function serialBatches(hosts: string[], serial: SerialSpec): string[][] {
   return batches;
 }
 
-function batchSize(spec: number | string, total: number): number {
-  if (typeof spec === 'number') return Math.trunc(spec);
-  const s = String(spec).trim();
-  const pct = /^(\d+(?:\.\d+)?)\s*%$/.exec(s);
-  if (pct) return Math.max(1, Math.trunc((total * Number(pct[1])) / 100));
-  if (/^-?\d+$/.test(s)) return Number(s);
-  throw new InputError(`serial: "${s}" is not a number or a percentage`);
+function batchSize(raw: unknown, total: number): number {
+  const item = serialItem(raw);
+  if (item === undefined) {
+    throw new InputError(`serial: ${JSON.stringify(raw)} is not a number or a percentage like "20%" (nor a list of them)`);
+  }
+  return sizeOf(item, total);
+}
+
+/** pct_to_int: a percentage of the play's hosts rounds down (in floating point, as Python), but never to 0. */
+function sizeOf(item: SerialValue, total: number): number {
+  if (typeof item === 'number') return item;
+  return Math.trunc((Number(item.slice(0, -1)) / 100) * total) || 1;
 }
 
 /**

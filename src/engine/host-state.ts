@@ -21,6 +21,8 @@ export class HostState {
   /** Probe results by FactRequest.key; dropped whenever this host is changed. */
   probeCache = new Map<string, ExecResult>();
   tasksRun = 0;
+  /** This play's vars whose secret value is a template: resolved again after each task, to mask it. */
+  secretTemplates: string[] = [];
   /** Ids of tasks this host has finished: their probes are not worth fetching again. */
   readonly finishedTasks = new Set<string>();
   /** The last failure not ignored: ansible_failed_task/_result in a rescue. */

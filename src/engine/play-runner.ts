@@ -3,6 +3,7 @@ import { UnreachableError } from '../errors.js';
 import type { Play } from '../playbook/model.js';
 import { batchFailed, serialBatches } from './batches.js';
 import { connectAll, markUnreachable } from './connect.js';
+import { collectPlaySecrets } from './secrets.js';
 import type { PlayContext, PlayVars } from './context.js';
 import { ROOT_SCOPE, varsFor } from './context.js';
 import { HostState } from './host-state.js';
@@ -31,6 +32,7 @@ export async function runPlay(base: PlayContextBase, play: Play): Promise<'conti
   for (const h of playHosts) if (!base.states.has(h)) base.states.set(h, new HostState(h));
   const playVars = computePlayVars(base, play);
   const first: PlayContext = { ...base, play, playVars, playHosts, batchHosts: playHosts, playEnded: { value: false } };
+  collectPlaySecrets(first);
   const serial = base.templater.templateData(play.serial, varsFor(first, playHosts[0], ROOT_SCOPE));
   const batches = serialBatches(playHosts, serial);
   for (const [i, batch] of batches.entries()) {

@@ -1,11 +1,10 @@
-import { writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { ExitCode } from '../errors.js';
 import type { RunEvent } from '../output/events.js';
-import { collectSecrets } from '../output/redact.js';
+import { redactValues } from '../output/redact.js';
 import type { RunOptions } from './context.js';
 import type { HostState } from './host-state.js';
 import { runPlay } from './play-runner.js';
+import { writeRetryFile } from './retry-file.js';
 import type { ConnectionProvider, InventoryView, PlaybookRuntime, Templater } from './ports.js';
 import type { Playbook } from '../playbook/model.js';
 import { RunStats } from './stats.js';
@@ -18,12 +17,15 @@ export interface RunInput {
   connections: ConnectionProvider;
   options: RunOptions;
   emit(e: RunEvent): void;
-  /** Write `<playbook>.retry` beside the playbook with failed + unreachable hosts. */
-  retryFile?: boolean;
+  /** When set and a host failed or was unreachable, the retry file to list those hosts in. */
+  retryFile?: string;
   /** Emit per-host exec channel / round trip / CPU figures (--stats). */
   withStats?: boolean;
-  /** Secrets known up front (become password): masked wherever they appear. */
-  secrets?: Iterable<string>;
+  /**
+   * Secret values masked wherever they appear: known up front (extra vars) or met later (the
+   * connection provider adds ssh/become passwords as it resolves hosts); the run adds the rest.
+   */
+  secrets?: Set<string>;
   /** meta: refresh_inventory reads the sources again; without it the inventory stays as it is. */
   reloadInventory?: () => Promise<InventoryView>;
 }
@@ -38,17 +40,17 @@ export async function runPlaybook(input: RunInput): Promise<RunOutcome> {
   const cpuStart = process.cpuUsage();
   const stats = new RunStats();
   const states = new Map<string, HostState>();
-  const secrets = new Set(input.secrets ?? []);
-  collectSecrets(input.options.extraVars, secrets);
+  const secrets = input.secrets ?? new Set<string>();
+  // The one place every event passes: secret values are masked in all output (plain, TTY, --json).
+  const emit = (e: RunEvent) => input.emit(redactValues(e, secrets));
   const startReached = { value: !input.options.startAtTask };
   let inventory = input.inventory;
   const refreshInventory = async () => {
     if (input.reloadInventory) inventory = await input.reloadInventory();
   };
-  input.emit({ type: 'playbook_start', playbook: input.playbook.file, check: input.options.check });
+  emit({ type: 'playbook_start', playbook: input.playbook.file, check: input.options.check });
   try {
     for (const play of input.playbook.plays) {
-      collectSecrets(play.vars, secrets);
       const base = {
         runtime: input.runtime,
         inventory,
@@ -58,11 +60,10 @@ export async function runPlaybook(input: RunInput): Promise<RunOutcome> {
         states,
         stats,
         secrets,
-        emit: input.emit,
+        emit,
         startReached,
         refreshInventory,
       };
-      for (const h of inventory.selectHosts(play.hosts)) collectSecrets(inventory.hostVars(h), secrets);
       if ((await runPlay(base, play)) === 'stop') break;
     }
   } finally {
@@ -72,16 +73,17 @@ export async function runPlaybook(input: RunInput): Promise<RunOutcome> {
   const failedHosts = [...states.values()].filter((s) => s.failed || s.unreachable).map((s) => s.name);
   let retryPath: string | undefined;
   if (input.retryFile && failedHosts.length) {
-    retryPath = join(dirname(input.playbook.file), `${basename(input.playbook.file).replace(/\.ya?ml$/, '')}.retry`);
-    await writeFile(retryPath, failedHosts.join('\n') + '\n');
+    const problem = await writeRetryFile(input.retryFile, failedHosts);
+    if (problem) emit({ type: 'warning', message: `Could not create retry file '${input.retryFile}'.\n\t${problem}` });
+    else retryPath = input.retryFile;
   }
-  input.emit({ type: 'recap', stats: snapshot, retryFile: retryPath });
+  emit({ type: 'recap', stats: snapshot, retryFile: retryPath });
   if (input.withStats) {
     // Host tasks run concurrently, so CPU is measured for the whole run and shared out per host-task.
     const cpu = process.cpuUsage(cpuStart);
     const hostTasks = [...states.values()].reduce((n, s) => n + s.tasksRun, 0);
     const cpuMsPerTask = hostTasks ? (cpu.user + cpu.system) / 1000 / hostTasks : 0;
-    input.emit({
+    emit({
       type: 'stats',
       perHost: Object.fromEntries(
         [...states.values()].map((s) => [

@@ -6,6 +6,7 @@ import { FalcoDeployError } from '../errors.js';
 import type { Block, IncludeTasks, Task, TaskNode } from '../playbook/model.js';
 import { loopItems, runTaskOnHost, type TaskOutcome } from './task-run.js';
 import { redact, NO_LOG_MESSAGE } from '../output/redact.js';
+import { collectTaskSecrets } from './secrets.js';
 import { matchesStartAt } from '../playbook/list.js';
 
 /**
@@ -126,6 +127,7 @@ function settle(ctx: PlayContext, task: Task, scope: Scope, host: string, outcom
     for (const n of task.notify) state.notified.add(String(ctx.templater.templateData(n, vars, task.source)));
   }
   const noLog = task.noLog;
+  collectTaskSecrets(ctx, host, scope, task, outcome);
   ctx.emit({
     type: 'host_result',
     host,

@@ -5,7 +5,7 @@
 import { dirname } from 'node:path';
 import { InputError } from '../errors.js';
 import { isIpAddress } from './host-range.js';
-import { withAncestors, type Group, type InventoryData, type Vars } from './model.js';
+import { withAncestors, type Group, type InventoryData, type Vars, type Where } from './model.js';
 import { evaluatePattern, evaluatePatterns, expandLimitFiles, isLocalhostName, splitHostPattern, type PatternSource } from './patterns.js';
 import { pyStr } from './python-repr.js';
 
@@ -193,6 +193,27 @@ export class Inventory {
     for (const src of this.sourceVars) vars = { ...vars, ...src.hosts.get(host) };
     for (const k of INTERNAL_VARS) delete vars[k];
     return vars;
+  }
+
+  /**
+   * Where the value hostVars(host)[key] comes from, when it was set inline in an inventory file
+   * (group_vars/host_vars files are not tracked): the same precedence as hostVars.
+   */
+  varOrigin(host: string, key: string): Where | undefined {
+    let where: Where | undefined;
+    const consider = (vars: Vars | undefined, origins?: Map<string, Where>) => {
+      if (vars && key in vars) where = origins?.get(key);
+    };
+    const all = this.data.groups.get('all')!;
+    const groups = this.sortedGroups(host);
+    consider(all.vars, all.varOrigins);
+    for (const g of groups) consider(g.vars, g.varOrigins);
+    for (const src of this.sourceVars) consider(src.groups.get('all'));
+    for (const src of this.sourceVars) for (const g of groups) consider(src.groups.get(g.name));
+    const entry = this.data.hosts.get(host);
+    if (entry) consider(entry.vars, entry.varOrigins);
+    for (const src of this.sourceVars) consider(src.hosts.get(host));
+    return where?.file ? where : undefined;
   }
 
   /** Variables of a group on its own (inventory + group_vars files), as --graph --vars shows. */

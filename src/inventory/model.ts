@@ -11,6 +11,8 @@ export class Group {
   readonly children: Group[] = [];
   readonly parents: Group[] = [];
   vars: Vars = {};
+  /** Where each inline variable was set (INI line, YAML key), for messages about bad values. */
+  readonly varOrigins = new Map<string, Where>();
   /** ansible_group_priority (kept out of vars, as Ansible does). */
   priority = 1;
   constructor(readonly name: string) {}
@@ -30,6 +32,8 @@ export class Group {
 
 export class Host {
   vars: Vars = {};
+  /** Where each inline variable was set (INI line, YAML key), for messages about bad values. */
+  readonly varOrigins = new Map<string, Where>();
   constructor(readonly name: string) {}
 }
 
@@ -103,12 +107,14 @@ export class InventoryData {
         group.priority = pythonInt(value, where);
       } else {
         group.vars[key] = value;
+        group.varOrigins.set(key, where);
       }
       return;
     }
     const host = this.hosts.get(entity);
     if (!host) throw new InputError(`could not identify group or host named ${entity}`, where);
     host.vars[key] = value;
+    host.varOrigins.set(key, where);
   }
 
   /** Ansible's reconcile_inventory: parentless groups go under all; ungrouped is fixed up. */

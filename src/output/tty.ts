@@ -77,7 +77,7 @@ export class TtyRenderer implements Renderer {
           },
         };
       }),
-      { concurrent: true, exitOnError: false, rendererOptions: { collapseErrors: false } },
+      { concurrent: true, exitOnError: false, rendererOptions: { collapseErrors: false, formatOutput: 'truncate' } },
     );
     this.opts.out.write(`PLAY [${play}]\n`);
     this.running = list.run().catch(() => undefined);

@@ -83,8 +83,11 @@ export interface Play {
   becomeUser?: string;
   becomeMethod?: 'sudo';
   becomeFlags?: string;
-  /** Batch sizes; a single value is a one-element list; the last value repeats. */
-  serial?: SerialValue[];
+  /**
+   * Batch sizes; a single value is a one-element list; the last value repeats. A template as the
+   * whole value stays a string: its result (a number, a percentage or a list) is read at run time.
+   */
+  serial?: SerialValue[] | string;
   maxFailPercentage?: number;
   anyErrorsFatal?: boolean;
   strategy: 'linear' | 'free';

@@ -1,5 +1,6 @@
 /** One play mapping -> Play (keywords checked, roles expanded, task lists parsed). */
 import { dirname } from 'node:path';
+import { serialItem } from './serial.js';
 import type { Play, SerialValue, Task, TaskFileContext, TaskNode, VarsFileEntry } from './model.js';
 import { FieldReader, errorAt, isTemplated, type YamlMap } from './fields.js';
 import { CONNECTIONS, HOST_ORDERS, PLAY_KEYWORDS, STRATEGIES, UNSUPPORTED_KEYWORDS } from './keywords.js';
@@ -114,18 +115,16 @@ function varsFilesOf(r: FieldReader): VarsFileEntry[] {
   });
 }
 
-function serialOf(r: FieldReader): SerialValue[] | undefined {
+function serialOf(r: FieldReader): SerialValue[] | string | undefined {
   const v = r.map['serial'];
   if (v === undefined || v === null) return undefined;
+  if (isTemplated(v)) return v as string;
   const items = Array.isArray(v) ? v : [v];
   if (items.length === 0) r.fail('serial', "'serial' must not be an empty list");
   return items.map((item) => {
-    if (typeof item === 'number' && Number.isInteger(item) && item >= 0) return item;
-    if (typeof item === 'string') {
-      if (/^\s*\d+\s*$/.test(item)) return Number(item);
-      if (/^\s*\d+(\.\d+)?\s*%\s*$/.test(item)) return item.replace(/\s/g, '');
-      if (isTemplated(item)) return item;
-    }
+    if (isTemplated(item)) return item as string;
+    const parsed = serialItem(item);
+    if (parsed !== undefined) return parsed;
     r.fail('serial', `'serial' must be a number, a percentage like "20%", or a list of them; got ${JSON.stringify(item)}`);
   });
 }

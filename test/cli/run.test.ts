@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../support/cli.js';
@@ -52,6 +52,42 @@ describe('cli: run', () => {
     expect(r.code).to.equal(3);
     expect(r.stdout).to.match(/UNREACHABLE/);
     expect(r.stdout).to.match(/nobody\s+: ok=0\s+changed=0\s+unreachable=1/);
+  });
+
+  describe('retry files (as Ansible 2.14: off unless retry_files_enabled)', () => {
+    const refused = '[all]\nzeta ansible_host=127.0.0.1 ansible_port=1\nalpha ansible_host=127.0.0.1 ansible_port=1\n';
+    const pb = '- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=x\n';
+    const saved = process.env.ANSIBLE_RETRY_FILES_ENABLED;
+    afterEach(() => {
+      if (saved === undefined) delete process.env.ANSIBLE_RETRY_FILES_ENABLED;
+      else process.env.ANSIBLE_RETRY_FILES_ENABLED = saved;
+    });
+
+    it('writes none by default; when enabled, the failed hosts sorted, and no temp file left', async () => {
+      delete process.env.ANSIBLE_RETRY_FILES_ENABLED;
+      const dir = workspace({ 'hosts.ini': refused, 'pb.yml': pb });
+      const off = await cli(['run', join(dir, 'pb.yml'), '-i', join(dir, 'hosts.ini'), '--timeout', '2']);
+      expect(off.code).to.equal(3);
+      expect(readdirSync(dir).sort()).to.deep.equal(['hosts.ini', 'pb.yml']);
+      process.env.ANSIBLE_RETRY_FILES_ENABLED = 'true';
+      const on = await cli(['run', join(dir, 'pb.yml'), '-i', join(dir, 'hosts.ini'), '--timeout', '2']);
+      expect(on.code).to.equal(3);
+      expect(readFileSync(join(dir, 'pb.retry'), 'utf8')).to.equal('alpha\nzeta\n');
+      expect(readdirSync(dir).sort()).to.deep.equal(['hosts.ini', 'pb.retry', 'pb.yml']);
+      expect(on.stdout).to.include(`--limit @${join(dir, 'pb.retry')}`);
+    });
+
+    it('a retry file that cannot be written is a warning: the recap and the exit code stay', async () => {
+      process.env.ANSIBLE_RETRY_FILES_ENABLED = 'true';
+      const dir = workspace({ 'hosts.ini': refused, 'pb.yml': pb });
+      mkdirSync(join(dir, 'pb.retry')); // unwritable as a file, even for root (a read-only directory is not)
+      const r = await cli(['run', join(dir, 'pb.yml'), '-i', join(dir, 'hosts.ini'), '--timeout', '2']);
+      expect(r.code).to.equal(3);
+      expect(r.stderr).to.equal('');
+      expect(r.stdout).to.include(`[WARNING]: Could not create retry file '${join(dir, 'pb.retry')}'.`);
+      expect(r.stdout).to.match(/PLAY RECAP[\s\S]*alpha\s+: ok=0\s+changed=0\s+unreachable=1/);
+      expect(readdirSync(dir).sort()).to.deep.equal(['hosts.ini', 'pb.retry', 'pb.yml']);
+    });
   });
 
   it('bad command-line usage is exit 5', async () => {

@@ -5,7 +5,7 @@ import { batchFailed, serialBatches } from '../../src/engine/batches.js';
 
 const cases = parse(readFileSync(new URL('../cases/engine/serial.yaml', import.meta.url), 'utf8')) as {
   hosts: number;
-  serial: number | string | (number | string)[] | null;
+  serial: unknown;
   sizes: number[];
 }[];
 
@@ -21,6 +21,9 @@ describe('serial batches', () => {
 
   it('rejects a serial value that is neither number nor percentage', () => {
     expect(() => serialBatches(['a'], 'lots')).to.throw(/serial: "lots"/);
+    // Ansible's int("12.5") fails too
+    expect(() => serialBatches(['a'], '12.5%')).to.throw(/serial: "12.5%"/);
+    expect(() => serialBatches(['a'], [1, [2]])).to.throw(/serial: \[2\]/);
   });
 
   it('max_fail_percentage stops only when the share is exceeded', () => {

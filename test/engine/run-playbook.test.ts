@@ -154,6 +154,23 @@ describe('engine: running playbooks (local hosts)', () => {
     expect(r.events.some((e) => e.type === 'warning' && /later batches were not started/.test(e.message))).to.equal(true);
   });
 
+  for (const extra of ['falco_serial=[1,"50%"]', '{"falco_serial": [1, "50%"]}']) {
+    it(`serial from a template yielding a list (-e '${extra}') batches 1, then 50%`, async () => {
+      const r = await runLocal({
+        'inventory.ini': '[all]\nh1\nh2\nh3\nh4\nh5\n',
+        'playbook.yml': `- hosts: all
+  gather_facts: false
+  serial: "{{ falco_serial | default('100%') }}"
+  tasks:
+    - command: "true"
+`,
+      }, { extraVars: [extra] });
+      const batches = r.events.flatMap((e) => (e.type === 'play_start' ? [e.hosts] : []));
+      expect(batches).to.deep.equal([['h1'], ['h2', 'h3'], ['h4', 'h5']]);
+      expect(r.exitCode).to.equal(0);
+    });
+  }
+
   it('unreachable hosts are kept apart from failed ones (exit 3)', async () => {
     const r = await runLocal({ 'inventory.ini': '[all]\na\nb\n', 'playbook.yml': play('    - command: "true"\n') }, { unreachable: ['b'] });
     expect(r.stats.b).to.include({ unreachable: 1, failed: 0 });

@@ -3,7 +3,8 @@
  * Ansible (test/cases/inventory/<case>/expected.json).
  */
 import { expect } from 'chai';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cli } from '../support/cli.js';
@@ -59,6 +60,15 @@ describe('falco-deploy inventory (CLI)', () => {
     ]);
     expect(code).to.equal(ExitCode.ok);
     expect(stdout).to.equal(want.hosts!.map((h) => `${h}\n`).join(''));
+  });
+
+  it('--list and --host print secrets as they are, as ansible-inventory does (a data export; run output masks them)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-inv-secret-'));
+    writeFileSync(join(dir, 'hosts'), '[web]\nw1 ansible_become_password=Inv-S3cret db_passwords=\'["a-S3cret", "b-S3cret"]\'\n');
+    const host = await run(['inventory', '-i', join(dir, 'hosts'), '--host', 'w1']);
+    expect(JSON.parse(host.stdout)).to.deep.equal({ ansible_become_password: 'Inv-S3cret', db_passwords: ['a-S3cret', 'b-S3cret'] });
+    const list = await run(['inventory', '-i', join(dir, 'hosts'), '--list']);
+    expect(JSON.parse(list.stdout)._meta.hostvars.w1.ansible_become_password).to.equal('Inv-S3cret');
   });
 
   it('a malformed inventory exits 4 naming file:line', async () => {

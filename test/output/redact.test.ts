@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { collectSecrets, redact, REDACTED } from '../../src/output/redact.js';
+import { collectSecrets, redact, redactValues, REDACTED } from '../../src/output/redact.js';
 
 describe('redaction', () => {
   it('masks secret-named keys at any depth and known secret values anywhere', () => {
@@ -21,5 +21,22 @@ describe('redaction', () => {
   it('leaves values alone when nothing is secret', () => {
     const v = { a: 1, b: ['x'], c: { d: null } };
     expect(redact(v)).to.deep.equal(v);
+  });
+
+  it('collects every leaf under a secret-named key: lists, maps, numbers; never booleans or flag words', () => {
+    const secrets = collectSecrets({
+      db_passwords: ['alpha-1', 'beta-2'],
+      api_token: { primary: 'tok-aaa', ttl: 3600 },
+      users: [{ name: 'bob', password: 'bob-pw' }],
+      token_enabled: true,
+      use_password: 'yes',
+      empty_secret: '',
+    });
+    expect([...secrets].sort()).to.deep.equal(['3600', 'alpha-1', 'beta-2', 'bob-pw', 'tok-aaa']);
+  });
+
+  it('masks values only, leaving keys (host names in the recap) alone', () => {
+    const secrets = new Set(['s3cret-pw']);
+    expect(redactValues({ password_host: { msg: 'x s3cret-pw y' } }, secrets)).to.deep.equal({ password_host: { msg: `x ${REDACTED} y` } });
   });
 });

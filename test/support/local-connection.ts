@@ -63,9 +63,14 @@ export class LocalProvider implements ConnectionProvider {
   /** Every connection handed out, in order (a host's reconnect adds one). */
   readonly opened: LocalConnection[] = [];
 
-  constructor(private readonly unreachable: Set<string> = new Set()) {}
+  constructor(
+    private readonly unreachable: Set<string> = new Set(),
+    /** Called as each host is connected (the SSH provider learns passwords there). */
+    private readonly onConnect: (host: string) => void = () => {},
+  ) {}
 
   async get(host: string, _vars: Vars): Promise<LocalConnection> {
+    this.onConnect(host);
     if (this.unreachable.has(host)) {
       const { UnreachableError } = await import('../../src/errors.js');
       throw new UnreachableError('connection refused', { host });

@@ -12,15 +12,18 @@ interface InventoryArgs {
   pattern?: string;
 }
 
-/** `falco-deploy inventory`: the inventory as Ansible sees it (same output as ansible-inventory). */
+/**
+ * `falco-deploy inventory`: the inventory as Ansible sees it (same output as ansible-inventory,
+ * variables as they are: secrets are not masked here, it is a data export).
+ */
 export const inventoryCommand: Command<InventoryArgs> = {
   command: 'inventory [pattern]',
   describe: 'Show the inventory as Ansible sees it (--list, --host H, --graph [GROUP], --list-hosts)',
   builder: (y) =>
     y
       .positional('pattern', { type: 'string', describe: 'With --graph: the group to start at; with --list-hosts: a host pattern (default all)' })
-      .option('list', { type: 'boolean', describe: 'All groups and host variables as JSON (ansible-inventory --list)' })
-      .option('host', { type: 'string', describe: 'Variables of one host as JSON (ansible-inventory --host)' })
+      .option('list', { type: 'boolean', describe: 'All groups and host variables as JSON (ansible-inventory --list; secrets unmasked)' })
+      .option('host', { type: 'string', describe: 'Variables of one host as JSON (ansible-inventory --host; secrets unmasked)' })
       .option('graph', { type: 'boolean', describe: 'Group tree as text (ansible-inventory --graph)' })
       .option('vars', { type: 'boolean', describe: 'With --graph: show variables' })
       .option('list-hosts', { type: 'boolean', describe: 'Hosts matching --limit (default all), one per line' })

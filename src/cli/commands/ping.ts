@@ -9,6 +9,8 @@ import { pingHosts, type PingHost, type PingResult } from '../../connectors/ping
 export interface PingInventory {
   listHosts(pattern?: string, limit?: string): string[];
   hostVars(host: string): Record<string, unknown>;
+  /** Where an inline inventory variable of the host was set (bad values are reported there). */
+  varOrigin?(host: string, variable: string): { file?: string; line?: number } | undefined;
 }
 
 /**
@@ -28,7 +30,11 @@ export const pingCommand: Command = {
 
 export async function runPing(inventory: PingInventory, args: GlobalOptions, ctx: CommandContext, io: ConnectorIo = {}): Promise<number> {
   const names = inventory.listHosts('all', args.limit);
-  const hosts: PingHost[] = names.map((name) => ({ name, vars: inventory.hostVars(name) }));
+  const hosts: PingHost[] = names.map((name) => ({
+    name,
+    vars: inventory.hostVars(name),
+    originOf: (variable) => inventory.varOrigin?.(name, variable),
+  }));
   const debug = args.verbose > 1 ? (m: string) => ctx.stderr.write(`debug: ${m}\n`) : undefined;
   const connector = await createConnector(args, { debug, ...io });
   const started = Date.now();

@@ -10,6 +10,7 @@ import { runPlaybook } from '../../engine/run.js';
 import { playbookRuntime } from '../../engine/playbook-runtime.js';
 import { createTemplater } from '../../template/index.js';
 import { sshConnections } from '../connections.js';
+import { retryFilePath } from '../retry-file.js';
 import { pickRenderer } from '../../output/pick.js';
 
 interface RunArgs {
@@ -69,7 +70,7 @@ export const runCommand: Command<RunArgs> = {
     // Relative lookup('file'|'fileglob', ...) terms resolve from the playbook's directory (files/ first).
     const templater = createTemplater({ searchPaths: [dirname(playbook.file)] });
     const secrets = new Set<string>();
-    const connections = await sshConnections(args, (s) => secrets.add(s));
+    const connections = await sshConnections(args, (s) => secrets.add(s), (h, variable) => inventory.varOrigin(h, variable));
     const renderer = pickRenderer({ json: args.json, verbose: args.verbose, showDiff: args.diff, out: ctx.stdout });
     try {
       const outcome = await runPlaybook({
@@ -80,7 +81,7 @@ export const runCommand: Command<RunArgs> = {
         templater,
         connections,
         emit: (e) => renderer.onEvent(e),
-        retryFile: true,
+        retryFile: retryFilePath(args.playbook),
         withStats: args.stats,
         secrets,
         options: {

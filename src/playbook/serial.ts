@@ -1,0 +1,15 @@
+import type { SerialValue } from './model.js';
+
+/**
+ * One `serial` entry as Ansible 2.14's pct_to_int reads it: "N%" (whole N, as Python's int()),
+ * an integer or an integer string; a float is truncated. Normalized to a number or "N%";
+ * undefined when Ansible would fail on it.
+ */
+export function serialItem(v: unknown): SerialValue | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? Math.trunc(v) : undefined;
+  if (typeof v !== 'string') return undefined;
+  const pct = /^\s*([+-]?\d+)\s*%$/.exec(v);
+  if (pct) return `${Number(pct[1])}%`;
+  return /^\s*[+-]?\d+\s*$/.test(v) ? Number(v) : undefined;
+}
+
