@@ -15,6 +15,8 @@ export interface RunOptions {
   forceHandlers: boolean;
   limit?: string;
   startAtTask?: string;
+  /** -b/--become: become for every play that does not say otherwise (ansible-playbook's -b). */
+  become?: boolean;
   tagFilter: TagFilter;
   /** Resolves a module name (registry by default; tests inject). */
   findModule: (name: string) => ModuleDefinition | undefined;
@@ -29,6 +31,11 @@ export interface Scope {
 }
 
 export const ROOT_SCOPE: Scope = { includeParams: {} };
+
+/** Whether `node` (or, without one, the play's fact gathering) runs with become: task, play, -b. */
+export function becomeFor(ctx: Pick<PlayContext, 'play' | 'options'>, node?: { become?: boolean }): boolean {
+  return node?.become ?? ctx.play.become ?? ctx.options.become ?? false;
+}
 
 /** Per-play values computed once: vars_files and the roles' defaults/vars seen play-wide. */
 export interface PlayVars {

@@ -5,7 +5,7 @@ import { batchFailed, serialBatches } from './batches.js';
 import { connectAll, markUnreachable } from './connect.js';
 import { collectPlaySecrets } from './secrets.js';
 import type { PlayContext, PlayVars } from './context.js';
-import { ROOT_SCOPE, varsFor } from './context.js';
+import { becomeFor, ROOT_SCOPE, varsFor } from './context.js';
 import { HostState } from './host-state.js';
 import type { FactRequest } from './module.js';
 import { playNodes, speculativeProbes } from './prefetch.js';
@@ -87,7 +87,7 @@ async function gatherAndPrefetch(ctx: PlayContext, hosts: string[]): Promise<voi
 
 async function prefetchHost(ctx: PlayContext, host: string, gather: boolean): Promise<void> {
   const state = ctx.states.get(host)!;
-  const become = ctx.play.become ?? false;
+  const become = becomeFor(ctx);
   const nodes = playNodes(ctx);
   const setup = gather && !state.factsGathered ? ctx.options.findModule('setup') : undefined;
   const setupCtx = moduleContext(ctx, host, {}, {}, become, false);

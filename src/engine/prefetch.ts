@@ -1,6 +1,6 @@
 import type { PendingProbe } from './probes.js';
 import type { PlayContext } from './context.js';
-import { ROOT_SCOPE, varsFor } from './context.js';
+import { becomeFor, ROOT_SCOPE, varsFor } from './context.js';
 import type { TaskNode } from '../playbook/model.js';
 import { loopItem, loopItems, moduleContext } from './task-run.js';
 import { plainData } from '../template/index.js';
@@ -21,7 +21,7 @@ export async function speculativeProbes(ctx: PlayContext, host: string, nodes: T
     if (node.kind !== 'task' || ctx.states.get(host)!.finishedTasks.has(node.id)) continue;
     const mod = ctx.options.findModule(node.module);
     if (!mod || mod.local) continue;
-    const become = node.become ?? ctx.play.become ?? false;
+    const become = becomeFor(ctx, node);
     try {
       const vars = varsFor(ctx, host, ROOT_SCOPE, node);
       if (node.when.length && !ctx.templater.evaluateCondition(node.when, vars, node.source)) continue;

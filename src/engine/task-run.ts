@@ -4,7 +4,7 @@ import type { ExecResult } from '../connectors/types.js';
 import type { FileDiff, ModuleContext, ModuleDefinition, Plan } from './module.js';
 import type { HostStatus } from '../output/events.js';
 import type { PlayContext, Scope } from './context.js';
-import { varsFor } from './context.js';
+import { becomeFor, varsFor } from './context.js';
 import { OMIT as OMIT_PLACEHOLDER, isTemplateError, isUnsafe, markUnsafe, plainData, settleUnsafe } from '../template/index.js';
 import { taskArgErrorMessage } from '../template/errors.js';
 import { aggregateLoop, CONDITIONAL_FALSE, type ItemResult } from './loop-result.js';
@@ -126,7 +126,7 @@ async function runModule(ctx: PlayContext, task: Task, host: string, scope: Scop
   const templated = stripOmitted(ctx.templater.templateData(task.args, vars, task.source));
   // Controller-side modules keep what is unsafe (set_fact binds it); hosts get plain values.
   const args = ctx.options.coerceArgs(mod.spec, mod.local ? templated : plainData(templated), mod.name);
-  const become = task.become ?? ctx.play.become ?? false;
+  const become = becomeFor(ctx, task);
   let outcome: TaskOutcome;
   if (mod.local) {
     outcome = await runLocalTask(ctx, mod.name, args, host, vars, task);

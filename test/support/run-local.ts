@@ -20,7 +20,7 @@ export interface LocalRun extends RunOutcome {
 /** Writes `files` (playbook.yml, inventory, roles/...) into a temp dir and runs the playbook locally. */
 export async function runLocal(
   files: Record<string, string>,
-  opts: { check?: boolean; diff?: boolean; extraVars?: string[]; tags?: string[]; skipTags?: string[]; limit?: string; unreachable?: string[]; forks?: number; startAtTask?: string; dir?: string; secrets?: Set<string>; onConnect?: (host: string) => void } = {},
+  opts: { check?: boolean; diff?: boolean; extraVars?: string[]; tags?: string[]; skipTags?: string[]; limit?: string; unreachable?: string[]; forks?: number; startAtTask?: string; dir?: string; secrets?: Set<string>; become?: boolean; onConnect?: (host: string) => void } = {},
 ): Promise<LocalRun> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'fd-engine-'));
   for (const [name, text] of Object.entries(files)) {
@@ -50,6 +50,7 @@ export async function runLocal(
       forceHandlers: false,
       limit: opts.limit,
       startAtTask: opts.startAtTask,
+      become: opts.become,
       tagFilter: (tags) => selectByTags({ tags }, { tags: opts.tags, skipTags: opts.skipTags }),
       findModule,
       coerceArgs: (spec, a) => coerceArgs(spec, a),

@@ -93,6 +93,7 @@ export const runCommand: Command<RunArgs> = {
           forceHandlers: args.forceHandlers,
           limit: args.limit,
           startAtTask: args.startAtTask,
+          become: args.become || undefined,
           tagFilter: (tags) => selectByTags({ tags }, selection),
           findModule,
           coerceArgs: (spec, a) => coerceArgs(spec, a),

@@ -86,4 +86,22 @@ describe('engine over SSH on a lite fleet (sandbox, root)', function () {
     expect(change.diff[0]).to.include({ before: before, after: before.replace('mode=prod', 'mode=staging') });
     expect(spawnSync('ssh', ['-F', sb.sshConfig, host, 'cat /etc/app.conf'], { encoding: 'utf8' }).stdout).to.equal(before);
   });
+
+  it('-b on run becomes for every play (ansible-playbook -b)', () => {
+    writeFileSync(join(dir, 'whoami.yml'), `- hosts: all
+  gather_facts: false
+  become_user: nobody
+  tasks:
+    - name: who
+      command: id -un
+      changed_when: false
+`);
+    const who = (extra: string[]) => {
+      const r = spawnSync('node', [CLI, 'run', join(dir, 'whoami.yml'), '-i', sb.inventory, '--json', '-l', sb.hosts[0].name, ...extra], { encoding: 'utf8' });
+      const events = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      return events.find((e) => e.type === 'host_result' && e.task === 'who')?.result?.stdout;
+    };
+    expect(who([])).to.equal('root');
+    expect(who(['-b'])).to.equal('nobody');
+  });
 });
