@@ -6,6 +6,8 @@ export const ExitCode = {
   badInput: 4,
   badUsage: 5,
   interrupted: 130,
+  /** A bug in falco-deploy itself (ansible-playbook's "Unexpected Exception" code). */
+  internalError: 250,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -18,9 +18,9 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
     stdout: io.stdout ?? process.stdout,
     stderr: io.stderr ?? process.stderr,
   };
-  let exitCode: number = ExitCode.ok;
   let usageError: string | undefined;
-  let commandError: unknown;
+  // The command chosen by the parse; it runs only once the whole command line is known to be valid.
+  let chosen: { cmd: Command<any>; args: unknown } | undefined;
 
   let parser: Argv<GlobalOptions> = withGlobalOptions(yargs(argv))
     .scriptName('falco-deploy')
@@ -32,7 +32,7 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
     .version()
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((msg, err) => {
-      // Only yargs' own validation reaches here: command errors are caught around the handler.
+      // Only yargs' own validation reaches here: commands run after the parse.
       usageError = msg ?? err?.message ?? 'invalid usage';
     })
     .exitProcess(false);
@@ -42,12 +42,8 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
       cmd.command,
       cmd.describe,
       (y) => cmd.builder(y),
-      async (args) => {
-        try {
-          exitCode = await cmd.run(args as never, ctx);
-        } catch (err) {
-          commandError = err;
-        }
+      (args) => {
+        chosen = { cmd, args };
       },
     );
   }
@@ -58,7 +54,8 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
       ctx.stderr.write(`falco-deploy: ${usageError}\nRun falco-deploy --help for usage.\n`);
       return ExitCode.badUsage;
     }
-    if (commandError !== undefined) throw commandError;
+    if (!chosen) return ExitCode.ok; // --help, --version
+    const exitCode = await chosen.cmd.run(chosen.args as never, ctx);
     if (controller.signal.aborted) return ExitCode.interrupted;
     return exitCode;
   } catch (err) {
@@ -68,7 +65,7 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
     }
     if (controller.signal.aborted) return ExitCode.interrupted;
     ctx.stderr.write(`falco-deploy: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
-    return ExitCode.hostFailures;
+    return ExitCode.internalError;
   } finally {
     process.off('SIGINT', onSigint);
   }

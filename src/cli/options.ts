@@ -23,7 +23,9 @@ export function withGlobalOptions(y: Argv): Argv<GlobalOptions> {
     .option('inventory', {
       alias: 'i',
       type: 'string',
-      array: true,
+      // One value per -i (repeated -i collect into a list), so `run -i hosts site.yml` keeps the playbook.
+      requiresArg: true,
+      coerce: (v: string | string[] | undefined) => (v === undefined ? [] : ([] as string[]).concat(v)),
       default: [] as string[],
       describe: 'Inventory file or directory (repeatable; merged in order)',
     })
