@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { UnreachableError } from '../errors.js';
+import { ExitCode, FalcoDeployError, UnreachableError } from '../errors.js';
 import type { Play } from '../playbook/model.js';
 import { batchFailed, serialBatches } from './batches.js';
 import { connectAll, markUnreachable } from './connect.js';
@@ -29,8 +29,23 @@ export async function runPlay(base: PlayContextBase, play: Play): Promise<'conti
     base.emit({ type: 'no_hosts', play: play.displayName });
     return 'continue';
   }
+  const touched = [...base.states.values()].some((s) => s.tasksRun > 0);
   for (const h of playHosts) if (!base.states.has(h)) base.states.set(h, new HostState(h));
-  const playVars = computePlayVars(base, play);
+  let playVars: PlayVars;
+  try {
+    playVars = computePlayVars(base, play);
+  } catch (err) {
+    // Bad input is "exit 4, nothing changed" only before any host was worked on; after that it
+    // fails this play's hosts, with a recap.
+    if (!touched || !(err instanceof FalcoDeployError) || err.exitCode !== ExitCode.badInput) throw err;
+    base.emit({ type: 'play_start', play: play.displayName, hosts: playHosts });
+    for (const h of playHosts) {
+      base.states.get(h)!.failed = true;
+      base.stats.record(h, 'failed', false);
+      base.emit({ type: 'host_result', host: h, task: 'vars_files', status: 'failed', msg: err.describe(), result: { failed: true, msg: err.describe() } });
+    }
+    return 'stop';
+  }
   const first: PlayContext = { ...base, play, playVars, playHosts, batchHosts: playHosts, playEnded: { value: false } };
   collectPlaySecrets(first);
   const serial = base.templater.templateData(play.serial, varsFor(first, playHosts[0], ROOT_SCOPE));

@@ -4,7 +4,8 @@ import { ROOT_SCOPE, varsFor } from './context.js';
 import { connectAll } from './connect.js';
 import { FalcoDeployError } from '../errors.js';
 import type { Block, IncludeTasks, Task, TaskNode } from '../playbook/model.js';
-import { loopItems, runTaskOnHost, type TaskOutcome } from './task-run.js';
+import { loopItem, loopItems, runTaskOnHost, type TaskOutcome } from './task-run.js';
+import { plainData } from '../template/index.js';
 import { redact, NO_LOG_MESSAGE } from '../output/redact.js';
 import { collectTaskSecrets } from './secrets.js';
 import { matchesStartAt } from '../playbook/list.js';
@@ -55,24 +56,47 @@ async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[],
   const groups = new Map<string, { file: string; params: Record<string, unknown>; hosts: string[] }>();
   const conditions = [...node.when, ...node.ownWhen];
   for (const host of hosts) {
-    const vars = varsFor(ctx, host, scope, node);
-    if (conditions.length && !ctx.templater.evaluateCondition(conditions, vars, node.source)) continue;
-    const loopVar = node.loopControl?.loopVar ?? 'item';
-    const items = node.loop ? (loopItems(ctx, node.loop, vars, node) as unknown[]) : [undefined];
-    for (const [i, item] of items.entries()) {
-      const params: Record<string, unknown> = node.loop ? { [loopVar]: item } : {};
-      if (node.loop && node.loopControl?.indexVar) params[node.loopControl.indexVar] = i;
-      const file = String(ctx.templater.templateData(node.file, { ...vars, ...params }, node.source));
-      const key = JSON.stringify([file, params]);
-      const g = groups.get(key) ?? { file, params, hosts: [] };
-      g.hosts.push(host);
-      groups.set(key, g);
+    try {
+      const vars = varsFor(ctx, host, scope, node);
+      if (conditions.length && !ctx.templater.evaluateCondition(conditions, vars, node.source)) continue;
+      const loopVar = node.loopControl?.loopVar ?? 'item';
+      const items = node.loop ? (loopItems(ctx, node.loop, vars, node) as unknown[]) : [undefined];
+      for (let i = 0; i < items.length; i++) {
+        const params: Record<string, unknown> = node.loop ? { [loopVar]: loopItem(items, i) } : {};
+        if (node.loop && node.loopControl?.indexVar) params[node.loopControl.indexVar] = i;
+        const file = String(plainData(ctx.templater.templateData(node.file, { ...vars, ...params }, node.source)));
+        const key = JSON.stringify([file, params]);
+        const g = groups.get(key) ?? { file, params, hosts: [] };
+        g.hosts.push(host);
+        groups.set(key, g);
+      }
+    } catch (err) {
+      failInclude(ctx, node, [host], err);
     }
   }
   for (const g of groups.values()) {
     ctx.emit({ type: 'task_start', task: `${node.displayName} (${g.file})`, hosts: g.hosts });
-    const nodes = ctx.runtime.loadTaskFile(g.file, node.searchDirs, node.context, node.source);
+    let nodes: TaskNode[];
+    try {
+      nodes = ctx.runtime.loadTaskFile(g.file, node.searchDirs, node.context, node.source);
+    } catch (err) {
+      // Found mid-run, after other tasks may have changed hosts: a failure of these hosts, as in
+      // Ansible, not "bad input, nothing changed".
+      failInclude(ctx, node, g.hosts, err);
+      continue;
+    }
     await runNodes(ctx, nodes, g.hosts, { ...scope, includeParams: { ...scope.includeParams, ...g.params } });
+  }
+}
+
+/** An include that cannot be templated or loaded fails on its hosts (ignore_errors applies). */
+function failInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[], err: unknown): void {
+  const msg = err instanceof FalcoDeployError ? err.describe() : err instanceof Error ? err.message : String(err);
+  for (const host of hosts) {
+    const ignored = node.ignoreErrors === true;
+    if (!ignored) ctx.states.get(host)!.failed = true;
+    ctx.stats.record(host, ignored ? 'ignored' : 'failed', false);
+    ctx.emit({ type: 'host_result', host, task: node.displayName, status: ignored ? 'ignored' : 'failed', msg, result: { failed: true, reason: msg }, ignored });
   }
 }
 

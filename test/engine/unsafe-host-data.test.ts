@@ -29,6 +29,7 @@ ${tasks}`;
 async function run(tasks: string) {
   const r = await runLocal({
     'inventory.ini': '[all]\nh1\n',
+    'show-item.yml': '- name: show\n  debug: msg="{{ item }}"\n',
     'hostile.txt': `${HOSTILE}\n`,
     'id_ed25519': 'PRIVATE-KEY-MATERIAL\n',
     'playbook.yml': play(tasks),
@@ -95,6 +96,11 @@ describe('engine: data from hosts is never templated', () => {
     const { r } = await run(`    - name: show\n      debug: msg="{{ item }}"\n      loop: "{{ out.stdout_lines }}"`);
     const items = r.results('show')[0]!.result!.results as { msg: string }[];
     expect(items.map((i) => i.msg)).to.deep.equal(HOSTILE.split('\n'));
+  });
+
+  it('include_tasks looping over host data passes the items as data', async () => {
+    const { r } = await run(`    - include_tasks: show-item.yml\n      loop: "{{ out.stdout_lines }}"`);
+    expect(r.results('show').map((e) => e.msg)).to.deep.equal(HOSTILE.split('\n'));
   });
 
   it('a conditional made from host data is refused, not evaluated', async () => {
