@@ -32,11 +32,6 @@ export function ansibleSetting(spec: SettingSpec, src: ConfigSources): { value: 
   return value === undefined ? undefined : { value, baseDir: dirname(file) };
 }
 
-/** Ansible's boolean(strict=False): y/yes/on/1/true/t are true, anything else false. */
-export function ansibleBool(value: string): boolean {
-  return ['y', 'yes', 'on', '1', 'true', 't'].includes(value.trim().toLowerCase());
-}
-
 /** Ansible's `path` type: $VARS and ~ expanded, relative to `baseDir`. */
 export function ansiblePath(value: string, baseDir: string, src: ConfigSources): string {
   const expanded = value

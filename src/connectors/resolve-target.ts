@@ -6,6 +6,7 @@
  * Pure: environment facts (home, local user, agent socket) come in through `opts`.
  */
 import type SSHConfig from 'ssh-config';
+import { boolean } from '../argspec/boolean.js';
 import { InputError, UnreachableError } from '../errors.js';
 import { directivesFromSshArgs, proxyCommandAsJump } from './ssh-args.js';
 import type { ConnectionTarget, HostKeyPolicy } from './types.js';
@@ -91,8 +92,9 @@ export function resolveTarget(
   const timeoutVar = v('ansible_ssh_timeout') ?? v('ansible_timeout');
   const timeoutSec = timeoutVar !== undefined ? Number(timeoutVar) : opts.timeoutSec;
 
-  const checkingVar = v('ansible_ssh_host_key_checking') ?? v('ansible_host_key_checking');
-  const hostOpts = checkingVar !== undefined && /^(false|no|0|off)$/i.test(checkingVar) ? { ...opts, hostKeyChecking: 'off' as const } : opts;
+  // the ssh plugin's host_key_checking option is a config boolean: boolean(value, strict=False)
+  const checkingVar = hostVars['ansible_ssh_host_key_checking'] ?? hostVars['ansible_host_key_checking'];
+  const hostOpts = checkingVar !== undefined && checkingVar !== null && !boolean(checkingVar, false) ? { ...opts, hostKeyChecking: 'off' as const } : opts;
   const target = resolveHost(hostArg, name, argDirectives, { userOverride, port, keyFile: keyVar, timeoutSec }, hostOpts, sshConfig, 0);
   const password = v('ansible_password') ?? v('ansible_ssh_pass') ?? v('ansible_ssh_password');
   const becomePassword = v('ansible_become_password') ?? v('ansible_become_pass') ?? opts.becomePassword;

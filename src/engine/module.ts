@@ -18,7 +18,7 @@ export interface FactRequest<T = unknown> {
   maxOutputBytes?: number;
 }
 
-export type ArgType = 'str' | 'bool' | 'int' | 'float' | 'list' | 'dict' | 'path' | 'raw';
+export type ArgType = 'str' | 'bool' | 'int' | 'float' | 'list' | 'dict' | 'path' | 'raw' | 'jsonarg' | 'bytes';
 
 export interface ArgSpec {
   type: ArgType;
@@ -40,8 +40,12 @@ export interface ModuleSpec {
   requiredOneOf?: readonly (readonly string[])[];
   /** Any argument name is accepted (set_fact): only the listed ones are type-checked. */
   anyArgs?: boolean;
-  /** [arg, value, requiredArgs]: when arg == value, requiredArgs are required. */
-  requiredIf?: readonly (readonly [string, unknown, readonly string[]])[];
+  /** [arg, value, requiredArgs, anyOf?]: when arg == value, requiredArgs (all, or one if anyOf) are required. */
+  requiredIf?: readonly (readonly [string, unknown, readonly string[], boolean?])[];
+  /** Groups given all together or not at all. */
+  requiredTogether?: readonly (readonly string[])[];
+  /** arg -> args it needs when given. */
+  requiredBy?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface PlannedCommand {

@@ -11,6 +11,7 @@ import { aggregateLoop, CONDITIONAL_FALSE, type ItemResult } from './loop-result
 import { cacheKey, fetchGrouped, probeValues } from './probes.js';
 import { playNodes, speculativeProbes } from './prefetch.js';
 import { runLocalTask } from './local-tasks.js';
+import { noLogValues } from '../argspec/no-log.js';
 import type { Vars } from './ports.js';
 import type { EnvironmentEntry, LoopSpec, Task } from '../playbook/model.js';
 
@@ -126,6 +127,8 @@ async function runModule(ctx: PlayContext, task: Task, host: string, scope: Scop
   const templated = stripOmitted(ctx.templater.templateData(task.args, vars, task.source));
   // Controller-side modules keep what is unsafe (set_fact binds it); hosts get plain values.
   const args = ctx.options.coerceArgs(mod.spec, mod.local ? templated : plainData(templated), mod.name);
+  // as AnsibleModule: values of no_log options are masked wherever they show up in output
+  for (const secret of noLogValues(mod.spec, args)) ctx.secrets.add(secret);
   const become = becomeFor(ctx, task);
   let outcome: TaskOutcome;
   if (mod.local) {

@@ -3,7 +3,7 @@ import type { FactRequest, ModuleContext, ModuleDefinition, ModuleSpec, Plan, Pl
 import { aptCacheTime, aptPolicy, debFileStatus, dpkgPackages } from '../facts/packages.js';
 import type { AptCacheTime, AptPolicy, DebFileStatus, DpkgPackage } from '../facts/packages.js';
 import { quoteArgv } from '../shell/quote.js';
-import { ArgError, normalizeArgs } from './system/args.js';
+import { ArgumentError, validateArgs } from '../argspec/validate.js';
 import { commandEnv, globToRegExp } from './system/env.js';
 
 export const aptSpec: ModuleSpec = {
@@ -58,17 +58,17 @@ interface PackageSpec {
 function parseSpecs(names: string[]): PackageSpec[] {
   return names.map((raw) => {
     const spec = raw.trim();
-    if ((spec.match(/=/g) ?? []).length > 1) throw new ArgError(`invalid package spec: ${spec}`);
+    if ((spec.match(/=/g) ?? []).length > 1) throw new ArgumentError(`invalid package spec: ${spec}`);
     const [name, version] = spec.split('=');
     if (!PKG_NAME.test(name) || (version !== undefined && !/^[A-Za-z0-9.+~:*?_-]+$/.test(version))) {
-      throw new ArgError(`invalid package spec: ${spec}`);
+      throw new ArgumentError(`invalid package spec: ${spec}`);
     }
     return { spec, name, version };
   });
 }
 
 function args(raw: Record<string, unknown>): AptArgs {
-  return normalizeArgs<AptArgs>(aptSpec, raw, 'apt');
+  return validateArgs<AptArgs>(aptSpec, raw, 'apt');
 }
 
 function wantsCacheUpdate(a: AptArgs): boolean {
@@ -82,7 +82,7 @@ function probes(raw: Record<string, unknown>): FactRequest[] {
     a = args(raw);
     specs = parseSpecs(a.name ?? []);
   } catch (e) {
-    if (e instanceof ArgError) return [];
+    if (e instanceof ArgumentError) return [];
     throw e;
   }
   const out: FactRequest[] = [];
@@ -166,8 +166,8 @@ export function planApt(raw: Record<string, unknown>, facts: Record<string, unkn
   const installed = names.length ? (facts[dpkgPackages(names).key] as Record<string, DpkgPackage>) : {};
 
   if (a.deb) {
-    if (state !== 'present') throw new ArgError('deb only supports state=present');
-    if (a.deb.includes('://')) throw new ArgError(`deb must be a path on the host (copy it there first), got the URL ${a.deb}`);
+    if (state !== 'present') throw new ArgumentError('deb only supports state=present');
+    if (a.deb.includes('://')) throw new ArgumentError(`deb must be a path on the host (copy it there first), got the URL ${a.deb}`);
     const deb = facts[debFileStatus(a.deb).key] as DebFileStatus;
     if (!deb.exists) return { commands: [], changed: false, failed: `Unable to install package: E:Could not open file ${a.deb} - open (2: No such file or directory)` };
     if (deb.installedVersion !== deb.version) {
@@ -275,7 +275,7 @@ export const aptModule: ModuleDefinition = {
     try {
       return planApt(raw, facts, ctx);
     } catch (e) {
-      if (e instanceof ArgError) return { commands: [], changed: false, failed: e.message };
+      if (e instanceof ArgumentError) return { commands: [], changed: false, failed: e.message };
       throw e;
     }
   },

@@ -1,6 +1,6 @@
 import type { FileDiff, ModuleContext, ModuleDefinition, ModuleSpec, Plan, PlannedCommand } from '../engine/module.js';
 import { aptSourcesLists } from '../facts/repos.js';
-import { ArgError, normalizeArgs } from './system/args.js';
+import { ArgumentError, validateArgs } from '../argspec/validate.js';
 import { APT_ENV, aptUpdateCommand } from './apt.js';
 import { commandEnv } from './system/env.js';
 import { fileDiff, removeFileCommand, writeFileCommand } from './system/repo-write.js';
@@ -76,10 +76,10 @@ export function suggestFilename(source: string): string {
 }
 
 function args(raw: Record<string, unknown>): AptRepositoryArgs {
-  const a = normalizeArgs<AptRepositoryArgs>(aptRepositorySpec, raw, 'apt_repository');
-  if (!a.repo.trim()) throw new ArgError("Please set argument 'repo' to a non-empty value");
-  if (a.repo.startsWith('ppa:')) throw new ArgError('ppa: repositories are not supported (Ubuntu only); give the deb line');
-  if (a.filename !== undefined && a.filename.includes('/')) throw new ArgError(`filename must be a bare name (written under ${SOURCES_DIR}), got: ${a.filename}`);
+  const a = validateArgs<AptRepositoryArgs>(aptRepositorySpec, raw, 'apt_repository');
+  if (!a.repo.trim()) throw new ArgumentError("Please set argument 'repo' to a non-empty value");
+  if (a.repo.startsWith('ppa:')) throw new ArgumentError('ppa: repositories are not supported (Ubuntu only); give the deb line');
+  if (a.filename !== undefined && a.filename.includes('/')) throw new ArgumentError(`filename must be a bare name (written under ${SOURCES_DIR}), got: ${a.filename}`);
   return a;
 }
 
@@ -87,7 +87,7 @@ export function planAptRepository(raw: Record<string, unknown>, facts: Record<st
   const a = args(raw);
   const files = facts[aptSourcesLists().key] as Record<string, string>;
   const wanted = parseSourceLine(a.repo);
-  if (!wanted.valid || !wanted.enabled) throw new ArgError(`Invalid repository string: ${a.repo}`);
+  if (!wanted.valid || !wanted.enabled) throw new ArgumentError(`Invalid repository string: ${a.repo}`);
 
   const before: Record<string, SourceLine[]> = {};
   for (const [path, content] of Object.entries(files)) {
@@ -137,7 +137,7 @@ export const aptRepositoryModule: ModuleDefinition = {
     try {
       return planAptRepository(raw, facts, ctx);
     } catch (e) {
-      if (e instanceof ArgError) return { commands: [], changed: false, failed: e.message };
+      if (e instanceof ArgumentError) return { commands: [], changed: false, failed: e.message };
       throw e;
     }
   },

@@ -5,7 +5,7 @@ import { destForSource, destStat, factFor, writePath } from './files/dest.js';
 import { finishFileChange } from './files/finish.js';
 import { streamedSource, type StreamedFile } from './files/local-file.js';
 import { planManagedContent } from './files/managed-content.js';
-import { failOnArgError } from './files/mode.js';
+import { failOnArgError } from '../argspec/plan-failure.js';
 
 export type CopyArgs = {
   src?: string;

@@ -1,7 +1,7 @@
 import type { ModuleDefinition, ModuleSpec, Plan } from '../engine/module.js';
 import { fileContent } from '../facts/repos.js';
 import type { FileContent } from '../facts/repos.js';
-import { ArgError, normalizeArgs } from './system/args.js';
+import { ArgumentError, validateArgs } from '../argspec/validate.js';
 import { fileDiff, removeFileCommand, writeFileCommand } from './system/repo-write.js';
 import { normalizeMode } from './files/mode.js';
 
@@ -74,12 +74,12 @@ export function renderDeb822(a: Record<string, unknown>): string {
 }
 
 function args(raw: Record<string, unknown>) {
-  const a = normalizeArgs<Record<string, unknown> & { name: string; state: string; mode: unknown; signed_by?: string }>(deb822Spec, raw, 'deb822_repository');
+  const a = validateArgs<Record<string, unknown> & { name: string; state: string; mode: unknown; signed_by?: string }>(deb822Spec, raw, 'deb822_repository');
   if (a.signed_by && /^[a-z][a-z0-9+.-]*:\/\//i.test(a.signed_by)) {
-    throw new ArgError('signed_by as a URL is not fetched here: install the key with signing_key (it verifies the fingerprint) and give its path');
+    throw new ArgumentError('signed_by as a URL is not fetched here: install the key with signing_key (it verifies the fingerprint) and give its path');
   }
   if (a.state === 'present') {
-    for (const f of ['uris', 'suites']) if (!a[f]) throw new ArgError(`state is present but all of the following are missing: ${f}`);
+    for (const f of ['uris', 'suites']) if (!a[f]) throw new ArgumentError(`state is present but all of the following are missing: ${f}`);
   }
   return a;
 }
@@ -118,7 +118,7 @@ export const deb822RepositoryModule: ModuleDefinition = {
     try {
       return planDeb822(raw, facts);
     } catch (e) {
-      if (e instanceof ArgError) return { commands: [], changed: false, failed: e.message };
+      if (e instanceof ArgumentError) return { commands: [], changed: false, failed: e.message };
       throw e;
     }
   },

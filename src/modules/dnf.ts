@@ -3,7 +3,7 @@ import type { FactRequest, ModuleContext, ModuleDefinition, ModuleSpec, Plan, Pl
 import { dnfUpdates, rpmPackages } from '../facts/packages.js';
 import type { RpmPackage } from '../facts/packages.js';
 import { quoteArgv } from '../shell/quote.js';
-import { ArgError, normalizeArgs } from './system/args.js';
+import { ArgumentError, validateArgs } from '../argspec/validate.js';
 import { commandEnv } from './system/env.js';
 
 export const dnfSpec: ModuleSpec = {
@@ -42,8 +42,9 @@ export interface DnfArgs {
 const SPEC = /^[A-Za-z0-9_.+:~*-]+$/;
 
 function args(raw: Record<string, unknown>): DnfArgs {
-  const a = normalizeArgs<DnfArgs>(dnfSpec, raw, 'dnf');
-  for (const n of a.name) if (!SPEC.test(n)) throw new ArgError(`Error attempting to parse package: ${n}`);
+  const a = validateArgs<DnfArgs>(dnfSpec, raw, 'dnf');
+  a.name = a.name.map((n) => n.trim()); // as dnf.py strips each spec ("falco, dkms")
+  for (const n of a.name) if (!SPEC.test(n)) throw new ArgumentError(`Error attempting to parse package: ${n}`);
   return a;
 }
 
@@ -58,7 +59,7 @@ function probes(raw: Record<string, unknown>): FactRequest[] {
   try {
     a = args(raw);
   } catch (e) {
-    if (e instanceof ArgError) return [];
+    if (e instanceof ArgumentError) return [];
     throw e;
   }
   if (!a.name.length) return [];
@@ -136,7 +137,7 @@ export const dnfModule: ModuleDefinition = {
     try {
       return planDnf(raw, facts, ctx);
     } catch (e) {
-      if (e instanceof ArgError) return { commands: [], changed: false, failed: e.message };
+      if (e instanceof ArgumentError) return { commands: [], changed: false, failed: e.message };
       throw e;
     }
   },

@@ -7,7 +7,9 @@ import { attrChanges, attrCommand, hasChanges, FILE_ATTR_SPEC, type AttrChange }
 import { factFor } from './files/dest.js';
 import { finishFileChange } from './files/finish.js';
 import { hardSourceStat, linkSourcePath, planHardLink, planLink } from './files/links.js';
-import { failOnArgError, FileArgError, isSymbolicMode, normalizeMode } from './files/mode.js';
+import { ArgumentError } from '../argspec/validate.js';
+import { failOnArgError } from '../argspec/plan-failure.js';
+import { isSymbolicMode, normalizeMode } from './files/mode.js';
 import { stateDiff } from './files/state-diff.js';
 
 export type FileState = 'file' | 'directory' | 'absent' | 'link' | 'hard' | 'touch';
@@ -156,7 +158,7 @@ export const file: ModuleDefinition<FileArgs> = {
         if (st.type !== 'directory') return failed(`${a.path} already exists as a ${st.type}`);
         const plan = attrsPlan(a.path, st, a, 'directory');
         if (a.recurse) {
-          if (isSymbolicMode(a.mode)) throw new FileArgError('symbolic modes are not supported with recurse=yes; use an octal mode');
+          if (isSymbolicMode(a.mode)) throw new ArgumentError('symbolic modes are not supported with recurse=yes; use an octal mode');
           const differs = factFor<boolean>(facts, treeProbe(a, ctx).key);
           if (differs) {
             const all = newPathAttrs(a, true);

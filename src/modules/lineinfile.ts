@@ -7,7 +7,7 @@ import { destStat, factFor, writePath } from './files/dest.js';
 import { finishFileChange } from './files/finish.js';
 import { lineinfileAbsent, lineinfilePresent, type LineinfileEdit, type LineinfileParams } from './files/lineinfile-edit.js';
 import { planManagedContent } from './files/managed-content.js';
-import { failOnArgError } from './files/mode.js';
+import { failOnArgError } from '../argspec/plan-failure.js';
 
 export type LineinfileArgs = LineinfileParams & {
   path: string;

@@ -2,7 +2,7 @@ import type { ModuleDefinition, ModuleSpec, Plan } from '../engine/module.js';
 import { rpmGpgKeys } from '../facts/repos.js';
 import type { RpmGpgKey } from '../facts/repos.js';
 import { sh } from '../shell/quote.js';
-import { ArgError, normalizeArgs } from './system/args.js';
+import { ArgumentError, validateArgs } from '../argspec/validate.js';
 import { fetchAndVerifyLines, normalizeFingerprint, scriptPrologue } from './system/key-script.js';
 
 export const rpmKeySpec: ModuleSpec = {
@@ -24,7 +24,7 @@ interface RpmKeyArgs {
 const KEYID = /^(0x)?[0-9a-f]{8,16}$/i;
 
 function args(raw: Record<string, unknown>) {
-  const a = normalizeArgs<RpmKeyArgs>(rpmKeySpec, raw, 'rpm_key');
+  const a = validateArgs<RpmKeyArgs>(rpmKeySpec, raw, 'rpm_key');
   const fingerprints = (a.fingerprint ?? []).map(normalizeFingerprint);
   // rpm names imported keys gpg-pubkey-<last 8 hex of the fingerprint>
   const keyid = fingerprints.length
@@ -40,11 +40,11 @@ export function planRpmKey(raw: Record<string, unknown>, facts: Record<string, u
   const keys = facts[rpmGpgKeys().key] as RpmGpgKey[];
   const present = a.keyid !== undefined && keys.some((k) => k.version === a.keyid);
   if (a.state === 'absent') {
-    if (a.keyid === undefined) throw new ArgError('state=absent needs the key id (key: 0xDEADB33F) or a fingerprint');
+    if (a.keyid === undefined) throw new ArgumentError('state=absent needs the key id (key: 0xDEADB33F) or a fingerprint');
     if (!present) return { commands: [], changed: false };
     return { commands: [{ command: sh`rpm --erase --allmatches ${`gpg-pubkey-${a.keyid}`}` }], changed: true };
   }
-  if (KEYID.test(a.key)) throw new ArgError(`key ${a.key} is a key id: give a URL or a path to import`);
+  if (KEYID.test(a.key)) throw new ArgumentError(`key ${a.key} is a key id: give a URL or a path to import`);
   if (present) return { commands: [], changed: false };
   // without a fingerprint the key id is only known after the download: import unless present, report
   const lines = [...scriptPrologue(), ...fetchAndVerifyLines(a.key, a.fingerprints)];
@@ -69,7 +69,7 @@ export const rpmKeyModule: ModuleDefinition = {
     try {
       return planRpmKey(raw, facts);
     } catch (e) {
-      if (e instanceof ArgError) return { commands: [], changed: false, failed: e.message };
+      if (e instanceof ArgumentError) return { commands: [], changed: false, failed: e.message };
       throw e;
     }
   },

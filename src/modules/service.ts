@@ -1,6 +1,6 @@
 import type { ModuleDefinition, ModuleSpec } from '../engine/module.js';
 import type { SystemdUnits } from '../facts/systemd.js';
-import { ArgError, normalizeArgs } from './system/args.js';
+import { ArgumentError, validateArgs } from '../argspec/validate.js';
 import { planUnit } from './system/systemd-plan.js';
 import type { ServiceState } from './system/systemd-plan.js';
 import { unitProbe } from './systemd.js';
@@ -35,16 +35,16 @@ export const serviceModule: ModuleDefinition = {
   spec: serviceSpec,
   probes: (raw) => {
     try {
-      const a = normalizeArgs<ServiceArgs>(serviceSpec, raw, 'service');
+      const a = validateArgs<ServiceArgs>(serviceSpec, raw, 'service');
       return [unitProbe({ name: a.name }, true)];
     } catch (e) {
-      if (e instanceof ArgError) return [];
+      if (e instanceof ArgumentError) return [];
       throw e;
     }
   },
   plan: (raw, facts, ctx) => {
     try {
-      const a = normalizeArgs<ServiceArgs>(serviceSpec, raw, 'service');
+      const a = validateArgs<ServiceArgs>(serviceSpec, raw, 'service');
       const probed = facts[unitProbe({ name: a.name }, true).key] as SystemdUnits;
       const unit = probed.units[a.name];
       const sysv = probed.manager !== 'booted' && !!unit?.initScript;
@@ -61,7 +61,7 @@ export const serviceModule: ModuleDefinition = {
       }
       return p;
     } catch (e) {
-      if (e instanceof ArgError) return { commands: [], changed: false, failed: e.message };
+      if (e instanceof ArgumentError) return { commands: [], changed: false, failed: e.message };
       throw e;
     }
   },

@@ -2,7 +2,7 @@ import type { ModuleDefinition, ModuleSpec, Plan } from '../engine/module.js';
 import { keyringFingerprints } from '../facts/repos.js';
 import type { KeyringFingerprints } from '../facts/repos.js';
 import { sh } from '../shell/quote.js';
-import { ArgError, normalizeArgs } from './system/args.js';
+import { ArgumentError, validateArgs } from '../argspec/validate.js';
 import { installKeyringScript, normalizeFingerprint } from './system/key-script.js';
 
 /**
@@ -28,8 +28,8 @@ interface SigningKeyArgs {
 
 function args(raw: Record<string, unknown>): SigningKeyArgs & { fingerprints: string[] } {
   // a fingerprint with spaces is one value: do not let the list conversion split it on commas only
-  const a = normalizeArgs<SigningKeyArgs>(signingKeySpec, raw, 'signing_key');
-  if (!a.dest.startsWith('/')) throw new ArgError(`dest must be an absolute path, got: ${a.dest}`);
+  const a = validateArgs<SigningKeyArgs>(signingKeySpec, raw, 'signing_key');
+  if (!a.dest.startsWith('/')) throw new ArgumentError(`dest must be an absolute path, got: ${a.dest}`);
   return { ...a, fingerprints: (a.fingerprint ?? []).map(normalizeFingerprint) };
 }
 
@@ -59,7 +59,7 @@ export const signingKeyModule: ModuleDefinition = {
     try {
       return [keyringFingerprints(args(raw).dest)];
     } catch (e) {
-      if (e instanceof ArgError) return [];
+      if (e instanceof ArgumentError) return [];
       throw e;
     }
   },
@@ -67,7 +67,7 @@ export const signingKeyModule: ModuleDefinition = {
     try {
       return planSigningKey(raw, facts);
     } catch (e) {
-      if (e instanceof ArgError) return { commands: [], changed: false, failed: e.message };
+      if (e instanceof ArgumentError) return { commands: [], changed: false, failed: e.message };
       throw e;
     }
   },

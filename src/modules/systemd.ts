@@ -1,7 +1,7 @@
 import type { ModuleDefinition, ModuleSpec } from '../engine/module.js';
 import { systemdUnits } from '../facts/systemd.js';
 import type { SystemdUnits } from '../facts/systemd.js';
-import { ArgError, normalizeArgs } from './system/args.js';
+import { ArgumentError, validateArgs } from '../argspec/validate.js';
 import { planUnit } from './system/systemd-plan.js';
 import type { UnitRequest } from './system/systemd-plan.js';
 
@@ -21,11 +21,11 @@ export const systemdSpec: ModuleSpec = {
 };
 
 function args(raw: Record<string, unknown>): UnitRequest {
-  const a = normalizeArgs<UnitRequest>(systemdSpec, raw, 'systemd');
+  const a = validateArgs<UnitRequest>(systemdSpec, raw, 'systemd');
   for (const k of ['state', 'enabled', 'masked'] as const) {
-    if (a[k] !== undefined && !a.name) throw new ArgError(`missing parameter(s) required by '${k}': name`);
+    if (a[k] !== undefined && !a.name) throw new ArgumentError(`missing parameter(s) required by '${k}': name`);
   }
-  if (a.name && /[*?[]/.test(a.name)) throw new ArgError(`This module does not currently support using glob patterns, found '${a.name.match(/[*?[]/)![0]}' in service name: ${a.name}`);
+  if (a.name && /[*?[]/.test(a.name)) throw new ArgumentError(`This module does not currently support using glob patterns, found '${a.name.match(/[*?[]/)![0]}' in service name: ${a.name}`);
   return a;
 }
 
@@ -42,7 +42,7 @@ export const systemdModule: ModuleDefinition = {
     try {
       return [unitProbe(args(raw))];
     } catch (e) {
-      if (e instanceof ArgError) return [];
+      if (e instanceof ArgumentError) return [];
       throw e;
     }
   },
@@ -51,7 +51,7 @@ export const systemdModule: ModuleDefinition = {
       const a = args(raw);
       return planUnit(a, facts[unitProbe(a).key] as SystemdUnits, ctx.host);
     } catch (e) {
-      if (e instanceof ArgError) return { commands: [], changed: false, failed: e.message };
+      if (e instanceof ArgumentError) return { commands: [], changed: false, failed: e.message };
       throw e;
     }
   },

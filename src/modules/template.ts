@@ -4,7 +4,7 @@ import { FILE_ATTR_SPEC } from './files/attrs.js';
 import { destForSource, destStat, factFor, writePath } from './files/dest.js';
 import { finishFileChange } from './files/finish.js';
 import { planManagedContent } from './files/managed-content.js';
-import { failOnArgError } from './files/mode.js';
+import { failOnArgError } from '../argspec/plan-failure.js';
 
 export type TemplateArgs = {
   src: string;

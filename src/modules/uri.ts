@@ -3,7 +3,7 @@ import type { ModuleDefinition, ModuleSpec, Plan } from '../engine/module.js';
 import { curlCommand, httpResponse, parseCurlOutput } from '../facts/net.js';
 import type { HttpRequest, HttpResponse } from '../facts/net.js';
 import { sh } from '../shell/quote.js';
-import { ArgError, normalizeArgs } from './system/args.js';
+import { ArgumentError, validateArgs } from '../argspec/validate.js';
 
 export const uriSpec: ModuleSpec = {
   args: {
@@ -36,10 +36,10 @@ interface UriArgs {
 const READ_ONLY = new Set(['GET', 'HEAD']);
 
 function request(raw: Record<string, unknown>): { a: UriArgs; q: HttpRequest } {
-  const a = normalizeArgs<UriArgs>(uriSpec, raw, 'uri');
-  if (!/^[A-Z]+$/.test(a.method)) throw new ArgError("Parameter 'method' needs to be a single word in uppercase, like GET or POST.");
-  if (!['GET', 'HEAD', 'POST'].includes(a.method)) throw new ArgError(`method ${a.method} is not supported by falco-deploy (GET, HEAD, POST)`);
-  if (!/^https?:\/\//.test(a.url)) throw new ArgError(`url must be http:// or https://, got: ${a.url}`);
+  const a = validateArgs<UriArgs>(uriSpec, raw, 'uri');
+  if (!/^[A-Z]+$/.test(a.method)) throw new ArgumentError("Parameter 'method' needs to be a single word in uppercase, like GET or POST.");
+  if (!['GET', 'HEAD', 'POST'].includes(a.method)) throw new ArgumentError(`method ${a.method} is not supported by falco-deploy (GET, HEAD, POST)`);
+  if (!/^https?:\/\//.test(a.url)) throw new ArgumentError(`url must be http:// or https://, got: ${a.url}`);
   const headers = Object.fromEntries(Object.entries(a.headers).map(([k, v]) => [k, String(v)]));
   let body: string | undefined;
   if (a.body !== undefined) {
@@ -95,7 +95,7 @@ export const uriModule: ModuleDefinition = {
       const { a, q } = request(raw);
       return READ_ONLY.has(a.method) ? [httpResponse(q)] : [];
     } catch (e) {
-      if (e instanceof ArgError) return [];
+      if (e instanceof ArgumentError) return [];
       throw e;
     }
   },
@@ -103,7 +103,7 @@ export const uriModule: ModuleDefinition = {
     try {
       return planUri(raw, facts);
     } catch (e) {
-      if (e instanceof ArgError) return { commands: [], changed: false, failed: e.message };
+      if (e instanceof ArgumentError) return { commands: [], changed: false, failed: e.message };
       throw e;
     }
   },

@@ -3,7 +3,7 @@ import type { ModuleDefinition, ModuleSpec, Plan } from '../engine/module.js';
 import { conditionFunction, waitCondition } from '../facts/net.js';
 import type { WaitTarget } from '../facts/net.js';
 import { quote, sh } from '../shell/quote.js';
-import { ArgError, normalizeArgs } from './system/args.js';
+import { ArgumentError, validateArgs } from '../argspec/validate.js';
 
 export const waitForSpec: ModuleSpec = {
   args: {
@@ -34,11 +34,11 @@ interface WaitForArgs {
 }
 
 function args(raw: Record<string, unknown>): WaitForArgs & { target?: WaitTarget; until: boolean } {
-  const a = normalizeArgs<WaitForArgs>(waitForSpec, raw, 'wait_for');
-  if (a.port !== undefined && a.path !== undefined) throw new ArgError('port and path parameter can not both be passed to wait_for');
-  if (a.path !== undefined && a.state === 'stopped') throw new ArgError('state=stopped should only be used for checking a port in the wait_for module');
-  if (a.state === 'drained') throw new ArgError('state=drained is not supported by falco-deploy');
-  if (a.port !== undefined && a.search_regex !== undefined) throw new ArgError('search_regex is only supported with path in falco-deploy');
+  const a = validateArgs<WaitForArgs>(waitForSpec, raw, 'wait_for');
+  if (a.port !== undefined && a.path !== undefined) throw new ArgumentError('port and path parameter can not both be passed to wait_for');
+  if (a.path !== undefined && a.state === 'stopped') throw new ArgumentError('state=stopped should only be used for checking a port in the wait_for module');
+  if (a.state === 'drained') throw new ArgumentError('state=drained is not supported by falco-deploy');
+  if (a.port !== undefined && a.search_regex !== undefined) throw new ArgumentError('search_regex is only supported with path in falco-deploy');
   const target: WaitTarget | undefined =
     a.port !== undefined ? { host: a.host, port: a.port, connectTimeout: a.connect_timeout } : a.path !== undefined ? { path: a.path, searchRegex: a.search_regex } : undefined;
   // `until`: the condition we wait to become true (false for absent/stopped)
@@ -95,7 +95,7 @@ export const waitForModule: ModuleDefinition = {
       const a = args(raw);
       return a.target && a.delay === 0 ? [waitCondition(a.target)] : [];
     } catch (e) {
-      if (e instanceof ArgError) return [];
+      if (e instanceof ArgumentError) return [];
       throw e;
     }
   },
@@ -103,7 +103,7 @@ export const waitForModule: ModuleDefinition = {
     try {
       return planWaitFor(raw, facts);
     } catch (e) {
-      if (e instanceof ArgError) return { commands: [], changed: false, failed: e.message };
+      if (e instanceof ArgumentError) return { commands: [], changed: false, failed: e.message };
       throw e;
     }
   },

@@ -1,7 +1,7 @@
 import type { ModuleDefinition, ModuleSpec, Plan } from '../engine/module.js';
 import { fileContent } from '../facts/repos.js';
 import type { FileContent } from '../facts/repos.js';
-import { ArgError, normalizeArgs } from './system/args.js';
+import { ArgumentError, validateArgs } from '../argspec/validate.js';
 import { dumpIniSorted, parseIni, writeIni } from './system/ini.js';
 import { fileDiff, removeFileCommand, writeFileCommand } from './system/repo-write.js';
 import { normalizeMode } from './files/mode.js';
@@ -69,18 +69,18 @@ const SPACE_JOINED = new Set(['exclude', 'includepkgs']);
 const NEWLINE_JOINED = new Set(['baseurl', 'gpgkey']);
 
 function args(raw: Record<string, unknown>) {
-  const a = normalizeArgs<Record<string, unknown> & { name: string; state: string; reposdir: string; file?: string; description?: string }>(
+  const a = validateArgs<Record<string, unknown> & { name: string; state: string; reposdir: string; file?: string; description?: string }>(
     yumRepositorySpec,
     raw,
     'yum_repository',
   );
   if (a.state === 'present') {
     if (a.baseurl === undefined && a.metalink === undefined && a.mirrorlist === undefined) {
-      throw new ArgError("Parameter 'baseurl', 'metalink' or 'mirrorlist' is required.");
+      throw new ArgumentError("Parameter 'baseurl', 'metalink' or 'mirrorlist' is required.");
     }
-    if (a.description === undefined) throw new ArgError("Parameter 'description' is required.");
+    if (a.description === undefined) throw new ArgumentError("Parameter 'description' is required.");
   }
-  if (/[\]\n]/.test(a.name)) throw new ArgError(`invalid repository id: ${a.name}`);
+  if (/[\]\n]/.test(a.name)) throw new ArgumentError(`invalid repository id: ${a.name}`);
   return a;
 }
 
@@ -131,7 +131,7 @@ export const yumRepositoryModule: ModuleDefinition = {
     try {
       return planYumRepository(raw, facts);
     } catch (e) {
-      if (e instanceof ArgError) return { commands: [], changed: false, failed: e.message };
+      if (e instanceof ArgumentError) return { commands: [], changed: false, failed: e.message };
       throw e;
     }
   },

@@ -3,6 +3,8 @@ import { InputError } from '../errors.js';
 import type { Conditional, EnvironmentEntry, SourcePos } from './model.js';
 import { keyPositionOf, positionOf } from './yaml.js';
 import { closeFirst, didYouMean } from './suggest.js';
+import { boolean } from '../argspec/boolean.js';
+import { pyStr } from '../template/pyvalue.js';
 
 export type YamlMap = Record<string, unknown>;
 
@@ -64,11 +66,13 @@ export class FieldReader {
   bool(key: string): boolean | undefined {
     const v = this.map[key];
     if (v === undefined || v === null) return undefined;
-    const b = toBool(v);
-    if (b === undefined) {
-      this.fail(key, `'${key}' must be a boolean (yes/no/true/false), got ${JSON.stringify(v)}${isTemplated(v) ? '; templated values are not supported for this keyword' : ''}`);
+    try {
+      return boolean(v);
+    } catch (err) {
+      // Ansible's wording (FieldAttribute isa=bool), "an bool" and all
+      const why = `the field '${key}' has an invalid value (${pyStr(v)}), and could not be converted to an bool.The error was: ${(err as Error).message}`;
+      this.fail(key, `${why}${isTemplated(v) ? '; templated values are not supported for this keyword' : ''}`);
     }
-    return b;
   }
 
   int(key: string): number | undefined {
@@ -154,17 +158,6 @@ export class FieldReader {
     if (Array.isArray(v)) return v;
     this.fail(key, `'${key}' must be a list, got ${describeType(v)}`);
   }
-}
-
-export function toBool(v: unknown): boolean | undefined {
-  if (typeof v === 'boolean') return v;
-  if (typeof v === 'number') return v === 1 ? true : v === 0 ? false : undefined;
-  if (typeof v === 'string') {
-    const s = v.trim().toLowerCase();
-    if (['yes', 'y', 'true', 't', 'on', '1'].includes(s)) return true;
-    if (['no', 'n', 'false', 'f', 'off', '0', ''].includes(s)) return false;
-  }
-  return undefined;
 }
 
 export function describeType(v: unknown): string {

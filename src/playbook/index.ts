@@ -3,7 +3,7 @@ export type * from './model.js';
 export { loadPlaybook, checkPlaybook, loadTaskFile, type LoadOptions } from './loader.js';
 export { resolveTaskFile } from './tasks.js';
 export { validatePlaybook } from './validate.js';
-export { coerceArgs, ArgumentError } from './coerce.js';
+export { validateArgs, ArgumentError } from '../argspec/validate.js';
 export { selectByTags, type TagSelection } from './tags.js';
 export { listTasks, listTags, listHosts, matchesStartAt, type ListOptions } from './list.js';
 export { parseExtraVars } from './extra-vars.js';

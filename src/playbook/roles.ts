@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { RoleInstance, SourcePos, TaskFileContext, TaskNode } from './model.js';
-import { FieldReader, errorAt, isMap, isTemplated, toBool } from './fields.js';
+import { FieldReader, errorAt, isMap, isTemplated } from './fields.js';
 import { INHERITED_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { layer, readInherited, union } from './inherit.js';
 import type { ModuleLookup } from './lookup.js';
@@ -186,9 +186,7 @@ export class RoleLoader {
     if (!isMap(data)) throw errorAt('role meta must be a mapping', positionOf(data) ?? { file, line: 1, column: 1 });
     const r: FieldReader = new FieldReader(data, file, 'role meta');
     const deps = r.list('dependencies');
-    const allow = data['allow_duplicates'];
-    const allowDuplicates = allow === undefined ? false : toBool(allow);
-    if (allowDuplicates === undefined) r.fail('allow_duplicates', 'allow_duplicates must be a boolean');
+    const allowDuplicates = r.bool('allow_duplicates') ?? false;
     return { dependencies: deps, allowDuplicates, file };
   }
 

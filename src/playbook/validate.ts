@@ -3,10 +3,11 @@
  * are known, required ones present, choices/types right where values are not templates, and
  * every notify names a handler of the play. Errors are InputErrors at the task's file:line.
  */
+import { ExitCode } from '../errors.js';
 import type { Playbook, Task, TaskNode } from './model.js';
 import { errorAt } from './fields.js';
 import { keyPositionOf } from './yaml.js';
-import { ArgumentError, checkArgs, hasTemplate, validArgNames } from './coerce.js';
+import { ArgumentError, hasTemplate, validateArgs } from '../argspec/validate.js';
 import { registryLookup, type ModuleLookup } from './lookup.js';
 import { closeFirst, didYouMean } from './suggest.js';
 
@@ -42,12 +43,12 @@ function validateTask(task: Task, handlerNames: readonly string[], modules: Modu
     );
   }
   try {
-    checkArgs(def.spec, task.args, { skipTemplated: true, fillDefaults: false });
+    validateArgs(def.spec, task.args, def.name, { loadTime: true });
   } catch (err) {
     if (!(err instanceof ArgumentError)) throw err;
-    const hint = err.message.includes('valid arguments') ? '' : `; valid arguments: ${validArgNames(def.spec)}`;
     const at = (err.argument !== undefined && keyPositionOf(task.args, err.argument)) || task.argsSource;
-    throw errorAt(`module '${def.name}': ${err.message}${hint}`, at);
+    const where = { file: at.file, line: at.line, column: at.column, phase: 'input', exitCode: ExitCode.badInput } as const;
+    throw new ArgumentError(`module '${def.name}': ${err.message}${err.hint}`, err.argument, '', where);
   }
   for (const name of task.notify) {
     if (hasTemplate(name) || handlerNames.includes(name)) continue;

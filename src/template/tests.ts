@@ -1,4 +1,5 @@
 /** Jinja2 + Ansible tests (`x is defined`, `v is version('1.0', '>=')`, ...). */
+import { boolean } from '../argspec/boolean.js';
 import { bind } from './args.js';
 import { pyRegex } from './regex.js';
 import { lstatSync, statSync } from 'node:fs';
@@ -88,11 +89,11 @@ export const TESTS: Record<string, TestFn> = {
   version_compare: version,
   truthy: (v, ...args) => {
     const a = bind(args, 'truthy', ['convert_bool'], { convert_bool: false });
-    return a.convert_bool ? toBool(v) : pyTruthy(v);
+    return a.convert_bool ? convertedTruthy(v) : pyTruthy(v);
   },
   falsy: (v, ...args) => {
     const a = bind(args, 'falsy', ['convert_bool'], { convert_bool: false });
-    return !(a.convert_bool ? toBool(v) : pyTruthy(v));
+    return !(a.convert_bool ? convertedTruthy(v) : pyTruthy(v));
   },
   subset: (a, b) => (need(a) as unknown[]).every((x) => pyContains(need(b), x)),
   issubset: (a, b) => (need(a) as unknown[]).every((x) => pyContains(need(b), x)),
@@ -155,14 +156,15 @@ Object.assign(TESTS, {
 
 export { expandHome };
 
-/** module_utils boolean(strict=False), used by `truthy(convert_bool=True)`. */
-export function toBool(v: unknown): boolean {
+/** truthy(convert_bool=True): boolean() where it applies, else Python truthiness (test/core.py). */
+function convertedTruthy(v: unknown): boolean {
   need(v);
-  if (typeof v === 'boolean') return v;
-  if (v === null) return false;
-  if (typeof v === 'number' || v instanceof PyFloat) return Number(v) === 1;
-  const s = (typeof v === 'string' ? v : String(v)).toLowerCase().trim();
-  return ['yes', 'on', '1', 'true', 't', 'y'].includes(s);
+  try {
+    return boolean(v);
+  } catch (err) {
+    if (err instanceof TypeError) return pyTruthy(v);
+    throw err;
+  }
 }
 
 /** Ansible's `bool` filter (plugins/filter/core.py to_bool): None and bools pass through. */

@@ -319,4 +319,19 @@ describe('engine: secrets never reach the output', () => {
     expect(r.results('say it')[0].msg).to.equal('connecting with ********');
     expect(r.results('hidden')[0].result).to.have.property('censored');
   });
+
+  it("a no_log option's value (yum_repository password) is masked in the diff and the result, as AnsibleModule does", async () => {
+    const r = await runLocal({
+      'inventory.ini': '[all]\na\n',
+      'playbook.yml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: repo
+      yum_repository: { name: falcosecurity, description: Falco, baseurl: "https://example.invalid/rpm", reposdir: "$DIR", username: me, password: pl41n-pw }
+`,
+    }, { diff: true });
+    expect(r.results('repo')[0].status, JSON.stringify(r.results('repo')[0])).to.equal('changed');
+    expect(readFileSync(join(r.dir, 'falcosecurity.repo'), 'utf8')).to.include('pl41n-pw');
+    expect(JSON.stringify(r.events)).to.not.include('pl41n-pw');
+  });
 });

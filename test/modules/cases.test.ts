@@ -2,7 +2,7 @@
  * ONE runner for every module case file: test/cases/modules/<module>/<case>.yaml
  *
  *   description: what the case shows
- *   args: { ... }                       # module args, already templated
+ *   args: { ... }                       # module args, templated; checked by the production validator first
  *   context: { check, diff, become, facts: { os_family: Debian, ... } }   # optional
  *   templates: { "<src>": "<rendered text>" }   # what ctx.renderTemplate(src) returns
  *   files: { "<src>": "<content>" }              # what ctx.readLocalFile(src) returns
@@ -19,6 +19,7 @@
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { findModule } from '../../src/modules/registry.js';
+import { ArgumentError, validateArgs } from '../../src/argspec/validate.js';
 import type { ModuleContext, PlannedCommand } from '../../src/engine/module.js';
 import { loadCases } from '../support/cases.js';
 
@@ -87,12 +88,21 @@ describe('module plans (table-driven)', () => {
       expect(mod, `no module named ${c.group}`).to.not.equal(undefined);
       const ctx = contextFor(c.data);
       const want = c.data.expect;
-      const probes = await mod!.probes(c.data.args, ctx);
+      // as the engine does after templating: the production validator, its failure fails the task
+      let args: Record<string, unknown>;
+      try {
+        args = validateArgs(mod!.spec, c.data.args, mod!.name);
+      } catch (err) {
+        if (!(err instanceof ArgumentError) || want.failed === undefined) throw err;
+        expect(err.message).to.include(want.failed);
+        return;
+      }
+      const probes = await mod!.probes(args, ctx);
       if (want.probes) expect(probes.map((p) => p.key)).to.deep.equal(want.probes);
       for (const p of probes) {
         expect(c.data.facts ?? {}, `case lacks fact "${p.key}"`).to.have.property(p.key);
       }
-      const plan = await mod!.plan(c.data.args, c.data.facts ?? {}, ctx);
+      const plan = await mod!.plan(args, c.data.facts ?? {}, ctx);
       if (want.failed !== undefined) {
         expect(plan.failed ?? '').to.include(want.failed);
       } else {

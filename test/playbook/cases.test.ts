@@ -33,7 +33,7 @@ import { parse } from 'yaml';
 import { FalcoDeployError } from '../../src/errors.js';
 import {
   checkPlaybook,
-  coerceArgs,
+  validateArgs,
   listHosts,
   listTags,
   listTasks,
@@ -199,8 +199,8 @@ function runUnitTables(c: PlaybookCase, dir: string): void {
   }
   for (const k of c.coerce ?? []) {
     const spec = fakeModules.findModule(k.module)!.spec;
-    if (k.error) expect(() => coerceArgs(spec, k.args), JSON.stringify(k.args)).to.throw(k.error);
-    else expect(coerceArgs(spec, k.args), JSON.stringify(k.args)).to.deep.equal(k.expect);
+    if (k.error) expect(() => validateArgs(spec, k.args, k.module), JSON.stringify(k.args)).to.throw(k.error);
+    else expect(validateArgs(spec, k.args, k.module), JSON.stringify(k.args)).to.deep.equal(k.expect);
   }
   for (const k of c.extra_vars ?? []) {
     if (k.error) expect(() => parseExtraVars(k.args, dir), k.args.join(' ')).to.throw(k.error);

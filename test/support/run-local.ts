@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadInventory } from '../../src/inventory/index.js';
-import { checkPlaybook, coerceArgs, parseExtraVars, selectByTags } from '../../src/playbook/index.js';
+import { checkPlaybook, validateArgs, parseExtraVars, selectByTags } from '../../src/playbook/index.js';
 import { findModule } from '../../src/modules/registry.js';
 import { createTemplater } from '../../src/template/index.js';
 import { playbookRuntime } from '../../src/engine/playbook-runtime.js';
@@ -53,7 +53,7 @@ export async function runLocal(
       become: opts.become,
       tagFilter: (tags) => selectByTags({ tags }, { tags: opts.tags, skipTags: opts.skipTags }),
       findModule,
-      coerceArgs: (spec, a) => coerceArgs(spec, a),
+      coerceArgs: (spec, a, module) => validateArgs(spec, a, module),
     },
   });
   const results = (task: string) =>

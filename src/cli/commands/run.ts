@@ -4,7 +4,7 @@ import type { Command } from '../command.js';
 import type { GlobalOptions } from '../options.js';
 import { ExitCode } from '../../errors.js';
 import { loadInventory } from '../../inventory/index.js';
-import { checkPlaybook, coerceArgs, listHosts, listTasks, parseExtraVars, selectByTags } from '../../playbook/index.js';
+import { checkPlaybook, validateArgs, listHosts, listTasks, parseExtraVars, selectByTags } from '../../playbook/index.js';
 import { findModule } from '../../modules/registry.js';
 import { runPlaybook } from '../../engine/run.js';
 import { playbookRuntime } from '../../engine/playbook-runtime.js';
@@ -96,7 +96,7 @@ export const runCommand: Command<RunArgs> = {
           become: args.become || undefined,
           tagFilter: (tags) => selectByTags({ tags }, selection),
           findModule,
-          coerceArgs: (spec, a) => coerceArgs(spec, a),
+          coerceArgs: (spec, a, module) => validateArgs(spec, a, module),
         },
       });
       return ctx.signal.aborted ? ExitCode.interrupted : outcome.exitCode;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { sh } from '../../shell/quote.js';
-import { FileArgError } from './mode.js';
+import { ArgumentError } from '../../argspec/validate.js';
 
 export interface AtomicWriteOptions {
   dest: string;
@@ -25,7 +25,7 @@ export function sha1(data: Buffer | string): string {
 
 /** `validate` with %s -> "$tmp" (and %% -> %), as Python's `validate % path`. */
 export function validateCommand(validate: string): string {
-  if (!validate.includes('%s')) throw new FileArgError(`validate must contain %s: ${validate}`);
+  if (!validate.includes('%s')) throw new ArgumentError(`validate must contain %s: ${validate}`);
   return validate.replace(/%([s%])/g, (_, c: string) => (c === 's' ? '"$tmp"' : '%'));
 }
 

@@ -3,19 +3,7 @@
  * numeric mode, e.g. 420 — what YAML 1.1 makes of an unquoted 0644), or a symbolic mode
  * ('u=rw,g=r,o=', 'u+x', 'a-w', 'g=u') applied to the current mode.
  */
-
-/** A file argument the user must fix (bad mode, validate without %s). */
-export class FileArgError extends Error {}
-
-/** Runs a planner; a FileArgError becomes a failed plan instead of an exception. */
-export async function failOnArgError<P extends { commands: unknown[]; changed: boolean; failed?: string }>(fn: () => P | Promise<P>): Promise<P> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof FileArgError) return { commands: [], changed: false, failed: e.message } as unknown as P;
-    throw e;
-  }
-}
+import { ArgumentError } from '../../argspec/validate.js';
 
 const OCTAL = /^(?:0o)?([0-7]{1,4})$/i;
 const SYMBOLIC_CLAUSE = /^([ugoa]*)([-+=])([rwxXst]*|[ugo])$/;
@@ -32,12 +20,12 @@ export function isSymbolicMode(mode: unknown): boolean {
 export function normalizeMode(mode: unknown, current = 0, isDir = false): string | undefined {
   if (mode === undefined || mode === null || mode === '') return undefined;
   if (typeof mode === 'number') {
-    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) throw new FileArgError(`mode ${mode} is out of range`);
+    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) throw new ArgumentError(`mode ${mode} is out of range`);
     return toOctal(mode);
   }
-  if (typeof mode !== 'string') throw new FileArgError(`mode must be a string or number, got ${typeof mode}`);
+  if (typeof mode !== 'string') throw new ArgumentError(`mode must be a string or number, got ${typeof mode}`);
   const s = mode.trim();
-  if (s === 'preserve') throw new FileArgError('mode=preserve is not supported by falco-deploy; give an octal mode such as "0644"');
+  if (s === 'preserve') throw new ArgumentError('mode=preserve is not supported by falco-deploy; give an octal mode such as "0644"');
   const m = OCTAL.exec(s);
   if (m) return toOctal(parseInt(m[1], 8));
   return toOctal(applySymbolicMode(current, s, isDir));
@@ -55,7 +43,7 @@ export function applySymbolicMode(current: number, spec: string, isDir: boolean)
   let mode = current & 0o7777;
   for (const clause of spec.split(',')) {
     const c = SYMBOLIC_CLAUSE.exec(clause.trim());
-    if (!c) throw new FileArgError(`mode "${spec}" is neither octal nor a symbolic mode (e.g. u=rw,g=r,o=)`);
+    if (!c) throw new ArgumentError(`mode "${spec}" is neither octal nor a symbolic mode (e.g. u=rw,g=r,o=)`);
     const who = c[1] === '' || c[1].includes('a') ? 'ugo' : c[1];
     let whoMask = 0;
     for (const w of who) whoMask |= WHO_BITS[w];

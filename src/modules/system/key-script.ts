@@ -1,10 +1,10 @@
 import { sh } from '../../shell/quote.js';
-import { ArgError } from './args.js';
+import { ArgumentError } from '../../argspec/validate.js';
 
 /** "2005 3990 02D5 ..." / lower-case / 0x-prefixed -> 40 upper-case hex digits. */
 export function normalizeFingerprint(raw: string): string {
   const fpr = raw.replace(/\s+/g, '').replace(/^0x/i, '').toUpperCase();
-  if (!/^[0-9A-F]{40}$/.test(fpr)) throw new ArgError(`fingerprint must be 40 hex digits (spaces allowed), got: ${raw}`);
+  if (!/^[0-9A-F]{40}$/.test(fpr)) throw new ArgumentError(`fingerprint must be 40 hex digits (spaces allowed), got: ${raw}`);
   return fpr;
 }
 
@@ -28,7 +28,7 @@ export function fetchAndVerifyLines(source: string, fingerprints: string[]): str
   } else if (source.startsWith('/')) {
     lines.push(sh`cp -- ${source} "$work/key" || { echo ${`key file ${source} not found on the host`} >&2; exit 1; }`);
   } else {
-    throw new ArgError(`key source must be an http(s):// or file:// URL or an absolute path on the host, got: ${source}`);
+    throw new ArgumentError(`key source must be an http(s):// or file:// URL or an absolute path on the host, got: ${source}`);
   }
   lines.push(
     'command -v gpg >/dev/null 2>&1 || { echo "gpg is not installed on the host: cannot verify the key fingerprint (install gnupg first)" >&2; exit 1; }',

@@ -1,7 +1,7 @@
-/** The shared helpers under src/modules/system/: argument handling, env merge, apt result, INI. */
+/** The shared helpers under src/modules/system/: env merge, apt result, INI (arguments: test/argspec). */
 import { expect } from 'chai';
 import type { ModuleContext, Plan } from '../../../src/engine/module.js';
-import { normalizeArgs, ArgError } from '../../../src/modules/system/args.js';
+import { ArgumentError } from '../../../src/argspec/validate.js';
 import { aptSpec, finishApt, planApt } from '../../../src/modules/apt.js';
 import { dumpIniSorted, parseIni, writeIni } from '../../../src/modules/system/ini.js';
 import { suggestFilename } from '../../../src/modules/apt_repository.js';
@@ -12,29 +12,6 @@ const ctx = (environment?: Record<string, string>) =>
   ({ host: 'h', facts: {}, check: false, diff: false, become: false, environment }) as unknown as ModuleContext;
 
 describe('system module helpers', () => {
-  describe('normalizeArgs (Ansible argument handling)', () => {
-    const table: [string, Record<string, unknown>, Record<string, unknown> | string][] = [
-      ['alias + comma string list + yes/no bool', { pkg: 'falco, curl', 'update-cache': 'yes' }, { name: ['falco', 'curl'], update_cache: true, state: 'present', cache_valid_time: 0 }],
-      ['int from string', { name: 'falco', cache_valid_time: '3600' }, { cache_valid_time: 3600 }],
-      ['bad choice', { name: 'falco', state: 'fixed' }, 'value of state must be one of: absent, latest, present, installed, removed, got: fixed'],
-      ['unknown parameter', { name: 'falco', colour: 'red' }, 'Unsupported parameters for (apt) module: colour'],
-      ['mutually exclusive', { name: 'falco', deb: '/x.deb' }, 'parameters are mutually exclusive: deb|name'],
-      ['required one of', { state: 'present' }, 'one of the following is required: autoremove, deb, name, update_cache, cache_valid_time'],
-      ['bad bool', { name: 'falco', purge: 'maybe' }, 'unable to convert to bool'],
-    ];
-    for (const [what, raw, want] of table) {
-      it(what, () => {
-        if (typeof want === 'string') {
-          expect(() => normalizeArgs(aptSpec, raw, 'apt')).to.throw(ArgError, want);
-        } else {
-          const got = normalizeArgs(aptSpec, raw, 'apt');
-          expect(got).to.deep.include(want);
-          expect(normalizeArgs(aptSpec, got, 'apt'), 'idempotent').to.deep.equal(got);
-        }
-      });
-    }
-  });
-
   it("apt: the task's environment reaches the command, apt's own variables win", () => {
     const plan = planApt({ name: 'falco' }, { 'dpkg_packages:falco': {} }, ctx({ FALCO_FRONTEND: 'noninteractive', FALCO_DRIVER_CHOICE: 'modern_ebpf', FALCOCTL_ENABLED: 'no', DEBIAN_FRONTEND: 'dialog' }));
     expect(plan.commands[0].env).to.deep.equal({
@@ -86,7 +63,7 @@ describe('system module helpers', () => {
     it('deb822 slug', () => expect(deb822Slug('Falco Security_Repo (stable)')).to.equal('falco-security-repo-stable'));
     it('fingerprints: spaces, case, 0x; short ids refused', () => {
       expect(normalizeFingerprint('0x2005 3990 02d5 e8ff 59f2  8ce6 4021 833e 14cb 7a8d')).to.equal('2005399002D5E8FF59F28CE64021833E14CB7A8D');
-      expect(() => normalizeFingerprint('14CB7A8D')).to.throw(ArgError);
+      expect(() => normalizeFingerprint('14CB7A8D')).to.throw(ArgumentError);
     });
   });
 });

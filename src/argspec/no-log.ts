@@ -1,0 +1,26 @@
+import type { ModuleSpec } from '../engine/module.js';
+import { pyStr } from '../template/pyvalue.js';
+
+/**
+ * The values of no_log options (Ansible's _list_no_log_values / _return_datastructure_name):
+ * every non-empty string and number inside them, to be masked wherever they appear in output.
+ */
+export function noLogValues(spec: ModuleSpec, args: Record<string, unknown>): string[] {
+  const out = new Set<string>();
+  for (const [name, arg] of Object.entries(spec.args)) {
+    if (arg.noLog && args[name]) collect(args[name], out);
+  }
+  return [...out];
+}
+
+function collect(value: unknown, out: Set<string>): void {
+  if (typeof value === 'string' || value instanceof String) {
+    if (value.valueOf()) out.add(value.valueOf());
+  } else if (Array.isArray(value)) {
+    for (const v of value) collect(v, out);
+  } else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const v of Object.values(value)) collect(v, out);
+  } else if (value !== null && value !== undefined && typeof value !== 'boolean') {
+    out.add(pyStr(value));
+  }
+}

@@ -1,0 +1,11 @@
+import { ArgumentError } from './validate.js';
+
+/** Runs a planner; an ArgumentError becomes a failed plan (as a module's fail_json) instead of an exception. */
+export async function failOnArgError<P extends { commands: unknown[]; changed: boolean; failed?: string }>(fn: () => P | Promise<P>): Promise<P> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof ArgumentError) return { commands: [], changed: false, failed: e.message } as unknown as P;
+    throw e;
+  }
+}
