@@ -13,6 +13,7 @@ export function pyClass(value: unknown): string {
 }
 
 const cannot = (value: unknown, what: string) => new TypeError(`${pyClass(value)} cannot be converted to ${what}`);
+// eslint-disable-next-line @typescript-eslint/no-wrapper-object-types -- UnsafeText (a String object) is text too
 const isText = (v: unknown): v is string | String => typeof v === 'string' || v instanceof String;
 const isFloat = (v: unknown) => v instanceof PyFloat || (typeof v === 'number' && !Number.isInteger(v));
 /** Python int/float: whole numbers that are not PyFloat, or bool (bool is an int in Python). */

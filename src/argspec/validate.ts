@@ -42,6 +42,7 @@ export function hasTemplate(v: unknown): boolean {
 }
 
 /** Validates and converts `params` for module `module`; throws the first ArgumentError. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each module reads its own validated argument shape
 export function validateArgs<T = Record<string, any>>(spec: ModuleSpec, params: Params, module: string, opts: ValidateOptions = {}): T {
   const run = new Validation(spec, { ...(params ?? {}) }, module, opts.loadTime === true);
   return run.validate(params ?? {}) as T;

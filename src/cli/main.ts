@@ -1,7 +1,7 @@
 import yargs from 'yargs';
 import type { Argv } from 'yargs';
 import { ExitCode, FalcoDeployError } from '../errors.js';
-import type { Command, CommandContext } from './command.js';
+import type { CommandContext } from './command.js';
 import { withGlobalOptions, type GlobalOptions } from './options.js';
 import { commands } from './commands/index.js';
 
@@ -20,7 +20,7 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
   };
   let usageError: string | undefined;
   // The command chosen by the parse; it runs only once the whole command line is known to be valid.
-  let chosen: { cmd: Command<any>; args: unknown } | undefined;
+  let chosen: { cmd: (typeof commands)[number]; args: unknown } | undefined;
 
   let parser: Argv<GlobalOptions> = withGlobalOptions(yargs(argv))
     .scriptName('falco-deploy')
@@ -37,7 +37,7 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
     })
     .exitProcess(false);
 
-  for (const cmd of commands as Command<any>[]) {
+  for (const cmd of commands) {
     parser = parser.command(
       cmd.command,
       cmd.describe,

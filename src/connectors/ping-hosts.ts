@@ -6,7 +6,6 @@
 import { FalcoDeployError, UnreachableError } from '../errors.js';
 import type { VarOrigin } from './resolve-target.js';
 import type { Connector } from './setup.js';
-import type { ConnectionTarget } from './types.js';
 
 export interface PingHost {
   name: string;

@@ -112,6 +112,7 @@ export interface ModuleContext {
   playbookDir?: string;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds modules of every argument shape
 export interface ModuleDefinition<A extends Record<string, unknown> = Record<string, any>> {
   name: string;
   /** Other names it answers to, e.g. ansible.builtin.copy, service for systemd. */

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { FalcoDeployError, InputError } from '../errors.js';
 import { loadTaskFile } from '../playbook/loader.js';

@@ -76,7 +76,8 @@ export function expandHostnameRange(line: string): string[] {
   const [head, nrange, tail] = parts;
   const bounds = nrange.split(':');
   if (bounds.length !== 2 && bounds.length !== 3) throw new Error('host range must be begin:end or begin:end:step');
-  let [beg, end] = bounds;
+  const end = bounds[1];
+  let beg = bounds[0];
   const stepText = bounds.length === 3 ? bounds[2] : '1';
   if (!beg) beg = '0';
   if (!end) throw new Error('host range must specify end value');

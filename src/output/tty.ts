@@ -4,6 +4,7 @@ import { PlainRenderer } from './plain.js';
 import { formatRecap } from './recap.js';
 
 interface HostRow {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- listr2's renderer type parameters are not exported
   task?: ListrTaskWrapper<unknown, any, any>;
   counts: { ok: number; changed: number; failed: number; skipped: number };
   done: (failed: boolean) => void;
@@ -69,6 +70,7 @@ export class TtyRenderer implements Renderer {
         this.rows.set(host, row);
         return {
           title: `${host}: connecting`,
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
           task: async (_ctx: unknown, task: ListrTaskWrapper<unknown, any, any>) => {
             row.task = task;
             const failed = await outcome;

@@ -65,7 +65,6 @@ export function compileTemplate(env: any, source: string, opts: CompileOptions):
   try {
     const compiler = new PyCompiler(opts.name, false);
     compiler.compile(root);
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
     props = new Function(compiler.getCode())() as Record<string, (...a: any[]) => unknown>;
   } catch (err) {
     throw syntaxError(err, opts.name, 0, source);

@@ -15,7 +15,7 @@
  *   expect: { status, calls_in_order: [...], not_calls: [prefixes], record: {...}, record_env: {...} }
  */
 import { expect } from 'chai';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCases } from '../support/cases.js';

@@ -5,4 +5,5 @@ import { sandboxCommand } from './sandbox.js';
 import { runCommand } from './run.js';
 
 /** Every subcommand, in --help order. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own argument type
 export const commands: Command<any>[] = [runCommand, inventoryCommand, pingCommand, sandboxCommand];

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import type { ModuleContext, Plan } from '../../../src/engine/module.js';
 import { ArgumentError } from '../../../src/argspec/validate.js';
-import { aptSpec, finishApt, planApt } from '../../../src/modules/apt.js';
+import { finishApt, planApt } from '../../../src/modules/apt.js';
 import { dumpIniSorted, parseIni, writeIni } from '../../../src/modules/system/ini.js';
 import { suggestFilename } from '../../../src/modules/apt_repository.js';
 import { deb822Slug } from '../../../src/modules/deb822_repository.js';
