@@ -1,7 +1,7 @@
 import { Listr, type ListrTaskWrapper } from 'listr2';
 import type { Renderer, RunEvent } from './events.js';
 import { PlainRenderer } from './plain.js';
-import { formatRecap } from './recap.js';
+import { recapText } from './recap.js';
 
 interface HostRow {
   task?: ListrTaskWrapper<unknown, any, any>;
@@ -47,6 +47,10 @@ export class TtyRenderer implements Renderer {
         this.buffered.push(e);
         break;
       case 'recap':
+        // A second Ctrl-C: the process exits right after this, nothing buffered will be seen.
+        if (e.forced) this.opts.out.write(recapText(e));
+        else this.buffered.push(e);
+        break;
       case 'stats':
         this.buffered.push(e);
         break;
@@ -102,8 +106,7 @@ export class TtyRenderer implements Renderer {
     this.finishRows();
     await this.running;
     for (const e of this.buffered) {
-      if (e.type === 'recap') this.opts.out.write(`\n${formatRecap(e.stats)}`);
-      else this.details.onEvent(e);
+      this.details.onEvent(e);
     }
     this.buffered = [];
   }
