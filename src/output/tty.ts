@@ -81,7 +81,8 @@ export class TtyRenderer implements Renderer {
           },
         };
       }),
-      { concurrent: true, exitOnError: false, rendererOptions: { collapseErrors: false, formatOutput: 'truncate' } },
+      // Ctrl-C belongs to the CLI (stop tasks, kill remote commands, recap); listr2's own handler exits 127.
+      { concurrent: true, exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseErrors: false, formatOutput: 'truncate' } },
     );
     this.opts.out.write(`PLAY [${play}]\n`);
     this.running = list.run().catch(() => undefined);
