@@ -96,6 +96,14 @@ export class UnreachableError extends FalcoDeployError {
   }
 }
 
+/** The user pressed Ctrl-C: the command was stopped on purpose, not failed (exit 130). */
+export class InterruptedError extends FalcoDeployError {
+  constructor(message = 'interrupted', ctx: Omit<ErrorContext, 'exitCode'> = {}) {
+    super(message, { ...ctx, exitCode: ExitCode.interrupted });
+    this.name = 'InterruptedError';
+  }
+}
+
 function defaultExitCode(phase: Phase | undefined): ExitCodeValue {
   switch (phase) {
     case 'usage':

@@ -4,6 +4,11 @@ import type { GlobalOptions } from './options.js';
 export interface CommandContext {
   /** Aborted on SIGINT; long-running commands stop and return ExitCode.interrupted. */
   signal: AbortSignal;
+  /**
+   * A second SIGINT ends the process at once; what is registered here runs first (synchronously:
+   * a last line of output, never anything that waits).
+   */
+  onForcedExit?: (lastWords: () => void) => void;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
 }

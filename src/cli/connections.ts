@@ -19,6 +19,7 @@ export async function sshConnections(
       for (const secret of [target.password, target.becomePassword]) if (secret) onSecret(secret);
       return connector.pool.connect(target);
     },
+    interruptAll: () => connector.interrupt(),
     closeAll: () => connector.close(),
   };
 }

@@ -8,8 +8,18 @@ import { commands } from './commands/index.js';
 /** Runs the CLI and resolves to the process exit code (see docs/exit-codes.md). */
 export async function main(argv: string[], io: Partial<CommandContext> = {}): Promise<number> {
   const controller = new AbortController();
+  const lastWords: (() => void)[] = [];
   const onSigint = () => {
-    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
+    if (controller.signal.aborted) {
+      for (const say of lastWords) {
+        try {
+          say();
+        } catch {
+          /* exiting anyway */
+        }
+      }
+      process.exit(ExitCode.interrupted);
+    }
     controller.abort();
   };
   process.on('SIGINT', onSigint);
@@ -17,6 +27,7 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
     signal: io.signal ?? controller.signal,
     stdout: io.stdout ?? process.stdout,
     stderr: io.stderr ?? process.stderr,
+    onForcedExit: io.onForcedExit ?? ((say) => lastWords.push(say)),
   };
   let usageError: string | undefined;
   // The command chosen by the parse; it runs only once the whole command line is known to be valid.

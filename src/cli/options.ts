@@ -40,7 +40,12 @@ export function withGlobalOptions(y: Argv): Argv<GlobalOptions> {
       default: 'strict' as const,
       describe: 'Host key policy against known_hosts',
     })
-    .option('timeout', { alias: 'T', type: 'number', default: 10, describe: 'Connect timeout in seconds' })
+    .option('timeout', {
+      alias: 'T',
+      type: 'number',
+      default: 10,
+      describe: 'Connect timeout in seconds; also dead-host detection: a keepalive every T/3 s, a host that answers none for T s is UNREACHABLE',
+    })
     .option('become', { alias: 'b', type: 'boolean', default: false, describe: 'Run operations with sudo' })
     .option('ask-become-pass', { alias: 'K', type: 'boolean', default: false, describe: 'Ask once for the sudo password' })
     .option('verbose', { alias: 'v', type: 'count', describe: 'More detail (repeat for more)' })

@@ -3,7 +3,7 @@
  * `falco-deploy ping` and bench/ping. UNREACHABLE (connect, auth, host key) is kept apart
  * from FAILED (the commands ran and went wrong).
  */
-import { FalcoDeployError, UnreachableError } from '../errors.js';
+import { FalcoDeployError, InterruptedError, UnreachableError } from '../errors.js';
 import type { VarOrigin } from './resolve-target.js';
 import type { Connector } from './setup.js';
 
@@ -14,7 +14,8 @@ export interface PingHost {
   originOf?: VarOrigin;
 }
 
-export type PingStatus = 'ok' | 'unreachable' | 'failed';
+/** `interrupted`: Ctrl-C came before the host answered (no verdict). */
+export type PingStatus = 'ok' | 'unreachable' | 'failed' | 'interrupted';
 
 export interface PingResult {
   host: string;
@@ -57,7 +58,7 @@ function isSsh(h: PingHost): boolean {
 async function pingOne(connector: Connector, host: PingHost, opts: PingOptions): Promise<PingResult> {
   const started = Date.now();
   try {
-    if (opts.signal?.aborted) throw new FalcoDeployError('interrupted', { host: host.name, phase: 'connect' });
+    if (opts.signal?.aborted) throw new InterruptedError('interrupted', { host: host.name });
     const target = isSsh(host) ? connector.targetOrUnreachable(host.name, host.vars, host.originOf) : undefined;
     if (!target) {
       throw new UnreachableError(`ansible_connection=${String(host.vars.ansible_connection)} is not supported (only ssh)`, { host: host.name });
@@ -86,9 +87,10 @@ async function pingOne(connector: Connector, host: PingHost, opts: PingOptions):
     };
   } catch (err) {
     const e = err instanceof FalcoDeployError ? err : new FalcoDeployError(String((err as Error)?.message ?? err), { host: host.name, cause: err });
+    const interrupted = e instanceof InterruptedError || opts.signal?.aborted === true;
     return {
       host: host.name,
-      status: e instanceof UnreachableError || e.phase === 'connect' ? 'unreachable' : 'failed',
+      status: interrupted ? 'interrupted' : e instanceof UnreachableError || e.phase === 'connect' ? 'unreachable' : 'failed',
       totalMs: Date.now() - started,
       error: e.message,
     };

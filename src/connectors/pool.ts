@@ -3,12 +3,16 @@
  * (ProxyJump) are connected once and shared by every host behind them (each host rides a
  * forwarded channel of the bastion's connection), and they do not take a fork slot, so a
  * small --forks cannot deadlock waiting for its own bastion.
+ * closeAll() leaves nothing open (dead peers are cut after a short grace); interruptAll() (Ctrl-C)
+ * first aborts connects in flight and ends the commands running on the hosts.
  */
 import type { Client } from 'ssh2';
 import type { Duplex } from 'node:stream';
+import { setMaxListeners } from 'node:events';
 import * as os from 'node:os';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { UnreachableError } from '../errors.js';
+import { closeClient } from './close-client.js';
 import { KnownHostsStore } from './known-hosts-store.js';
 import { openClient, type ConnectContext, type LoadedKey } from './ssh-connect.js';
 import { SshHostConnection } from './ssh-connection.js';
@@ -36,17 +40,22 @@ export class ConnectionPool {
   private readonly jumps = new Map<string, Promise<Jump>>();
   private readonly connectLimit: LimitFunction;
   private readonly ctx: ConnectContext;
+  private readonly interrupted = new AbortController();
+  private interrupting?: Promise<void>;
   private jumpConnects = 0;
   private hostConnects = 0;
 
   constructor(opts: PoolOptions) {
     this.connectLimit = pLimit(Math.max(1, opts.forks));
+    // Every connect in flight listens for Ctrl-C; --forks bounds them, not a fixed 10.
+    setMaxListeners(0, this.interrupted.signal);
     this.ctx = {
       store: opts.knownHosts ?? new KnownHostsStore(),
       homeDir: opts.homeDir ?? os.homedir(),
       askPassphrase: opts.askPassphrase ? oncePerFile(opts.askPassphrase) : undefined,
       keys: new Map<string, Promise<LoadedKey | undefined>>(),
       debug: opts.debug,
+      signal: this.interrupted.signal,
     };
   }
 
@@ -75,13 +84,28 @@ export class ConnectionPool {
     return { hostConnections: this.hostConnects, jumpConnections: this.jumpConnects };
   }
 
+  /**
+   * Ctrl-C: abort connects in flight and end the commands running on every host (each host's
+   * connection closes when its commands are gone). closeAll() waits for this.
+   */
+  interruptAll(): Promise<void> {
+    this.interrupting ??= (async () => {
+      this.interrupted.abort();
+      const conns = await Promise.allSettled([...this.connections.values()]);
+      await Promise.all(conns.map((c) => (c.status === 'fulfilled' ? c.value.interrupt() : undefined)));
+    })();
+    return this.interrupting;
+  }
+
   async closeAll(): Promise<void> {
+    await this.interrupting;
     const conns = await Promise.allSettled([...this.connections.values()]);
     this.connections.clear();
     await Promise.all(conns.map((c) => (c.status === 'fulfilled' ? c.value.close() : undefined)));
+    // Hosts first: their DISCONNECT travels through the bastions.
     const jumps = await Promise.allSettled([...this.jumps.values()]);
     this.jumps.clear();
-    for (const j of jumps) if (j.status === 'fulfilled') j.value.client.end();
+    await Promise.all(jumps.map((j) => (j.status === 'fulfilled' ? closeClient(j.value.client) : undefined)));
   }
 
   /** The last hop's client, connecting each hop of the chain through the previous one. */

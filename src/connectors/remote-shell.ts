@@ -3,12 +3,15 @@
  * Writing into a running shell costs ~0.25 ms remotely; a new exec channel ~48 ms.
  * Requests are pipelined: a batch is one write, results come back framed (shell-protocol.ts).
  * If the shell dies, pending commands reject and the next use starts a fresh shell.
+ * The shell announces its pid when it starts; interrupting (Ctrl-C) or a command timeout ends
+ * the shell's whole process tree on the host through a second channel (kill-tree.ts).
  */
 import type { ClientChannel } from 'ssh2';
 import { randomBytes } from 'node:crypto';
-import { FalcoDeployError } from '../errors.js';
+import { FalcoDeployError, InterruptedError } from '../errors.js';
 import { becomeLaunch, type BecomeSpec } from './become-launch.js';
-import { quote, sh } from '../shell/quote.js';
+import { quote, raw, sh } from '../shell/quote.js';
+import { killTreeCommand } from './kill-tree.js';
 import { commandScript, FrameReader, newDelimiter, type Frame } from './shell-protocol.js';
 import type { ExecRequest, ExecResult } from './types.js';
 
@@ -30,11 +33,23 @@ type OpenChannel = (command: string) => Promise<ClientChannel>;
 /** Error for commands lost with the shell (the connection decides: unreachable vs failed). */
 type DeathError = (reason: string) => Error;
 
+export interface ShellChannels {
+  /** The persistent shell's channel (counted against the connection's session limit). */
+  shell: OpenChannel;
+  /** A short-lived extra channel (the process-tree kill); must not wait for a session slot. */
+  oneShot: OpenChannel;
+}
+
+/** Longest wait for the remote kill before the connection is closed anyway (dead host). */
+const REAP_TIMEOUT_MS = 3000;
+
 class LiveShell {
   readonly delim = newDelimiter();
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private dead?: string;
+  /** The shell's pid on the host (announced before the ready token). */
+  private pid?: number;
   private readonly out: FrameReader;
   private readonly err: FrameReader;
   private readyResolve!: () => void;
@@ -43,9 +58,10 @@ class LiveShell {
 
   constructor(
     readonly channel: ClientChannel,
-    readyToken: string,
+    private readonly readyToken: string,
     private readonly spec: ShellSpec,
     private readonly deathError: DeathError,
+    private readonly reap: (pid: number) => Promise<void>,
     private readonly sudoPrompt?: string,
   ) {
     this.out = new FrameReader(this.delim, readyToken);
@@ -114,7 +130,11 @@ class LiveShell {
   }
 
   private onFrames(frames: Frame[], stream: 'out' | 'err'): void {
-    if (!this.dead && this.isReady) this.readyResolve();
+    if (!this.dead && this.isReady && this.pid === undefined) {
+      const announced = new RegExp(`${this.readyToken}:pid:(\\d+)`).exec(this.out.preamble);
+      this.pid = announced ? Number(announced[1]) : 0;
+      this.readyResolve();
+    }
     for (const f of frames) {
       const p = this.pending.get(f.id);
       if (!p) continue;
@@ -144,7 +164,33 @@ class LiveShell {
 
   /** Stop the shell: pending commands reject (the one that timed out with its own reason). */
   kill(reason: string, culprit?: number): void {
+    const busy = this.pending.size > 0;
     this.fail(reason, culprit);
+    if (busy) void this.reapTree();
+    this.stop();
+  }
+
+  /**
+   * Ctrl-C: pending commands reject with InterruptedError and the processes they started on the
+   * host are ended (TERM, then KILL) before the channel closes. Resolves when that is done.
+   */
+  async interrupt(error: DeathError): Promise<void> {
+    if (this.dead) return;
+    const busy = this.pending.size > 0;
+    this.fail('interrupted', undefined, error);
+    if (busy) await this.reapTree();
+    this.stop();
+  }
+
+  private async reapTree(): Promise<void> {
+    if (!this.pid) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, REAP_TIMEOUT_MS)));
+    await Promise.race([this.reap(this.pid).catch(() => undefined), timeout]);
+    clearTimeout(timer);
+  }
+
+  private stop(): void {
     try {
       this.channel.signal('KILL');
     } catch {
@@ -153,14 +199,14 @@ class LiveShell {
     this.channel.close();
   }
 
-  private fail(reason: string, culprit?: number): void {
+  private fail(reason: string, culprit?: number, error: DeathError = this.deathError): void {
     if (this.dead) return;
     this.dead = reason;
-    this.readyReject(this.deathError(reason));
+    this.readyReject(error(reason));
     for (const p of this.pending.values()) {
       if (p.timer) clearTimeout(p.timer);
       const why = culprit === undefined || p.id === culprit ? reason : `aborted: an earlier command in this shell failed (${reason})`;
-      p.reject(this.deathError(why));
+      p.reject(error(why));
     }
     this.pending.clear();
   }
@@ -181,11 +227,14 @@ class LiveShell {
 export class RemoteShell {
   private live?: LiveShell;
   private starting?: Promise<LiveShell>;
+  /** The shell being started (not yet ready), so an interrupt can reach it too. */
+  private opening?: LiveShell;
+  private interrupted = false;
 
   constructor(
     private readonly host: string,
     private readonly spec: ShellSpec,
-    private readonly openChannel: OpenChannel,
+    private readonly channels: ShellChannels,
     private readonly deathError: DeathError,
   ) {}
 
@@ -200,7 +249,18 @@ export class RemoteShell {
     this.live = undefined;
   }
 
+  /** Ctrl-C: fail what is pending, end its processes on the host, start no new shell. */
+  async interrupt(): Promise<void> {
+    this.interrupted = true;
+    const shells = [this.live, this.opening].filter((s): s is LiveShell => s !== undefined);
+    this.live = undefined;
+    await Promise.all(shells.map((s) => s.interrupt(this.interruptedError)));
+  }
+
+  private readonly interruptedError = (why: string) => new InterruptedError(why, { host: this.host, phase: 'apply' });
+
   private async shell(): Promise<LiveShell> {
+    if (this.interrupted) throw this.interruptedError('interrupted');
     if (this.live && !this.live.isDead) return this.live;
     if (!this.starting) {
       this.starting = this.start().finally(() => {
@@ -212,22 +272,43 @@ export class RemoteShell {
 
   private async start(): Promise<LiveShell> {
     const token = `FDR${randomBytes(12).toString('hex')}`;
-    const announce = sh`printf '%s\n' ${token} >&2; printf '%s\n' ${token}; exec /bin/sh`;
+    const announce = sh`printf '%s\n' ${token} >&2; printf '%s:pid:%s\n%s\n' ${token} ${raw('"$$"')} ${token}; exec /bin/sh`;
     const { command, prompt } = becomeLaunch(announce, this.spec);
-    const channel = await this.openChannel(command);
-    const shell = new LiveShell(channel, token, this.spec, this.deathError, prompt);
+    const channel = await this.channels.shell(command);
+    const shell = new LiveShell(channel, token, this.spec, this.deathError, (pid) => this.reap(pid), prompt);
+    this.opening = shell;
     try {
       await shell.ready;
     } catch (err) {
       throw becomeHint(err as Error, this.host, this.spec);
+    } finally {
+      this.opening = undefined;
+    }
+    if (this.interrupted) {
+      await shell.interrupt(this.interruptedError);
+      throw this.interruptedError('interrupted');
     }
     this.live = shell;
     return shell;
   }
+
+  /** Ends process `pid` and its descendants, as the same user as the shell; resolves when done. */
+  private async reap(pid: number): Promise<void> {
+    const { command, prompt } = becomeLaunch(killTreeCommand(pid), this.spec);
+    const channel = await this.channels.oneShot(command);
+    await new Promise<void>((resolve) => {
+      channel.on('close', () => resolve());
+      channel.on('error', () => resolve());
+      channel.resume();
+      channel.stderr.resume();
+      // sudo may or may not ask (cached credentials): the kill script never reads stdin.
+      channel.end(prompt === undefined ? undefined : `${this.spec.becomePassword ?? ''}\n`);
+    });
+  }
 }
 
 function becomeHint(err: Error, host: string, spec: ShellSpec): Error {
-  if (spec.becomeUser === undefined || !(err instanceof FalcoDeployError) || err.phase === 'connect') return err;
+  if (spec.becomeUser === undefined || !(err instanceof FalcoDeployError) || err.phase === 'connect' || err instanceof InterruptedError) return err;
   const msg = err.message;
   let hint = '';
   if (/password is required/.test(msg)) hint = ' (sudo needs a password: pass -K / --ask-become-pass or set ansible_become_password)';

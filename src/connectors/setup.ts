@@ -34,6 +34,8 @@ export interface Connector {
   targetOrUnreachable(name: string, hostVars: Record<string, unknown>, originOf?: VarOrigin): ConnectionTarget;
   /** The host's one connection for this run (UnreachableError when it cannot be reached). */
   connect(name: string, hostVars: Record<string, unknown>): Promise<SshHostConnection>;
+  /** Ctrl-C: abort connects, end the commands running on the hosts (close() waits for it). */
+  interrupt(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ export async function createConnector(opts: ConnectorCliOptions, io: ConnectorIo
     target,
     targetOrUnreachable,
     connect: async (name, hostVars) => pool.connect(target(name, hostVars)),
+    interrupt: () => pool.interruptAll(),
     close: () => pool.closeAll(),
   };
 }

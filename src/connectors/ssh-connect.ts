@@ -7,7 +7,8 @@
 import ssh2, { type AuthHandlerMiddleware, type ConnectConfig, type ParsedKey } from 'ssh2';
 import type { Duplex } from 'node:stream';
 import { promises as fs } from 'node:fs';
-import { InputError, UnreachableError } from '../errors.js';
+import { InputError, InterruptedError, UnreachableError } from '../errors.js';
+import { trackClose } from './close-client.js';
 import { decideHostKey, defaultKnownHostsFiles } from './host-key-check.js';
 import { knownHostsName } from './known-hosts.js';
 import type { KnownHostsStore } from './known-hosts-store.js';
@@ -21,6 +22,8 @@ export interface ConnectContext {
   /** Per-run cache of loaded keys (file -> key bytes + passphrase, or undefined when unusable). */
   keys: Map<string, Promise<LoadedKey | undefined>>;
   debug?: (msg: string) => void;
+  /** Aborted on Ctrl-C: connects in flight give up at once (InterruptedError). */
+  signal?: AbortSignal;
 }
 
 export interface LoadedKey {
@@ -46,6 +49,14 @@ const HOST_KEY_ALGOS = [
 ];
 const KEX = ['curve25519-sha256', 'curve25519-sha256@libssh.org', 'ecdh-sha2-nistp256', 'ecdh-sha2-nistp384', 'diffie-hellman-group14-sha256'];
 
+/**
+ * Dead-host detection follows -T/--timeout: a keepalive every T/3 and the connection is dropped
+ * (the host reported UNREACHABLE) when 3 in a row go unanswered, i.e. within T of the link dying.
+ */
+export function keepaliveFor(timeoutMs: number): { keepaliveInterval: number; keepaliveCountMax: number } {
+  return { keepaliveInterval: Math.max(1, Math.round(timeoutMs / 3)), keepaliveCountMax: 2 };
+}
+
 export interface OpenedClient {
   client: ssh2.Client;
   connectMs: number;
@@ -66,12 +77,14 @@ export async function openClient(
   const hostKeyAlgos = await preferredHostKeyAlgos(target, ctx);
   for (let attempt = 0; ; attempt++) {
     const remaining = deadline - Date.now();
+    if (ctx.signal?.aborted) throw new InterruptedError('interrupted while connecting', { host: target.name, phase: 'connect' });
     try {
       const sock = makeSock ? await makeSock() : undefined;
       const client = await attemptConnect(target, ctx, auth, hostKeyAlgos, Math.max(remaining, 1), sock);
       return { client, connectMs: Date.now() - started };
     } catch (err) {
       const e = err as ConnectFailure;
+      if (ctx.signal?.aborted) throw new InterruptedError('interrupted while connecting', { host: target.name, phase: 'connect' });
       const delay = RETRY_DELAYS_MS[attempt];
       const transient = e.transient === true && delay !== undefined;
       if (!transient || Date.now() + delay >= deadline - 50) throw toUnreachable(target, e, attempt + 1);
@@ -116,8 +129,7 @@ function attemptConnect(
       port: target.port,
       username: target.user,
       readyTimeout: timeoutMs,
-      keepaliveInterval: 15000,
-      keepaliveCountMax: 3,
+      ...keepaliveFor(target.connectTimeoutMs),
       algorithms: { kex: KEX as never, serverHostKey: hostKeyAlgos as never },
       authHandler,
       hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
@@ -135,7 +147,12 @@ function attemptConnect(
       },
     };
     if (sock) config.sock = sock as never;
+    trackClose(client);
+    const onAbort = () => client.destroy();
+    ctx.signal?.addEventListener('abort', onAbort, { once: true });
+    client.once('close', () => ctx.signal?.removeEventListener('abort', onAbort));
     client.once('ready', () => {
+      ctx.signal?.removeEventListener('abort', onAbort);
       settled = true;
       client.removeAllListeners('error');
       client.on('error', (e) => ctx.debug?.(`${target.name}: ${e.message}`));

@@ -4,8 +4,9 @@
  */
 import type { Client, ClientChannel } from 'ssh2';
 import pLimit from 'p-limit';
-import { FalcoDeployError, UnreachableError } from '../errors.js';
+import { FalcoDeployError, InterruptedError, UnreachableError } from '../errors.js';
 import { sh } from '../shell/quote.js';
+import { closeClient } from './close-client.js';
 import { RemoteShell } from './remote-shell.js';
 import { execOnOwnChannel, isStreamed } from './stream-channel.js';
 import type {
@@ -27,6 +28,7 @@ export class SshHostConnection implements HostConnection {
   private readonly sessionSlots = pLimit(MAX_SESSION_CHANNELS);
   private lost?: string;
   private closed = false;
+  private interrupted = false;
 
   constructor(
     readonly target: ConnectionTarget,
@@ -59,6 +61,7 @@ export class SshHostConnection implements HostConnection {
    * become user waits for the previous group, so the batch keeps its order.
    */
   async execBatch(requests: ExecRequest[]): Promise<ExecResult[]> {
+    if (this.interrupted) throw new InterruptedError('interrupted', { host: this.name, phase: 'apply' });
     if (this.closed) throw new FalcoDeployError('connection already closed', { host: this.name, phase: 'apply' });
     if (this.lost) throw new UnreachableError(this.lost, { host: this.name });
     const results: ExecResult[] = [];
@@ -93,12 +96,24 @@ export class SshHostConnection implements HostConnection {
     }
   }
 
+  /**
+   * Ctrl-C: commands in flight fail with InterruptedError, the processes they started on the
+   * host are ended, then the connection closes. Bounded in time even when the host is dead.
+   */
+  async interrupt(): Promise<void> {
+    if (this.closed || this.interrupted) return;
+    this.interrupted = true;
+    if (!this.lost) await Promise.all([...this.shells.values()].map((s) => s.interrupt()));
+    await this.close();
+  }
+
+  /** Closes for good: a peer that does not answer (dead link) is cut after a short grace. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     for (const shell of this.shells.values()) shell.close();
     this.shells.clear();
-    this.client.end();
+    await closeClient(this.client);
   }
 
   private shellKey(req: ExecRequest): string {
@@ -111,7 +126,12 @@ export class SshHostConnection implements HostConnection {
   private shell(key: string): RemoteShell {
     let shell = this.shells.get(key);
     if (!shell) {
-      shell = new RemoteShell(this.name, this.shellSpec(key), (command) => this.openSession(command), (reason) => this.deathError(reason));
+      shell = new RemoteShell(
+        this.name,
+        this.shellSpec(key),
+        { shell: (command) => this.openSession(command), oneShot: (command) => this.openChannel(command) },
+        (reason) => this.deathError(reason),
+      );
       this.shells.set(key, shell);
     }
     return shell;
@@ -142,22 +162,40 @@ export class SshHostConnection implements HostConnection {
       void this.sessionSlots(
         () =>
           new Promise<void>((release) => {
-            this.client.exec(command, (err, channel) => {
-              if (err) {
+            this.openChannel(command).then(
+              (channel) => {
+                channel.once('close', () => release());
+                resolve(channel);
+              },
+              (err: Error) => {
                 release();
-                reject(
-                  this.lost
-                    ? new UnreachableError(this.lost, { host: this.name, cause: err })
-                    : new FalcoDeployError(`cannot open a session channel: ${err.message}`, { host: this.name, phase: 'apply', cause: err }),
-                );
-                return;
-              }
-              this.stats.channels++;
-              channel.once('close', () => release());
-              resolve(channel);
-            });
+                reject(err);
+              },
+            );
           }),
       );
+    });
+  }
+
+  private openChannel(command: string): Promise<ClientChannel> {
+    return new Promise<ClientChannel>((resolve, reject) => {
+      try {
+        this.client.exec(command, (err, channel) => {
+          if (err) {
+            reject(
+              this.lost
+                ? new UnreachableError(this.lost, { host: this.name, cause: err })
+                : new FalcoDeployError(`cannot open a session channel: ${err.message}`, { host: this.name, phase: 'apply', cause: err }),
+            );
+            return;
+          }
+          this.stats.channels++;
+          resolve(channel);
+        });
+      } catch (err) {
+        // ssh2 throws "Not connected" synchronously once the socket is gone.
+        reject(new UnreachableError(this.lost ?? (err as Error).message, { host: this.name, cause: err }));
+      }
     });
   }
 }

@@ -9,11 +9,11 @@ export async function connectAll(ctx: PlayContext, hosts: string[]): Promise<voi
     hosts.map((h) =>
       limit(async () => {
         const state = ctx.states.get(h)!;
-        if (state.connection) return;
+        if (state.connection || ctx.signal?.aborted) return;
         try {
           state.connection = await ctx.connections.get(h, varsFor(ctx, h, ROOT_SCOPE));
         } catch (err) {
-          markUnreachable(ctx, h, 'Connect', err);
+          if (!ctx.signal?.aborted) markUnreachable(ctx, h, 'Connect', err);
         }
       }),
     ),

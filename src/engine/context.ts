@@ -64,6 +64,8 @@ export interface PlayContext {
   playEnded: { value: boolean };
   /** meta: refresh_inventory: reads the inventory sources again (for the plays after this one). */
   refreshInventory(): Promise<void>;
+  /** Aborted on Ctrl-C: no new task, batch or play starts; results that arrive later are dropped. */
+  signal?: AbortSignal;
 }
 
 /** What a node contributes to the variables of the host running it. */

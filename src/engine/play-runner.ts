@@ -51,6 +51,7 @@ export async function runPlay(base: PlayContextBase, play: Play): Promise<'conti
   const serial = base.templater.templateData(play.serial, varsFor(first, playHosts[0], ROOT_SCOPE));
   const batches = serialBatches(playHosts, serial);
   for (const [i, batch] of batches.entries()) {
+    if (base.signal?.aborted) return 'stop';
     const ctx: PlayContext = { ...first, batchHosts: batch };
     for (const h of batch) ctx.states.get(h)!.ended = false;
     ctx.emit({ type: 'play_start', play: play.displayName, hosts: batch, batch: { index: i + 1, of: batches.length } });
@@ -62,6 +63,7 @@ export async function runPlay(base: PlayContextBase, play: Play): Promise<'conti
     } else {
       await runSections(ctx, batch);
     }
+    if (ctx.signal?.aborted) return 'stop';
     const failed = batch.filter((h) => ctx.states.get(h)!.failed || ctx.states.get(h)!.unreachable).length;
     if (batchFailed(batch.length, failed, play.maxFailPercentage) || (play.anyErrorsFatal && failed > 0)) {
       if (i < batches.length - 1) {
@@ -95,12 +97,14 @@ async function runSections(ctx: PlayContext, hosts: string[]): Promise<void> {
 async function gatherAndPrefetch(ctx: PlayContext, hosts: string[]): Promise<void> {
   const gather = ctx.play.gatherFacts && ctx.options.tagFilter(['always']);
   const pending = hosts.filter((h) => ctx.states.get(h)!.active);
+  if (ctx.signal?.aborted) return;
   if (gather) ctx.emit({ type: 'task_start', task: GATHER_TASK_NAME, hosts: pending });
   const limit = pLimit(ctx.options.forks);
   await Promise.all(pending.map((h) => limit(() => prefetchHost(ctx, h, gather))));
 }
 
 async function prefetchHost(ctx: PlayContext, host: string, gather: boolean): Promise<void> {
+  if (ctx.signal?.aborted) return;
   const state = ctx.states.get(host)!;
   const become = becomeFor(ctx);
   const nodes = playNodes(ctx);
@@ -117,6 +121,7 @@ async function prefetchHost(ctx: PlayContext, host: string, gather: boolean): Pr
     ctx.emit({ type: 'host_result', host, task: GATHER_TASK_NAME, status: 'ok' });
     await fetchGrouped(state, await speculativeProbes(ctx, host, nodes));
   } catch (err) {
+    if (ctx.signal?.aborted) return; // interrupted: no verdict on this host
     if (err instanceof UnreachableError) return markUnreachable(ctx, host, GATHER_TASK_NAME, err);
     if (!setup || state.factsGathered) return; // a failed speculative probe is retried by its task
     state.failed = true;

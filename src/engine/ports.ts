@@ -45,6 +45,9 @@ export interface InventoryView {
 export interface ConnectionProvider {
   /** The host's one connection (opened on first use). Rejects with UnreachableError. */
   get(host: string, vars: Vars): Promise<HostConnection>;
+  /** Ctrl-C: commands in flight fail with InterruptedError and their processes end on the hosts. */
+  interruptAll(): Promise<void>;
+  /** Closes every connection; waits for an interruptAll() in progress. */
   closeAll(): Promise<void>;
 }
 

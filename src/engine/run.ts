@@ -28,6 +28,10 @@ export interface RunInput {
   secrets?: Set<string>;
   /** meta: refresh_inventory reads the sources again; without it the inventory stays as it is. */
   reloadInventory?: () => Promise<InventoryView>;
+  /** Ctrl-C: stop starting tasks, end the commands in flight, recap marked interrupted. */
+  signal?: AbortSignal;
+  /** The recap counters, when the caller needs them before the run ends (a second Ctrl-C). */
+  stats?: RunStats;
 }
 
 export interface RunOutcome {
@@ -38,7 +42,10 @@ export interface RunOutcome {
 
 export async function runPlaybook(input: RunInput): Promise<RunOutcome> {
   const cpuStart = process.cpuUsage();
-  const stats = new RunStats();
+  const stats = input.stats ?? new RunStats();
+  const signal = input.signal;
+  const interrupt = () => void input.connections.interruptAll();
+  signal?.addEventListener('abort', interrupt, { once: true });
   const states = new Map<string, HostState>();
   const secrets = input.secrets ?? new Set<string>();
   // The one place every event passes: secret values are masked in all output (plain, TTY, --json).
@@ -63,10 +70,12 @@ export async function runPlaybook(input: RunInput): Promise<RunOutcome> {
         emit,
         startReached,
         refreshInventory,
+        signal,
       };
-      if ((await runPlay(base, play)) === 'stop') break;
+      if ((await runPlay(base, play)) === 'stop' || signal?.aborted) break;
     }
   } finally {
+    signal?.removeEventListener('abort', interrupt);
     await input.connections.closeAll();
   }
   const snapshot = stats.snapshot();
@@ -77,7 +86,7 @@ export async function runPlaybook(input: RunInput): Promise<RunOutcome> {
     if (problem) emit({ type: 'warning', message: `Could not create retry file '${input.retryFile}'.\n\t${problem}` });
     else retryPath = input.retryFile;
   }
-  emit({ type: 'recap', stats: snapshot, retryFile: retryPath });
+  emit({ type: 'recap', stats: snapshot, retryFile: retryPath, ...(signal?.aborted ? { interrupted: true } : {}) });
   if (input.withStats) {
     // Host tasks run concurrently, so CPU is measured for the whole run and shared out per host-task.
     const cpu = process.cpuUsage(cpuStart);
@@ -99,6 +108,12 @@ export async function runPlaybook(input: RunInput): Promise<RunOutcome> {
   }
   const anyFailed = Object.values(snapshot).some((s) => s.failed > 0);
   const anyUnreachable = Object.values(snapshot).some((s) => s.unreachable > 0);
-  const exitCode = anyFailed ? ExitCode.hostFailures : anyUnreachable ? ExitCode.unreachable : ExitCode.ok;
+  const exitCode = signal?.aborted
+    ? ExitCode.interrupted
+    : anyFailed
+      ? ExitCode.hostFailures
+      : anyUnreachable
+        ? ExitCode.unreachable
+        : ExitCode.ok;
   return { exitCode, stats: snapshot, states };
 }

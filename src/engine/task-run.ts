@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { FalcoDeployError, UnreachableError } from '../errors.js';
 import type { ExecResult } from '../connectors/types.js';
 import type { FileDiff, ModuleContext, ModuleDefinition, Plan } from './module.js';
@@ -107,7 +108,7 @@ async function runWithRetries(ctx: PlayContext, task: Task, host: string, scope:
     out.result.attempts = attempt;
     const bound = task.register ? { ...vars, [task.register]: out.result } : vars;
     if (ctx.templater.evaluateCondition(task.until, bound, task.source)) return out;
-    if (attempt <= retries) await sleep(delay * 1000);
+    if (attempt <= retries) await sleep(delay * 1000, ctx.signal);
   }
   return { ...out, status: 'failed', result: { ...out.result, failed: true, msg: out.result.msg ?? 'Retries exhausted' } };
 }
@@ -334,6 +335,7 @@ function stripOmitted(args: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(args).filter(([, v]) => v !== OMIT_PLACEHOLDER));
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** Cut short by Ctrl-C: the walker drops the interrupted result. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return delay(ms, undefined, { signal }).catch(() => undefined);
 }

@@ -18,7 +18,7 @@ import { matchesStartAt } from '../playbook/list.js';
 export async function runNodes(ctx: PlayContext, nodes: TaskNode[], hosts: string[], scope: Scope): Promise<void> {
   for (const node of nodes) {
     const active = hosts.filter((h) => ctx.states.get(h)!.active);
-    if (active.length === 0) return;
+    if (active.length === 0 || ctx.signal?.aborted) return;
     if (node.kind === 'block') await runBlock(ctx, node, active, scope);
     else if (node.kind === 'include_tasks') await runInclude(ctx, node, active, scope);
     else await runTask(ctx, node, active, scope);
@@ -29,6 +29,7 @@ async function runBlock(ctx: PlayContext, node: Block, hosts: string[], scope: S
   const state = (h: string) => ctx.states.get(h)!;
   const failedBefore = new Set(hosts.filter((h) => state(h).failed));
   await runNodes(ctx, node.block, hosts, scope);
+  if (ctx.signal?.aborted) return;
   const failedHere = hosts.filter((h) => state(h).failed && !failedBefore.has(h) && !state(h).unreachable);
   if (node.rescue.length && failedHere.length) {
     for (const h of failedHere) {
@@ -75,6 +76,7 @@ async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[],
     }
   }
   for (const g of groups.values()) {
+    if (ctx.signal?.aborted) return;
     ctx.emit({ type: 'task_start', task: `${node.displayName} (${g.file})`, hosts: g.hosts });
     let nodes: TaskNode[];
     try {
@@ -102,6 +104,7 @@ function failInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[], err:
 
 /** One task on every given host, bounded by forks; records stats and notifies handlers. */
 export async function runTask(ctx: PlayContext, task: Task, hosts: string[], scope: Scope): Promise<void> {
+  if (ctx.signal?.aborted) return;
   // Notified handlers run whatever --tags/--start-at-task say, as in Ansible.
   if (!scope.handler && !ctx.options.tagFilter(task.tags)) return;
   if (!scope.handler && !ctx.startReached.value) {
@@ -111,7 +114,17 @@ export async function runTask(ctx: PlayContext, task: Task, hosts: string[], sco
   const targets = task.runOnce ? hosts.slice(0, 1) : hosts;
   ctx.emit({ type: 'task_start', task: task.displayName, handler: scope.handler, hosts: targets });
   const limit = pLimit(ctx.options.forks);
-  const outcomes = await Promise.all(targets.map((h) => limit(async () => [h, await runTaskOnHost(ctx, task, h, scope)] as const)));
+  const settled = await Promise.all(
+    targets.map((h) =>
+      limit(async () => {
+        if (ctx.signal?.aborted) return undefined;
+        const outcome = await runTaskOnHost(ctx, task, h, scope);
+        // Ctrl-C came while this host ran the task: its result is an interruption, not a verdict.
+        return ctx.signal?.aborted ? undefined : ([h, outcome] as const);
+      }),
+    ),
+  );
+  const outcomes = settled.filter((o) => o !== undefined);
   const metaActions = new Set<string>();
   for (const [host, outcome] of outcomes) {
     settle(ctx, task, scope, host, outcome);
@@ -215,6 +228,7 @@ async function resetConnections(ctx: PlayContext, hosts: string[]): Promise<void
 /** Runs notified handlers in definition order, once each, on the hosts that notified them. */
 export async function flushHandlers(ctx: PlayContext, hosts: string[]): Promise<void> {
   for (const handler of ctx.play.handlers) {
+    if (ctx.signal?.aborted) return;
     const names = [handler.name, ...handler.listen].filter((n): n is string => Boolean(n));
     const targets = hosts.filter((h) => {
       const s = ctx.states.get(h)!;

@@ -39,7 +39,15 @@ export type RunEvent =
     }
   | { type: 'warning'; host?: string; message: string }
   | { type: 'no_hosts'; play: string }
-  | { type: 'recap'; stats: Record<string, HostStats>; retryFile?: string }
+  | {
+      type: 'recap';
+      stats: Record<string, HostStats>;
+      retryFile?: string;
+      /** Ctrl-C stopped the run: tasks after it never ran. */
+      interrupted?: boolean;
+      /** A second Ctrl-C: the process exits right after this event (one line, no waiting). */
+      forced?: boolean;
+    }
   | { type: 'stats'; perHost: Record<string, { channels: number; roundTrips: number; cpuMsPerTask: number }> };
 
 export interface Renderer {

@@ -1,5 +1,5 @@
 import type { Renderer, RunEvent } from './events.js';
-import { banner, formatRecap } from './recap.js';
+import { banner, recapText } from './recap.js';
 import { formatDiff } from './diff.js';
 
 export interface PlainOptions {
@@ -33,8 +33,7 @@ export class PlainRenderer implements Renderer {
         w(`[WARNING]: ${e.host ? `${e.host}: ` : ''}${e.message}\n`);
         break;
       case 'recap':
-        w(`\n${formatRecap(e.stats)}`);
-        if (e.retryFile) w(`\nRetry file: ${e.retryFile} (use --limit @${e.retryFile})\n`);
+        w(recapText(e));
         break;
       case 'stats':
         w('\nEXEC STATS (channels, round trips, controller CPU ms per task)\n');

@@ -1,7 +1,7 @@
 import { Listr, type ListrTaskWrapper } from 'listr2';
 import type { Renderer, RunEvent } from './events.js';
 import { PlainRenderer } from './plain.js';
-import { formatRecap } from './recap.js';
+import { recapText } from './recap.js';
 
 interface HostRow {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- listr2's renderer type parameters are not exported
@@ -48,6 +48,10 @@ export class TtyRenderer implements Renderer {
         this.buffered.push(e);
         break;
       case 'recap':
+        // A second Ctrl-C: the process exits right after this, nothing buffered will be seen.
+        if (e.forced) this.opts.out.write(recapText(e));
+        else this.buffered.push(e);
+        break;
       case 'stats':
         this.buffered.push(e);
         break;
@@ -79,7 +83,8 @@ export class TtyRenderer implements Renderer {
           },
         };
       }),
-      { concurrent: true, exitOnError: false, rendererOptions: { collapseErrors: false, formatOutput: 'truncate' } },
+      // Ctrl-C belongs to the CLI (stop tasks, kill remote commands, recap); listr2's own handler exits 127.
+      { concurrent: true, exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseErrors: false, formatOutput: 'truncate' } },
     );
     this.opts.out.write(`PLAY [${play}]\n`);
     this.running = list.run().catch(() => undefined);
@@ -104,8 +109,7 @@ export class TtyRenderer implements Renderer {
     this.finishRows();
     await this.running;
     for (const e of this.buffered) {
-      if (e.type === 'recap') this.opts.out.write(`\n${formatRecap(e.stats)}`);
-      else this.details.onEvent(e);
+      this.details.onEvent(e);
     }
     this.buffered = [];
   }

@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { InterruptedError } from '../../src/errors.js';
 import type { ConnectionStats, ExecOptions, ExecRequest, ExecResult, HostConnection } from '../../src/connectors/types.js';
 import type { ConnectionProvider, Vars } from '../../src/engine/ports.js';
 
@@ -9,6 +10,9 @@ export class LocalConnection implements HostConnection {
   readonly stats: ConnectionStats = { channels: 1, roundTrips: 0, connectMs: 0 };
   readonly commands: ExecRequest[] = [];
   closed = false;
+  /** Commands running now, each in its own process group. */
+  readonly running = new Set<ChildProcess>();
+  private interrupted = false;
 
   constructor(readonly name: string, private readonly onClose: () => void = () => {}) {}
 
@@ -22,7 +26,14 @@ export class LocalConnection implements HostConnection {
     return Promise.all(requests.map((r) => this.run(r)));
   }
 
+  /** As the SSH connection: running commands end (their whole process group) and reject. */
+  interrupt(): void {
+    this.interrupted = true;
+    for (const child of this.running) process.kill(-child.pid!, 'SIGKILL');
+  }
+
   private run(req: ExecRequest): Promise<ExecResult> {
+    if (this.interrupted) return Promise.reject(new InterruptedError('interrupted', { host: this.name }));
     this.commands.push(req);
     const started = Date.now();
     return new Promise((resolve, reject) => {
@@ -30,7 +41,9 @@ export class LocalConnection implements HostConnection {
         cwd: req.cwd,
         env: { ...process.env, ...(req.env ?? {}) },
         stdio: [req.stdin === undefined && req.stdinFile === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        detached: true,
       });
+      this.running.add(child);
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let written = Promise.resolve();
@@ -41,11 +54,13 @@ export class LocalConnection implements HostConnection {
       } else child.stdout!.on('data', (d) => out.push(d));
       child.stderr!.on('data', (d) => err.push(d));
       child.on('error', reject);
-      child.on('close', (code) =>
+      child.on('close', (code) => {
+        this.running.delete(child);
+        if (this.interrupted) return reject(new InterruptedError('interrupted', { host: this.name }));
         void written.then(() =>
           resolve({ stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), exitCode: code ?? 255, durationMs: Date.now() - started }),
-        ),
-      );
+        );
+      });
       if (req.stdinFile !== undefined) createReadStream(req.stdinFile).pipe(child.stdin!);
       else if (req.stdin !== undefined) child.stdin!.end(req.stdin);
     });
@@ -81,6 +96,10 @@ export class LocalProvider implements ConnectionProvider {
       this.opened.push(c);
     }
     return c;
+  }
+
+  async interruptAll(): Promise<void> {
+    for (const c of this.connections.values()) c.interrupt();
   }
 
   async closeAll(): Promise<void> {}

@@ -20,7 +20,7 @@ export interface LocalRun extends RunOutcome {
 /** Writes `files` (playbook.yml, inventory, roles/...) into a temp dir and runs the playbook locally. */
 export async function runLocal(
   files: Record<string, string>,
-  opts: { check?: boolean; diff?: boolean; extraVars?: string[]; tags?: string[]; skipTags?: string[]; limit?: string; unreachable?: string[]; forks?: number; startAtTask?: string; dir?: string; secrets?: Set<string>; become?: boolean; onConnect?: (host: string) => void } = {},
+  opts: { check?: boolean; diff?: boolean; extraVars?: string[]; tags?: string[]; skipTags?: string[]; limit?: string; unreachable?: string[]; forks?: number; startAtTask?: string; dir?: string; secrets?: Set<string>; become?: boolean; onConnect?: (host: string) => void; signal?: AbortSignal; provider?: LocalProvider } = {},
 ): Promise<LocalRun> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'fd-engine-'));
   for (const [name, text] of Object.entries(files)) {
@@ -31,7 +31,7 @@ export async function runLocal(
   const playbook = checkPlaybook(join(dir, 'playbook.yml'));
   const templater = createTemplater({ searchPaths: [dir] });
   const events: RunEvent[] = [];
-  const provider = new LocalProvider(new Set(opts.unreachable ?? []), opts.onConnect);
+  const provider = opts.provider ?? new LocalProvider(new Set(opts.unreachable ?? []), opts.onConnect);
   const outcome = await runPlaybook({
     playbook,
     runtime: playbookRuntime(templater),
@@ -41,6 +41,7 @@ export async function runLocal(
     connections: provider,
     emit: (e) => events.push(e),
     secrets: opts.secrets,
+    signal: opts.signal,
     options: {
       check: opts.check ?? false,
       diff: opts.diff ?? false,

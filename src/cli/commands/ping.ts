@@ -1,6 +1,7 @@
 import type { Command, CommandContext } from '../command.js';
 import type { GlobalOptions } from '../options.js';
 import { ExitCode } from '../../errors.js';
+import { INTERRUPTED_MESSAGE } from '../../output/recap.js';
 import { loadInventory } from '../../inventory/index.js';
 import { createConnector, type ConnectorIo } from '../../connectors/setup.js';
 import { pingHosts, type PingHost, type PingResult } from '../../connectors/ping-hosts.js';
@@ -38,6 +39,8 @@ export async function runPing(inventory: PingInventory, args: GlobalOptions, ctx
   const debug = args.verbose > 1 ? (m: string) => ctx.stderr.write(`debug: ${m}\n`) : undefined;
   const connector = await createConnector(args, { debug, ...io });
   const started = Date.now();
+  const interrupt = () => void connector.interrupt();
+  ctx.signal.addEventListener('abort', interrupt, { once: true });
   let results: PingResult[];
   try {
     results = await pingHosts(connector, hosts, {
@@ -46,9 +49,11 @@ export async function runPing(inventory: PingInventory, args: GlobalOptions, ctx
       onResult: (r) => ctx.stdout.write(args.json ? JSON.stringify(r) + '\n' : formatLine(r) + '\n'),
     });
   } finally {
+    ctx.signal.removeEventListener('abort', interrupt);
     await connector.close();
   }
   const summary = summarize(results, Date.now() - started);
+  if (ctx.signal.aborted) summary.interrupted = true;
   ctx.stdout.write(args.json ? JSON.stringify({ summary }) + '\n' : formatRecap(summary) + '\n');
   if (ctx.signal.aborted) return ExitCode.interrupted;
   if (summary.unreachable > 0) return ExitCode.unreachable;
@@ -64,6 +69,8 @@ export interface PingSummary {
   wallMs: number;
   connectMedianMs?: number;
   connectMaxMs?: number;
+  /** Ctrl-C stopped the ping; hosts without an answer are not counted. */
+  interrupted?: boolean;
 }
 
 export function summarize(results: PingResult[], wallMs: number): PingSummary {
@@ -83,10 +90,11 @@ function formatLine(r: PingResult): string {
     const become = r.becomeUser ? ` (become: ${r.becomeUser})` : '';
     return `${r.host} | ok | connect ${r.connectMs} ms | ${r.user}@${r.nodename}${become}`;
   }
-  return `${r.host} | ${r.status === 'unreachable' ? 'UNREACHABLE' : 'FAILED'} | ${r.error}`;
+  return `${r.host} | ${r.status === 'unreachable' ? 'UNREACHABLE' : r.status === 'interrupted' ? 'INTERRUPTED' : 'FAILED'} | ${r.error}`;
 }
 
 function formatRecap(s: PingSummary): string {
   const connect = s.connectMedianMs === undefined ? '' : `; connect median ${s.connectMedianMs} ms, max ${s.connectMaxMs} ms`;
-  return `PING RECAP: ok=${s.ok} unreachable=${s.unreachable} failed=${s.failed} total=${s.total} in ${(s.wallMs / 1000).toFixed(2)} s${connect}`;
+  const head = s.interrupted ? `${INTERRUPTED_MESSAGE}\n` : '';
+  return `${head}PING RECAP: ok=${s.ok} unreachable=${s.unreachable} failed=${s.failed} total=${s.total} in ${(s.wallMs / 1000).toFixed(2)} s${connect}`;
 }

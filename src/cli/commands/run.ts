@@ -7,6 +7,7 @@ import { loadInventory } from '../../inventory/index.js';
 import { checkPlaybook, validateArgs, listHosts, listTasks, parseExtraVars, selectByTags } from '../../playbook/index.js';
 import { findModule } from '../../modules/registry.js';
 import { runPlaybook } from '../../engine/run.js';
+import { RunStats } from '../../engine/stats.js';
 import { playbookRuntime } from '../../engine/playbook-runtime.js';
 import { createTemplater } from '../../template/index.js';
 import { sshConnections } from '../connections.js';
@@ -72,6 +73,8 @@ export const runCommand: Command<RunArgs> = {
     const secrets = new Set<string>();
     const connections = await sshConnections(args, (s) => secrets.add(s), (h, variable) => inventory.varOrigin(h, variable));
     const renderer = pickRenderer({ json: args.json, verbose: args.verbose, showDiff: args.diff, out: ctx.stdout });
+    const stats = new RunStats();
+    ctx.onForcedExit?.(() => renderer.onEvent({ type: 'recap', stats: stats.snapshot(), interrupted: true, forced: true }));
     try {
       const outcome = await runPlaybook({
         playbook,
@@ -84,6 +87,8 @@ export const runCommand: Command<RunArgs> = {
         retryFile: retryFilePath(args.playbook),
         withStats: args.stats,
         secrets,
+        signal: ctx.signal,
+        stats,
         options: {
           check: args.check,
           diff: args.diff,
@@ -99,7 +104,7 @@ export const runCommand: Command<RunArgs> = {
           coerceArgs: (spec, a, module) => validateArgs(spec, a, module),
         },
       });
-      return ctx.signal.aborted ? ExitCode.interrupted : outcome.exitCode;
+      return outcome.exitCode;
     } finally {
       await renderer.end();
     }

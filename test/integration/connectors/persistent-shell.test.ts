@@ -90,10 +90,11 @@ describe('integration: connectors persistent shell over one connection (loopback
     expect(conn.stats.channels).to.equal(channelsBefore + 1);
   });
 
-  it('a command timeout aborts that command and the shell; the next command gets a new shell', async () => {
+  it('a command timeout aborts that command, ends its processes and the shell; the next command gets a new shell', async () => {
     const channels = conn.stats.channels;
     const started = Date.now();
-    const err = await conn.exec('sleep 30', { timeoutMs: 300 }).then(
+    const marker = `30.${Date.now() % 1_000_000}`;
+    const err = await conn.exec(`sleep ${marker} | cat`, { timeoutMs: 300 }).then(
       () => undefined,
       (e: Error) => e,
     );
@@ -101,7 +102,15 @@ describe('integration: connectors persistent shell over one connection (loopback
     expect(err!.message).to.equal('command timed out after 300 ms');
     expect(Date.now() - started, 'did not wait for sleep 30').to.be.below(30_000);
     expect((await conn.exec('echo ok')).stdout).to.equal('ok\n');
-    expect(conn.stats.channels).to.equal(channels + 1);
+    // One channel for the kill (kill-tree.ts), one for the new shell.
+    expect(conn.stats.channels).to.equal(channels + 2);
+    let left = '';
+    for (let i = 0; i < 30; i++) {
+      left = (await conn.exec(`ps -eo pid=,args= | grep -F ${marker} | grep -v grep || true`)).stdout;
+      if (!left) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(left, 'the timed-out command was killed on the host').to.equal('');
   });
 
   it('become: root shell via sudo -S with the password, env survives sudo, one extra channel', async () => {
@@ -124,6 +133,24 @@ describe('integration: connectors persistent shell over one connection (loopback
       { command: 'id -un' },
     ]);
     expect(mixed.map((r) => r.stdout.trim())).to.deep.equal([fleet.user, 'root', fleet.user]);
+  });
+
+  it('become: a timed-out root command is killed too (the login user cannot signal it)', async () => {
+    const target = { ...connector.target('lb2', fleet.hostVars('lb2')), becomePassword: fleet.password };
+    const c = await connector.pool.connect({ ...target, name: 'lb2-become-timeout' });
+    const marker = `31.${Date.now() % 1_000_000}`;
+    const err = await c.exec(`sleep ${marker} | cat`, { become: true, timeoutMs: 500 }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err?.message).to.equal('command timed out after 500 ms');
+    let left = '';
+    for (let i = 0; i < 30; i++) {
+      left = (await c.exec(`ps -eo pid=,user=,args= | grep -F ${marker} | grep -v grep || true`)).stdout;
+      if (!left) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(left, 'root processes of the timed-out command').to.equal('');
   });
 
   it('become with a wrong password fails clearly, without the password in the message', async () => {
