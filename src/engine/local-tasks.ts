@@ -1,8 +1,7 @@
 import type { PlayContext } from './context.js';
 import type { Vars } from './ports.js';
 import type { Task } from '../playbook/model.js';
-import type { TaskOutcome } from './task-run.js';
-import { failure } from './task-run.js';
+import { failure, type TaskOutcome } from './outcome.js';
 import { plainData, settleUnsafe } from '../template/index.js';
 
 /** debug, set_fact, assert, fail and meta: run on the controller, never touch the host. */

@@ -10,7 +10,7 @@ import { HostState } from './host-state.js';
 import type { FactRequest } from './module.js';
 import { playNodes, speculativeProbes } from './prefetch.js';
 import { fetchGrouped, probeValues } from './probes.js';
-import { moduleContext } from './task-run.js';
+import { moduleContext } from './task-inputs.js';
 import { flushHandlers, runNodes } from './walker.js';
 
 export type PlayContextBase = Omit<PlayContext, 'playHosts' | 'batchHosts' | 'play' | 'playVars' | 'playEnded'>;

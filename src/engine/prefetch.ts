@@ -2,7 +2,7 @@ import type { PendingProbe } from './probes.js';
 import type { PlayContext } from './context.js';
 import { becomeFor, ROOT_SCOPE, varsFor } from './context.js';
 import type { TaskNode } from '../playbook/model.js';
-import { loopItem, loopItems, moduleContext } from './task-run.js';
+import { loopItem, loopItems, moduleContext } from './task-inputs.js';
 import { plainData } from '../template/index.js';
 
 /**

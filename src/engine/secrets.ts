@@ -2,7 +2,7 @@ import type { Task } from '../playbook/model.js';
 import { addSecretValues, collectSecrets } from '../output/redact.js';
 import { isTemplated } from '../template/index.js';
 import { ROOT_SCOPE, varsFor, type PlayContext, type Scope } from './context.js';
-import type { TaskOutcome } from './task-run.js';
+import type { TaskOutcome } from './outcome.js';
 import type { Vars } from './ports.js';
 
 /** A registered no_log result's bookkeeping, not data the task read or produced. */

@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { FalcoDeployError, UnreachableError } from '../errors.js';
 import type { ExecResult } from '../connectors/types.js';
-import type { FileDiff, ModuleContext, ModuleDefinition, Plan } from './module.js';
+import type { FileDiff, ModuleDefinition, Plan } from './module.js';
 import type { HostStatus } from '../output/events.js';
 import type { PlayContext, Scope } from './context.js';
 import { becomeFor, varsFor } from './context.js';
@@ -12,22 +11,11 @@ import { aggregateLoop, CONDITIONAL_FALSE, type ItemResult } from './loop-result
 import { cacheKey, fetchGrouped, probeValues } from './probes.js';
 import { playNodes, speculativeProbes } from './prefetch.js';
 import { runLocalTask } from './local-tasks.js';
+import { failure, type TaskOutcome } from './outcome.js';
+import { loopItem, loopItems, moduleContext } from './task-inputs.js';
 import { noLogValues } from '../argspec/no-log.js';
 import type { Vars } from './ports.js';
-import type { EnvironmentEntry, LoopSpec, Task } from '../playbook/model.js';
-
-export interface TaskOutcome {
-  status: HostStatus;
-  changed: boolean;
-  result: Record<string, unknown>;
-  msg?: string;
-  diff?: FileDiff[];
-  warnings?: string[];
-  /** meta tasks steer the walker. */
-  meta?: string;
-  /** Commands were applied: later probes of this host are stale. */
-  applied?: boolean;
-}
+import type { EnvironmentEntry, Task } from '../playbook/model.js';
 
 /** Runs one task on one host: loop, when, retries/until, changed_when/failed_when, register. */
 export async function runTaskOnHost(ctx: PlayContext, task: Task, host: string, scope: Scope): Promise<TaskOutcome> {
@@ -211,51 +199,6 @@ async function runRemote(
   };
 }
 
-export function moduleContext(
-  ctx: PlayContext,
-  host: string,
-  task: Pick<Task, 'role' | 'diff'>,
-  vars: Vars,
-  become: boolean,
-  check: boolean,
-): ModuleContext {
-  const resolve = (src: string, kind: 'files' | 'templates') => ctx.runtime.resolveLocal(src, kind, task.role, ctx.play.baseDir);
-  return {
-    host,
-    facts: ctx.states.get(host)!.facts,
-    check,
-    diff: task.diff ?? ctx.options.diff,
-    become,
-    renderTemplate: (src) => ctx.templater.renderFile(resolve(src, 'templates'), vars),
-    readLocalFile: (src) => readFile(resolve(src, 'files')),
-    resolveLocalPath: resolve,
-    playbookDir: ctx.play.baseDir,
-  };
-}
-
-/** Items of a loop / with_* as Ansible builds them. */
-export function loopItems(ctx: PlayContext, loop: LoopSpec, vars: Vars, task: Pick<Task, 'source'>): unknown {
-  let items = ctx.templater.templateData(loop.items, vars, task.source);
-  if (typeof items === 'string' && loop.with) items = [items];
-  switch (loop.with) {
-    case 'items':
-      return Array.isArray(items) ? items.flatMap((x) => (Array.isArray(x) ? x : [x])) : items;
-    case 'dict':
-      return items && typeof items === 'object' && !Array.isArray(items)
-        ? Object.entries(items).map(([key, value]) => ({ key, value }))
-        : items;
-    case 'indexed_items':
-      return Array.isArray(items) ? items.map((x, i) => [i, x]) : items;
-    default:
-      return items;
-  }
-}
-
-/** Item `i` as its loop variable: an item of host data is host data. */
-export function loopItem(items: unknown[], i: number): unknown {
-  return isUnsafe(items) ? markUnsafe(items[i]) : settleUnsafe(items[i]);
-}
-
 /** environment: entries (maps or templated strings), outermost first, later ones winning. */
 function environmentFor(ctx: PlayContext, entries: EnvironmentEntry[], vars: Vars, task: Task): Record<string, string> {
   const env: Record<string, string> = {};
@@ -316,10 +259,6 @@ function applyResultConditions(ctx: PlayContext, task: Task, vars: Vars, out: Ta
 function resultAsVars(result: Record<string, unknown>): Vars {
   const fromHost = isUnsafe(result);
   return Object.fromEntries(Object.entries(result).map(([k, v]) => [k, fromHost ? markUnsafe(v) : settleUnsafe(v)]));
-}
-
-export function failure(msg: string, extra: Record<string, unknown> = {}): TaskOutcome {
-  return { status: 'failed', changed: false, result: { ...extra, changed: false, failed: true, msg }, msg };
 }
 
 function errorOutcome(err: unknown): TaskOutcome {
