@@ -10,6 +10,7 @@ import { PyError } from './errors.js';
 import { lookupActiveVariable } from './jinja.js';
 import { isMapping, pyStr } from './pyvalue.js';
 import { Undefined } from './undefined.js';
+import { fnmatchRegExp } from '../python/fnmatch.js';
 
 type LookupFn = (terms: unknown[], kw: Record<string, unknown>) => unknown[];
 
@@ -30,7 +31,7 @@ function fileglob(searchPaths: string[], pattern: string): string[] {
     : [...searchPaths.flatMap((d) => [path.join(d, 'files', dirPart), path.join(d, dirPart)]), path.resolve(dirPart)];
   const dir = dirs.find((d) => existsSync(d) && statSync(d).isDirectory());
   if (!dir) return [];
-  const re = new RegExp(`^${path.basename(pattern).replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+  const re = fnmatchRegExp(path.basename(pattern));
   return readdirSync(dir)
     .filter((n) => re.test(n))
     .map((n) => path.join(dir, n))
