@@ -5,6 +5,8 @@
 import type { ArgType } from '../engine/module.js';
 import { literalEval, pyStr, pyTypeName } from '../template/pyvalue.js';
 import { PyFloat } from '../template/pytypes.js';
+import { pyJson } from '../template/serialize.js';
+import { isFloat, isMapping } from '../python/values.js';
 import { boolean } from './boolean.js';
 
 /** Python's `type(value)` as printed: <class 'str'>. */
@@ -15,7 +17,6 @@ export function pyClass(value: unknown): string {
 const cannot = (value: unknown, what: string) => new TypeError(`${pyClass(value)} cannot be converted to ${what}`);
 // eslint-disable-next-line @typescript-eslint/no-wrapper-object-types -- UnsafeText (a String object) is text too
 const isText = (v: unknown): v is string | String => typeof v === 'string' || v instanceof String;
-const isFloat = (v: unknown) => v instanceof PyFloat || (typeof v === 'number' && !Number.isInteger(v));
 /** Python int/float: whole numbers that are not PyFloat, or bool (bool is an int in Python). */
 const isPyInt = (v: unknown) => typeof v === 'boolean' || (typeof v === 'number' && Number.isInteger(v));
 const strip = (s: string) => s.replace(/^[\s\x1c-\x1f]+|[\s\x1c-\x1f]+$/g, '');
@@ -48,9 +49,7 @@ export function checkTypeList(value: unknown): unknown[] {
 }
 
 export function checkTypeDict(value: unknown): Record<string, unknown> {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !isText(value) && !(value instanceof PyFloat)) {
-    return value as Record<string, unknown>;
-  }
+  if (isMapping(value)) return value;
   if (!isText(value)) throw cannot(value, 'a dict');
   const text = value.valueOf();
   if (text.startsWith('{')) {
@@ -114,20 +113,8 @@ export function checkTypeFloat(value: unknown): number {
 
 export function checkTypeJsonarg(value: unknown): string {
   if (isText(value)) return strip(value.valueOf());
-  if (typeof value === 'object' && value !== null && !(value instanceof PyFloat)) return pyJsonDumps(value);
+  if (typeof value === 'object' && value !== null && !(value instanceof PyFloat)) return pyJson(value, null, false);
   throw cannot(value, 'a json string');
-}
-
-/** Python json.dumps (", " and ": " separators, ensure_ascii). */
-function pyJsonDumps(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(pyJsonDumps).join(', ')}]`;
-  if (value instanceof PyFloat) return value.toString();
-  if (typeof value === 'object' && value !== null && !(value instanceof String)) {
-    return `{${Object.entries(value).map(([k, v]) => `${pyJsonDumps(k)}: ${pyJsonDumps(v)}`).join(', ')}}`;
-  }
-  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
-  const json = JSON.stringify(value instanceof String ? value.valueOf() : value) ?? 'null';
-  return json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 const SIZE_RANGES: Record<string, number> = { Y: 2 ** 80, Z: 2 ** 70, E: 2 ** 60, P: 2 ** 50, T: 2 ** 40, G: 2 ** 30, M: 2 ** 20, K: 2 ** 10, B: 1 };

@@ -7,6 +7,7 @@ import type { PlayContext, Scope } from './context.js';
 import { becomeFor, varsFor } from './context.js';
 import { OMIT as OMIT_PLACEHOLDER, isTemplateError, isUnsafe, markUnsafe, plainData, settleUnsafe } from '../template/index.js';
 import { taskArgErrorMessage } from '../template/errors.js';
+import { pyStr } from '../python/repr.js';
 import { aggregateLoop, CONDITIONAL_FALSE, type ItemResult } from './loop-result.js';
 import { cacheKey, fetchGrouped, probeValues } from './probes.js';
 import { playNodes, speculativeProbes } from './prefetch.js';
@@ -209,7 +210,7 @@ function environmentFor(ctx: PlayContext, entries: EnvironmentEntry[], vars: Var
     }
     for (const [k, v] of Object.entries(value)) {
       if (v === OMIT_PLACEHOLDER) continue;
-      env[k] = typeof v === 'string' ? v : typeof v === 'boolean' ? (v ? 'True' : 'False') : JSON.stringify(v);
+      env[k] = pyStr(v); // the shell plugin's env_prefix writes str(value)
     }
   }
   return env;

@@ -5,8 +5,8 @@
 import { InputError } from '../errors.js';
 import { expandHostPattern } from './host-range.js';
 import type { InventoryData } from './model.js';
-import { parseIniValue } from './python-literal.js';
 import { shlexSplit } from '../shell/shlex.js';
+import { literalEval } from '../python/literal-eval.js';
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/u;
 const GROUP_NAME = /^([^:\]\s]+)\s*(?:#.*)?$/u;
@@ -133,4 +133,10 @@ function addPendingChildren(
     if (p && p.state === 'children') addPendingChildren(inventory, parent, pending, where);
   }
   pending.delete(group);
+}
+
+/** The plugin's `_parse_value`: a Python literal's value (for JSON output), or the text unchanged. */
+function parseIniValue(text: string): unknown {
+  const parsed = literalEval(text, { json: true });
+  return parsed.ok ? parsed.value : text;
 }

@@ -7,7 +7,8 @@ import { InputError } from '../errors.js';
 import { isIpAddress } from './host-range.js';
 import { withAncestors, type Group, type InventoryData, type Vars, type Where } from './model.js';
 import { evaluatePattern, evaluatePatterns, expandLimitFiles, isLocalhostName, splitHostPattern, type PatternSource } from './patterns.js';
-import { pyStr } from './python-repr.js';
+import { pyStr } from '../python/repr.js';
+import { isMapping } from '../python/values.js';
 
 /** Variables ansible-inventory never prints (magic and internal vars). */
 const INTERNAL_VARS = new Set([
@@ -351,11 +352,7 @@ function cmp(a: string, b: string): number {
 /** json.dumps(sort_keys=True): every object's keys sorted. */
 export function sortKeysDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeysDeep);
-  if (value && typeof value === 'object' && !(value instanceof Date) && !(value instanceof String)) {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort(cmp)) out[k] = sortKeysDeep((value as Record<string, unknown>)[k]);
-    return out;
-  }
+  if (isMapping(value)) return Object.fromEntries(Object.keys(value).sort(cmp).map((k) => [k, sortKeysDeep(value[k])]));
   return value;
 }
 

@@ -12,7 +12,8 @@ import { parseAddress } from './host-range.js';
 import { InventoryData } from './model.js';
 import { compareCodepoints, VarsDirectory } from './vars-files.js';
 import { parseYamlText } from './yaml-load.js';
-import { isMapping, parseYamlInventory } from './yaml-parser.js';
+import { isMapping } from '../python/values.js';
+import { parseYamlInventory } from './yaml-parser.js';
 
 export interface LoadOptions {
   /** Called for each warning Ansible would print ([WARNING]: ...). They are also kept on Inventory.warnings. */

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { parseAddress } from './host-range.js';
+import { fnmatchRegExp } from '../python/fnmatch.js';
 
 /** What pattern evaluation needs to know about the inventory. */
 export interface PatternSource {
@@ -149,7 +150,7 @@ function enumerateMatches(source: PatternSource, pattern: string): string[] {
 export function compileHostPattern(pattern: string): RegExp {
   try {
     if (pattern[0] === '~') return pythonRegex(pattern.slice(1));
-    return new RegExp(`^(?:${globToRegex(pattern)})$`, 's');
+    return fnmatchRegExp(pattern);
   } catch {
     throw new InputError(`Invalid host list pattern: ${pattern}`);
   }
@@ -169,45 +170,4 @@ function pythonRegex(src: string): RegExp {
     .replace(/\\Z/g, '$(?![\\s\\S])')
     .replace(/\\A/g, '^');
   return new RegExp(`^(?:${body})`, flags);
-}
-
-/** Python's fnmatch.translate, for JavaScript. */
-export function globToRegex(pat: string): string {
-  let out = '';
-  let i = 0;
-  const n = pat.length;
-  while (i < n) {
-    const c = pat[i++];
-    if (c === '*') {
-      if (!out.endsWith('.*')) out += '.*';
-    } else if (c === '?') {
-      out += '.';
-    } else if (c === '[') {
-      let j = i;
-      if (j < n && pat[j] === '!') j++;
-      if (j < n && pat[j] === ']') j++;
-      while (j < n && pat[j] !== ']') j++;
-      if (j >= n) {
-        out += '\\[';
-        continue;
-      }
-      let stuff = pat.slice(i, j);
-      i = j + 1;
-      if (!stuff) {
-        out += '(?!)';
-        continue;
-      }
-      if (stuff === '!') {
-        out += '.';
-        continue;
-      }
-      stuff = stuff.replace(/\\/g, '\\\\').replace(/\]/g, '\\]');
-      if (stuff[0] === '!') stuff = '^' + stuff.slice(1);
-      else if (stuff[0] === '^' || stuff[0] === '[') stuff = '\\' + stuff;
-      out += `[${stuff}]`;
-    } else {
-      out += c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-    }
-  }
-  return out;
 }

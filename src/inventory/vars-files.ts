@@ -7,7 +7,8 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { InputError } from '../errors.js';
 import { loadYamlFile } from './yaml-load.js';
-import { isMapping, pyTypeName } from './yaml-parser.js';
+import { isMapping } from '../python/values.js';
+import { pyTypeName } from './yaml-parser.js';
 import type { Vars } from './model.js';
 
 const EXTENSIONS = ['.yml', '.yaml', '.json'];

@@ -5,7 +5,8 @@
 import { InputError } from '../errors.js';
 import { expandHostPattern } from './host-range.js';
 import type { InventoryData } from './model.js';
-import { pyStr } from './python-repr.js';
+import { pyStr } from '../python/repr.js';
+import { isMapping } from '../python/values.js';
 
 type Warn = (message: string) => void;
 
@@ -22,10 +23,6 @@ class KeyLocator {
     for (let i = Math.max(fromLine, 1) - 1; i < this.lines.length; i++) if (re.test(this.lines[i])) return i + 1;
     return undefined;
   }
-}
-
-export function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof String);
 }
 
 export function pyTypeName(v: unknown): string {

@@ -4,7 +4,8 @@ import { aptCacheTime, aptPolicy, debFileStatus, dpkgPackages } from '../facts/p
 import type { AptCacheTime, AptPolicy, DebFileStatus, DpkgPackage } from '../facts/packages.js';
 import { quoteArgv } from '../shell/quote.js';
 import { ArgumentError, validateArgs } from '../argspec/validate.js';
-import { commandEnv, globToRegExp } from './system/env.js';
+import { commandEnv } from './system/env.js';
+import { fnmatch } from '../python/fnmatch.js';
 
 export const aptSpec: ModuleSpec = {
   args: {
@@ -122,10 +123,6 @@ export function aptUpdateCommand(env: Record<string, string> | undefined): Plann
   };
 }
 
-function versionMatches(installed: string, wanted: string): boolean {
-  return /[*?]/.test(wanted) ? globToRegExp(wanted).test(installed) : installed === wanted;
-}
-
 /**
  * Ansible's package_status() for `name=version` (fnmatch pins): the best matching version is the
  * first match in the version table (apt lists it best first). Installed and matching -> nothing,
@@ -133,9 +130,9 @@ function versionMatches(installed: string, wanted: string): boolean {
  */
 function planPin(s: PackageSpec, installedVersion: string | null, policy: AptPolicy | undefined): { target?: string } | { failed: string } {
   const wanted = s.version!;
-  const best = policy?.versions.find((v) => versionMatches(v, wanted));
+  const best = policy?.versions.find((v) => fnmatch(v, wanted));
   if (installedVersion !== null) {
-    const matches = versionMatches(installedVersion, wanted);
+    const matches = fnmatch(installedVersion, wanted);
     if (matches && (!best || best === installedVersion)) return {};
     if (!matches && !best) return { failed: `no available installation candidate for ${s.spec}` };
     return { target: matches ? s.spec : `${s.name}=${best}` };
@@ -180,7 +177,7 @@ export function planApt(raw: Record<string, unknown>, facts: Record<string, unkn
     const targets = specs.filter((s) => {
       const p = installed[s.name];
       if (!p) return false;
-      if (s.version !== undefined && !versionMatches(p.version, s.version)) return false;
+      if (s.version !== undefined && !fnmatch(p.version, s.version)) return false;
       return p.installed || (a.purge && p.status.endsWith('config-files'));
     });
     if (targets.length) {
@@ -202,7 +199,7 @@ export function planApt(raw: Record<string, unknown>, facts: Record<string, unkn
       if (s.version !== undefined) {
         if (cacheStale) {
           // the version table is about to change: let apt resolve the pin
-          if (!isInstalled || !versionMatches(p.version, s.version)) targets.push(s.spec);
+          if (!isInstalled || !fnmatch(p.version, s.version)) targets.push(s.spec);
           continue;
         }
         const pinned = planPin(s, isInstalled ? p.version : null, policy[s.name]);

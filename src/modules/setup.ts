@@ -1,21 +1,18 @@
 import type { ModuleDefinition } from '../engine/module.js';
 import { setupFacts, SETUP_FACT_KEY } from '../facts/setup.js';
 import { factFor } from './files/dest.js';
+import { fnmatchRegExp } from '../python/fnmatch.js';
 
 export type SetupArgs = {
   filter?: string | string[];
   gather_subset?: string[];
 }
 
-function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-}
-
 /** `filter: ansible_distribution*` keeps matching facts (names compared with the ansible_ prefix). */
 export function filterFacts(facts: Record<string, unknown>, filter: string | string[] | undefined): Record<string, unknown> {
   const globs = (Array.isArray(filter) ? filter : filter ? [filter] : []).filter((g) => g !== '' && g !== '*');
   if (!globs.length) return facts;
-  const res = globs.map(globToRegExp);
+  const res = globs.map(fnmatchRegExp);
   return Object.fromEntries(Object.entries(facts).filter(([k]) => res.some((r) => r.test(`ansible_${k}`) || r.test(k))));
 }
 

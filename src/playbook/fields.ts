@@ -5,12 +5,12 @@ import { keyPositionOf, positionOf } from './yaml.js';
 import { closeFirst, didYouMean } from './suggest.js';
 import { boolean } from '../argspec/boolean.js';
 import { pyStr } from '../template/pyvalue.js';
+import { isMapping as isMap } from '../python/values.js';
 
 export type YamlMap = Record<string, unknown>;
 
-export function isMap(v: unknown): v is YamlMap {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+/** A YAML mapping: a plain object (an `!unsafe` scalar is a String box, never a mapping). */
+export { isMap };
 
 export function isTemplated(v: unknown): boolean {
   return typeof v === 'string' && (v.includes('{{') || v.includes('{%'));

@@ -4,6 +4,7 @@
  */
 import type { Playbook, Play, TaskNode } from './model.js';
 import { selectByTags, type TagSelection } from './tags.js';
+import { fnmatch } from '../python/fnmatch.js';
 
 export interface ListOptions extends TagSelection {
   /** The playbook path as the user gave it (shown on the "playbook:" line). */
@@ -70,29 +71,8 @@ export function listHosts(playbook: Playbook, hostsOf: (play: Play) => readonly 
   return text;
 }
 
-/** fnmatch-style: * ? [seq]. */
-function wildcard(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 1);
-      if (end === -1) re += '\\[';
-      else {
-        const body = pattern.slice(i + 1, end);
-        re += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
-        i = end;
-      }
-    } else re += c.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 's');
-}
-
 /** Ansible's --start-at-task test: the task's name or `role : name` equals or matches. */
 export function matchesStartAt(node: { name?: string; displayName?: string }, pattern: string): boolean {
   const names = [node.name, node.displayName].filter((n): n is string => n !== undefined);
-  const re = wildcard(pattern);
-  return names.some((n) => n === pattern || re.test(n));
+  return names.some((n) => n === pattern || fnmatch(n, pattern));
 }

@@ -1,5 +1,7 @@
 /** Client-side files `sandbox up` writes: inventory.ini, ssh_config, known_hosts. Pure. */
 import type { InventoryValue, SandboxHost, SandboxKind } from './types.js';
+import { literalEval } from '../python/literal-eval.js';
+import { pyRepr } from '../python/repr.js';
 
 export interface ClientFiles {
   sandbox: string;
@@ -12,9 +14,8 @@ export interface ClientFiles {
 }
 
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Tokens an INI value may show bare: Ansible would not turn them into a non-string. */
+/** Characters an INI value may show bare (unless Ansible's literal_eval would make it a non-string). */
 const BARE_VALUE = /^[A-Za-z0-9_@%+=:,./~-]+$/;
-const PY_LITERAL = /^(?:[-+]?\d[\d_]*(?:\.\d*)?(?:e[-+]?\d+)?|True|False|None)$/i;
 /** Paths we write unquoted into inventory.ini and ssh_config. */
 const PLAIN_PATH = /^\/[A-Za-z0-9_@%+=./~-]*$/;
 
@@ -26,12 +27,9 @@ export function plainPathProblem(path: string): string | undefined {
 
 /** A value for an Ansible INI `[group:vars]` line, kept a string when it is one. */
 export function iniValue(value: InventoryValue): string {
-  if (typeof value === 'boolean') return value ? 'True' : 'False';
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error(`inventory value ${value} is not a finite number`);
-    return String(value);
-  }
-  if (BARE_VALUE.test(value) && !PY_LITERAL.test(value)) return value;
+  if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`inventory value ${value} is not a finite number`);
+  if (typeof value !== 'string') return pyRepr(value);
+  if (BARE_VALUE.test(value) && !literalEval(value, { json: true }).ok) return value;
   // Ansible runs ast.literal_eval on INI values: a JSON string literal is a Python string literal.
   return JSON.stringify(value);
 }

@@ -10,6 +10,7 @@ import { PyError } from './errors.js';
 import { lookupActiveVariable } from './jinja.js';
 import { isMapping, pyStr } from './pyvalue.js';
 import { Undefined } from './undefined.js';
+import { fnmatchRegExp } from '../python/fnmatch.js';
 
 type LookupFn = (terms: unknown[], kw: Record<string, unknown>) => unknown[];
 
@@ -30,9 +31,11 @@ function fileglob(searchPaths: string[], pattern: string): string[] {
     : [...searchPaths.flatMap((d) => [path.join(d, 'files', dirPart), path.join(d, dirPart)]), path.resolve(dirPart)];
   const dir = dirs.find((d) => existsSync(d) && statSync(d).isDirectory());
   if (!dir) return [];
-  const re = new RegExp(`^${path.basename(pattern).replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+  const base = path.basename(pattern);
+  const re = fnmatchRegExp(base);
+  const hidden = base.startsWith('.'); // Python's glob: only a pattern starting with a dot finds dot files
   return readdirSync(dir)
-    .filter((n) => re.test(n))
+    .filter((n) => re.test(n) && (hidden || !n.startsWith('.')))
     .map((n) => path.join(dir, n))
     .filter((f) => statSync(f).isFile())
     .sort();

@@ -1,29 +1,8 @@
-/** Python value kinds that JSON-like data lacks: tuples (repr with parentheses) and namespaces. */
+/** Template value kinds: Jinja namespaces, lazy mappings, unsafe text (the Python ones live in python/values.ts). */
 
-export type Mapping = Record<string, unknown>;
-
-/** A Python dict as JSON-like data: a plain object. */
-export function isMapping(value: unknown): value is Mapping {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  // Object.prototype itself has a null prototype but is never template data.
-  return proto === Object.prototype || (proto === null && value !== Object.prototype);
-}
-
-/** A Python tuple: an array whose str() is `(a, b)`. */
-export class PyTuple extends Array<unknown> {
-  static override get [Symbol.species]() {
-    return Array;
-  }
-}
-
-export function tuple(items: unknown[]): unknown[] {
-  return Object.setPrototypeOf([...items], PyTuple.prototype) as unknown[];
-}
-
-export function isTuple(value: unknown): boolean {
-  return value instanceof PyTuple;
-}
+export {
+  isFloat, isMapping, isTuple, numberOf, PyFloat, pyFloat, PyTuple, tuple, type Mapping,
+} from '../python/values.js';
 
 /**
  * Jinja's `namespace()`: the one object templates may assign attributes to. The attributes
@@ -43,42 +22,6 @@ export class Namespace {
   set(name: string, value: unknown): void {
     this.#attrs[name] = value;
   }
-}
-
-/**
- * A Python float whose value is integral (1.0): JS numbers cannot tell it from the int 1, yet
- * Python prints "1.0". Non-integral floats stay plain JS numbers (unambiguous). valueOf()
- * keeps Number(x) and JS arithmetic working.
- */
-export class PyFloat {
-  constructor(readonly value: number) {}
-  valueOf(): number {
-    return this.value;
-  }
-  toString(): string {
-    return Number.isFinite(this.value) ? `${this.value}.0` : String(this.value);
-  }
-  toJSON(): number {
-    return this.value;
-  }
-}
-
-/** A float result: integral values are boxed so they still print as floats. */
-export function pyFloat(n: number): number | PyFloat {
-  return Number.isInteger(n) ? new PyFloat(n) : n;
-}
-
-/** True for Python floats: boxed integral ones and non-integral JS numbers. */
-export function isFloat(v: unknown): boolean {
-  return v instanceof PyFloat || (typeof v === 'number' && !Number.isInteger(v));
-}
-
-/** Number of an int/float/bool, or null. */
-export function numberOf(v: unknown): number | null {
-  if (typeof v === 'number') return v;
-  if (v instanceof PyFloat) return v.value;
-  if (typeof v === 'boolean') return Number(v);
-  return null;
 }
 
 /**

@@ -3,12 +3,15 @@
  * equality, ordering and ast.literal_eval. Templates written for Ansible depend on these.
  */
 import { PyError } from './errors.js';
-import { isMapping, isTuple, LazyMapping, numberOf, PyFloat, pyFloat, UnsafeText, type Mapping } from './pytypes.js';
-import { mappingOf, setItem } from './sandbox.js';
+import { literalEval as pythonLiteralEval } from '../python/literal-eval.js';
+import { pyRepr as pythonRepr, pyStr as pythonStr } from '../python/repr.js';
+import { isMapping, LazyMapping, numberOf, PyFloat } from './pytypes.js';
+import { mappingOf } from './sandbox.js';
 import { keepUnsafeMark } from './unsafe.js';
 import { Undefined } from './undefined.js';
 
 export { isMapping, type Mapping } from './pytypes.js';
+export { pyNumberStr, pyStringRepr } from '../python/repr.js';
 
 export function isPlainString(value: unknown): value is string {
   return typeof value === 'string';
@@ -40,68 +43,21 @@ export function pyTruthy(value: unknown): boolean {
   return true;
 }
 
-function pyFloatRepr(n: number): string {
-  if (Number.isNaN(n)) return 'nan';
-  if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
-  const s = String(n);
-  return s.includes('e') ? s.replace(/e([+-])(\d)$/, 'e$10$2') : s;
-}
-
-export function pyNumberStr(n: number): string {
-  return Number.isInteger(n) ? String(n) : pyFloatRepr(n);
-}
-
-export function pyStringRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    const code = ch.codePointAt(0)!;
-    if (ch === '\\') out += '\\\\';
-    else if (ch === quote) out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f) out += '\\x' + code.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + quote;
+/** Template kinds besides Python's: an undefined value fails, a lazy mapping prints its items. */
+function templateStr(value: unknown): string | undefined {
+  if (value instanceof Undefined) value.fail();
+  if (typeof value === 'function') return '<function>';
+  if (value instanceof LazyMapping) return pyStr(Object.fromEntries(value.keys().map((k) => [k, value.get(k)])));
+  return undefined;
 }
 
 export function pyRepr(value: unknown): string {
-  if (typeof value === 'string') return pyStringRepr(value);
-  if (value instanceof UnsafeText) return pyStringRepr(value.valueOf());
-  return pyStr(value);
+  return pythonRepr(value, templateStr);
 }
 
 /** Python str(): what `{{ value }}` renders. */
 export function pyStr(value: unknown): string {
-  if (value instanceof Undefined) value.fail();
-  if (typeof value === 'string') return value;
-  if (value instanceof UnsafeText) return value.valueOf();
-  if (value === null || value === undefined) return 'None';
-  if (value === true) return 'True';
-  if (value === false) return 'False';
-  if (typeof value === 'number') return pyNumberStr(value);
-  if (value instanceof PyFloat) return value.toString();
-  if (isTuple(value)) {
-    const items = (value as unknown[]).map(pyRepr);
-    return '(' + items.join(', ') + (items.length === 1 ? ',' : '') + ')';
-  }
-  if (Array.isArray(value)) return '[' + value.map(pyRepr).join(', ') + ']';
-  if (isMapping(value)) {
-    return (
-      '{' +
-      Object.entries(value)
-        .map(([k, v]) => `${pyStringRepr(k)}: ${pyRepr(v)}`)
-        .join(', ') +
-      '}'
-    );
-  }
-  if (typeof value === 'function') return '<function>';
-  if (value instanceof LazyMapping) {
-    return pyStr(Object.fromEntries(value.keys().map((k) => [k, value.get(k)])));
-  }
-  return String(value);
+  return pythonStr(value, templateStr);
 }
 
 export function pyEquals(a: unknown, b: unknown): boolean {
@@ -199,135 +155,7 @@ export function deepCopy<T>(value: T): T {
   return value;
 }
 
-// ---------------------------------------------------------------------------------------------
-// ast.literal_eval for the subset Ansible meets (with JSON's true/false/null also accepted).
-
-class LiteralParser {
-  private pos = 0;
-  constructor(private readonly src: string) {}
-
-  parse(): unknown {
-    const value = this.value();
-    this.space();
-    if (this.pos !== this.src.length) throw new Error('trailing data');
-    return value;
-  }
-
-  private space(): void {
-    while (this.pos < this.src.length && /[ \t\n\r]/.test(this.src[this.pos]!)) this.pos++;
-  }
-
-  private value(): unknown {
-    this.space();
-    const ch = this.src[this.pos];
-    if (ch === '[') return this.sequence('[', ']');
-    if (ch === '(') return this.sequence('(', ')');
-    if (ch === '{') return this.mapping();
-    if (ch === "'" || ch === '"') return this.strings();
-    if (ch === '-' || ch === '+' || (ch !== undefined && /[0-9.]/.test(ch))) return this.number();
-    const m = /^[A-Za-z_]\w*/.exec(this.src.slice(this.pos));
-    if (m) {
-      this.pos += m[0].length;
-      const names: Record<string, unknown> = {
-        True: true, False: false, None: null, true: true, false: false, null: null,
-      };
-      if (m[0] in names) return names[m[0]];
-    }
-    throw new Error('not a literal');
-  }
-
-  private sequence(open: string, close: string): unknown[] {
-    this.pos++;
-    const out: unknown[] = [];
-    for (;;) {
-      this.space();
-      if (this.src[this.pos] === close) { this.pos++; return out; }
-      out.push(this.value());
-      this.space();
-      if (this.src[this.pos] === ',') { this.pos++; continue; }
-      if (this.src[this.pos] === close) { this.pos++; return out; }
-      throw new Error(`expected , or ${open}${close}`);
-    }
-  }
-
-  private mapping(): Mapping | unknown[] {
-    this.pos++;
-    const out: Mapping = {};
-    for (;;) {
-      this.space();
-      if (this.src[this.pos] === '}') { this.pos++; return out; }
-      const key = this.value();
-      this.space();
-      if (this.src[this.pos] !== ':') throw new Error('set literal'); // sets are not JSON data
-      this.pos++;
-      setItem(out, typeof key === 'string' ? key : pyStr(key), this.value());
-      this.space();
-      if (this.src[this.pos] === ',') { this.pos++; continue; }
-      if (this.src[this.pos] === '}') { this.pos++; return out; }
-      throw new Error('expected , or }');
-    }
-  }
-
-  private strings(): string {
-    let out = this.string();
-    for (;;) {
-      const save = this.pos;
-      this.space();
-      const ch = this.src[this.pos];
-      if (ch === "'" || ch === '"') out += this.string();
-      else { this.pos = save; return out; }
-    }
-  }
-
-  private string(): string {
-    const quote = this.src[this.pos]!;
-    this.pos++;
-    let out = '';
-    while (this.pos < this.src.length) {
-      const ch = this.src[this.pos++]!;
-      if (ch === quote) return out;
-      if (ch === '\n') throw new Error('newline in string');
-      if (ch !== '\\') { out += ch; continue; }
-      const esc = this.src[this.pos++];
-      const simple: Record<string, string> = {
-        n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0', '\n': '',
-      };
-      if (esc === undefined) break;
-      if (esc in simple) out += simple[esc];
-      else if (esc === 'x' || esc === 'u' || esc === 'U') {
-        const len = esc === 'x' ? 2 : esc === 'u' ? 4 : 8;
-        const hex = this.src.slice(this.pos, this.pos + len);
-        if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== len) throw new Error('bad escape');
-        out += String.fromCodePoint(parseInt(hex, 16));
-        this.pos += len;
-      } else out += '\\' + esc;
-    }
-    throw new Error('unterminated string');
-  }
-
-  private number(): number | PyFloat {
-    const m = /^[+-]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][+-]?\d+)?|\d[\d_]*\.)/.exec(
-      this.src.slice(this.pos),
-    );
-    if (!m) throw new Error('bad number');
-    this.pos += m[0].length;
-    const text = m[0].replace(/_/g, '');
-    const sign = text.startsWith('-') ? -1 : 1;
-    const body = text.replace(/^[+-]/, '');
-    if (/^0[xX]/.test(body)) return sign * parseInt(body.slice(2), 16);
-    if (/^0[oO]/.test(body)) return sign * parseInt(body.slice(2), 8);
-    if (/^0[bB]/.test(body)) return sign * parseInt(body.slice(2), 2);
-    if (/^0\d/.test(body) && !/[.eE]/.test(body)) throw new Error('leading zeros');
-    const n = sign * Number(body);
-    return (/[.eE]/.test(body) ? pyFloat(n) : n) as number;
-  }
-}
-
-/** Python's ast.literal_eval; returns `{ ok: false }` where Python raises. */
+/** Python's ast.literal_eval as ansible_eval_concat runs it (JSON's true/false/null also accepted). */
 export function literalEval(src: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: new LiteralParser(src).parse() };
-  } catch {
-    return { ok: false };
-  }
+  return pythonLiteralEval(src, { jsonNames: true });
 }

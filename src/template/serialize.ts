@@ -14,7 +14,7 @@ export function pyJson(value: unknown, indent: number | null, sortKeys: boolean,
   if (value === true) return 'true';
   if (value === false) return 'false';
   if (typeof value === 'number') return Number.isFinite(value) ? pyNumberStr(value) : Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
-  if (typeof value === 'string') return jsonString(value);
+  if (typeof value === 'string' || value instanceof String) return jsonString(value.valueOf()); // unsafe text too
   if (value instanceof PyFloat) return value.toString();
   const nl = indent === null ? '' : '\n' + ' '.repeat(indent * (level + 1));
   const end = indent === null ? '' : '\n' + ' '.repeat(indent * level);

@@ -255,6 +255,23 @@ describe('engine: lookups', () => {
     expect(r.results('glob')[0].msg).to.equal('one.yaml two.yaml|1|');
     expect(r.results('absolute glob')[0].msg).to.equal('skip.txt');
   });
+
+  it("fileglob matches as Python's glob: fnmatch classes, hidden files only for a pattern starting with a dot", async () => {
+    const r = await runLocal({
+      'inventory.ini': '[all]\na\n',
+      'files/one.yaml': '1\n',
+      'files/.hidden.yaml': 'h\n',
+      'files/[x].yaml': 'b\n',
+      'playbook.yml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: globs
+      debug: msg="{{ query('fileglob', '*.yaml') | map('basename') | join(' ') }}|{{ query('fileglob', '.*.yaml') | map('basename') | join(' ') }}|{{ query('fileglob', '[[]x].yaml') | map('basename') | join(' ') }}|{{ query('fileglob', '[!o]*.yaml') | map('basename') | join(' ') }}"
+`,
+    }, {});
+    // ansible-playbook 2.14 prints the same names for this task (in directory order; ours are sorted)
+    expect(r.results('globs')[0].msg).to.equal('[x].yaml one.yaml|.hidden.yaml|[x].yaml|[x].yaml');
+  });
 });
 
 describe('engine: hostvars and undefined variables', () => {

@@ -10,12 +10,6 @@ export function commandEnv(ctx: ModuleContext, own: Record<string, string> = {})
   return Object.keys(env).length ? env : undefined;
 }
 
-/** fnmatch-style glob (`*`, `?`) -> anchored RegExp. */
-export function globToRegExp(glob: string): RegExp {
-  const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`);
-}
-
 export function describeList(items: string[]): string {
   return items.join(', ');
 }

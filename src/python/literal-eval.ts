@@ -1,31 +1,36 @@
 /**
- * Python `ast.literal_eval` as Ansible's INI plugin uses it (Python 3.11 semantics): a value
- * that is a complete Python literal (numbers, strings, True/False/None, lists, tuples, dicts,
- * sets) becomes that value; anything else stays the original string.
+ * Python's `ast.literal_eval` (3.11): a complete Python literal (numbers, strings, True/False/None,
+ * lists, tuples, dicts, sets) becomes that value as JSON-like data; anything else is not a literal.
+ * Tuples are marked (values.ts), sets become lists (JSON has none).
  */
+import { pyStr } from './repr.js';
+import { isMapping, pyFloat, tuple } from './values.js';
 
-export type PyValue = string | number | boolean | null | PyValue[] | { [k: string]: PyValue };
+export interface LiteralOptions {
+  /** Ansible's Json2Python (templating): the names `true`, `false`, `null` are True, False, None. */
+  jsonNames?: boolean;
+  /**
+   * Data for JSON output (the INI inventory): floats are plain numbers and non-string dict keys
+   * are named as json.dumps writes them (`true`, `null`); otherwise floats keep printing as
+   * floats (1.0) and keys are named by str() (`True`, `None`).
+   */
+  json?: boolean;
+}
 
-class NotLiteral extends Error {}
-
-/** `_parse_value` of Ansible's INI plugin: the literal's value, or the text unchanged. */
-export function parseIniValue(text: string): PyValue {
+/** The literal's value, or `{ ok: false }` where Python raises ValueError or SyntaxError. */
+export function literalEval(text: string, options: LiteralOptions = {}): { ok: true; value: unknown } | { ok: false } {
   try {
-    return literalEval(text);
+    const parser = new Parser(tokenize(text.replace(/^[ \t]+/, '')), options);
+    const value = parser.expressionList();
+    parser.expectEnd();
+    return { ok: true, value };
   } catch (err) {
-    if (err instanceof NotLiteral) return text;
+    if (err instanceof NotLiteral) return { ok: false };
     throw err;
   }
 }
 
-/** Throws NotLiteral (internal) when `text` is not a Python literal. */
-function literalEval(text: string): PyValue {
-  const tokens = tokenize(text.replace(/^[ \t]+/, ''));
-  const parser = new Parser(tokens);
-  const value = parser.expressionList();
-  parser.expectEnd();
-  return value;
-}
+class NotLiteral extends Error {}
 
 type Token =
   | { kind: 'num'; value: number; isFloat: boolean }
@@ -49,8 +54,12 @@ const FLOAT_RE_INDEX = 3;
 
 const STRING_START = /^([rRbBuUfF]{0,2})('''|"""|'|")/;
 
+/** Python's tokenizer refuses deeper bracket nesting ("too many nested parentheses"). */
+const MAX_NESTING = 200;
+
 function tokenize(src: string): Token[] {
   const out: Token[] = [];
+  let depth = 0;
   let i = 0;
   while (i < src.length) {
     const c = src[i];
@@ -80,6 +89,8 @@ function tokenize(src: string): Token[] {
       continue;
     }
     if ('[](){},:+-'.includes(c)) {
+      if ('[({'.includes(c) && ++depth > MAX_NESTING) throw new NotLiteral();
+      if ('])}'.includes(c)) depth--;
       out.push({ kind: 'op', value: c });
       i++;
       continue;
@@ -160,16 +171,25 @@ function readString(src: string, prefix: string, quote: string): { value: string
   }
 }
 
+const NAMES: Record<string, unknown> = { True: true, False: false, None: null };
+const JSON_NAMES: Record<string, unknown> = { ...NAMES, true: true, false: false, null: null };
+
 class Parser {
   private pos = 0;
-  constructor(private readonly tokens: Token[]) {}
+  private readonly names: Record<string, unknown>;
+  constructor(
+    private readonly tokens: Token[],
+    private readonly options: LiteralOptions,
+  ) {
+    this.names = options.jsonNames ? JSON_NAMES : NAMES;
+  }
 
   expectEnd(): void {
     if (this.pos !== this.tokens.length) throw new NotLiteral();
   }
 
   /** `a, b` at top level is a tuple, as in Python's eval mode. */
-  expressionList(): PyValue {
+  expressionList(): unknown {
     if (this.tokens.length === 0) throw new NotLiteral();
     const first = this.atom();
     if (!this.isOp(',')) return first;
@@ -178,10 +198,10 @@ class Parser {
       if (this.pos >= this.tokens.length) break;
       items.push(this.atom());
     }
-    return items;
+    return tuple(items);
   }
 
-  private atom(): PyValue {
+  private atom(): unknown {
     const t = this.tokens[this.pos];
     if (!t) throw new NotLiteral();
     if (t.kind === 'op' && (t.value === '-' || t.value === '+')) {
@@ -192,12 +212,13 @@ class Parser {
       const n = this.tokens[this.pos++];
       if (!n || n.kind !== 'num') throw new NotLiteral();
       for (; parens > 0; parens--) if (!this.eatOp(')')) throw new NotLiteral();
-      return this.noBinaryOp(t.value === '-' ? 0 - n.value || (n.isFloat ? -0 : 0) : n.value);
+      const value = t.value === '-' ? 0 - n.value || (n.isFloat ? -0 : 0) : n.value;
+      return this.noBinaryOp(this.number(value, n.isFloat));
     }
     this.pos++;
     switch (t.kind) {
       case 'num':
-        return this.noBinaryOp(t.value);
+        return this.noBinaryOp(this.number(t.value, t.isFloat));
       case 'str': {
         let value = t.value;
         while (this.tokens[this.pos]?.kind === 'str') {
@@ -208,9 +229,7 @@ class Parser {
         return value;
       }
       case 'name':
-        if (t.value === 'True') return true;
-        if (t.value === 'False') return false;
-        if (t.value === 'None') return null;
+        if (Object.prototype.hasOwnProperty.call(this.names, t.value)) return this.names[t.value];
         throw new NotLiteral();
       case 'op':
         if (t.value === '[') return this.sequence(']');
@@ -220,14 +239,18 @@ class Parser {
     }
   }
 
+  private number(value: number, isFloat: boolean): unknown {
+    return isFloat && !this.options.json ? pyFloat(value) : value;
+  }
+
   /** `1+2` is a BinOp, which literal_eval accepts only for complex numbers. */
-  private noBinaryOp(value: number): number {
+  private noBinaryOp<T>(value: T): T {
     if (this.isOp('+') || this.isOp('-')) throw new NotLiteral();
     return value;
   }
 
-  private sequence(close: string): PyValue[] {
-    const items: PyValue[] = [];
+  private sequence(close: string): unknown[] {
+    const items: unknown[] = [];
     while (!this.eatOp(close)) {
       items.push(this.atom());
       if (!this.eatOp(',')) {
@@ -238,32 +261,31 @@ class Parser {
     return items;
   }
 
-  private parenthesized(): PyValue {
-    if (this.eatOp(')')) return [];
+  private parenthesized(): unknown {
+    if (this.eatOp(')')) return tuple([]);
     const first = this.atom();
     if (this.eatOp(')')) return first;
     if (!this.eatOp(',')) throw new NotLiteral();
-    return [first, ...this.sequence(')')];
+    return tuple([first, ...this.sequence(')')]);
   }
 
-  private braced(): PyValue {
+  private braced(): unknown {
     if (this.eatOp('}')) return {};
     const first = this.atom();
     if (!this.eatOp(':')) {
-      // a set literal: rendered as a list (JSON has no sets)
       if (this.eatOp('}')) return [first];
       if (!this.eatOp(',')) throw new NotLiteral();
       return dedupe([first, ...this.sequence('}')]);
     }
     // Python dict semantics: equal keys (1, 1.0, True) share one entry, named by the first.
-    const entries = new Map<string, [string, PyValue]>();
+    const entries = new Map<string, [string, unknown]>();
     let key = first;
     for (;;) {
-      if (typeof key === 'object' && key !== null) throw new NotLiteral(); // unhashable key
+      if (Array.isArray(key) || isMapping(key)) throw new NotLiteral(); // no JSON key for it
       const identity = typeof key === 'string' ? `s:${key}` : key === null ? 'none' : `n:${Number(key)}`;
       const value = this.atom();
       const existing = entries.get(identity);
-      entries.set(identity, [existing ? existing[0] : pyKey(key), value]);
+      entries.set(identity, [existing ? existing[0] : this.keyName(key), value]);
       if (!this.eatOp(',')) {
         if (!this.eatOp('}')) throw new NotLiteral();
         break;
@@ -272,9 +294,13 @@ class Parser {
       key = this.atom();
       if (!this.eatOp(':')) throw new NotLiteral();
     }
-    const dict: { [k: string]: PyValue } = {};
-    for (const [name, value] of entries.values()) dict[name] = value;
-    return dict;
+    return Object.fromEntries(entries.values()); // CreateDataProperty: `__proto__` stays a key
+  }
+
+  private keyName(key: unknown): string {
+    if (typeof key === 'string') return key;
+    if (!this.options.json) return pyStr(key);
+    return key === true ? 'true' : key === false ? 'false' : key === null ? 'null' : String(Number(key));
   }
 
   private isOp(op: string): boolean {
@@ -289,15 +315,8 @@ class Parser {
   }
 }
 
-/** JSON object keys as Python's json.dumps writes non-string keys. */
-function pyKey(key: PyValue): string {
-  if (key === true) return 'true';
-  if (key === false) return 'false';
-  if (key === null) return 'null';
-  return String(key);
-}
-
-function dedupe(items: PyValue[]): PyValue[] {
+/** A set's members once each (sets of unhashable members are not literals in Python either). */
+function dedupe(items: unknown[]): unknown[] {
   const seen = new Set<string>();
   return items.filter((v) => {
     const k = JSON.stringify(v);
