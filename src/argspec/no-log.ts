@@ -1,4 +1,4 @@
-import type { ModuleSpec } from '../engine/module.js';
+import type { ModuleSpec } from './spec.js';
 import { pyStr } from '../template/pyvalue.js';
 
 /**

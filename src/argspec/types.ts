@@ -2,7 +2,7 @@
  * Ansible's type checks for module arguments (module_utils/common/validation.py check_type_*):
  * each returns the converted value or throws a TypeError with Ansible's message.
  */
-import type { ArgType } from '../engine/module.js';
+import type { ArgType } from './spec.js';
 import { literalEval, pyStr, pyTypeName } from '../template/pyvalue.js';
 import { PyFloat } from '../template/pytypes.js';
 import { pyJson } from '../template/serialize.js';

@@ -6,7 +6,7 @@
  * Used at load time (templated values unchecked), by the engine after templating, and by modules.
  */
 import { FalcoDeployError, type ErrorContext } from '../errors.js';
-import type { ArgSpec, ModuleSpec } from '../engine/module.js';
+import type { ArgSpec, ModuleSpec } from './spec.js';
 import { BOOLEANS_FALSE, BOOLEANS_TRUE } from './boolean.js';
 import { pyEquals, pyStr } from '../template/pyvalue.js';
 import { didYouMean } from '../playbook/suggest.js';

@@ -1,7 +1,8 @@
 import type { RunEvent } from '../output/events.js';
 import type { Play, RoleInstance } from '../playbook/model.js';
 import type { HostState } from './host-state.js';
-import type { ModuleDefinition, ModuleSpec } from './module.js';
+import type { ModuleDefinition } from '../modules/contract.js';
+import type { ModuleSpec } from '../argspec/spec.js';
 import type { ConnectionProvider, InventoryView, PlaybookRuntime, TagFilter, Templater, Vars } from './ports.js';
 import type { RunStats } from './stats.js';
 import { layerVars } from './vars.js';

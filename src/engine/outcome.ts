@@ -1,4 +1,4 @@
-import type { FileDiff } from './module.js';
+import type { FileDiff } from '../modules/contract.js';
 import type { HostStatus } from '../output/events.js';
 
 /** What running one task on one host came to. */

@@ -7,7 +7,7 @@ import { collectPlaySecrets } from './secrets.js';
 import type { PlayContext, PlayVars } from './context.js';
 import { becomeFor, ROOT_SCOPE, varsFor } from './context.js';
 import { HostState } from './host-state.js';
-import type { FactRequest } from './module.js';
+import type { FactRequest } from '../facts/request.js';
 import { playNodes, speculativeProbes } from './prefetch.js';
 import { fetchGrouped, probeValues } from './probes.js';
 import { moduleContext } from './task-inputs.js';

@@ -1,4 +1,4 @@
-import type { FactRequest } from './module.js';
+import type { FactRequest } from '../facts/request.js';
 import type { HostState } from './host-state.js';
 
 export interface PendingProbe {

@@ -1,7 +1,7 @@
 /** What a task runs with on one host: its loop items and its module context. */
 import { readFile } from 'node:fs/promises';
 import type { PlayContext } from './context.js';
-import type { ModuleContext } from './module.js';
+import type { ModuleContext } from '../modules/contract.js';
 import type { Vars } from './ports.js';
 import { isUnsafe, markUnsafe, settleUnsafe } from '../template/index.js';
 import type { LoopSpec, Task } from '../playbook/model.js';

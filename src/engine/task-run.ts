@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { FalcoDeployError, UnreachableError } from '../errors.js';
 import type { ExecResult } from '../connectors/types.js';
-import type { FileDiff, ModuleDefinition, Plan } from './module.js';
+import type { FileDiff, ModuleDefinition, Plan } from '../modules/contract.js';
 import type { HostStatus } from '../output/events.js';
 import type { PlayContext, Scope } from './context.js';
 import { becomeFor, varsFor } from './context.js';

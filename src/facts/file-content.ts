@@ -1,4 +1,4 @@
-import type { FactRequest } from '../engine/module.js';
+import type { FactRequest } from './request.js';
 import { fileStat } from './file-stat.js';
 
 export interface FileContentArgs {

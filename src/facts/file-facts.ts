@@ -1,4 +1,4 @@
-import type { FactFactory } from './index.js';
+import type { FactFactory } from './request.js';
 import { fileContent } from './file-content.js';
 import { fileStat } from './file-stat.js';
 import { pathExists } from './path-exists.js';

@@ -1,5 +1,5 @@
 import { OUTPUT_LIMIT_BYTES } from '../connectors/output-limit.js';
-import type { FactRequest } from '../engine/module.js';
+import type { FactRequest } from './request.js';
 import { sh, raw } from '../shell/quote.js';
 import { parseKeyValueLines } from './key-value.js';
 

@@ -1,4 +1,4 @@
-import type { FactRequest } from '../engine/module.js';
+import type { FactRequest } from './request.js';
 import { sh } from '../shell/quote.js';
 
 export interface DpkgPackage {

@@ -1,4 +1,4 @@
-import type { FactRequest } from '../engine/module.js';
+import type { FactRequest } from './request.js';
 import { parseKeyValueLines } from './key-value.js';
 import { SETUP_SNIPPET } from './setup-probe.js';
 

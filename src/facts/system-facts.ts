@@ -1,4 +1,4 @@
-import type { FactFactory } from './index.js';
+import type { FactFactory } from './request.js';
 import { aptCacheTime, aptPolicy, debFileStatus, dnfUpdates, dpkgPackages, rpmPackages } from './packages.js';
 import { aptSourcesLists, fileContent, keyringFingerprints, rpmGpgKeys } from './repos.js';
 import { systemdUnits } from './systemd.js';

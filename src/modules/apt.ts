@@ -1,5 +1,7 @@
 import type { ExecResult } from '../connectors/types.js';
-import type { FactRequest, ModuleContext, ModuleDefinition, ModuleSpec, Plan, PlannedCommand } from '../engine/module.js';
+import type { FactRequest } from '../facts/request.js';
+import type { ModuleContext, ModuleDefinition, Plan, PlannedCommand } from './contract.js';
+import type { ModuleSpec } from '../argspec/spec.js';
 import { aptCacheTime, aptPolicy, debFileStatus, dpkgPackages } from '../facts/packages.js';
 import type { AptCacheTime, AptPolicy, DebFileStatus, DpkgPackage } from '../facts/packages.js';
 import { quoteArgv } from '../shell/quote.js';

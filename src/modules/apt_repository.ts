@@ -1,4 +1,5 @@
-import type { FileDiff, ModuleContext, ModuleDefinition, ModuleSpec, Plan, PlannedCommand } from '../engine/module.js';
+import type { FileDiff, ModuleContext, ModuleDefinition, Plan, PlannedCommand } from './contract.js';
+import type { ModuleSpec } from '../argspec/spec.js';
 import { aptSourcesLists } from '../facts/repos.js';
 import { ArgumentError, validateArgs } from '../argspec/validate.js';
 import { APT_ENV, aptUpdateCommand } from './apt.js';

@@ -1,4 +1,4 @@
-import type { ModuleContext, ModuleDefinition, Plan } from '../engine/module.js';
+import type { ModuleContext, ModuleDefinition, Plan } from './contract.js';
 import type { FileStat } from '../facts/file-stat.js';
 import { FILE_ATTR_SPEC } from './files/attrs.js';
 import { destForSource, destStat, factFor, writePath } from './files/dest.js';

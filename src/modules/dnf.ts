@@ -1,5 +1,7 @@
 import type { ExecResult } from '../connectors/types.js';
-import type { FactRequest, ModuleContext, ModuleDefinition, ModuleSpec, Plan, PlannedCommand } from '../engine/module.js';
+import type { FactRequest } from '../facts/request.js';
+import type { ModuleContext, ModuleDefinition, Plan, PlannedCommand } from './contract.js';
+import type { ModuleSpec } from '../argspec/spec.js';
 import { dnfUpdates, rpmPackages } from '../facts/packages.js';
 import type { RpmPackage } from '../facts/packages.js';
 import { quoteArgv } from '../shell/quote.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, normalize, posix, relative, sep } from 'node:path';
-import type { ModuleContext, ModuleDefinition, Plan } from '../engine/module.js';
+import type { ModuleContext, ModuleDefinition, Plan } from './contract.js';
 import { fileStat, type FileStat } from '../facts/file-stat.js';
 import { sh } from '../shell/quote.js';
 import { factFor } from './files/dest.js';

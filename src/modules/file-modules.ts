@@ -1,4 +1,4 @@
-import type { ModuleDefinition } from '../engine/module.js';
+import type { ModuleDefinition } from './contract.js';
 import { command } from './command.js';
 import { copy } from './copy.js';
 import { fetch } from './fetch.js';

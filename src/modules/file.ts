@@ -1,4 +1,5 @@
-import type { FactRequest, ModuleContext, ModuleDefinition, Plan } from '../engine/module.js';
+import type { FactRequest } from '../facts/request.js';
+import type { ModuleContext, ModuleDefinition, Plan } from './contract.js';
 import { fileStat, type FileStat } from '../facts/file-stat.js';
 import { pathExists } from '../facts/path-exists.js';
 import { treeAttrsDiffer } from '../facts/tree-attrs.js';
@@ -11,22 +12,7 @@ import { ArgumentError } from '../argspec/validate.js';
 import { failOnArgError } from '../argspec/plan-failure.js';
 import { isSymbolicMode, normalizeMode } from './files/mode.js';
 import { stateDiff } from './files/state-diff.js';
-
-export type FileState = 'file' | 'directory' | 'absent' | 'link' | 'hard' | 'touch';
-
-export type FileArgs = {
-  path: string;
-  state?: FileState;
-  src?: string;
-  mode?: string | number;
-  owner?: string;
-  group?: string;
-  recurse?: boolean;
-  force?: boolean;
-  follow?: boolean;
-  modification_time?: string;
-  access_time?: string;
-}
+import type { FileArgs, FileState } from './files/file-args.js';
 
 const followsPath = (state: FileState | undefined) => state !== 'link' && state !== 'hard' && state !== 'absent';
 

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { ModuleContext, ModuleDefinition, Plan } from '../engine/module.js';
+import type { ModuleContext, ModuleDefinition, Plan } from './contract.js';
 import type { FileStat } from '../facts/file-stat.js';
 import { sh } from '../shell/quote.js';
 import { attrChanges, hasChanges, FILE_ATTR_SPEC } from './files/attrs.js';

@@ -1,4 +1,5 @@
-import type { ModuleDefinition, ModuleSpec } from '../engine/module.js';
+import type { ModuleDefinition } from './contract.js';
+import type { ModuleSpec } from '../argspec/spec.js';
 
 /**
  * Modules the engine runs on the controller (they read or set variables, or steer the play).

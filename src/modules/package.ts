@@ -1,4 +1,5 @@
-import type { ModuleContext, ModuleDefinition, ModuleSpec } from '../engine/module.js';
+import type { ModuleContext, ModuleDefinition } from './contract.js';
+import type { ModuleSpec } from '../argspec/spec.js';
 import { aptModule, aptSpec } from './apt.js';
 import { dnfModule, dnfSpec } from './dnf.js';
 

@@ -1,4 +1,5 @@
-import type { FactRequest, ModuleDefinition } from '../engine/module.js';
+import type { FactRequest } from '../facts/request.js';
+import type { ModuleDefinition } from './contract.js';
 
 /** Ansible's package_facts: installed packages as ansible_facts.packages, read in one probe. */
 interface PackageEntry {

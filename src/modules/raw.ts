@@ -1,4 +1,4 @@
-import type { ModuleDefinition } from '../engine/module.js';
+import type { ModuleDefinition } from './contract.js';
 import { sh } from '../shell/quote.js';
 import { commandResult } from './files/run-command.js';
 

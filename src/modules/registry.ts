@@ -1,4 +1,4 @@
-import type { ModuleDefinition } from '../engine/module.js';
+import type { ModuleDefinition } from './contract.js';
 import { fileModules } from './file-modules.js';
 import { systemModules } from './system-modules.js';
 import { localModules } from './local-modules.js';

@@ -1,4 +1,5 @@
-import type { ModuleDefinition, ModuleSpec, Plan } from '../engine/module.js';
+import type { ModuleDefinition, Plan } from './contract.js';
+import type { ModuleSpec } from '../argspec/spec.js';
 import { rpmGpgKeys } from '../facts/repos.js';
 import type { RpmGpgKey } from '../facts/repos.js';
 import { sh } from '../shell/quote.js';

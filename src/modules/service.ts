@@ -1,4 +1,5 @@
-import type { ModuleDefinition, ModuleSpec } from '../engine/module.js';
+import type { ModuleDefinition } from './contract.js';
+import type { ModuleSpec } from '../argspec/spec.js';
 import type { SystemdUnits } from '../facts/systemd.js';
 import { ArgumentError, validateArgs } from '../argspec/validate.js';
 import { planUnit } from './system/systemd-plan.js';

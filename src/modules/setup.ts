@@ -1,4 +1,4 @@
-import type { ModuleDefinition } from '../engine/module.js';
+import type { ModuleDefinition } from './contract.js';
 import { setupFacts, SETUP_FACT_KEY } from '../facts/setup.js';
 import { factFor } from './files/dest.js';
 import { fnmatchRegExp } from '../python/fnmatch.js';

@@ -1,4 +1,4 @@
-import type { ModuleDefinition } from '../engine/module.js';
+import type { ModuleDefinition } from './contract.js';
 import { aptModule } from './apt.js';
 import { aptRepositoryModule } from './apt_repository.js';
 import { deb822RepositoryModule } from './deb822_repository.js';

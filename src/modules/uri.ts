@@ -1,5 +1,6 @@
 import type { ExecResult } from '../connectors/types.js';
-import type { ModuleDefinition, ModuleSpec, Plan } from '../engine/module.js';
+import type { ModuleDefinition, Plan } from './contract.js';
+import type { ModuleSpec } from '../argspec/spec.js';
 import { curlCommand, httpResponse, parseCurlOutput } from '../facts/net.js';
 import type { HttpRequest, HttpResponse } from '../facts/net.js';
 import { sh } from '../shell/quote.js';

@@ -1,5 +1,6 @@
 import type { ExecResult } from '../connectors/types.js';
-import type { ModuleDefinition, ModuleSpec, Plan } from '../engine/module.js';
+import type { ModuleDefinition, Plan } from './contract.js';
+import type { ModuleSpec } from '../argspec/spec.js';
 import { conditionFunction, waitCondition } from '../facts/net.js';
 import type { WaitTarget } from '../facts/net.js';
 import { quote, sh } from '../shell/quote.js';

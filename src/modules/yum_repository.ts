@@ -1,4 +1,5 @@
-import type { ModuleDefinition, ModuleSpec, Plan } from '../engine/module.js';
+import type { ModuleDefinition, Plan } from './contract.js';
+import type { ModuleSpec } from '../argspec/spec.js';
 import { fileContent } from '../facts/repos.js';
 import type { FileContent } from '../facts/repos.js';
 import { ArgumentError, validateArgs } from '../argspec/validate.js';

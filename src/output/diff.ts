@@ -1,5 +1,5 @@
 import { createTwoFilesPatch } from 'diff';
-import type { FileDiff } from '../engine/module.js';
+import type { FileDiff } from '../modules/contract.js';
 
 /** Unified diff text for --diff, with Ansible's before/after headers. */
 export function formatDiff(d: FileDiff): string {

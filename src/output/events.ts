@@ -1,4 +1,4 @@
-import type { FileDiff } from '../engine/module.js';
+import type { FileDiff } from '../modules/contract.js';
 
 /** Outcome of one task (or handler) on one host, Ansible's words. */
 export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'rescued' | 'ignored';

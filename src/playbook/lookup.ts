@@ -1,4 +1,4 @@
-import type { ModuleDefinition } from '../engine/module.js';
+import type { ModuleDefinition } from '../modules/contract.js';
 import { findModule, moduleNames } from '../modules/registry.js';
 
 /** Where module specs come from; injectable so tests can use small fake specs. */

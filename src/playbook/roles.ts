@@ -11,6 +11,7 @@ import { INHERITED_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { layer, readInherited, union } from './inherit.js';
 import type { ModuleLookup } from './lookup.js';
 import { parseTaskFile } from './tasks.js';
+import type { RoleRequest } from './role-request.js';
 import { loadYamlWithPositions, positionOf } from './yaml.js';
 
 /** Keywords of a roles: entry; every other key is a role parameter. */
@@ -44,26 +45,6 @@ export function loadRoles(entries: unknown[], file: string, env: RoleLoadEnv): L
 }
 
 /** Which files of the role to load (import_role's tasks_from, handlers_from, ...). */
-export interface RoleFrom {
-  tasks?: string;
-  handlers?: string;
-  vars?: string;
-  defaults?: string;
-}
-
-/** One role to load: from a roles: entry, a meta dependency or an import_role task. */
-export interface RoleRequest {
-  name: string;
-  namePos: SourcePos;
-  /** The entry (or task) map: its keywords (when, tags, vars, become...) apply to the role. */
-  reader: FieldReader;
-  params: Record<string, unknown>;
-  from: RoleFrom;
-  /** roles: entries and dependencies run once per parameter set; import_role always runs. */
-  dedup: boolean;
-  source: SourcePos;
-}
-
 export class RoleLoader {
   readonly instances: RoleInstance[] = [];
   readonly handlers: TaskNode[] = [];

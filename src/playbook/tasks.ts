@@ -20,7 +20,7 @@ import { BLOCK_KEYWORDS, INCLUDE_KEYWORDS, LOOP_LOOKUPS, UNSUPPORTED_KEYWORDS } 
 import { compact, layer, pickInherited, readInherited, union } from './inherit.js';
 import type { ModuleLookup } from './lookup.js';
 import { detectAction, moduleAndArgs, safeKv, type Action } from './module-call.js';
-import type { RoleFrom, RoleRequest } from './roles.js';
+import type { RoleFrom, RoleRequest } from './role-request.js';
 import { copyKeyPositions, keyPositionOf, loadYamlWithPositions, positionOf } from './yaml.js';
 
 export interface ParseEnv {

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import type { ArgSpec, ModuleSpec } from '../../src/engine/module.js';
+import type { ArgSpec, ModuleSpec } from '../../src/argspec/spec.js';
 import { ArgumentError, validateArgs } from '../../src/argspec/validate.js';
 import { noLogValues } from '../../src/argspec/no-log.js';
 import { FalcoDeployError } from '../../src/errors.js';

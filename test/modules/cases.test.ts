@@ -20,7 +20,7 @@ import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { findModule } from '../../src/modules/registry.js';
 import { ArgumentError, validateArgs } from '../../src/argspec/validate.js';
-import type { ModuleContext, PlannedCommand } from '../../src/engine/module.js';
+import type { ModuleContext, PlannedCommand } from '../../src/modules/contract.js';
 import { loadCases } from '../support/cases.js';
 
 interface ExpectedCommand {

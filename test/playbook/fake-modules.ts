@@ -2,7 +2,8 @@
  * Small module specs for the loader tests, so they do not depend on the real registry (which
  * other parts fill). Shapes follow src/engine/module.ts.
  */
-import type { ModuleDefinition, ModuleSpec } from '../../src/engine/module.js';
+import type { ModuleDefinition } from '../../src/modules/contract.js';
+import type { ModuleSpec } from '../../src/argspec/spec.js';
 import type { ModuleLookup } from '../../src/playbook/lookup.js';
 
 function fake(name: string, spec: ModuleSpec, aliases: string[] = []): ModuleDefinition {

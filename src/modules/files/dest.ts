@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { ModuleContext } from '../../engine/module.js';
+import type { ModuleContext } from '../contract.js';
 import { fileStat, DIFF_MAX_BYTES, type FileStat, type FileStatArgs } from '../../facts/file-stat.js';
 
 /** The stat probe the content-writing modules use for their destination. */

@@ -1,5 +1,5 @@
 import type { ExecResult } from '../../connectors/types.js';
-import type { Plan } from '../../engine/module.js';
+import type { Plan } from '../contract.js';
 import { backupFileFrom } from './atomic-write.js';
 
 /**

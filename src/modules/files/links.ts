@@ -1,9 +1,9 @@
-import type { ModuleContext, Plan } from '../../engine/module.js';
+import type { ModuleContext, Plan } from '../contract.js';
 import { fileStat, type FileStat } from '../../facts/file-stat.js';
 import { pathExists } from '../../facts/path-exists.js';
 import { sh } from '../../shell/quote.js';
 import { posix } from 'node:path';
-import type { FileArgs } from '../file.js';
+import type { FileArgs } from './file-args.js';
 import { attrChanges, attrCommand } from './attrs.js';
 import { factFor } from './dest.js';
 import { stateDiff } from './state-diff.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { ModuleContext } from '../../engine/module.js';
+import type { ModuleContext } from '../contract.js';
 
 /**
  * Controller files at least this big are streamed to the host on a channel of their own instead

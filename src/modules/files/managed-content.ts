@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FileDiff, ModuleContext, Plan, PlannedCommand } from '../../engine/module.js';
+import type { FileDiff, ModuleContext, Plan, PlannedCommand } from '../contract.js';
 import type { FileStat } from '../../facts/file-stat.js';
 import { attrChanges, attrCommand, attrDiffText, hasChanges, type FileAttrArgs } from './attrs.js';
 import { atomicWriteCommand, sha1 } from './atomic-write.js';

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { ExecResult } from '../../connectors/types.js';
-import type { FactRequest, ModuleContext, ModuleDefinition, Plan } from '../../engine/module.js';
+import type { FactRequest } from '../../facts/request.js';
+import type { ModuleContext, ModuleDefinition, Plan } from '../contract.js';
 import { pathExists } from '../../facts/path-exists.js';
 import { sh, raw } from '../../shell/quote.js';
 import { factFor } from './dest.js';

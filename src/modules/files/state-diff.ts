@@ -1,4 +1,4 @@
-import type { FileDiff } from '../../engine/module.js';
+import type { FileDiff } from '../contract.js';
 
 /** Ansible's file-module diff: the JSON of {path, state, ...} before and after. */
 export function stateDiff(path: string, before: Record<string, unknown>, after: Record<string, unknown>): FileDiff {

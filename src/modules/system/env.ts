@@ -1,4 +1,4 @@
-import type { ModuleContext } from '../../engine/module.js';
+import type { ModuleContext } from '../contract.js';
 
 /**
  * The task's `environment:` if the engine hands it to modules (ctx.environment); the module's own

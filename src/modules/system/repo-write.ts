@@ -1,4 +1,4 @@
-import type { FileDiff, PlannedCommand } from '../../engine/module.js';
+import type { FileDiff, PlannedCommand } from '../contract.js';
 import { sh } from '../../shell/quote.js';
 import { atomicWriteCommand, sha1 } from '../files/atomic-write.js';
 

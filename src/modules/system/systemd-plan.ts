@@ -1,4 +1,4 @@
-import type { Plan, PlannedCommand } from '../../engine/module.js';
+import type { Plan, PlannedCommand } from '../contract.js';
 import type { SystemdUnits, UnitStatus } from '../../facts/systemd.js';
 import { quoteArgv, sh } from '../../shell/quote.js';
 

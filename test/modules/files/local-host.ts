@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ExecResult } from '../../../src/connectors/types.js';
-import type { ModuleContext, Plan, PlannedCommand } from '../../../src/engine/module.js';
+import type { ModuleContext, Plan, PlannedCommand } from '../../../src/modules/contract.js';
 import { findModule } from '../../../src/modules/registry.js';
 
 export function runLocal(command: string, stdin?: string | Buffer): ExecResult & { stdoutBytes: Buffer } {

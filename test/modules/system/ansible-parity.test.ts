@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FactRequest, ModuleContext } from '../../../src/engine/module.js';
+import type { FactRequest } from '../../../src/facts/request.js';
+import type { ModuleContext } from '../../../src/modules/contract.js';
 import { findModule } from '../../../src/modules/registry.js';
 
 const hasAnsible = spawnSync('sh', ['-c', 'command -v ansible']).status === 0;

@@ -1,6 +1,6 @@
 /** The shared helpers under src/modules/system/: env merge, apt result, INI (arguments: test/argspec). */
 import { expect } from 'chai';
-import type { ModuleContext, Plan } from '../../../src/engine/module.js';
+import type { ModuleContext, Plan } from '../../../src/modules/contract.js';
 import { ArgumentError } from '../../../src/argspec/validate.js';
 import { finishApt, planApt } from '../../../src/modules/apt.js';
 import { dumpIniSorted, parseIni, writeIni } from '../../../src/modules/system/ini.js';

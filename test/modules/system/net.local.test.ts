@@ -10,7 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecResult } from '../../../src/connectors/types.js';
-import type { FactRequest, ModuleContext } from '../../../src/engine/module.js';
+import type { FactRequest } from '../../../src/facts/request.js';
+import type { ModuleContext } from '../../../src/modules/contract.js';
 import { findModule } from '../../../src/modules/registry.js';
 
 /** Async (the HTTP server lives in this process and must keep answering). */

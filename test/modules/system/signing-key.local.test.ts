@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FactRequest, ModuleContext, PlannedCommand } from '../../../src/engine/module.js';
+import type { FactRequest } from '../../../src/facts/request.js';
+import type { ModuleContext, PlannedCommand } from '../../../src/modules/contract.js';
 import { findModule } from '../../../src/modules/registry.js';
 
 function run(command: string, stdin?: string | Buffer, env: Record<string, string> = {}) {

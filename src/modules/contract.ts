@@ -1,52 +1,12 @@
 import type { ExecResult } from '../connectors/types.js';
+import type { FactRequest } from '../facts/request.js';
+import type { ModuleSpec } from '../argspec/spec.js';
 
 /**
  * Module contract (pyinfra model): read-only fact probes, then a pure plan from desired state +
  * facts, then the engine applies the planned commands in one batch. A plan with no commands
  * is "no change". Nothing here touches a host directly.
  */
-
-/** A read-only probe: a shell snippet and a pure parser of its output. */
-export interface FactRequest<T = unknown> {
-  /** Identical keys are probed once per host and shared between tasks. */
-  key: string;
-  command: string;
-  parse(result: ExecResult): T;
-  /** Needs root to read (e.g. a 0600 file). */
-  become?: boolean;
-  /** Probes that carry file content may print more than the default output limit. */
-  maxOutputBytes?: number;
-}
-
-export type ArgType = 'str' | 'bool' | 'int' | 'float' | 'list' | 'dict' | 'path' | 'raw' | 'jsonarg' | 'bytes';
-
-export interface ArgSpec {
-  type: ArgType;
-  required?: boolean;
-  choices?: readonly (string | number | boolean)[];
-  default?: unknown;
-  aliases?: readonly string[];
-  /** For type list: element type. */
-  elements?: ArgType;
-  /** Never printed (passwords, keys). */
-  noLog?: boolean;
-}
-
-export interface ModuleSpec {
-  args: Record<string, ArgSpec>;
-  /** Name of the arg that receives free-form text (`command: ls -l`, `shell: ...`). */
-  freeForm?: string;
-  mutuallyExclusive?: readonly (readonly string[])[];
-  requiredOneOf?: readonly (readonly string[])[];
-  /** Any argument name is accepted (set_fact): only the listed ones are type-checked. */
-  anyArgs?: boolean;
-  /** [arg, value, requiredArgs, anyOf?]: when arg == value, requiredArgs (all, or one if anyOf) are required. */
-  requiredIf?: readonly (readonly [string, unknown, readonly string[], boolean?])[];
-  /** Groups given all together or not at all. */
-  requiredTogether?: readonly (readonly string[])[];
-  /** arg -> args it needs when given. */
-  requiredBy?: Readonly<Record<string, readonly string[]>>;
-}
 
 export interface PlannedCommand {
   command: string;

@@ -1,0 +1,17 @@
+import type { ExecResult } from '../connectors/types.js';
+
+/** A read-only probe: a shell snippet and a pure parser of its output. */
+export interface FactRequest<T = unknown> {
+  /** Identical keys are probed once per host and shared between tasks. */
+  key: string;
+  command: string;
+  parse(result: ExecResult): T;
+  /** Needs root to read (e.g. a 0600 file). */
+  become?: boolean;
+  /** Probes that carry file content may print more than the default output limit. */
+  maxOutputBytes?: number;
+}
+
+/** Fact factories by name (used by the table-driven fact tests and by modules). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each fact takes its own argument shape
+export type FactFactory = (args: any) => FactRequest;
