@@ -116,9 +116,3 @@ function defaultExitCode(phase: Phase | undefined): ExitCodeValue {
       return ExitCode.hostFailures;
   }
 }
-
-export function asFalcoDeployError(err: unknown, ctx: ErrorContext = {}): FalcoDeployError {
-  if (err instanceof FalcoDeployError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  return new FalcoDeployError(message, { ...ctx, cause: err });
-}

@@ -19,7 +19,7 @@ const PY_STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g');
 const VALID = [...BOOLEANS_TRUE, ...BOOLEANS_FALSE].map((b) => (typeof b === 'string' ? `'${b}'` : String(b))).join(', ');
 
 /** Raised for a value that is not a boolean in strict mode; callers say where it came from. */
-export class NotABooleanError extends TypeError {
+class NotABooleanError extends TypeError {
   constructor(readonly value: unknown) {
     super(`The value '${pythonText(value)}' is not a valid boolean.  Valid booleans include: ${VALID}`);
     this.name = 'NotABooleanError';

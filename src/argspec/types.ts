@@ -37,18 +37,18 @@ function pyFloatOf(text: string): number | undefined {
   return re.test(s) ? Number(s.replace(/_/g, '')) : undefined;
 }
 
-export function checkTypeStr(value: unknown): string {
+function checkTypeStr(value: unknown): string {
   return isText(value) ? value.valueOf() : pyStr(value);
 }
 
-export function checkTypeList(value: unknown): unknown[] {
+function checkTypeList(value: unknown): unknown[] {
   if (Array.isArray(value)) return value;
   if (isText(value)) return value.valueOf().split(',');
   if (typeof value === 'number' || typeof value === 'boolean' || value instanceof PyFloat) return [pyStr(value)];
   throw cannot(value, 'a list');
 }
 
-export function checkTypeDict(value: unknown): Record<string, unknown> {
+function checkTypeDict(value: unknown): Record<string, unknown> {
   if (isMapping(value)) return value;
   if (!isText(value)) throw cannot(value, 'a dict');
   const text = value.valueOf();
@@ -90,20 +90,20 @@ function keyValueFields(text: string): string[] {
   return fields;
 }
 
-export function checkTypeBool(value: unknown): boolean {
+function checkTypeBool(value: unknown): boolean {
   if (typeof value === 'boolean') return value;
   if (isText(value) || typeof value === 'number' || value instanceof PyFloat) return boolean(value);
   throw cannot(value, 'a bool');
 }
 
-export function checkTypeInt(value: unknown): number | boolean {
+function checkTypeInt(value: unknown): number | boolean {
   if (isPyInt(value) && !(value instanceof PyFloat)) return value as number | boolean;
   const n = isText(value) ? pyInt(value.valueOf()) : undefined;
   if (n === undefined) throw cannot(value, 'an int');
   return n;
 }
 
-export function checkTypeFloat(value: unknown): number {
+function checkTypeFloat(value: unknown): number {
   if (isFloat(value)) return Number(value);
   if (isPyInt(value)) return Number(value);
   const n = isText(value) ? pyFloatOf(value.valueOf()) : undefined;
@@ -120,7 +120,7 @@ export function checkTypeJsonarg(value: unknown): string {
 const SIZE_RANGES: Record<string, number> = { Y: 2 ** 80, Z: 2 ** 70, E: 2 ** 60, P: 2 ** 50, T: 2 ** 40, G: 2 ** 30, M: 2 ** 20, K: 2 ** 10, B: 1 };
 
 /** human_to_bytes ('2K' -> 2048, '1MB' -> 1048576; 'Mb' is bits and refused). */
-export function checkTypeBytes(value: unknown): number {
+function checkTypeBytes(value: unknown): number {
   const m = /^\s*(\d*\.?\d*)\s*([A-Za-z]+)?/.exec(pyStr(value));
   const num = m && m[1] !== '' && m[1] !== '.' ? Number(m[1]) : NaN;
   const unit = m?.[2];

@@ -27,7 +27,7 @@ export class ArgumentError extends FalcoDeployError {
   }
 }
 
-export interface ValidateOptions {
+interface ValidateOptions {
   /** Load time: values still holding {{ }} / {% %} are not type- or choice-checked, and may turn out omitted. */
   loadTime?: boolean;
 }

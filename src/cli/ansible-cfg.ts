@@ -12,7 +12,7 @@ export interface ConfigSources {
 export const processSources = (): ConfigSources => ({ env: process.env, cwd: process.cwd(), home: homedir() });
 
 /** One Ansible setting: an environment variable, else a key of the ansible.cfg in use. */
-export interface SettingSpec {
+interface SettingSpec {
   env: string;
   section: string;
   key: string;
@@ -44,7 +44,7 @@ export function ansiblePath(value: string, baseDir: string, src: ConfigSources):
  * The first readable of: $ANSIBLE_CONFIG (a file, or a directory holding ansible.cfg),
  * ./ansible.cfg (skipped in a world-writable directory), ~/.ansible.cfg, /etc/ansible/ansible.cfg.
  */
-export function findAnsibleCfg(src: ConfigSources): string | undefined {
+function findAnsibleCfg(src: ConfigSources): string | undefined {
   const candidates: string[] = [];
   const fromEnv = src.env.ANSIBLE_CONFIG;
   if (fromEnv !== undefined) {

@@ -9,7 +9,7 @@ import type { Client } from 'ssh2';
 import type { Duplex } from 'node:stream';
 
 /** How long a healthy peer gets to answer DISCONNECT. */
-export const CLOSE_GRACE_MS = 1000;
+const CLOSE_GRACE_MS = 1000;
 
 const closed = new WeakSet<Client>();
 

@@ -7,7 +7,7 @@ import { describeHostKey, knownHostsName, type HostKeyInfo } from './known-hosts
 import type { KnownHostsStore } from './known-hosts-store.js';
 import type { ConnectionTarget, HostKeyPolicy } from './types.js';
 
-export interface HostKeyDecision {
+interface HostKeyDecision {
   accept: boolean;
   key: HostKeyInfo;
   /** Why the key was refused: names the host, known_hosts file:line and fingerprint. */

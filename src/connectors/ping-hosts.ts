@@ -33,7 +33,7 @@ export interface PingResult {
   roundTrips?: number;
 }
 
-export interface PingOptions {
+interface PingOptions {
   become?: boolean;
   signal?: AbortSignal;
   onResult?: (r: PingResult) => void;

@@ -18,7 +18,7 @@ import { openClient, type ConnectContext, type LoadedKey } from './ssh-connect.j
 import { SshHostConnection } from './ssh-connection.js';
 import type { ConnectionTarget } from './types.js';
 
-export interface PoolOptions {
+interface PoolOptions {
   /** Concurrent connects (--forks). */
   forks: number;
   homeDir?: string;
@@ -158,7 +158,7 @@ function forward(via: Jump, to: ConnectionTarget): Promise<Duplex> {
   );
 }
 
-export function targetKey(t: ConnectionTarget): string {
+function targetKey(t: ConnectionTarget): string {
   const jump = (t.proxyJump ?? []).map((j) => `${j.user}@${j.hostname}:${j.port}`).join(',');
   return `${t.user}@${t.hostname}:${t.port}${jump ? ` via ${jump}` : ''}|${t.name}`;
 }

@@ -15,7 +15,7 @@ import { killTreeCommand } from './kill-tree.js';
 import { commandScript, FrameReader, newDelimiter, type Frame } from './shell-protocol.js';
 import type { ExecRequest, ExecResult } from './types.js';
 
-export interface ShellSpec extends BecomeSpec {
+interface ShellSpec extends BecomeSpec {
   startTimeoutMs: number;
 }
 
@@ -33,7 +33,7 @@ type OpenChannel = (command: string) => Promise<ClientChannel>;
 /** Error for commands lost with the shell (the connection decides: unreachable vs failed). */
 type DeathError = (reason: string) => Error;
 
-export interface ShellChannels {
+interface ShellChannels {
   /** The persistent shell's channel (counted against the connection's session limit). */
   shell: OpenChannel;
   /** A short-lived extra channel (the process-tree kill); must not wait for a session slot. */

@@ -36,7 +36,7 @@ const MAX_JUMP_DEPTH = 5;
 export type VarOrigin = (variable: string) => { file?: string; line?: number } | undefined;
 
 /** A host variable whose value cannot be used to connect (ansible_port=abc); names the variable. */
-export class HostVarError extends InputError {
+class HostVarError extends InputError {
   constructor(
     message: string,
     host: string,

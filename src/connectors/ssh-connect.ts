@@ -57,7 +57,7 @@ export function keepaliveFor(timeoutMs: number): { keepaliveInterval: number; ke
   return { keepaliveInterval: Math.max(1, Math.round(timeoutMs / 3)), keepaliveCountMax: 2 };
 }
 
-export interface OpenedClient {
+interface OpenedClient {
   client: ssh2.Client;
   connectMs: number;
 }

@@ -19,7 +19,7 @@ import type {
   UploadOptions,
 } from './types.js';
 
-export const MAX_SESSION_CHANNELS = 8;
+const MAX_SESSION_CHANNELS = 8;
 
 export class SshHostConnection implements HostConnection {
   readonly name: string;

@@ -19,7 +19,7 @@ import { CappedOutput } from './output-limit.js';
 import { commandBody } from './shell-protocol.js';
 import type { ExecRequest, ExecResult } from './types.js';
 
-export interface StreamChannelSpec extends BecomeSpec {
+interface StreamChannelSpec extends BecomeSpec {
   startTimeoutMs: number;
 }
 

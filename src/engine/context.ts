@@ -70,7 +70,7 @@ export interface PlayContext {
 }
 
 /** What a node contributes to the variables of the host running it. */
-export interface NodeVarsSource {
+interface NodeVarsSource {
   vars?: Vars;
   role?: RoleInstance;
 }
@@ -98,7 +98,7 @@ export function varsFor(ctx: PlayContext, host: string, scope: Scope, node?: Nod
   });
 }
 
-export { OMIT as OMIT_PLACEHOLDER } from '../template/index.js';
+;
 
 function magicVars(ctx: PlayContext, host: string, role: RoleInstance | undefined): Vars {
   const active = ctx.batchHosts.filter((h) => ctx.states.get(h)?.active);

@@ -13,7 +13,7 @@ import { fetchGrouped, probeValues } from './probes.js';
 import { moduleContext } from './task-inputs.js';
 import { flushHandlers, runNodes } from './walker.js';
 
-export type PlayContextBase = Omit<PlayContext, 'playHosts' | 'batchHosts' | 'play' | 'playVars' | 'playEnded'>;
+type PlayContextBase = Omit<PlayContext, 'playHosts' | 'batchHosts' | 'play' | 'playVars' | 'playEnded'>;
 
 const GATHER_TASK_NAME = 'Gathering Facts';
 

@@ -14,7 +14,7 @@ export function cacheKey(req: FactRequest, become: boolean): string {
  * Runs every probe not already cached in ONE round trip (execBatch) and caches the raw results.
  * Probes are read-only, so running one speculatively is always safe.
  */
-export async function fetchProbes(state: HostState, requests: FactRequest[], become: boolean): Promise<void> {
+async function fetchProbes(state: HostState, requests: FactRequest[], become: boolean): Promise<void> {
   const missing = new Map<string, FactRequest>();
   for (const r of requests) {
     const k = cacheKey(r, become);

@@ -9,7 +9,7 @@ import type { ConnectionProvider, InventoryView, PlaybookRuntime, Templater } fr
 import type { Playbook } from '../playbook/model.js';
 import { RunStats } from './stats.js';
 
-export interface RunInput {
+interface RunInput {
   playbook: Playbook;
   runtime: PlaybookRuntime;
   inventory: InventoryView;

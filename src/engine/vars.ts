@@ -4,7 +4,7 @@
  */
 import { isUnsafe, markUnsafe } from '../template/index.js';
 
-export interface VarLayers {
+interface VarLayers {
   roleDefaults?: Record<string, unknown>;
   inventory?: Record<string, unknown>;
   facts?: Record<string, unknown>;

@@ -105,7 +105,7 @@ function failInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[], err:
 }
 
 /** One task on every given host, bounded by forks; records stats and notifies handlers. */
-export async function runTask(ctx: PlayContext, task: Task, hosts: string[], scope: Scope): Promise<void> {
+async function runTask(ctx: PlayContext, task: Task, hosts: string[], scope: Scope): Promise<void> {
   if (ctx.signal?.aborted) return;
   // Notified handlers run whatever --tags/--start-at-task say, as in Ansible.
   if (!scope.handler && !ctx.options.tagFilter(task.tags)) return;

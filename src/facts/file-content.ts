@@ -1,14 +1,14 @@
 import type { FactRequest } from './request.js';
 import { fileStat } from './file-stat.js';
 
-export interface FileContentArgs {
+interface FileContentArgs {
   path: string;
   /** Larger files are reported as too_large without content. Default 1 MiB. */
   maxBytes?: number;
   become?: boolean;
 }
 
-export interface FileContent {
+interface FileContent {
   exists: boolean;
   /** UTF-8 text of a readable regular file within maxBytes. */
   text?: string;

@@ -57,7 +57,7 @@ export interface FileStat {
   content_too_large?: boolean;
 }
 
-export function fileStatKey(a: FileStatArgs): string {
+function fileStatKey(a: FileStatArgs): string {
   return `file_stat:${JSON.stringify([a.path, !!a.follow, a.checksum || '', a.contentMaxBytes ?? 0, !!a.become])}`;
 }
 
@@ -110,7 +110,7 @@ function contentProbeOutputBytes(maxBytes: number): number {
 
 const NUMERIC = ['uid', 'gid', 'size', 'mtime', 'atime', 'ctime', 'inode', 'dev', 'nlink'] as const;
 
-export function parseFileStat(stdout: string): FileStat {
+function parseFileStat(stdout: string): FileStat {
   const kv = parseKeyValueLines(stdout);
   const type = kv.type;
   if (type === undefined) throw new Error(`file_stat probe printed no type line: ${stdout.slice(0, 200)}`);

@@ -1,7 +1,7 @@
 import type { FactRequest } from './request.js';
 import { quote } from '../shell/quote.js';
 
-export interface PathExistsArgs {
+interface PathExistsArgs {
   /** A path or a glob pattern (`*`, `?`, `[...]`), `~` at the start means $HOME (like Ansible's creates/removes). */
   path: string;
   become?: boolean;
@@ -23,7 +23,7 @@ export function globWord(pattern: string): string {
   return prefix + words.join('') || "''";
 }
 
-export function pathExistsKey(a: PathExistsArgs): string {
+function pathExistsKey(a: PathExistsArgs): string {
   return `path_exists:${JSON.stringify([a.path, !!a.become])}`;
 }
 

@@ -31,7 +31,7 @@ export interface KeyringFingerprints {
 }
 
 /** Parses `gpg --with-colons` output: `fpr` records, the one right after `pub` being the primary. */
-export function parseGpgColons(text: string): { primary: string[]; all: string[] } {
+function parseGpgColons(text: string): { primary: string[]; all: string[] } {
   const primary: string[] = [];
   const all: string[] = [];
   let afterPub = false;

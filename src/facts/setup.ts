@@ -2,7 +2,7 @@ import type { FactRequest } from './request.js';
 import { parseKeyValueLines } from './key-value.js';
 import { SETUP_SNIPPET } from './setup-probe.js';
 
-export { SETUP_SNIPPET };
+;
 export const SETUP_FACT_KEY = 'setup';
 
 /** The gather-facts probe (one per host; the key is constant so every task shares it). */
@@ -86,7 +86,7 @@ function packageManager(kv: Record<string, string>, family: string): string {
 }
 
 /** [major, minor] of a kernel release like 5.15.0-91-generic. */
-export function kernelVersion(release: string): [number, number] | undefined {
+function kernelVersion(release: string): [number, number] | undefined {
   const m = /^(\d+)\.(\d+)/.exec(release);
   return m ? [Number(m[1]), Number(m[2])] : undefined;
 }
@@ -113,7 +113,7 @@ function virtualization(kv: Record<string, string>): { type: string | null; role
 const int = (v: string | undefined): number | null => (v !== undefined && /^\d+$/.test(v.trim()) ? Number(v.trim()) : null);
 
 /** Pure: the snippet's output -> facts named like Ansible's (without the ansible_ prefix). */
-export function parseSetupOutput(stdout: string): Record<string, unknown> {
+function parseSetupOutput(stdout: string): Record<string, unknown> {
   const kv = parseKeyValueLines(stdout);
   const dist = distributionFacts(kv);
   const arch = kv.machine ?? 'unknown';

@@ -25,14 +25,14 @@ export interface SystemdUnits {
   units: Record<string, UnitStatus>;
 }
 
-export interface SystemdUnitsArgs {
+interface SystemdUnitsArgs {
   units: string[];
   scope?: 'system' | 'user' | 'global';
   /** Also look for SysV init scripts (service module). */
   sysv?: boolean;
 }
 
-export const UNIT_PROPERTIES = 'Id,LoadState,ActiveState,SubState,UnitFileState,LoadError';
+const UNIT_PROPERTIES = 'Id,LoadState,ActiveState,SubState,UnitFileState,LoadError';
 
 /**
  * ONE probe for several units. Booted: `systemctl show` (blocks in argument order, blank-line
@@ -66,7 +66,7 @@ function derivedLoadState(unitFileState: string): string {
   return 'loaded';
 }
 
-export function parseSystemdUnits(stdout: string, requested: string[]): SystemdUnits {
+function parseSystemdUnits(stdout: string, requested: string[]): SystemdUnits {
   const lines = stdout.split('\n');
   const head = /^manager=(booted|offline|absent)$/.exec(lines[0] ?? '');
   if (!head) throw new Error(`unexpected systemd probe output: ${JSON.stringify(stdout.slice(0, 200))}`);

@@ -1,7 +1,7 @@
 import type { FactRequest } from './request.js';
 import { sh, raw } from '../shell/quote.js';
 
-export interface TreeAttrsArgs {
+interface TreeAttrsArgs {
   path: string;
   /** Octal mode every entry must have. */
   mode?: string;
@@ -10,7 +10,7 @@ export interface TreeAttrsArgs {
   become?: boolean;
 }
 
-export function treeAttrsKey(a: TreeAttrsArgs): string {
+function treeAttrsKey(a: TreeAttrsArgs): string {
   return `tree_attrs_differ:${JSON.stringify([a.path, a.mode ?? '', a.owner ?? '', a.group ?? '', !!a.become])}`;
 }
 

@@ -66,7 +66,7 @@ export function expandHostPattern(pattern: string): { hosts: string[]; port?: nu
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 /** expand_hostname_range: the first [a:b(:step)] expands, then recursion handles the rest. */
-export function expandHostnameRange(line: string): string[] {
+function expandHostnameRange(line: string): string[] {
   // Python: line.replace('[','|',1).replace(']','|',1).split('|') must give exactly 3 parts.
   const replaced = line.replace('[', '|').replace(']', '|');
   const parts = replaced.split('|');

@@ -24,7 +24,7 @@ export interface SourceVars {
   hosts: Map<string, Vars>;
 }
 
-export interface GraphOptions {
+interface GraphOptions {
   /** Start at this group (default all). */
   group?: string;
   /** Show variables like `ansible-inventory --graph --vars`. */
@@ -350,7 +350,7 @@ function cmp(a: string, b: string): number {
 }
 
 /** json.dumps(sort_keys=True): every object's keys sorted. */
-export function sortKeysDeep(value: unknown): unknown {
+function sortKeysDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeysDeep);
   if (isMapping(value)) return Object.fromEntries(Object.keys(value).sort(cmp).map((k) => [k, sortKeysDeep(value[k])]));
   return value;

@@ -15,7 +15,7 @@ import { parseYamlText } from './yaml-load.js';
 import { isMapping } from '../python/values.js';
 import { parseYamlInventory } from './yaml-parser.js';
 
-export interface LoadOptions {
+interface LoadOptions {
   /** Called for each warning Ansible would print ([WARNING]: ...). They are also kept on Inventory.warnings. */
   onWarning?: (message: string) => void;
 }
@@ -27,7 +27,7 @@ const IGNORED_EXTENSIONS = ['.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', 
 const IGNORED_NAMES = /^\.|^host_vars$|^group_vars$|^vars_plugins$/;
 const YAML_EXTENSIONS = ['.yml', '.yaml', '.json'];
 
-export function isIgnoredInDirectory(name: string): boolean {
+function isIgnoredInDirectory(name: string): boolean {
   return IGNORED_NAMES.test(name) || IGNORED_EXTENSIONS.some((ext) => name.endsWith(ext));
 }
 

@@ -30,7 +30,7 @@ export class Group {
   }
 }
 
-export class Host {
+class Host {
   vars: Vars = {};
   /** Where each inline variable was set (INI line, YAML key), for messages about bad values. */
   readonly varOrigins = new Map<string, Where>();

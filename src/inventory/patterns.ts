@@ -52,7 +52,7 @@ export function expandLimitFiles(patterns: string[]): string[] {
   return out;
 }
 
-export function orderPatterns(patterns: string[]): string[] {
+function orderPatterns(patterns: string[]): string[] {
   const regular: string[] = [];
   const intersection: string[] = [];
   const exclude: string[] = [];

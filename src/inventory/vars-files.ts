@@ -43,7 +43,7 @@ export function compareCodepoints(a: string, b: string): number {
 }
 
 /** Files holding vars for `name` under `varsDir`, in the order they are merged. */
-export async function findVarsFiles(varsDir: string, name: string): Promise<string[]> {
+async function findVarsFiles(varsDir: string, name: string): Promise<string[]> {
   for (const ext of ['', ...EXTENSIONS]) {
     const full = join(varsDir, name + ext);
     const st = await statOrNull(full);

@@ -30,7 +30,7 @@ export const aptSpec: ModuleSpec = {
   requiredOneOf: [['autoremove', 'deb', 'name', 'update_cache', 'cache_valid_time']],
 };
 
-export interface AptArgs {
+interface AptArgs {
   name?: string[];
   state: 'absent' | 'latest' | 'present' | 'installed' | 'removed';
   update_cache?: boolean;

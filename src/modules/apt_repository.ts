@@ -7,7 +7,7 @@ import { commandEnv } from './system/env.js';
 import { fileDiff, removeFileCommand, writeFileCommand } from './system/repo-write.js';
 import { normalizeMode } from './files/mode.js';
 
-export const aptRepositorySpec: ModuleSpec = {
+const aptRepositorySpec: ModuleSpec = {
   args: {
     repo: { type: 'str', required: true },
     state: { type: 'str', default: 'present', choices: ['absent', 'present'] },
@@ -37,7 +37,7 @@ interface SourceLine {
   comment: string;
 }
 
-export function parseSourceLine(raw: string): SourceLine {
+function parseSourceLine(raw: string): SourceLine {
   let line = raw.trim();
   let enabled = true;
   let comment = '';
@@ -84,7 +84,7 @@ function args(raw: Record<string, unknown>): AptRepositoryArgs {
   return a;
 }
 
-export function planAptRepository(raw: Record<string, unknown>, facts: Record<string, unknown>, ctx: ModuleContext): Plan {
+function planAptRepository(raw: Record<string, unknown>, facts: Record<string, unknown>, ctx: ModuleContext): Plan {
   const a = args(raw);
   const files = facts[aptSourcesLists().key] as Record<string, string>;
   const wanted = parseSourceLine(a.repo);

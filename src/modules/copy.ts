@@ -7,7 +7,7 @@ import { streamedSource, type StreamedFile } from './files/local-file.js';
 import { planManagedContent } from './files/managed-content.js';
 import { failOnArgError } from '../argspec/plan-failure.js';
 
-export type CopyArgs = {
+type CopyArgs = {
   src?: string;
   content?: string;
   dest: string;

@@ -9,7 +9,7 @@ import { normalizeMode } from './files/mode.js';
 const boolArg = { type: 'bool' } as const;
 const listArg = { type: 'list', elements: 'str' } as const;
 
-export const deb822Spec: ModuleSpec = {
+const deb822Spec: ModuleSpec = {
   args: {
     allow_downgrade_to_insecure: boolArg,
     allow_insecure: boolArg,
@@ -62,7 +62,7 @@ function multiline(v: string): string {
  * lists space-joined, booleans yes/no, multi-line values (an armored key) indented with '.' for
  * blank lines.
  */
-export function renderDeb822(a: Record<string, unknown>): string {
+function renderDeb822(a: Record<string, unknown>): string {
   let out = '';
   for (const key of Object.keys(a).sort()) {
     const raw = a[key];
@@ -85,11 +85,11 @@ function args(raw: Record<string, unknown>) {
   return a;
 }
 
-export function sourcesPath(name: string): string {
+function sourcesPath(name: string): string {
   return `/etc/apt/sources.list.d/${deb822Slug(name)}.sources`;
 }
 
-export function planDeb822(raw: Record<string, unknown>, facts: Record<string, unknown>): Plan {
+function planDeb822(raw: Record<string, unknown>, facts: Record<string, unknown>): Plan {
   const a = args(raw);
   const dest = sourcesPath(a.name);
   const current = facts[fileContent(dest).key] as FileContent;

@@ -26,7 +26,7 @@ export const dnfSpec: ModuleSpec = {
   requiredOneOf: [['name', 'update_cache']],
 };
 
-export interface DnfArgs {
+interface DnfArgs {
   name: string[];
   state?: 'absent' | 'installed' | 'latest' | 'present' | 'removed';
   update_cache: boolean;
@@ -82,7 +82,7 @@ function dnfArgv(a: DnfArgs, verb: string, targets: string[]): string[] {
   return argv;
 }
 
-export function planDnf(raw: Record<string, unknown>, facts: Record<string, unknown>, ctx: ModuleContext): Plan {
+function planDnf(raw: Record<string, unknown>, facts: Record<string, unknown>, ctx: ModuleContext): Plan {
   const a = args(raw);
   const state = effectiveState(a);
   const env = commandEnv(ctx);
@@ -120,7 +120,7 @@ export function planDnf(raw: Record<string, unknown>, facts: Record<string, unkn
   return { commands, changed, result: { msg: changed ? '' : 'Nothing to do', results, rc: 0 } };
 }
 
-export function finishDnf(plan: Plan, results: ExecResult[]): Record<string, unknown> {
+function finishDnf(plan: Plan, results: ExecResult[]): Record<string, unknown> {
   const out: Record<string, unknown> = { ...(plan.result ?? {}), changed: plan.changed };
   const failedAt = results.findIndex((r) => r.exitCode !== 0);
   if (failedAt >= 0) {

@@ -8,7 +8,7 @@ import { sh } from '../shell/quote.js';
 import { factFor } from './files/dest.js';
 import { hashLocalFile } from './files/local-file.js';
 
-export type FetchArgs = {
+type FetchArgs = {
   src: string;
   dest: string;
   flat?: boolean;
@@ -28,7 +28,7 @@ function controllerPath(p: string, baseDir: string): string {
  * Ansible's layout: dest/<inventory_hostname>/<src path>; with flat, dest itself, or
  * dest/<basename of src> when dest ends in "/". Throws, with Ansible's message, when it cannot be used.
  */
-export async function fetchDestination(a: FetchArgs, host: string, baseDir: string): Promise<string> {
+async function fetchDestination(a: FetchArgs, host: string, baseDir: string): Promise<string> {
   if (a.flat) {
     const named = a.dest.endsWith('/') ? a.dest + posix.basename(a.src) : a.dest;
     const dest = normalize(controllerPath(named, baseDir));

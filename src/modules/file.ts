@@ -16,7 +16,7 @@ import type { FileArgs, FileState } from './files/file-args.js';
 
 const followsPath = (state: FileState | undefined) => state !== 'link' && state !== 'hard' && state !== 'absent';
 
-export function pathStat(a: FileArgs, ctx: ModuleContext): FactRequest<FileStat> {
+function pathStat(a: FileArgs, ctx: ModuleContext): FactRequest<FileStat> {
   return fileStat({ path: a.path, follow: followsPath(a.state) && a.follow !== false, become: ctx.become });
 }
 

@@ -9,7 +9,7 @@ import { lineinfileAbsent, lineinfilePresent, type LineinfileEdit, type Lineinfi
 import { planManagedContent } from './files/managed-content.js';
 import { failOnArgError } from '../argspec/plan-failure.js';
 
-export type LineinfileArgs = LineinfileParams & {
+type LineinfileArgs = LineinfileParams & {
   path: string;
   create?: boolean;
   backup?: boolean;
@@ -20,7 +20,7 @@ export type LineinfileArgs = LineinfileParams & {
 }
 
 /** lineinfile edits the whole file, so the probe returns it (up to this size). */
-export const LINEINFILE_MAX_BYTES = 16 * 1024 * 1024;
+const LINEINFILE_MAX_BYTES = 16 * 1024 * 1024;
 
 const probe = (a: LineinfileArgs, ctx: ModuleContext) => destStat(a.path, ctx, LINEINFILE_MAX_BYTES);
 const fail = (msg: string, result?: Record<string, unknown>): Plan => ({ commands: [], changed: false, failed: msg, result });

@@ -17,7 +17,7 @@ function controllerOnly(name: string, spec: ModuleSpec): ModuleDefinition {
   };
 }
 
-export const META_ACTIONS = [
+const META_ACTIONS = [
   'flush_handlers',
   'end_play',
   'end_host',

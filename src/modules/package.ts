@@ -4,7 +4,7 @@ import { aptModule, aptSpec } from './apt.js';
 import { dnfModule, dnfSpec } from './dnf.js';
 
 /** Ansible's generic `package`: name/state/use here, every other arg goes to the backend module. */
-export const packageSpec: ModuleSpec = {
+const packageSpec: ModuleSpec = {
   args: {
     ...Object.fromEntries(
       [...Object.entries(aptSpec.args), ...Object.entries(dnfSpec.args)].map(([k, s]) => [k, { ...s, type: 'raw' as const, default: undefined, choices: undefined }]),

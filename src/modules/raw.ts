@@ -2,7 +2,7 @@ import type { ModuleDefinition } from './contract.js';
 import { sh } from '../shell/quote.js';
 import { commandResult } from './files/run-command.js';
 
-export type RawArgs = {
+type RawArgs = {
   _raw_params: string;
   executable?: string;
 }

@@ -6,7 +6,7 @@ import { sh } from '../shell/quote.js';
 import { ArgumentError, validateArgs } from '../argspec/validate.js';
 import { fetchAndVerifyLines, normalizeFingerprint, scriptPrologue } from './system/key-script.js';
 
-export const rpmKeySpec: ModuleSpec = {
+const rpmKeySpec: ModuleSpec = {
   args: {
     key: { type: 'str', required: true, noLog: false },
     state: { type: 'str', default: 'present', choices: ['absent', 'present'] },
@@ -36,7 +36,7 @@ function args(raw: Record<string, unknown>) {
   return { ...a, fingerprints, keyid };
 }
 
-export function planRpmKey(raw: Record<string, unknown>, facts: Record<string, unknown>): Plan {
+function planRpmKey(raw: Record<string, unknown>, facts: Record<string, unknown>): Plan {
   const a = args(raw);
   const keys = facts[rpmGpgKeys().key] as RpmGpgKey[];
   const present = a.keyid !== undefined && keys.some((k) => k.version === a.keyid);

@@ -6,7 +6,7 @@ import { planUnit } from './system/systemd-plan.js';
 import type { ServiceState } from './system/systemd-plan.js';
 import { unitProbe } from './systemd.js';
 
-export const serviceSpec: ModuleSpec = {
+const serviceSpec: ModuleSpec = {
   args: {
     name: { type: 'str', required: true },
     state: { type: 'str', choices: ['reloaded', 'restarted', 'started', 'stopped'] },

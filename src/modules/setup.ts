@@ -3,7 +3,7 @@ import { setupFacts, SETUP_FACT_KEY } from '../facts/setup.js';
 import { factFor } from './files/dest.js';
 import { fnmatchRegExp } from '../python/fnmatch.js';
 
-export type SetupArgs = {
+type SetupArgs = {
   filter?: string | string[];
   gather_subset?: string[];
 }

@@ -10,7 +10,7 @@ import { installKeyringScript, normalizeFingerprint } from './system/key-script.
  * Our own module: an apt `signed-by` keyring, installed only after its fingerprint is verified
  * on the host (download -> gpg --show-keys -> compare -> dearmor -> atomic rename).
  */
-export const signingKeySpec: ModuleSpec = {
+const signingKeySpec: ModuleSpec = {
   args: {
     url: { type: 'str' },
     dest: { type: 'path', required: true },
@@ -34,7 +34,7 @@ function args(raw: Record<string, unknown>): SigningKeyArgs & { fingerprints: st
   return { ...a, fingerprints: (a.fingerprint ?? []).map(normalizeFingerprint) };
 }
 
-export function planSigningKey(raw: Record<string, unknown>, facts: Record<string, unknown>): Plan {
+function planSigningKey(raw: Record<string, unknown>, facts: Record<string, unknown>): Plan {
   const a = args(raw);
   const current = facts[keyringFingerprints(a.dest).key] as KeyringFingerprints;
   const result: Record<string, unknown> = { dest: a.dest, fingerprints_before: current.all };

@@ -2,12 +2,12 @@ import type { ModuleDefinition } from './contract.js';
 import { fileStat, type FileStat } from '../facts/file-stat.js';
 import { factFor } from './files/dest.js';
 
-export type SlurpArgs = {
+type SlurpArgs = {
   src: string;
 }
 
 /** Largest file slurp returns (it travels through the probe output as base64). */
-export const SLURP_MAX_BYTES = 64 * 1024 * 1024;
+const SLURP_MAX_BYTES = 64 * 1024 * 1024;
 
 function probe(a: SlurpArgs, become: boolean) {
   return fileStat({ path: a.src, follow: true, contentMaxBytes: SLURP_MAX_BYTES, become });

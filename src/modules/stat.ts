@@ -2,7 +2,7 @@ import type { ModuleDefinition } from './contract.js';
 import { CHECKSUM_ALGORITHMS, fileStat, type ChecksumAlgorithm, type FileStat } from '../facts/file-stat.js';
 import { factFor } from './files/dest.js';
 
-export type StatArgs = {
+type StatArgs = {
   path: string;
   follow?: boolean;
   get_checksum?: boolean;
@@ -19,7 +19,7 @@ function probe(a: StatArgs, become: boolean) {
 }
 
 /** Ansible's `stat` result dict from the probe. */
-export function ansibleStat(path: string, st: FileStat): Record<string, unknown> {
+function ansibleStat(path: string, st: FileStat): Record<string, unknown> {
   if (!st.exists) return { exists: false };
   const mode = parseInt(st.mode ?? '0', 8);
   const out: Record<string, unknown> = {

@@ -6,7 +6,7 @@ import { ArgumentError, validateArgs } from '../argspec/validate.js';
 import { planUnit } from './system/systemd-plan.js';
 import type { UnitRequest } from './system/systemd-plan.js';
 
-export const systemdSpec: ModuleSpec = {
+const systemdSpec: ModuleSpec = {
   args: {
     name: { type: 'str', aliases: ['service', 'unit'] },
     state: { type: 'str', choices: ['reloaded', 'restarted', 'started', 'stopped'] },

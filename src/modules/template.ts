@@ -6,7 +6,7 @@ import { finishFileChange } from './files/finish.js';
 import { planManagedContent } from './files/managed-content.js';
 import { failOnArgError } from '../argspec/plan-failure.js';
 
-export type TemplateArgs = {
+type TemplateArgs = {
   src: string;
   dest: string;
   backup?: boolean;

@@ -6,7 +6,7 @@ import type { HttpRequest, HttpResponse } from '../facts/net.js';
 import { sh } from '../shell/quote.js';
 import { ArgumentError, validateArgs } from '../argspec/validate.js';
 
-export const uriSpec: ModuleSpec = {
+const uriSpec: ModuleSpec = {
   args: {
     url: { type: 'str', required: true },
     method: { type: 'str', default: 'GET' },
@@ -56,7 +56,7 @@ function request(raw: Record<string, unknown>): { a: UriArgs; q: HttpRequest } {
 const REASONS: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content', 301: 'Moved Permanently', 302: 'Found', 304: 'Not Modified', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable' };
 
 /** The registered result, as Ansible's uri builds it; `failed` when the status is not accepted. */
-export function uriResult(a: UriArgs, r: HttpResponse): Record<string, unknown> {
+function uriResult(a: UriArgs, r: HttpResponse): Record<string, unknown> {
   const out: Record<string, unknown> = { ...r.headers, changed: false, url: r.url || a.url, status: r.status, redirected: r.redirects > 0, elapsed: 0 };
   if (r.status === -1) out.msg = `Status code was -1 and not [${a.status_code.join(', ')}]: Request failed: ${r.curlError}`;
   else if (r.status >= 400) out.msg = `HTTP Error ${r.status}: ${REASONS[r.status] ?? ''}`.trim();

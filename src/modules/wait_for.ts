@@ -6,7 +6,7 @@ import type { WaitTarget } from '../facts/net.js';
 import { quote, sh } from '../shell/quote.js';
 import { ArgumentError, validateArgs } from '../argspec/validate.js';
 
-export const waitForSpec: ModuleSpec = {
+const waitForSpec: ModuleSpec = {
   args: {
     host: { type: 'str', default: '127.0.0.1' },
     timeout: { type: 'int', default: 300 },
@@ -47,7 +47,7 @@ function args(raw: Record<string, unknown>): WaitForArgs & { target?: WaitTarget
 }
 
 /** Ansible's timeout messages. */
-export function timeoutMessage(a: WaitForArgs): string {
+function timeoutMessage(a: WaitForArgs): string {
   if (a.msg) return a.msg;
   if (a.state === 'absent' || a.state === 'stopped') return a.port !== undefined ? `Timeout when waiting for ${a.host}:${a.port} to stop.` : `Timeout when waiting for ${a.path} to be absent.`;
   if (a.path !== undefined) return a.search_regex !== undefined ? `Timeout when waiting for search string ${a.search_regex} in ${a.path}` : `Timeout when waiting for file ${a.path}`;
@@ -55,7 +55,7 @@ export function timeoutMessage(a: WaitForArgs): string {
 }
 
 /** Remote loop: delay, then poll every `sleep` s until the condition holds or `timeout` s passed since the start. */
-export function waitScript(a: ReturnType<typeof args>): string {
+function waitScript(a: ReturnType<typeof args>): string {
   const lines = ['start=$(date +%s)', `end=$((start + ${a.timeout}))`];
   if (a.delay > 0) lines.push(`sleep ${a.delay}`);
   if (!a.target) {
@@ -74,7 +74,7 @@ export function waitScript(a: ReturnType<typeof args>): string {
   return lines.join('\n');
 }
 
-export function planWaitFor(raw: Record<string, unknown>, facts: Record<string, unknown>): Plan {
+function planWaitFor(raw: Record<string, unknown>, facts: Record<string, unknown>): Plan {
   const a = args(raw);
   const result = { state: a.state, port: a.port ?? null, path: a.path ?? null, search_regex: a.search_regex ?? null, elapsed: 0 };
   if (a.target && a.delay === 0) {

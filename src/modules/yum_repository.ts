@@ -11,7 +11,7 @@ const str = { type: 'str' } as const;
 const bool = { type: 'bool' } as const;
 const list = { type: 'list', elements: 'str' } as const;
 
-export const yumRepositorySpec: ModuleSpec = {
+const yumRepositorySpec: ModuleSpec = {
   args: {
     async: bool,
     bandwidth: str,
@@ -85,13 +85,13 @@ function args(raw: Record<string, unknown>) {
   return a;
 }
 
-export function repoFilePath(raw: Record<string, unknown>): string {
+function repoFilePath(raw: Record<string, unknown>): string {
   const dir = String(raw.reposdir ?? '/etc/yum.repos.d');
   return `${dir}/${String(raw.file ?? raw.name)}.repo`;
 }
 
 /** The section's keys, sorted, with Ansible's value conversions (bool -> 1/0, lists joined). */
-export function repoSection(a: Record<string, unknown>): Map<string, string> {
+function repoSection(a: Record<string, unknown>): Map<string, string> {
   const values: Record<string, unknown> = { ...a, name: a.description };
   const section = new Map<string, string>();
   for (const key of Object.keys(values).sort()) {
@@ -105,7 +105,7 @@ export function repoSection(a: Record<string, unknown>): Map<string, string> {
   return section;
 }
 
-export function planYumRepository(raw: Record<string, unknown>, facts: Record<string, unknown>): Plan {
+function planYumRepository(raw: Record<string, unknown>, facts: Record<string, unknown>): Plan {
   const a = args(raw);
   const dest = repoFilePath(a);
   const current = facts[fileContent(dest).key] as FileContent;

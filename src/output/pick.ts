@@ -7,7 +7,7 @@ import { TtyRenderer } from './tty.js';
  * Narrower than this (or a terminal that reports no width: 0 or undefined columns, as some
  * pseudo-terminals do), listr2 wraps each host row one character per line: plain lines instead.
  */
-export const MIN_TTY_COLUMNS = 20;
+const MIN_TTY_COLUMNS = 20;
 
 /** --json -> JSON lines; a terminal -> live listr2 progress; otherwise Ansible-style plain lines. */
 export function pickRenderer(opts: { json: boolean; verbose: number; showDiff: boolean; out: NodeJS.WritableStream }): Renderer {

@@ -2,7 +2,7 @@ import type { Renderer, RunEvent } from './events.js';
 import { banner, recapText } from './recap.js';
 import { formatDiff } from './diff.js';
 
-export interface PlainOptions {
+interface PlainOptions {
   out: NodeJS.WritableStream;
   verbose: number;
   showDiff: boolean;

@@ -9,11 +9,11 @@
 const SECRET_KEY = /pass(word|wd|phrase)?|secret|token|private_?key|api_?key/i;
 export const REDACTED = '********';
 export const NO_LOG_MESSAGE = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
-export const MIN_SECRET_LENGTH = 4;
+const MIN_SECRET_LENGTH = 4;
 /** Flag-like values of secret-named settings (`vault_password_enabled: "yes"`) are not secrets. */
 const NOT_SECRET = /^(true|false|yes|no|on|off|none|null)$/i;
 
-export function isSecretKey(key: string): boolean {
+function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
 }
 

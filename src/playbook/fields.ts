@@ -17,7 +17,7 @@ export function isTemplated(v: unknown): boolean {
 }
 
 /** Position of a key, or of the map, or the file start. */
-export function at(map: unknown, key: string | undefined, file: string): SourcePos {
+function at(map: unknown, key: string | undefined, file: string): SourcePos {
   return (key === undefined ? positionOf(map) : keyPositionOf(map, key)) ?? { file, line: 1, column: 1 };
 }
 
@@ -160,7 +160,7 @@ export class FieldReader {
   }
 }
 
-export function describeType(v: unknown): string {
+function describeType(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';

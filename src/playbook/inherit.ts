@@ -2,7 +2,7 @@
 import type { InheritedKeywords } from './model.js';
 import type { FieldReader } from './fields.js';
 
-export type Inherited = InheritedKeywords;
+type Inherited = InheritedKeywords;
 
 const INHERITED_FIELDS: (keyof Inherited)[] = [
   'become',

@@ -21,7 +21,6 @@ export const INHERITED_KEYWORDS = [
   'timeout',
   'throttle',
 ] as const;
-export type InheritedKeyword = (typeof INHERITED_KEYWORDS)[number];
 
 const COMMON = ['name', 'tags', 'vars', 'environment', 'collections', ...INHERITED_KEYWORDS];
 
@@ -109,12 +108,6 @@ export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
 /** Keys at task level that are actions handled by the loader itself. */
 export const LOADER_ACTIONS = ['import_tasks', 'include_tasks', 'import_role', 'include_role', 'block'];
 
-/** Every with_<lookup> Ansible has that we refuse (anything with_* not in LOOP_LOOKUPS). */
-export function isWithLookup(key: string): boolean {
-  return key.startsWith('with_');
-}
-
-export const BECOME_METHODS = ['sudo'];
 export const STRATEGIES = ['linear', 'free'];
 export const HOST_ORDERS = ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'];
 export const CONNECTIONS = ['ssh', 'local', 'smart'];

@@ -27,7 +27,7 @@ function isQuoted(data: string): boolean {
   return data.length > 1 && data[0] === data[data.length - 1] && (data[0] === '"' || data[0] === "'") && data[data.length - 2] !== '\\';
 }
 
-export function unquote(data: string): string {
+function unquote(data: string): string {
   return isQuoted(data) ? data.slice(1, -1) : data;
 }
 
@@ -80,14 +80,14 @@ function blockDepth(token: string, depth: number, open: string, close: string): 
   return depth;
 }
 
-export function joinArgs(parts: string[]): string {
+function joinArgs(parts: string[]): string {
   let result = '';
   for (const p of parts) result += result.length === 0 || result.endsWith('\n') ? p : ` ${p}`;
   return result;
 }
 
 /** split_args: whitespace split that keeps quotes and Jinja blocks together. */
-export function splitArgs(args: string): string[] {
+function splitArgs(args: string): string[] {
   const params: string[] = [];
   const items = args.split('\n');
   let quoteChar: string | null = null;

@@ -6,7 +6,7 @@ import type { Playbook, Play, TaskNode } from './model.js';
 import { selectByTags, type TagSelection } from './tags.js';
 import { fnmatch } from '../python/fnmatch.js';
 
-export interface ListOptions extends TagSelection {
+interface ListOptions extends TagSelection {
   /** The playbook path as the user gave it (shown on the "playbook:" line). */
   playbookLabel?: string;
 }

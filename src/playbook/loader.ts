@@ -12,7 +12,7 @@ import { parseTaskFile } from './tasks.js';
 import { validateNodes, validatePlaybook } from './validate.js';
 import { loadYamlWithPositions, positionOf } from './yaml.js';
 
-export interface LoadOptions {
+interface LoadOptions {
   /** Module specs (defaults to src/modules/registry.ts). */
   modules?: ModuleLookup;
   /** Extra role directories, searched after <playbook dir>/roles (like ANSIBLE_ROLES_PATH). */

@@ -9,7 +9,7 @@ import { shortModuleName, type ModuleLookup } from './lookup.js';
 import { closeMatches } from './suggest.js';
 import { copyKeyPositions } from './yaml.js';
 
-export interface ActionEnv {
+interface ActionEnv {
   modules: ModuleLookup;
   handlers: boolean;
 }

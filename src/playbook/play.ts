@@ -10,7 +10,7 @@ import { loadRoles } from './roles.js';
 import { parseTaskList } from './tasks.js';
 import { handlerNamesOf } from './validate.js';
 
-export interface PlayLoadOptions {
+interface PlayLoadOptions {
   modules: ModuleLookup;
   rolesPath: readonly string[];
 }

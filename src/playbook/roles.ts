@@ -17,7 +17,7 @@ import { loadYamlWithPositions, positionOf } from './yaml.js';
 /** Keywords of a roles: entry; every other key is a role parameter. */
 const ROLE_ENTRY_KEYWORDS = ['role', 'name', 'vars', 'tags', 'when', 'environment', 'collections', ...INHERITED_KEYWORDS];
 
-export interface RoleLoadEnv {
+interface RoleLoadEnv {
   playbookDir: string;
   /** Extra role directories (like ANSIBLE_ROLES_PATH), searched after <playbook dir>/roles. */
   rolesPath: readonly string[];
@@ -28,7 +28,7 @@ export interface RoleLoadEnv {
   idPrefix: string;
 }
 
-export interface LoadedRoles {
+interface LoadedRoles {
   instances: RoleInstance[];
   tasks: TaskNode[];
   handlers: TaskNode[];
@@ -45,7 +45,7 @@ export function loadRoles(entries: unknown[], file: string, env: RoleLoadEnv): L
 }
 
 /** Which files of the role to load (import_role's tasks_from, handlers_from, ...). */
-export class RoleLoader {
+class RoleLoader {
   readonly instances: RoleInstance[] = [];
   readonly handlers: TaskNode[] = [];
   private readonly seen = new Set<string>();

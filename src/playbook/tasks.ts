@@ -23,7 +23,7 @@ import { detectAction, moduleAndArgs, safeKv, type Action } from './module-call.
 import type { RoleFrom, RoleRequest } from './role-request.js';
 import { copyKeyPositions, keyPositionOf, loadYamlWithPositions, positionOf } from './yaml.js';
 
-export interface ParseEnv {
+interface ParseEnv {
   /** The file the list was read from. */
   file: string;
   modules: ModuleLookup;

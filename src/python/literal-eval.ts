@@ -6,7 +6,7 @@
 import { pyStr } from './repr.js';
 import { isMapping, pyFloat, tuple } from './values.js';
 
-export interface LiteralOptions {
+interface LiteralOptions {
   /** Ansible's Json2Python (templating): the names `true`, `false`, `null` are True, False, None. */
   jsonNames?: boolean;
   /**

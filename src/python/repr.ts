@@ -2,7 +2,7 @@
 import { isMapping, isTuple, PyFloat } from './values.js';
 
 /** str() of the kinds a caller adds (the templater's Undefined, lazy mappings), or undefined. */
-export type StrHook = (value: unknown) => string | undefined;
+type StrHook = (value: unknown) => string | undefined;
 
 function pyFloatRepr(n: number): string {
   if (Number.isNaN(n)) return 'nan';
@@ -15,7 +15,7 @@ export function pyNumberStr(n: number): string {
   return Number.isInteger(n) ? String(n) : pyFloatRepr(n);
 }
 
-export function pyStringRepr(s: string): string {
+function pyStringRepr(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = quote;
   for (const ch of s) {

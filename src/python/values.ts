@@ -14,7 +14,7 @@ export function isMapping(value: unknown): value is Mapping {
 }
 
 /** A Python tuple: an array whose str() is `(a, b)`. */
-export class PyTuple extends Array<unknown> {
+class PyTuple extends Array<unknown> {
   static override get [Symbol.species]() {
     return Array;
   }

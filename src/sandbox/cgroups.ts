@@ -29,7 +29,7 @@ export function createCgroups(paths: readonly string[]): void {
 }
 
 /** Pids in `dir` and every cgroup below it. */
-export function cgroupPids(dir: string): number[] {
+function cgroupPids(dir: string): number[] {
   if (!existsSync(dir)) return [];
   const own = readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
   const below = readdirSync(dir, { withFileTypes: true })

@@ -13,7 +13,7 @@ import { releaseSandbox } from './shared.js';
 import { StateFile, STATE_FILE, teardownPlan } from './state.js';
 import type { ProcessRef, SandboxState } from './types.js';
 
-export interface SandboxDownOptions {
+interface SandboxDownOptions {
   name?: string;
   /** Every sandbox in the registry. */
   all?: boolean;
@@ -23,7 +23,7 @@ export interface SandboxDownOptions {
   log?: (line: string) => void;
 }
 
-export interface DownResult {
+interface DownResult {
   name: string;
   dir?: string;
   /** Hosts torn down (0 when there was nothing left). */

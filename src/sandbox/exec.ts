@@ -3,13 +3,13 @@ import { spawn } from 'node:child_process';
 import { FalcoDeployError } from '../errors.js';
 import { quoteArgv } from '../shell/quote.js';
 
-export interface RunResult {
+interface RunResult {
   stdout: string;
   stderr: string;
   code: number;
 }
 
-export interface RunOptions {
+interface RunOptions {
   /** Written to stdin. */
   input?: string;
   /** Resolve with the result instead of throwing on a non-zero exit. */

@@ -11,7 +11,7 @@ import type { BindMount } from './types.js';
 import { cacheDir, PACKAGE_ROOT } from './paths.js';
 
 const BUILD_REPO = join(PACKAGE_ROOT, 'molecule-like-fixtures', 'apt-repo', 'build-repo.sh');
-export const REPO_MOUNT_POINT = '/srv/falco-repo';
+const REPO_MOUNT_POINT = '/srv/falco-repo';
 
 export interface FalcoRepo {
   dir: string;
@@ -64,7 +64,7 @@ export function prepareSandboxRepo(name: string): { repo: FalcoRepo; bind: BindM
   return { repo, bind: { source: dir, target: REPO_MOUNT_POINT }, vars: repoVars(repo) };
 }
 
-export function describeRepo(dir: string): FalcoRepo {
+function describeRepo(dir: string): FalcoRepo {
   const falcoDir = join(dir, 'pool/main/f/falco');
   const falcoDebs = Object.fromEntries(
     readdirSync(falcoDir).map((f) => [/^falco_([^_]+)_/.exec(f)![1], join(falcoDir, f)] as const),

@@ -16,7 +16,7 @@ export const FAULT_HELP: Record<FaultAction, string> = {
   kill: 'SIGKILL the host\'s init, then take its link down: the host vanishes for good',
 };
 
-export interface FaultOptions {
+interface FaultOptions {
   dir?: string;
   cwd?: string;
 }

@@ -8,9 +8,9 @@
  * Several sandboxes (distinct names) run at once; see naming.ts for names and addresses.
  */
 export { sandboxUp } from './up.js';
-export { sandboxDown, type SandboxDownOptions, type DownResult } from './down.js';
+export { sandboxDown,   } from './down.js';
 export { sandboxFault, FAULT_HELP } from './fault.js';
-export { sandboxStatus, type SandboxStatus, type HostStatus } from './status.js';
-export { DEFAULT_SANDBOX, defaultDir } from './locate.js';
-export { BRIDGE_NAME, BRIDGE_ADDRESS } from './naming.js';
+export { sandboxStatus, type SandboxStatus } from './status.js';
+export { DEFAULT_SANDBOX } from './locate.js';
+export { BRIDGE_NAME } from './naming.js';
 export * from './types.js';

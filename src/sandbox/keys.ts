@@ -5,7 +5,7 @@
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 
-export interface KeyPair {
+interface KeyPair {
   /** OpenSSH PEM ("openssh-key-v1", unencrypted). */
   privateKey: string;
   /** `ssh-ed25519 AAAA... comment`. */

@@ -42,7 +42,7 @@ export function liteArgv(s: LaunchSpec): string[] {
 }
 
 /** Privileges a future Falco modern_ebpf test needs inside the container. */
-export const NSPAWN_BPF_FLAGS = [
+const NSPAWN_BPF_FLAGS = [
   '--capability=CAP_SYS_ADMIN,CAP_BPF,CAP_PERFMON,CAP_SYS_RESOURCE',
   '--system-call-filter=bpf',
   '--system-call-filter=perf_event_open',

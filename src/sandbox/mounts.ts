@@ -10,7 +10,7 @@ export function parseMountPoints(mountinfo: string): string[] {
     .map((line) => line.split(' ')[4].replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8))));
 }
 
-export function mountPoints(): string[] {
+function mountPoints(): string[] {
   return parseMountPoints(readFileSync('/proc/self/mountinfo', 'utf8'));
 }
 

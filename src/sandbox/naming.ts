@@ -14,10 +14,10 @@ export const BRIDGE_NAME = 'fdbr0';
 export const BRIDGE_ADDRESS = '10.213.0.1';
 export const BRIDGE_PREFIX = 16;
 const NET_PREFIX = '10.213';
-export const HOSTS_PER_BLOCK = 250;
+const HOSTS_PER_BLOCK = 250;
 /** Third octets a sandbox block may use (0 is the bridge's own). */
-export const FIRST_OCTET = 1;
-export const LAST_OCTET = 254;
+const FIRST_OCTET = 1;
+const LAST_OCTET = 254;
 export const MAX_HOSTS = HOSTS_PER_BLOCK * (LAST_OCTET - FIRST_OCTET + 1);
 
 const SANDBOX_NAME = /^[a-z][a-z0-9-]{0,30}$/;
@@ -45,7 +45,7 @@ export function blocksFor(hosts: number): number {
   return Math.ceil(hosts / HOSTS_PER_BLOCK);
 }
 
-export function hostOctets(blockStart: number, index: number): [number, number] {
+function hostOctets(blockStart: number, index: number): [number, number] {
   const i = index - 1;
   return [blockStart + Math.floor(i / HOSTS_PER_BLOCK), (i % HOSTS_PER_BLOCK) + 1];
 }

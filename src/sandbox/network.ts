@@ -42,7 +42,7 @@ export async function deleteBridge(): Promise<void> {
  * an address re-used by a later sandbox keeps its MAC, so the controller's neighbour cache
  * is never stale (a stale entry silently black-holes the new host for up to ~30 s).
  */
-export function macFor(ip: string): string {
+function macFor(ip: string): string {
   return ['02', 'fd', ...ip.split('.').map((o) => Number(o).toString(16).padStart(2, '0'))].join(':');
 }
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 /** The package root: this file is src/sandbox/paths.ts or dist/sandbox/paths.js. */
 export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const FIXTURES_DIR = join(PACKAGE_ROOT, 'molecule-like-fixtures', 'sandbox');
+const FIXTURES_DIR = join(PACKAGE_ROOT, 'molecule-like-fixtures', 'sandbox');
 export const BUILD_ROOTFS_SCRIPT = join(FIXTURES_DIR, 'build-rootfs.sh');
 export const HOSTINIT_SCRIPT = join(FIXTURES_DIR, 'lite-hostinit.sh');
 export const DEBIAN_PACKAGES_FILE = join(FIXTURES_DIR, 'debian-packages.json');

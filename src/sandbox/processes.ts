@@ -33,11 +33,6 @@ export function isAlive(ref: ProcessRef): boolean {
   return !!stat && parseStartTime(stat) === ref.startTime && parseProcessState(stat) !== 'Z';
 }
 
-export function processState(ref: ProcessRef): string | undefined {
-  const stat = readProc(`/proc/${ref.pid}/stat`);
-  return stat && parseStartTime(stat) === ref.startTime ? parseProcessState(stat) : undefined;
-}
-
 /** Sends `signal` if `ref` is still the same process; false when it is gone. */
 export function signalRef(ref: ProcessRef, signal: NodeJS.Signals): boolean {
   if (!isAlive(ref)) return false;
@@ -49,7 +44,7 @@ export function signalRef(ref: ProcessRef, signal: NodeJS.Signals): boolean {
   }
 }
 
-export function childPids(pid: number): number[] {
+function childPids(pid: number): number[] {
   let tasks: string[];
   try {
     tasks = readdirSync(`/proc/${pid}/task`);

@@ -27,7 +27,7 @@ export function sshBanner(ip: string, timeoutMs = 1500): Promise<boolean> {
 }
 
 /** `systemctl is-system-running` inside the container, entered through its init's namespaces. */
-export async function systemState(initPid: number): Promise<string> {
+async function systemState(initPid: number): Promise<string> {
   const r = await run(['nsenter', `--target=${initPid}`, '--mount', '--pid', '--root', '--wd', 'systemctl', 'is-system-running'], {
     allowFailure: true,
     timeoutMs: 5000,
@@ -35,7 +35,7 @@ export async function systemState(initPid: number): Promise<string> {
   return r.stdout.trim() || 'unknown';
 }
 
-export interface ReadyOptions {
+interface ReadyOptions {
   deadline: number;
   signal?: AbortSignal;
   onInit: (host: HostState, init: NonNullable<HostState['init']>) => void;

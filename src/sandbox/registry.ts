@@ -37,7 +37,7 @@ export function emptyRegistry(): Registry {
   return { sandboxes: {}, shared: {} };
 }
 
-export type Reservation = { ok: true; registry: Registry; entry: RegistryEntry } | { ok: false; problem: string };
+type Reservation = { ok: true; registry: Registry; entry: RegistryEntry } | { ok: false; problem: string };
 
 /** Adds sandbox `name` with a free address block (pure). */
 export function reserve(
@@ -66,7 +66,7 @@ export function reserve(
   return { ok: true, entry, registry: { ...registry, sandboxes: { ...registry.sandboxes, [name]: entry } } };
 }
 
-export function registryFile(): string {
+function registryFile(): string {
   return join(runDir(), 'registry.json');
 }
 

@@ -14,7 +14,7 @@ export interface MissingTool {
 }
 
 /** Binaries the sandbox needs, each with its Debian package (from debian-packages.json). */
-export function sandboxTools(): MissingTool[] {
+function sandboxTools(): MissingTool[] {
   const list = JSON.parse(readFileSync(DEBIAN_PACKAGES_FILE, 'utf8')) as PackageList;
   return Object.entries(list.groups.sandbox ?? {}).flatMap(([debianPackage, binaries]) =>
     binaries.map((binary) => ({ binary, debianPackage })),

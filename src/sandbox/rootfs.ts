@@ -7,11 +7,11 @@ import { FalcoDeployError } from '../errors.js';
 import { BUILD_ROOTFS_SCRIPT, cacheDir } from './paths.js';
 
 /** Named after the build script's content, so changing the recipe builds a new rootfs. */
-export function rootfsName(script = readFileSync(BUILD_ROOTFS_SCRIPT)): string {
+function rootfsName(script = readFileSync(BUILD_ROOTFS_SCRIPT)): string {
   return `rootfs-${createHash('sha256').update(script).digest('hex').slice(0, 12)}`;
 }
 
-export function rootfsReady(path: string): boolean {
+function rootfsReady(path: string): boolean {
   return existsSync(join(path, 'usr/sbin/sshd'));
 }
 

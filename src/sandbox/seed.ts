@@ -10,7 +10,7 @@ export interface Owner {
   gid: number;
 }
 
-export interface SeedFile {
+interface SeedFile {
   /** Path inside the host, without the leading slash. */
   path: string;
   content: string;

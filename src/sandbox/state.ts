@@ -54,7 +54,7 @@ export class StateFile {
 }
 
 /** Teardown work derived from a state (pure): what to kill, unmount, delete, in order. */
-export interface TeardownPlan {
+interface TeardownPlan {
   processes: { host: string; pid: number; startTime: string }[];
   mounts: string[];
   cgroups: string[];

@@ -20,7 +20,7 @@ import { StateFile, statePath } from './state.js';
 import { SANDBOX_KINDS, type HostState, type SandboxInfo, type SandboxUpOptions, type SandboxState } from './types.js';
 
 /** Checks the options before anything is touched (pure apart from reading the bind sources). */
-export function validateUpOptions(opts: SandboxUpOptions): { name: string; dir: string } {
+function validateUpOptions(opts: SandboxUpOptions): { name: string; dir: string } {
   const name = opts.name ?? DEFAULT_SANDBOX;
   const fail = (message: string) => new FalcoDeployError(message, { phase: 'usage' });
   const nameProblem = sandboxNameProblem(name);

@@ -19,7 +19,7 @@ export function quoteArgv(argv: ReadonlyArray<string | number | boolean>): strin
 }
 
 /** A fragment of shell text that is already safe and is inserted verbatim by `sh`. */
-export class ShellFragment {
+class ShellFragment {
   constructor(readonly text: string) {}
   toString(): string {
     return this.text;

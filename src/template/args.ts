@@ -1,7 +1,7 @@
 /** Python-style argument binding for filters/tests: positional args plus nunjucks keyword args. */
 import { PyError } from './errors.js';
 
-export type Kwargs = Record<string, unknown>;
+type Kwargs = Record<string, unknown>;
 
 export function splitArgs(args: unknown[]): { pos: unknown[]; kw: Kwargs } {
   const last = args[args.length - 1] as (Kwargs & { __keywords?: boolean }) | undefined;

@@ -50,7 +50,7 @@ export class TemplateRenderError extends FalcoDeployError {
   }
 }
 
-export type TemplateError = TemplateUndefinedError | TemplateSyntaxError | TemplateRenderError;
+type TemplateError = TemplateUndefinedError | TemplateSyntaxError | TemplateRenderError;
 
 export function isTemplateError(err: unknown): err is TemplateError {
   return (

@@ -18,10 +18,10 @@ import { dumpYaml } from './yamldump.js';
 import { filterNamed, hasOwn, setItem, testNamed, type Registry } from './sandbox.js';
 
 /** `this` inside a filter: the nunjucks Context (its env has our filters and tests). */
-export interface FilterThis {
+interface FilterThis {
   env: Registry;
 }
-export type FilterFn = (this: FilterThis, value: unknown, ...args: unknown[]) => unknown;
+type FilterFn = (this: FilterThis, value: unknown, ...args: unknown[]) => unknown;
 
 /** Filters whose text output Ansible keeps as text (C.STRING_TYPE_FILTERS). */
 export const STRING_TYPE_FILTERS = new Set(['string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml']);

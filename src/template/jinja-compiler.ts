@@ -7,10 +7,10 @@ import { compilerModule, nodes } from './nunjucks-internals.js';
 import { checkTemplateNames } from './template-names.js';
 
 // AST nodes our compiler adds
-export const PyTruthyNode = nodes.Node.extend('PyTruthy', { fields: ['target'] });
-export const PyIterNode = nodes.Node.extend('PyIter', { fields: ['target', 'pairs'] });
+const PyTruthyNode = nodes.Node.extend('PyTruthy', { fields: ['target'] });
+const PyIterNode = nodes.Node.extend('PyIter', { fields: ['target', 'pairs'] });
 export const PyFloatLiteral = nodes.Literal.extend('PyFloatLiteral');
-export const PyLoopFilterNode = nodes.Node.extend('PyLoopFilter', { fields: ['target', 'cond', 'names'] });
+const PyLoopFilterNode = nodes.Node.extend('PyLoopFilter', { fields: ['target', 'cond', 'names'] });
 export const PyNativeOutput = nodes.Node.extend('PyNativeOutput', { fields: ['expr'] });
 export const SliceNode = nodes.Node.extend('Slice', {
   fields: ['start', 'stop', 'step'],

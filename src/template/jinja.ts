@@ -24,7 +24,7 @@ export interface CompiledTemplate {
   lastFilter?: string;
 }
 
-export interface CompileOptions {
+interface CompileOptions {
   name: string;
   /** Compile a lone `{{ expr }}` to return the expression's value instead of text. */
   nativeSingleExpression: boolean;
@@ -38,7 +38,7 @@ function singleExpression(root: any): any | null {
   return expr instanceof nodes.TemplateData ? null : expr;
 }
 
-export function syntaxError(err: any, name: string, lineOffset = 0, source = ''): TemplateSyntaxError {
+function syntaxError(err: any, name: string, lineOffset = 0, source = ''): TemplateSyntaxError {
   const raw = String(err?.message ?? err);
   // nunjucks gives no position for "unexpected end of file"; Jinja reports the last line.
   const lineno = typeof err?.lineno === 'number' ? err.lineno : source.split('\n').length;
@@ -103,7 +103,7 @@ function unwrap(err: any): any {
   return e;
 }
 
-export function translateError(err: any, name: string, lineOffset = 0): Error {
+function translateError(err: any, name: string, lineOffset = 0): Error {
   const inner = unwrap(err);
   const line = (inner?.templateLine ?? err?.templateLine ?? (err?.lineno ? err.lineno : undefined)) as
     | number

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 /* eslint-disable @typescript-eslint/no-explicit-any */
-export const nunjucks = require('nunjucks') as any;
+const nunjucks = require('nunjucks') as any;
 export const compilerModule = require('nunjucks/src/compiler') as any;
 export const parserModule = require('nunjucks/src/parser') as any;
 export const lexer = require('nunjucks/src/lexer') as any;

@@ -11,11 +11,7 @@ import { keepUnsafeMark } from './unsafe.js';
 import { Undefined } from './undefined.js';
 
 export { isMapping, type Mapping } from './pytypes.js';
-export { pyNumberStr, pyStringRepr } from '../python/repr.js';
-
-export function isPlainString(value: unknown): value is string {
-  return typeof value === 'string';
-}
+export { pyNumberStr } from '../python/repr.js';
 
 /** Python type name, as used in Jinja messages ("'dict object' has no attribute ..."). */
 export function pyTypeName(value: unknown): string {

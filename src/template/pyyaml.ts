@@ -3,7 +3,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { PyFloat, pyFloat } from './pytypes.js';
 
 /** PyYAML's YAML 1.1 booleans: yes/no/on/off/true/false but not y/n. */
-export function pyyamlTags(tags: unknown[]): unknown[] {
+function pyyamlTags(tags: unknown[]): unknown[] {
   const replaced = new Set(['tag:yaml.org,2002:bool', 'tag:yaml.org,2002:float']);
   const others = tags.filter((t) => !replaced.has((t as { tag?: string }).tag ?? ''));
   return [

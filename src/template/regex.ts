@@ -1,5 +1,5 @@
 /** Python `re` patterns and replacement strings translated to JavaScript RegExp. */
-export interface RegexFlags {
+interface RegexFlags {
   ignorecase?: boolean;
   multiline?: boolean;
   global?: boolean;
@@ -7,7 +7,7 @@ export interface RegexFlags {
 
 const cache = new Map<string, RegExp>();
 
-export function pySource(pattern: string): string {
+function pySource(pattern: string): string {
   return pattern
     .replace(/\(\?P<(\w+)>/g, '(?<$1>')
     .replace(/\(\?P=(\w+)\)/g, '\\k<$1>')

@@ -12,7 +12,7 @@ const IDENTIFIER = /^[\p{L}_][\p{L}\p{N}_]*$/u;
 // Filter and test names may be qualified: ansible.builtin.to_json.
 const QUALIFIED = /^[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*$/u;
 
-export type NameError = (message: string, node: any) => void;
+type NameError = (message: string, node: any) => void;
 
 function describe(node: any): string {
   if (node instanceof nodes.Literal) return `a ${typeof node.value === 'string' ? 'string' : 'literal'} (${JSON.stringify(node.value)})`;

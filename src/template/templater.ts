@@ -26,27 +26,27 @@ import {
   isUnsafe, keepUnsafeMark, noteUnsafe, plainText, reveal, taintedResult, trackTaint, UnsafeText,
 } from './unsafe.js';
 
-export type Vars = Record<string, unknown>;
-export type Condition = string | boolean | null | undefined | (string | boolean | null | undefined)[];
+type Vars = Record<string, unknown>;
+type Condition = string | boolean | null | undefined | (string | boolean | null | undefined)[];
 
 /** The value `omit` stands for; templateData drops dict entries equal to it. */
 export const OMIT = '__omit_place_holder__falco_deploy_9c1b7e';
 
-export interface TemplaterOptions {
+interface TemplaterOptions {
   /** Directories searched for relative template paths (role templates/, playbook dir, cwd). */
   searchPaths: string[];
   /** Text of `ansible_managed` in template files. */
   ansibleManaged?: string;
 }
 
-export interface RenderFileOptions {
+interface RenderFileOptions {
   /** Destination path, exposed as `template_destpath`. */
   dest?: string;
   /** Host name exposed as `template_host` (defaults to this machine's). */
   host?: string;
 }
 
-export interface Templater {
+interface Templater {
   /** Ansible's templating of a value string: native value for a lone `{{ expr }}`. */
   renderString(template: string, vars: Vars, origin?: TemplateOrigin): unknown;
   /** Always text (template-module semantics: no escape_backslashes, no type conversion). */
@@ -429,7 +429,7 @@ function nativeResult(value: unknown): unknown {
 }
 
 /** TaskExecutor's remove_omit: dict entries equal to omit go, recursively (lists: their dicts). */
-export function removeOmitted(value: unknown): unknown {
+function removeOmitted(value: unknown): unknown {
   if (!isMapping(value)) return value;
   const out: Vars = {};
   for (const [k, v] of Object.entries(value)) {

@@ -10,7 +10,7 @@ import { isFloat, PyFloat } from './pytypes.js';
 import { Undefined } from './undefined.js';
 import { versionCompare } from './version.js';
 
-export type TestFn = (value: unknown, ...args: unknown[]) => boolean;
+type TestFn = (value: unknown, ...args: unknown[]) => boolean;
 
 function defined(v: unknown): v is Exclude<unknown, Undefined> {
   return !(v instanceof Undefined);

@@ -36,15 +36,6 @@ export class Undefined {
   }
 }
 
-export function isUndefined(value: unknown): value is Undefined {
-  return value instanceof Undefined;
-}
-
 export function undefinedVariable(name: string): Undefined {
   return new Undefined(`'${name}' is undefined`, name);
-}
-
-/** Throws if any of the values is Undefined (used by filters that need real values). */
-export function requireDefined(...values: unknown[]): void {
-  for (const v of values) if (v instanceof Undefined) v.fail();
 }

@@ -17,7 +17,7 @@ export function isUnsafe(value: unknown): boolean {
 }
 
 /** Whether `value` or anything inside it is unsafe (a structure built from safe and unsafe parts). */
-export function holdsUnsafe(value: unknown): boolean {
+function holdsUnsafe(value: unknown): boolean {
   if (isUnsafe(value)) return true;
   if (Array.isArray(value)) return value.some(holdsUnsafe);
   if (isMapping(value)) return Object.values(value).some(holdsUnsafe);

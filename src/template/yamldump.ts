@@ -8,7 +8,7 @@
 import { PyFloat } from './pytypes.js';
 import { isMapping, pyNumberStr } from './pyvalue.js';
 
-export interface DumpOptions {
+interface DumpOptions {
   indent: number;
   /** PyYAML default_flow_style: false = block everywhere, null = flow for leaf collections. */
   flow: boolean | null;
@@ -54,7 +54,7 @@ function singleQuotedMultiline(s: string, continuation: number): string {
   return out + "'";
 }
 
-export function yamlScalar(value: unknown, inFlow = false, continuation = 0): string {
+function yamlScalar(value: unknown, inFlow = false, continuation = 0): string {
   if (value === null || value === undefined) return 'null';
   if (value === true) return 'true';
   if (value === false) return 'false';

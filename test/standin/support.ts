@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const FIXTURES = fileURLToPath(new URL('../../molecule-like-fixtures/', import.meta.url));
-export const BUILD_REPO = join(FIXTURES, 'apt-repo', 'build-repo.sh');
+const BUILD_REPO = join(FIXTURES, 'apt-repo', 'build-repo.sh');
 export const BUILD_DEBS = join(FIXTURES, 'falco-standin', 'build.sh');
 export const OLD_VERSION = '0.43.0';
 export const NEW_VERSION = '0.44.1';
@@ -30,7 +30,7 @@ export async function sandboxRootfs(): Promise<string | undefined> {
   return process.env.FALCO_DEPLOY_ROOTFS ?? ensureRootfs(() => undefined);
 }
 
-export interface StandinFixture {
+interface StandinFixture {
   dir: string;
   repo: string;
   /** dpkg -x roots by version */
@@ -70,7 +70,7 @@ export function standinFixture(): StandinFixture {
   return shared;
 }
 
-export function cleanupStandinFixture(): void {
+function cleanupStandinFixture(): void {
   if (shared) rmSync(shared.dir, { recursive: true, force: true });
   shared = undefined;
 }

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, basename, extname } from 'node:path';
 import { parse } from 'yaml';
 
-export interface CaseFile<T> {
+interface CaseFile<T> {
   /** Folder name under the cases root (module or fact name). */
   group: string;
   name: string;

@@ -6,7 +6,7 @@ import type { ConnectionStats, ExecOptions, ExecRequest, ExecResult, HostConnect
 import type { ConnectionProvider, Vars } from '../../src/engine/ports.js';
 
 /** A "host" that is this machine: commands run under /bin/sh. Counts round trips like SSH. */
-export class LocalConnection implements HostConnection {
+class LocalConnection implements HostConnection {
   readonly stats: ConnectionStats = { channels: 1, roundTrips: 0, connectMs: 0 };
   readonly commands: ExecRequest[] = [];
   closed = false;

@@ -10,7 +10,7 @@ import { runPlaybook, type RunOutcome } from '../../src/engine/run.js';
 import type { RunEvent } from '../../src/output/events.js';
 import { LocalProvider } from './local-connection.js';
 
-export interface LocalRun extends RunOutcome {
+interface LocalRun extends RunOutcome {
   events: RunEvent[];
   dir: string;
   provider: LocalProvider;

@@ -61,7 +61,7 @@ export async function runPing(inventory: PingInventory, args: GlobalOptions, ctx
   return ExitCode.ok;
 }
 
-export interface PingSummary {
+interface PingSummary {
   total: number;
   ok: number;
   unreachable: number;
@@ -73,7 +73,7 @@ export interface PingSummary {
   interrupted?: boolean;
 }
 
-export function summarize(results: PingResult[], wallMs: number): PingSummary {
+function summarize(results: PingResult[], wallMs: number): PingSummary {
   const connects = results.flatMap((r) => (r.connectMs === undefined ? [] : [r.connectMs])).sort((a, b) => a - b);
   return {
     total: results.length,

@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import { sh } from '../../shell/quote.js';
 import { ArgumentError } from '../../argspec/validate.js';
 
-export interface AtomicWriteOptions {
+interface AtomicWriteOptions {
   dest: string;
   /** sha1 of the exact bytes that go on stdin; checked before the rename. */
   checksum: string;
@@ -24,7 +24,7 @@ export function sha1(data: Buffer | string): string {
 }
 
 /** `validate` with %s -> "$tmp" (and %% -> %), as Python's `validate % path`. */
-export function validateCommand(validate: string): string {
+function validateCommand(validate: string): string {
   if (!validate.includes('%s')) throw new ArgumentError(`validate must contain %s: ${validate}`);
   return validate.replace(/%([s%])/g, (_, c: string) => (c === 's' ? '"$tmp"' : '%'));
 }
@@ -36,7 +36,7 @@ export function validateCommand(validate: string): string {
  * target is either the old file or the complete new one.
  * Prints `backup_file=<path>` when it made a backup.
  */
-export function atomicWriteScript(o: AtomicWriteOptions): string {
+function atomicWriteScript(o: AtomicWriteOptions): string {
   const dir = posix.dirname(o.dest);
   const lines = [
     'set -e',

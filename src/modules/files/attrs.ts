@@ -41,7 +41,7 @@ export function hasChanges(c: AttrChange): boolean {
   return c.mode !== undefined || c.owner !== undefined || c.group !== undefined;
 }
 
-export interface AttrCommandOptions {
+interface AttrCommandOptions {
   /** Act on a symlink itself (chown -h); chmod is skipped for links (Linux has no link modes). */
   noDereference?: boolean;
   recurse?: boolean;

@@ -3,7 +3,7 @@ import type { ModuleContext } from '../contract.js';
 import { fileStat, DIFF_MAX_BYTES, type FileStat, type FileStatArgs } from '../../facts/file-stat.js';
 
 /** The stat probe the content-writing modules use for their destination. */
-export function destStatArgs(dest: string, ctx: ModuleContext, contentMaxBytes?: number): FileStatArgs {
+function destStatArgs(dest: string, ctx: ModuleContext, contentMaxBytes?: number): FileStatArgs {
   return {
     path: dest,
     follow: true,

@@ -23,7 +23,7 @@ export interface LineinfileEdit {
 }
 
 /** Python `re` syntax -> JS RegExp (named groups, \A \Z, a leading inline-flag group). */
-export function pythonRegex(pattern: string): RegExp {
+function pythonRegex(pattern: string): RegExp {
   let flags = '';
   let src = pattern;
   const inline = /^\(\?([aiLmsux]+)\)/.exec(src);
@@ -43,7 +43,7 @@ function search(re: RegExp, line: string): RegExpExecArray | null {
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', a: '\x07', b: '\b', '\\': '\\' };
 
 /** Python's Match.expand(template): \1, \g<1>, \g<name>, and \n-style escapes. */
-export function expandTemplate(m: RegExpExecArray, template: string): string {
+function expandTemplate(m: RegExpExecArray, template: string): string {
   return template.replace(/\\(g<([^>]+)>|\d{1,2}|.)/gs, (all, what: string, g: string | undefined) => {
     if (g !== undefined) return (/^\d+$/.test(g) ? m[Number(g)] : m.groups?.[g]) ?? '';
     if (/^\d+$/.test(what)) return m[Number(what)] ?? '';
@@ -52,7 +52,7 @@ export function expandTemplate(m: RegExpExecArray, template: string): string {
   });
 }
 
-export function readLines(text: string): string[] {
+function readLines(text: string): string[] {
   return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 

@@ -6,7 +6,7 @@ import { atomicWriteCommand, sha1 } from './atomic-write.js';
 import type { StreamedFile } from './local-file.js';
 import { normalizeMode } from './mode.js';
 
-export interface ManagedContentInput {
+interface ManagedContentInput {
   dest: string;
   /** The bytes, or a big controller file that is streamed (never read whole). */
   content: Buffer | StreamedFile;
@@ -24,7 +24,7 @@ export interface ManagedContentInput {
 const TOO_LARGE_TO_DIFF = '(file too large to diff)\n';
 
 /** Text for a diff side: Ansible shows binary content as a marker. */
-export function diffText(b: Buffer): string {
+function diffText(b: Buffer): string {
   return b.includes(0) ? '(binary file)\n' : b.toString('utf8');
 }
 

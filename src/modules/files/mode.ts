@@ -31,7 +31,7 @@ export function normalizeMode(mode: unknown, current = 0, isDir = false): string
   return toOctal(applySymbolicMode(current, s, isDir));
 }
 
-export function toOctal(n: number): string {
+function toOctal(n: number): string {
   return n.toString(8).padStart(4, '0');
 }
 
@@ -39,7 +39,7 @@ const WHO_BITS: Record<string, number> = { u: 0o4700, g: 0o2070, o: 0o1007 };
 const PERM_BITS = { r: 0o444, w: 0o222, x: 0o111, s: 0o6000, t: 0o1000 } as const;
 
 /** chmod(1) symbolic mode semantics (no umask: an empty "who" means "a"). */
-export function applySymbolicMode(current: number, spec: string, isDir: boolean): number {
+function applySymbolicMode(current: number, spec: string, isDir: boolean): number {
   let mode = current & 0o7777;
   for (const clause of spec.split(',')) {
     const c = SYMBOLIC_CLAUSE.exec(clause.trim());

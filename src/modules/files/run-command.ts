@@ -8,7 +8,7 @@ import { factFor } from './dest.js';
 import { expandingWord } from './shlex.js';
 import { shlexSplit } from '../../shell/shlex.js';
 
-export type CommandArgs = {
+type CommandArgs = {
   _raw_params?: string;
   cmd?: string;
   argv?: string[];
@@ -21,7 +21,7 @@ export type CommandArgs = {
   strip_empty_ends?: boolean;
 }
 
-export const COMMAND_SPEC = {
+const COMMAND_SPEC = {
   _raw_params: { type: 'str' },
   cmd: { type: 'str' },
   argv: { type: 'list', elements: 'str' },
@@ -75,7 +75,7 @@ function stdinOf(a: CommandArgs): string | undefined {
   return a.stdin_add_newline === false ? a.stdin : `${a.stdin}\n`;
 }
 
-export function planCommand(a: CommandArgs, facts: Record<string, unknown>, ctx: ModuleContext, useShell: boolean): Plan {
+function planCommand(a: CommandArgs, facts: Record<string, unknown>, ctx: ModuleContext, useShell: boolean): Plan {
   const built = buildCommand(a, useShell);
   if (typeof built === 'string') return { commands: [], changed: false, failed: built, result: { rc: 256, msg: built } };
   const { cmd, text } = built;
@@ -107,18 +107,18 @@ export function planCommand(a: CommandArgs, facts: Record<string, unknown>, ctx:
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /** Python's str(datetime) in local time: 2026-11-27 09:50:01.123456 */
-export function pythonDatetime(d: Date): string {
+function pythonDatetime(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}000`;
 }
 
 /** Python's str(timedelta) for less than a day: 0:00:01.250000 */
-export function pythonDelta(ms: number): string {
+function pythonDelta(ms: number): string {
   const s = Math.floor(ms / 1000);
   return `${Math.floor(s / 3600)}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}.${pad(Math.round(ms % 1000), 3)}000`;
 }
 
 /** str.splitlines() of Ansible's stdout_lines. */
-export function splitLines(s: string): string[] {
+function splitLines(s: string): string[] {
   if (s === '') return [];
   return s.replace(/\r?\n$/, '').split(/\r?\n|\r/);
 }

@@ -9,7 +9,3 @@ export function commandEnv(ctx: ModuleContext, own: Record<string, string> = {})
   const env = { ...task, ...own };
   return Object.keys(env).length ? env : undefined;
 }
-
-export function describeList(items: string[]): string {
-  return items.join(', ');
-}

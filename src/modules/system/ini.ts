@@ -3,7 +3,7 @@
  * (keys lower-cased, `:` also splits, `#`/`;` comment lines, indented continuation lines).
  * Sections and keys keep their order, as configparser does.
  */
-export type IniFile = Map<string, Map<string, string>>;
+type IniFile = Map<string, Map<string, string>>;
 
 export function parseIni(text: string): IniFile {
   const out: IniFile = new Map();

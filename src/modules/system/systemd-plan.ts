@@ -20,7 +20,7 @@ export interface UnitRequest {
 /** `systemctl is-enabled` exit 0 states, minus indirect/alias which Ansible counts as disabled. */
 const ENABLED_STATES = new Set(['enabled', 'enabled-runtime', 'static', 'generated', 'transient']);
 
-export function isEnabled(u: UnitStatus): boolean {
+function isEnabled(u: UnitStatus): boolean {
   return ENABLED_STATES.has(u.unitFileState);
 }
 
@@ -29,7 +29,7 @@ function isRunning(u: UnitStatus): boolean {
 }
 
 /** Ansible's wording, word for word (its fail_if_missing passes the literal msg 'host'). */
-export function notFound(name: string): string {
+function notFound(name: string): string {
   return `Could not find the requested service ${name}: host`;
 }
 

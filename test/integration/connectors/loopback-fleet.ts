@@ -40,7 +40,7 @@ export interface LoopbackFleet {
   stop(): Promise<void>;
 }
 
-export interface FleetOptions {
+interface FleetOptions {
   /** Extra sshd_config lines (e.g. PasswordAuthentication yes). */
   sshdExtra?: string[];
   /** Let the temporary user run anything through sudo with its password. */

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
-export interface SshResult {
+interface SshResult {
   code: number;
   stdout: string;
   stderr: string;

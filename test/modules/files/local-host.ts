@@ -46,7 +46,7 @@ export function localContext(over: Partial<ModuleContext> = {}, files: Record<st
   };
 }
 
-export interface LocalRun {
+interface LocalRun {
   plan: Plan;
   results: ExecResult[];
   result: Record<string, unknown>;
