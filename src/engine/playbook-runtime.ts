@@ -1,8 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { FalcoDeployError, InputError } from '../errors.js';
 import { loadTaskFile } from '../playbook/loader.js';
+import { loadVarsFile } from '../playbook/vars-files.js';
 import { resolveTaskFile } from '../playbook/tasks.js';
 import type { RoleInstance } from '../playbook/model.js';
 import type { PlaybookRuntime, Templater, Vars } from './ports.js';
@@ -33,7 +33,7 @@ export function playbookRuntime(templater: Templater): PlaybookRuntime {
           if (Array.isArray(entry)) continue; // Ansible: a list whose files are all missing is skipped
           throw new InputError(`vars file ${options[0]} was not found`, { file: options[0] });
         }
-        Object.assign(out, readVarsFile(path));
+        Object.assign(out, loadVarsFile(path));
       }
       return out;
     },
@@ -49,17 +49,3 @@ function localCandidates(src: string, kind: 'files' | 'templates', role: RoleIns
   return out;
 }
 
-function readVarsFile(path: string): Vars {
-  let data: unknown;
-  try {
-    data = parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    const line = (err as { linePos?: { line: number }[] }).linePos?.[0]?.line;
-    throw new InputError(`invalid YAML in vars file: ${(err as Error).message.split('\n')[0]}`, { file: path, line, cause: err });
-  }
-  if (data === null || data === undefined) return {};
-  if (typeof data !== 'object' || Array.isArray(data)) {
-    throw new InputError('a vars file must be a mapping of variable names to values', { file: path, line: 1 });
-  }
-  return data as Vars;
-}

@@ -19,6 +19,7 @@ import {
   type Tags,
 } from 'yaml';
 import { InputError } from '../errors.js';
+import { guardYamlDocument, guardYamlText } from '../yaml-guard.js';
 import type { SourcePos } from './model.js';
 
 interface Where {
@@ -104,6 +105,7 @@ function customTags(tags: Tags): Tags {
 
 /** Parses YAML text; syntax errors are InputErrors at file:line:col. Empty text is `null`. */
 export function parseYamlWithPositions(text: string, file: string): unknown {
+  guardYamlText(text, file);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     schema: 'failsafe',
@@ -113,6 +115,7 @@ export function parseYamlWithPositions(text: string, file: string): unknown {
     strict: false,
     lineCounter,
   });
+  guardYamlDocument(doc, file, text);
   const error = doc.errors[0];
   if (error) {
     let offset = error.pos[0];
