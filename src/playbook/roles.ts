@@ -11,6 +11,7 @@ import { INHERITED_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { layer, readInherited, union } from './inherit.js';
 import type { ModuleLookup } from './lookup.js';
 import { parseTaskFile } from './tasks.js';
+import { checkKeywordTemplates, checkVarsTemplates } from './template-check.js';
 import { loadYamlWithPositions, positionOf } from './yaml.js';
 
 /** Keywords of a roles: entry; every other key is a role parameter. */
@@ -93,6 +94,7 @@ export class RoleLoader {
   load(req: RoleRequest, parent: TaskFileContext, requiredBy: string[], chain: string[], parentDir?: string): TaskNode[] {
     const r = req.reader;
     if (isTemplated(req.name)) throw errorAt(`role names cannot be templated ('${req.name}')`, req.namePos);
+    checkKeywordTemplates(r.map, r.file);
     const dir = this.findRole(req.name, parentDir, req.namePos);
     if (chain.includes(dir)) {
       throw errorAt(`role dependency loop: ${[...chain, dir].map((d) => basename(d)).join(' -> ')}`, req.source);
@@ -206,6 +208,7 @@ export class RoleLoader {
       const data = loadYamlWithPositions(file);
       if (data === null) continue;
       if (!isMap(data)) throw errorAt(`role ${sub} must be a mapping of variables`, positionOf(data) ?? { file, line: 1, column: 1 });
+      checkVarsTemplates(data, file);
       Object.assign(out, data);
     }
     return out;

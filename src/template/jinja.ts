@@ -50,15 +50,19 @@ export function syntaxError(err: any, name: string, lineOffset = 0, source = '')
   });
 }
 
-export function compileTemplate(env: any, source: string, opts: CompileOptions): CompiledTemplate {
-  let root: any;
+/** The template's syntax tree (nunjucks nodes, 0-based `lineno`); TemplateSyntaxError if it cannot be parsed. */
+export function parseTemplate(env: any, source: string, name: string): any {
   try {
     const parser = new PyParser(lexer.lex(source, env.opts));
     parser.extensions = env.extensionsList ?? [];
-    root = transformer.transform(parser.parseAsRoot(), [], opts.name);
+    return transformer.transform(parser.parseAsRoot(), [], name);
   } catch (err) {
-    throw syntaxError(err, opts.name, 0, source);
+    throw syntaxError(err, name, 0, source);
   }
+}
+
+export function compileTemplate(env: any, source: string, opts: CompileOptions): CompiledTemplate {
+  const root = parseTemplate(env, source, opts.name);
   const expr = opts.nativeSingleExpression ? singleExpression(root) : null;
   if (expr) root.children[0] = new PyNativeOutput(expr.lineno, expr.colno, expr);
   const compiler = new PyCompiler(opts.name, false);
