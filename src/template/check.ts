@@ -6,8 +6,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { TemplateSyntaxError, type TemplateOrigin } from './errors.js';
 import { FILTERS } from './filters.js';
-import { PyCompiler } from './jinja-compiler.js';
-import { NunjucksEnvironment, parseTemplate, syntaxError } from './jinja.js';
+import { compileTree, NunjucksEnvironment, parseTemplate, syntaxError } from './jinja.js';
 import { nodes } from './nunjucks-internals.js';
 import { rewriteSource } from './source.js';
 import { TESTS } from './tests.js';
@@ -44,8 +43,9 @@ export function checkTemplate(source: string, use: TemplateUse, origin: Template
   const shown = (reason: string) => (use === 'text' ? reason : `${reason.replace(/\.$/, '')}. String: ${source}`);
   let root: any;
   try {
-    root = parseTemplate(env, rewriteSource(text, use === 'vars'), origin.file);
-    new PyCompiler(origin.file, false).compile(root);
+    const rewritten = rewriteSource(text, use === 'vars');
+    root = parseTemplate(env, rewritten, origin.file);
+    compileTree(root, origin.file, rewritten);
   } catch (err) {
     if (err instanceof TemplateSyntaxError) throw new TemplateSyntaxError(shown(err.reason), { ...where(err.line), cause: err.cause });
     if (err instanceof RangeError) throw new TemplateSyntaxError(shown('template nested too deeply'), where(1));

@@ -61,14 +61,23 @@ export function parseTemplate(env: any, source: string, name: string): any {
   }
 }
 
+/** Our compiler's functions for a parsed template; a tree it cannot compile is a syntax error too. */
+export function compileTree(root: any, name: string, source: string): Record<string, (...a: any[]) => unknown> {
+  try {
+    const compiler = new PyCompiler(name, false);
+    compiler.compile(root);
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    return new Function(compiler.getCode())() as Record<string, (...a: any[]) => unknown>;
+  } catch (err) {
+    throw syntaxError(err, name, 0, source);
+  }
+}
+
 export function compileTemplate(env: any, source: string, opts: CompileOptions): CompiledTemplate {
   const root = parseTemplate(env, source, opts.name);
   const expr = opts.nativeSingleExpression ? singleExpression(root) : null;
   if (expr) root.children[0] = new PyNativeOutput(expr.lineno, expr.colno, expr);
-  const compiler = new PyCompiler(opts.name, false);
-  compiler.compile(root);
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const props = new Function(compiler.getCode())() as Record<string, (...a: any[]) => unknown>;
+  const props = compileTree(root, opts.name, source);
   for (const [key, fn] of Object.entries(props)) {
     props[key] = (e: unknown, ctx: unknown, frame: unknown, _runtime: unknown, cb: (err: any, res?: unknown) => void) =>
       fn(e, ctx, frame, pyRuntime, (err: any, res?: unknown) => {
