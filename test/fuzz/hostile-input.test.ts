@@ -11,7 +11,8 @@ import { cli } from '../support/cli.js';
 import { ExitCode, InputError } from '../../src/errors.js';
 import { parseExtraVars } from '../../src/playbook/index.js';
 import { playbookRuntime } from '../../src/engine/playbook-runtime.js';
-import { createTemplater, TemplateRenderError } from '../../src/template/index.js';
+import { createTemplater, TemplateRenderError, TemplateSyntaxError } from '../../src/template/index.js';
+import { checkTemplate } from '../../src/template/check.js';
 
 const BOMB = [
   'a: &a ["x","x","x","x","x","x","x","x","x","x"]',
@@ -111,6 +112,20 @@ describe('hostile input: clear errors in bounded time', function () {
       expect(code).to.equal(ExitCode.badInput);
       expect(stderr).to.include(`${inv}:${line}`).and.match(/host range expands to more than 100000 hosts/);
       expect(Date.now() - started).to.be.below(5000);
+    });
+  }
+
+  // Found by test/fuzz/parsers.fuzz.test.ts.
+  for (const [name, template] of [
+    ['30 nested brackets (the parser re-parsed each one: exponential)', `{{ r.stdout${'['.repeat(30)} | length > 0 }}`],
+    ['a quote inside a name (pasted into generated JavaScript)', '{{ x | m"ndatory }}'],
+    ['a tree the compiler cannot compile', '{{/(x | from_json.nan).a }}'],
+  ] as const) {
+    it(`template with ${name}: a syntax error at load and at render, at once`, () => {
+      const started = Date.now();
+      expect(() => checkTemplate(template, 'vars', { file: 'play.yml', line: 3 })).to.throw(TemplateSyntaxError).with.property('file', 'play.yml');
+      expect(() => createTemplater({ searchPaths: [] }).renderString(template, { x: 1 })).to.throw(TemplateSyntaxError);
+      expect(Date.now() - started).to.be.below(1000);
     });
   }
 
