@@ -1,10 +1,10 @@
-import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { FalcoDeployError, InputError } from '../errors.js';
 import { loadTaskFile } from '../playbook/loader.js';
-import { loadYamlWithPositions } from '../playbook/yaml.js';
+import { loadVarsFile } from '../playbook/vars-files.js';
+import { findLocalFile, localCandidates, notFoundMessage } from '../playbook/local-files.js';
 import { resolveTaskFile } from '../playbook/tasks.js';
-import type { RoleInstance } from '../playbook/model.js';
 import type { PlaybookRuntime, Templater, Vars } from './ports.js';
 
 /** The loader's run-time services: include_tasks, template/copy sources, vars_files. */
@@ -17,10 +17,8 @@ export function playbookRuntime(templater: Templater): PlaybookRuntime {
 
     resolveLocal(src, kind, role, playDir) {
       const candidates = localCandidates(src, kind, role, playDir);
-      const found = candidates.find((c) => existsSync(c) && statSync(c).isFile());
-      if (!found) {
-        throw new FalcoDeployError(`Could not find or access '${src}'. Searched in: ${candidates.join(', ')}`, { phase: 'plan' });
-      }
+      const found = findLocalFile(candidates);
+      if (!found) throw new FalcoDeployError(notFoundMessage(src, candidates), { phase: 'plan' });
       return found;
     },
 
@@ -33,28 +31,11 @@ export function playbookRuntime(templater: Templater): PlaybookRuntime {
           if (Array.isArray(entry)) continue; // Ansible: a list whose files are all missing is skipped
           throw new InputError(`vars file ${options[0]} was not found`, { file: options[0] });
         }
-        Object.assign(out, readVarsFile(path));
+        Object.assign(out, loadVarsFile(path));
       }
       return out;
     },
   };
 }
 
-/** Ansible's search order for a role task's relative src, then the playbook's. */
-function localCandidates(src: string, kind: 'files' | 'templates', role: RoleInstance | undefined, playDir: string): string[] {
-  if (isAbsolute(src)) return [src];
-  const out: string[] = [];
-  if (role) out.push(join(kind === 'files' ? role.filesDir : role.templatesDir, src), join(role.dir, src), join(role.tasksDir, src));
-  out.push(join(playDir, kind, src), join(playDir, src));
-  return out;
-}
 
-/** A vars file as ansible-core reads it: PyYAML typing (`yes` is True, `0644` is 420), `!unsafe`. */
-function readVarsFile(path: string): Vars {
-  const data = loadYamlWithPositions(path);
-  if (data === null || data === undefined) return {};
-  if (typeof data !== 'object' || Array.isArray(data)) {
-    throw new InputError('a vars file must be a mapping of variable names to values', { file: path, line: 1 });
-  }
-  return data as Vars;
-}

@@ -65,6 +65,9 @@ export function expandHostPattern(pattern: string): { hosts: string[]; port?: nu
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
+/** More hosts than this from one inventory line is a typo or an attack, not a fleet. */
+const MAX_RANGE_HOSTS = 100_000;
+
 /** expand_hostname_range: the first [a:b(:step)] expands, then recursion handles the rest. */
 function expandHostnameRange(line: string): string[] {
   // Python: line.replace('[','|',1).replace(']','|',1).split('|') must give exactly 3 parts.
@@ -99,6 +102,7 @@ function expandHostnameRange(line: string): string[] {
   } else {
     const b = pyInt(beg);
     const e = pyInt(end);
+    if (Math.abs(e - b) / Math.abs(step) >= MAX_RANGE_HOSTS) throw tooManyHosts();
     seq = [];
     if (step > 0) for (let i = b; i <= e; i += step) seq.push(i);
     else for (let i = b; i > e + 1; i += step) seq.push(i);
@@ -108,8 +112,13 @@ function expandHostnameRange(line: string): string[] {
     const name = head + fill(item) + tail;
     if (name.includes('[')) out.push(...expandHostnameRange(name));
     else out.push(name);
+    if (out.length > MAX_RANGE_HOSTS) throw tooManyHosts();
   }
   return out;
+}
+
+function tooManyHosts(): Error {
+  return new Error(`host range expands to more than ${MAX_RANGE_HOSTS} hosts`);
 }
 
 /** Python int() of a range bound: decimal digits (with optional sign/underscores) only. */

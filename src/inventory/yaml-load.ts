@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { parseAllDocuments, Scalar, isScalar, type ScalarTag, type Tags } from 'yaml';
 import { UnsafeText } from '../template/unsafe.js';
 import { InputError } from '../errors.js';
+import { guardDataDepth, guardYamlDocument, guardYamlText } from '../yaml-guard.js';
 
 const BOOL_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
 const BOOL_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
@@ -88,15 +89,21 @@ function customTags(tags: Tags): Tags {
 export function parseYamlText(text: string, file: string): unknown {
   const trimmed = text.trim();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    let data: unknown;
     try {
-      return JSON.parse(text);
+      data = JSON.parse(text);
     } catch {
       // not JSON: YAML below
+    }
+    if (data !== undefined) {
+      guardDataDepth(data, file, text);
+      return data;
     }
   }
   if (text.startsWith('$ANSIBLE_VAULT')) {
     throw new InputError('vault-encrypted files are not supported; decrypt it or move the secret elsewhere', { file });
   }
+  guardYamlText(text, file);
   const docs = parseAllDocuments(text, {
     schema: 'failsafe',
     customTags,
@@ -111,6 +118,7 @@ export function parseYamlText(text: string, file: string): unknown {
   }
   const doc = docs[0];
   if (!doc) return null;
+  guardYamlDocument(doc, file, text);
   const error = doc.errors[0];
   if (error) {
     const [line, column] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [undefined, undefined];

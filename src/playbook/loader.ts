@@ -40,7 +40,7 @@ export function checkPlaybook(file: string, opts: LoadOptions = {}): Playbook {
  */
 export function loadTaskFile(path: string, ctx: TaskFileContext, modules: ModuleLookup = registryLookup): TaskNode[] {
   const nodes = parseTaskFile(path, ctx, { modules, handlers: false });
-  validateNodes(nodes, ctx.handlerNames, modules);
+  validateNodes(nodes, ctx.handlerNames, modules, ctx.playbookDir);
   return nodes;
 }
 

@@ -1,5 +1,6 @@
 /** One play mapping -> Play (keywords checked, roles expanded, task lists parsed). */
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { serialItem } from './serial.js';
 import type { Play, SerialValue, Task, TaskFileContext, TaskNode, VarsFileEntry } from './model.js';
 import { FieldReader, errorAt, isTemplated, type YamlMap } from './fields.js';
@@ -8,7 +9,9 @@ import { compact, readInherited, union } from './inherit.js';
 import type { ModuleLookup } from './lookup.js';
 import { loadRoles } from './roles.js';
 import { parseTaskList } from './tasks.js';
+import { checkKeywordTemplates, checkVarsTemplates } from './template-check.js';
 import { handlerNamesOf } from './validate.js';
+import { loadVarsFile } from './vars-files.js';
 
 interface PlayLoadOptions {
   modules: ModuleLookup;
@@ -24,6 +27,7 @@ export interface ImportedBy {
 export function parsePlay(data: YamlMap, id: string, file: string, opts: PlayLoadOptions, importedBy: ImportedBy): Play {
   const r: FieldReader = new FieldReader(data, file, 'play');
   r.checkKeys(PLAY_KEYWORDS, UNSUPPORTED_KEYWORDS);
+  checkKeywordTemplates(data, file);
   const hostPatterns = hostsOf(r);
   const hosts = hostPatterns.join(',');
   const name = r.str('name');
@@ -67,7 +71,7 @@ export function parsePlay(data: YamlMap, id: string, file: string, opts: PlayLoa
     source: r.pos(),
     baseDir: playbookDir,
     vars: { ...r.vars(), ...importedBy.vars },
-    varsFiles: varsFilesOf(r),
+    varsFiles: varsFilesOf(r, playbookDir),
     gatherFacts: r.bool('gather_facts') ?? true,
     gatherSubset: r.has('gather_subset') ? r.strList('gather_subset') : undefined,
     gatherTimeout: r.int('gather_timeout'),
@@ -106,13 +110,23 @@ function hostsOf(r: FieldReader): string[] {
   return out;
 }
 
-function varsFilesOf(r: FieldReader): VarsFileEntry[] {
+function varsFilesOf(r: FieldReader, baseDir: string): VarsFileEntry[] {
   const raw = r.has('vars_files') && typeof r.map['vars_files'] === 'string' ? [r.map['vars_files']] : r.list('vars_files');
   return raw.map((entry) => {
-    if (typeof entry === 'string') return entry;
+    if (typeof entry === 'string') {
+      checkLiteralVarsFile(entry, baseDir);
+      return entry;
+    }
     if (Array.isArray(entry) && entry.length > 0 && entry.every((e) => typeof e === 'string')) return entry as string[];
     r.fail('vars_files', 'each vars_files entry must be a file name or a list of candidate file names');
   });
+}
+
+/** A vars file named literally is read now so its templates are checked before the play runs. */
+function checkLiteralVarsFile(entry: string, baseDir: string): void {
+  if (isTemplated(entry)) return;
+  const path = resolve(baseDir, entry);
+  if (existsSync(path)) checkVarsTemplates(loadVarsFile(path), path);
 }
 
 function serialOf(r: FieldReader): SerialValue[] | string | undefined {

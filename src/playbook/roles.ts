@@ -12,6 +12,7 @@ import { layer, readInherited, union } from './inherit.js';
 import type { ModuleLookup } from './lookup.js';
 import { parseTaskFile } from './tasks.js';
 import type { RoleRequest } from './role-request.js';
+import { checkKeywordTemplates, checkVarsTemplates } from './template-check.js';
 import { loadYamlWithPositions, positionOf } from './yaml.js';
 
 /** Keywords of a roles: entry; every other key is a role parameter. */
@@ -74,6 +75,7 @@ class RoleLoader {
   load(req: RoleRequest, parent: TaskFileContext, requiredBy: string[], chain: string[], parentDir?: string): TaskNode[] {
     const r = req.reader;
     if (isTemplated(req.name)) throw errorAt(`role names cannot be templated ('${req.name}')`, req.namePos);
+    checkKeywordTemplates(r.map, r.file);
     const dir = this.findRole(req.name, parentDir, req.namePos);
     if (chain.includes(dir)) {
       throw errorAt(`role dependency loop: ${[...chain, dir].map((d) => basename(d)).join(' -> ')}`, req.source);
@@ -185,6 +187,7 @@ class RoleLoader {
       const data = loadYamlWithPositions(file);
       if (data === null) continue;
       if (!isMap(data)) throw errorAt(`role ${sub} must be a mapping of variables`, positionOf(data) ?? { file, line: 1, column: 1 });
+      checkVarsTemplates(data, file);
       Object.assign(out, data);
     }
     return out;

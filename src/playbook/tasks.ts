@@ -21,6 +21,7 @@ import { compact, layer, pickInherited, readInherited, union } from './inherit.j
 import type { ModuleLookup } from './lookup.js';
 import { detectAction, moduleAndArgs, safeKv, type Action } from './module-call.js';
 import type { RoleFrom, RoleRequest } from './role-request.js';
+import { checkKeywordTemplates } from './template-check.js';
 import { copyKeyPositions, keyPositionOf, loadYamlWithPositions, positionOf } from './yaml.js';
 
 interface ParseEnv {
@@ -68,8 +69,12 @@ function parseTaskEntry(data: unknown, id: string, ctx: TaskFileContext, env: Pa
     throw errorAt(`each task must be a mapping (e.g. "- name: ...\\n  module: args"), got ${JSON.stringify(data)}`, positionOf(data) ?? itemPos ?? { file: env.file, line: 1, column: 1 });
   }
   const r: FieldReader = new FieldReader(data, env.file, env.handlers ? 'handler' : 'task');
-  if (r.has('block')) return [parseBlock(new FieldReader(data, env.file, 'block'), id, ctx, env)];
+  if (r.has('block')) {
+    checkKeywordTemplates(data, env.file);
+    return [parseBlock(new FieldReader(data, env.file, 'block'), id, ctx, env)];
+  }
   const action = detectAction(r, env);
+  checkKeywordTemplates(data, env.file, action.key);
   switch (action.key) {
     case 'import_tasks':
       return parseImportTasks(r, action.value, id, ctx, env);

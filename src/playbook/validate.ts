@@ -10,6 +10,7 @@ import { keyPositionOf } from './yaml.js';
 import { ArgumentError, hasTemplate, validateArgs } from '../argspec/validate.js';
 import { registryLookup, type ModuleLookup } from './lookup.js';
 import { closeFirst, didYouMean } from './suggest.js';
+import { checkLocalSource } from './template-check.js';
 
 /** What `notify` may name: handler names, `role : name` for role handlers, listen topics. */
 export function handlerNamesOf(handlers: readonly Task[]): string[] {
@@ -22,18 +23,19 @@ export function handlerNamesOf(handlers: readonly Task[]): string[] {
 
 export function validatePlaybook(playbook: Playbook, modules: ModuleLookup = registryLookup): void {
   for (const play of playbook.plays) {
-    validateNodes([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers], handlerNamesOf(play.handlers), modules);
+    validateNodes([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers], handlerNamesOf(play.handlers), modules, play.baseDir);
   }
 }
 
-export function validateNodes(nodes: readonly TaskNode[], handlerNames: readonly string[], modules: ModuleLookup): void {
+/** `playDir`: the play's directory, where a template/copy `src` is looked up after the role's. */
+export function validateNodes(nodes: readonly TaskNode[], handlerNames: readonly string[], modules: ModuleLookup, playDir: string): void {
   for (const node of nodes) {
-    if (node.kind === 'block') validateNodes([...node.block, ...node.rescue, ...node.always], handlerNames, modules);
-    else if (node.kind === 'task') validateTask(node, handlerNames, modules);
+    if (node.kind === 'block') validateNodes([...node.block, ...node.rescue, ...node.always], handlerNames, modules, playDir);
+    else if (node.kind === 'task') validateTask(node, handlerNames, modules, playDir);
   }
 }
 
-function validateTask(task: Task, handlerNames: readonly string[], modules: ModuleLookup): void {
+function validateTask(task: Task, handlerNames: readonly string[], modules: ModuleLookup, playDir: string): void {
   const def = modules.findModule(task.moduleAs) ?? modules.findModule(task.module);
   if (!def) {
     const names = modules.moduleNames();
@@ -50,6 +52,7 @@ function validateTask(task: Task, handlerNames: readonly string[], modules: Modu
     const where = { file: at.file, line: at.line, column: at.column, phase: 'input', exitCode: ExitCode.badInput } as const;
     throw new ArgumentError(`module '${def.name}': ${err.message}${err.hint}`, err.argument, '', where);
   }
+  checkLocalSource(def.name, task.args, task.argsSource, task.role, playDir);
   for (const name of task.notify) {
     if (hasTemplate(name) || handlerNames.includes(name)) continue;
     const known = [...new Set(handlerNames)];

@@ -20,6 +20,7 @@ import {
 } from 'yaml';
 import { UnsafeText } from '../template/unsafe.js';
 import { InputError } from '../errors.js';
+import { guardYamlDocument, guardYamlText } from '../yaml-guard.js';
 import type { SourcePos } from './model.js';
 
 interface Where {
@@ -106,6 +107,7 @@ function customTags(tags: Tags): Tags {
 
 /** Parses YAML text; syntax errors are InputErrors at file:line:col. Empty text is `null`. */
 export function parseYamlWithPositions(text: string, file: string): unknown {
+  guardYamlText(text, file);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     schema: 'failsafe',
@@ -115,6 +117,7 @@ export function parseYamlWithPositions(text: string, file: string): unknown {
     strict: false,
     lineCounter,
   });
+  guardYamlDocument(doc, file, text);
   const error = doc.errors[0];
   if (error) {
     let offset = error.pos[0];

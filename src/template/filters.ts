@@ -1,6 +1,6 @@
 /** Jinja2 builtin filters and Ansible's core filters with Python semantics. */
 import { createHash } from 'node:crypto';
-import { parseAllPyYaml, parsePyYaml } from './pyyaml.js';
+import { checkJsonDepth, parseAllPyYaml, parsePyYaml } from './pyyaml.js';
 import { bind, splitArgs } from './args.js';
 import { PyError } from './errors.js';
 import { lookupMember } from './methods.js';
@@ -323,11 +323,14 @@ export const FILTERS: Record<string, FilterFn> = {
   },
   from_json(value) {
     const text = pyStr(need(value));
+    let data: unknown;
     try {
-      return JSON.parse(text);
+      data = JSON.parse(text);
     } catch (err) {
       throw new PyError(pythonJsonError(text) ?? `from_json: ${(err as Error).message}`);
     }
+    checkJsonDepth(data);
+    return data;
   },
   from_yaml(value) {
     need(value);

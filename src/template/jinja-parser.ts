@@ -9,8 +9,22 @@ const TEST_ARG_STARTS = new Set([
   lexer.TOKEN_SYMBOL, lexer.TOKEN_LEFT_BRACKET, lexer.TOKEN_LEFT_CURLY,
 ]);
 
+// Jinja's names; nunjucks' lexer reads any run of non-delimiters (`m"x`) as one symbol, and its
+// compiler pastes symbols into generated JavaScript unquoted.
+const NAME = /^[\p{L}_][\p{L}\p{N}_]*$/u;
+
 export class PyParser extends (parserModule.Parser as new (...args: any[]) => any) {
   [key: string]: any;
+
+  /** Rejects symbols that are not Jinja names, as Jinja's lexer does ("unexpected char"). */
+  nextToken(withWhitespace?: boolean): any {
+    const tok = super.nextToken(withWhitespace);
+    if (tok && tok.type === lexer.TOKEN_SYMBOL && !NAME.test(tok.value)) {
+      const bad = [...String(tok.value)].find((ch) => !/[\p{L}\p{N}_]/u.test(ch)) ?? tok.value;
+      this.fail(`unexpected char ${JSON.stringify(bad)}`, tok.lineno, tok.colno);
+    }
+    return tok;
+  }
 
   /** Adds Jinja's `x.0` (integer item after a dot) to nunjucks' postfix parsing. */
   parsePostfix(node: any): any {
@@ -73,43 +87,43 @@ export class PyParser extends (parserModule.Parser as new (...args: any[]) => an
     return not ? new nodes.Not(node.lineno, node.colno, node) : node;
   }
 
-  /** Jinja's slice syntax `x[a:b:c]` (nunjucks only has it through its global jinja-compat patch). */
+  /**
+   * Jinja's slice syntax `x[a:b:c]` (nunjucks only has it through its global jinja-compat patch).
+   * A bracket is a slice when a `:` appears at its own nesting level; deciding that by looking
+   * ahead (instead of parsing, failing and re-parsing) keeps nested brackets linear, not
+   * exponential (`x[[[[...` would otherwise hang).
+   */
   parseAggregate(): any {
-    const start = { index: this.tokens.index, lineno: this.tokens.lineno, colno: this.tokens.colno };
-    start.colno--;
-    start.index--;
-    try {
-      return super.parseAggregate();
-    } catch (err) {
-      const failed = { index: this.tokens.index, lineno: this.tokens.lineno, colno: this.tokens.colno };
-      Object.assign(this.tokens, start);
-      this.peeked = false;
-      const tok = this.peekToken();
-      if (tok.type !== lexer.TOKEN_LEFT_BRACKET) {
-        Object.assign(this.tokens, failed);
-        throw err;
+    const tok = this.peekToken();
+    if (!tok || tok.type !== lexer.TOKEN_LEFT_BRACKET || !this.bracketHoldsColon()) return super.parseAggregate();
+    this.nextToken();
+    const node = new SliceNode(tok.lineno, tok.colno);
+    for (let i = 0; i <= node.fields.length; i++) {
+      if (this.skip(lexer.TOKEN_RIGHT_BRACKET)) break;
+      if (i === node.fields.length) this.fail('parseSlice: too many slice components', tok.lineno, tok.colno);
+      if (!this.skip(lexer.TOKEN_COLON)) {
+        node[node.fields[i]] = this.parseExpression();
+        this.skip(lexer.TOKEN_COLON);
       }
-      this.nextToken();
-      const node = new SliceNode(tok.lineno, tok.colno);
-      let isSlice = false;
-      for (let i = 0; i <= node.fields.length; i++) {
-        if (this.skip(lexer.TOKEN_RIGHT_BRACKET)) break;
-        if (i === node.fields.length) {
-          if (isSlice) this.fail('parseSlice: too many slice components', tok.lineno, tok.colno);
-          break;
-        }
-        if (this.skip(lexer.TOKEN_COLON)) {
-          isSlice = true;
-        } else {
-          node[node.fields[i]] = this.parseExpression();
-          isSlice = this.skip(lexer.TOKEN_COLON) || isSlice;
-        }
-      }
-      if (!isSlice) {
-        Object.assign(this.tokens, failed);
-        throw err;
-      }
-      return new nodes.Array(tok.lineno, tok.colno, [node]);
     }
+    return new nodes.Array(tok.lineno, tok.colno, [node]);
+  }
+
+  /** Whether the peeked `[` has a `:` at its own level before its `]` (tokens are not consumed). */
+  private bracketHoldsColon(): boolean {
+    const saved = { index: this.tokens.index, lineno: this.tokens.lineno, colno: this.tokens.colno, in_code: this.tokens.in_code };
+    let depth = 0;
+    let found = false;
+    for (let t = this.tokens.nextToken(); t; t = this.tokens.nextToken()) {
+      if (t.type === lexer.TOKEN_LEFT_BRACKET || t.type === lexer.TOKEN_LEFT_PAREN || t.type === lexer.TOKEN_LEFT_CURLY) depth++;
+      else if (t.type === lexer.TOKEN_RIGHT_BRACKET || t.type === lexer.TOKEN_RIGHT_PAREN || t.type === lexer.TOKEN_RIGHT_CURLY) {
+        if (--depth < 0) break;
+      } else if (t.type === lexer.TOKEN_COLON && depth === 0) {
+        found = true;
+        break;
+      } else if (t.type === lexer.TOKEN_VARIABLE_END || t.type === lexer.TOKEN_BLOCK_END) break;
+    }
+    Object.assign(this.tokens, saved);
+    return found;
   }
 }

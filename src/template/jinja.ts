@@ -38,7 +38,7 @@ function singleExpression(root: any): any | null {
   return expr instanceof nodes.TemplateData ? null : expr;
 }
 
-function syntaxError(err: any, name: string, lineOffset = 0, source = ''): TemplateSyntaxError {
+export function syntaxError(err: any, name: string, lineOffset = 0, source = ''): TemplateSyntaxError {
   const raw = String(err?.message ?? err);
   // nunjucks gives no position for "unexpected end of file"; Jinja reports the last line.
   const lineno = typeof err?.lineno === 'number' ? err.lineno : source.split('\n').length;
@@ -50,25 +50,33 @@ function syntaxError(err: any, name: string, lineOffset = 0, source = ''): Templ
   });
 }
 
-export function compileTemplate(env: any, source: string, opts: CompileOptions): CompiledTemplate {
-  let root: any;
+/** The template's syntax tree (nunjucks nodes, 0-based `lineno`); TemplateSyntaxError if it cannot be parsed. */
+export function parseTemplate(env: any, source: string, name: string): any {
   try {
     const parser = new PyParser(lexer.lex(source, env.opts));
     parser.extensions = env.extensionsList ?? [];
-    root = transformer.transform(parser.parseAsRoot(), [], opts.name);
+    return transformer.transform(parser.parseAsRoot(), [], name);
   } catch (err) {
-    throw syntaxError(err, opts.name, 0, source);
+    throw syntaxError(err, name, 0, source);
   }
+}
+
+/** Our compiler's functions for a parsed template; a tree it cannot compile is a syntax error too. */
+export function compileTree(root: any, name: string, source: string): Record<string, (...a: any[]) => unknown> {
+  try {
+    const compiler = new PyCompiler(name, false);
+    compiler.compile(root);
+    return new Function(compiler.getCode())() as Record<string, (...a: any[]) => unknown>;
+  } catch (err) {
+    throw syntaxError(err, name, 0, source);
+  }
+}
+
+export function compileTemplate(env: any, source: string, opts: CompileOptions): CompiledTemplate {
+  const root = parseTemplate(env, source, opts.name);
   const expr = opts.nativeSingleExpression ? singleExpression(root) : null;
   if (expr) root.children[0] = new PyNativeOutput(expr.lineno, expr.colno, expr);
-  let props: Record<string, (...a: any[]) => unknown>;
-  try {
-    const compiler = new PyCompiler(opts.name, false);
-    compiler.compile(root);
-    props = new Function(compiler.getCode())() as Record<string, (...a: any[]) => unknown>;
-  } catch (err) {
-    throw syntaxError(err, opts.name, 0, source);
-  }
+  const props = compileTree(root, opts.name, source);
   for (const [key, fn] of Object.entries(props)) {
     props[key] = (e: unknown, ctx: unknown, frame: unknown, _runtime: unknown, cb: (err: any, res?: unknown) => void) =>
       fn(e, ctx, frame, pyRuntime, (err: any, res?: unknown) => {

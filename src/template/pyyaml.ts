@@ -1,5 +1,7 @@
 /** YAML as PyYAML (Ansible's parser) resolves it: YAML 1.1, minus the y/n booleans. */
-import { parse, parseAllDocuments } from 'yaml';
+import { parseAllDocuments, parseDocument, type Document } from 'yaml';
+import { checkDataDepth, checkYamlDocument, checkYamlText, YamlLimitError } from '../yaml-guard.js';
+import { PyError } from './errors.js';
 import { PyFloat, pyFloat } from './pytypes.js';
 
 /** PyYAML's YAML 1.1 booleans: yes/no/on/off/true/false but not y/n. */
@@ -39,12 +41,35 @@ function pyyamlTags(tags: unknown[]): unknown[] {
 }
 
 export function parsePyYaml(text: string): unknown {
-  return parse(text, { version: '1.1', customTags: pyyamlTags as never }) ?? null;
+  limited(() => checkYamlText(text));
+  return toData(parseDocument(text, { version: '1.1', customTags: pyyamlTags as never }));
 }
 
 export function parseAllPyYaml(text: string): unknown[] {
+  limited(() => checkYamlText(text));
   return parseAllDocuments(text, { version: '1.1', customTags: pyyamlTags as never }).map((d) => {
     if (!('toJS' in d)) throw new Error('invalid YAML stream');
-    return d.toJS() ?? null;
+    return toData(d);
   });
+}
+
+/** from_json's data: nesting beyond the YAML limit fails the filter too. */
+export function checkJsonDepth(data: unknown): void {
+  limited(() => checkDataDepth(data));
+}
+
+function toData(doc: Document): unknown {
+  limited(() => checkYamlDocument(doc));
+  if (doc.errors[0]) throw doc.errors[0];
+  return doc.toJS() ?? null;
+}
+
+/** Alias bombs, recursive aliases and absurd nesting fail the filter like bad YAML does. */
+function limited(check: () => void): void {
+  try {
+    check();
+  } catch (err) {
+    if (err instanceof YamlLimitError) throw new PyError(err.message);
+    throw err;
+  }
 }
