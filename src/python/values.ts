@@ -13,6 +13,14 @@ export function isMapping(value: unknown): value is Mapping {
   return proto === Object.prototype || (proto === null && value !== Object.prototype);
 }
 
+/** Whether `value`, or anything in the lists and dicts inside it, passes `test`. */
+export function someInside(value: unknown, test: (v: unknown) => boolean): boolean {
+  if (test(value)) return true;
+  if (Array.isArray(value)) return value.some((v) => someInside(v, test));
+  if (isMapping(value)) return Object.values(value).some((v) => someInside(v, test));
+  return false;
+}
+
 /** A Python tuple: an array whose str() is `(a, b)`. */
 class PyTuple extends Array<unknown> {
   static override get [Symbol.species]() {

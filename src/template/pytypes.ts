@@ -1,7 +1,7 @@
 /** Template value kinds: Jinja namespaces, lazy mappings, unsafe text (the Python ones live in python/values.ts). */
 
 export {
-  isFloat, isMapping, isTuple, numberOf, PyFloat, pyFloat,  tuple, type Mapping,
+  isFloat, isMapping, isTuple, numberOf, PyFloat, pyFloat, someInside, tuple, type Mapping,
 } from '../python/values.js';
 
 /**

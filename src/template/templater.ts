@@ -16,7 +16,7 @@ import {
   compileTemplate, NunjucksEnvironment, renderCompiled, withScope, type CompiledTemplate, type Scope,
 } from './jinja.js';
 import { deepCopy, isMapping, literalEval, pyStr, pyTruthy, toPlainData } from './pyvalue.js';
-import { isTuple, LazyMapping } from './pytypes.js';
+import { isTuple, LazyMapping, someInside } from './pytypes.js';
 import { createLookup } from './lookups.js';
 import { pyDict, pyNamespace } from './globals.js';
 import { mappingOf, setItem } from './sandbox.js';
@@ -90,10 +90,7 @@ function trailingNewlines(s: string): number {
 }
 
 function containsUndefined(value: unknown): boolean {
-  if (value instanceof Undefined) return true;
-  if (Array.isArray(value)) return value.some(containsUndefined);
-  if (isMapping(value)) return Object.values(value).some(containsUndefined);
-  return false;
+  return someInside(value, (v) => v instanceof Undefined);
 }
 
 /** Ansible's ansible_eval_concat: text that looks like a list/dict/bool becomes one. */

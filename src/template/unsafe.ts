@@ -6,7 +6,7 @@
  * A render that reads unsafe data is tainted (Ansible's AnsibleContext.unsafe) and its result is
  * unsafe too, so host data stays data wherever it travels: set_fact, loops, vars, hostvars.
  */
-import { isMapping, UnsafeText } from './pytypes.js';
+import { isMapping, someInside, UnsafeText } from './pytypes.js';
 
 export { UnsafeText };
 
@@ -18,10 +18,7 @@ export function isUnsafe(value: unknown): boolean {
 
 /** Whether `value` or anything inside it is unsafe (a structure built from safe and unsafe parts). */
 function holdsUnsafe(value: unknown): boolean {
-  if (isUnsafe(value)) return true;
-  if (Array.isArray(value)) return value.some(holdsUnsafe);
-  if (isMapping(value)) return Object.values(value).some(holdsUnsafe);
-  return false;
+  return someInside(value, isUnsafe);
 }
 
 /**
@@ -75,10 +72,7 @@ export function plainData<T>(value: T): T {
 }
 
 function holdsBox(value: unknown): boolean {
-  if (value instanceof UnsafeText) return true;
-  if (Array.isArray(value)) return value.some(holdsBox);
-  if (isMapping(value)) return Object.values(value).some(holdsBox);
-  return false;
+  return someInside(value, (v) => v instanceof UnsafeText);
 }
 
 // ---- the taint of the render in progress (renders are synchronous; nested ones stack) ----
