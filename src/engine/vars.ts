@@ -11,7 +11,6 @@ interface VarLayers {
   playVars?: Record<string, unknown>;
   varsFiles?: Record<string, unknown>;
   roleVars?: Record<string, unknown>;
-  blockVars?: Record<string, unknown>;
   taskVars?: Record<string, unknown>;
   /** set_fact and register results of this run. */
   hostRuntime?: Record<string, unknown>;
@@ -29,7 +28,6 @@ const ORDER: (keyof VarLayers)[] = [
   'playVars',
   'varsFiles',
   'roleVars',
-  'blockVars',
   'taskVars',
   'hostRuntime',
   'roleParams',

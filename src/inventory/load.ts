@@ -13,7 +13,7 @@ import { InventoryData } from './model.js';
 import { compareCodepoints, VarsDirectory } from './vars-files.js';
 import { parseYamlText } from './yaml-load.js';
 import { isMapping } from '../python/values.js';
-import { parseYamlInventory } from './yaml-parser.js';
+import { parseYamlInventory } from './yaml-plugin.js';
 
 interface LoadOptions {
   /** Called for each warning Ansible would print ([WARNING]: ...). They are also kept on Inventory.warnings. */

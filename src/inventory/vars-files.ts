@@ -8,7 +8,7 @@ import { extname, join, sep } from 'node:path';
 import { InputError } from '../errors.js';
 import { loadYamlFile } from './yaml-load.js';
 import { isMapping } from '../python/values.js';
-import { pyTypeName } from './yaml-parser.js';
+import { pyTypeName } from './yaml-plugin.js';
 import type { Vars } from './model.js';
 
 const EXTENSIONS = ['.yml', '.yaml', '.json'];

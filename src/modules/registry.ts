@@ -1,10 +1,10 @@
 import type { ModuleDefinition } from './contract.js';
-import { fileModules } from './file-modules.js';
+import { filesAndCommandsModules } from './files-and-commands.js';
 import { systemModules } from './system-modules.js';
 import { localModules } from './local-modules.js';
 import { packageFactsModule } from './package_facts.js';
 
-const all: ModuleDefinition[] = [...fileModules, ...systemModules, ...localModules, packageFactsModule];
+const all: ModuleDefinition[] = [...filesAndCommandsModules, ...systemModules, ...localModules, packageFactsModule];
 
 const byName = new Map<string, ModuleDefinition>();
 for (const m of all) {

@@ -5,7 +5,7 @@ import type { ModuleContext, ModuleDefinition, Plan } from '../contract.js';
 import { pathExists } from '../../facts/path-exists.js';
 import { sh, raw } from '../../shell/quote.js';
 import { factFor } from './dest.js';
-import { expandingWord } from './shlex.js';
+import { expandingWord } from './expanding-word.js';
 import { shlexSplit } from '../../shell/shlex.js';
 
 type CommandArgs = {

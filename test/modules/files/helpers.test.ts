@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { globWord } from '../../../src/facts/path-exists.js';
 import { normalizeMode } from '../../../src/modules/files/mode.js';
-import { expandingWord } from '../../../src/modules/files/shlex.js';
+import { expandingWord } from '../../../src/modules/files/expanding-word.js';
 import { shlexSplit } from '../../../src/shell/shlex.js';
 
 function table<T>(name: string): T[] {

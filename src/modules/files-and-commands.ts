@@ -11,6 +11,6 @@ import { slurp } from './slurp.js';
 import { stat } from './stat.js';
 import { template } from './template.js';
 
-export const fileModules: ModuleDefinition[] = [
+export const filesAndCommandsModules: ModuleDefinition[] = [
   command, shell, raw, copy, template, file, lineinfile, stat, slurp, fetch, setup,
 ] as ModuleDefinition[];
