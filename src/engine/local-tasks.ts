@@ -2,7 +2,7 @@ import type { PlayContext } from './context.js';
 import type { Vars } from './ports.js';
 import type { Task } from '../playbook/model.js';
 import { failure, type TaskOutcome } from './outcome.js';
-import { plainData, settleUnsafe } from '../template/index.js';
+import { plainData, settleUnsafe, TemplateUndefinedError } from '../template/index.js';
 
 /** debug, set_fact, assert, fail and meta: run on the controller, never touch the host. */
 export async function runLocalTask(
@@ -24,7 +24,8 @@ export async function runLocalTask(
         let value: unknown;
         try {
           value = ctx.templater.templateData(`{{ ${name} }}`, vars, task.source);
-        } catch {
+        } catch (err) {
+          if (!(err instanceof TemplateUndefinedError)) throw err;
           value = 'VARIABLE IS NOT DEFINED!';
         }
         return { status: 'ok', changed: false, result: { [name]: value, changed: false } };

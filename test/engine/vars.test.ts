@@ -9,7 +9,6 @@ describe('variable precedence', () => {
     'playVars',
     'varsFiles',
     'roleVars',
-    'blockVars',
     'taskVars',
     'hostRuntime',
     'roleParams',

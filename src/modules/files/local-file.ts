@@ -29,7 +29,7 @@ export async function hashLocalFile(path: string): Promise<{ sha1: string; md5: 
       size += chunk.length;
     }
   } catch {
-    return undefined;
+    return undefined; // unreadable: the whole-file path reads it again and reports why
   }
   return { sha1: sha1.digest('hex'), md5: md5.digest('hex'), size };
 }
@@ -47,7 +47,7 @@ export async function streamedSource(src: string, ctx: ModuleContext): Promise<S
     if (!st.isFile() || st.size < STREAM_MIN_BYTES) return undefined;
     key = JSON.stringify([path, st.dev, st.ino, st.size, st.mtimeMs, st.ctimeMs]);
   } catch {
-    return undefined;
+    return undefined; // missing or unreadable: the whole-file path reports it with the task
   }
   let hashed = sourceHashes.get(key);
   if (!hashed) sourceHashes.set(key, (hashed = hashLocalFile(path)));
