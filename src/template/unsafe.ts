@@ -7,6 +7,7 @@
  * unsafe too, so host data stays data wherever it travels: set_fact, loops, vars, hostvars.
  */
 import { isMapping, someInside, UnsafeText } from './pytypes.js';
+import { mappingOf } from './sandbox.js';
 
 export { UnsafeText };
 
@@ -64,9 +65,7 @@ export function plainData<T>(value: T): T {
   if (Array.isArray(value)) return value.some(holdsBox) ? (value.map(plainData) as T) : value;
   if (isMapping(value)) {
     if (!Object.values(value).some(holdsBox)) return value;
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = plainData(v);
-    return out as T;
+    return mappingOf(Object.entries(value).map(([k, v]) => [k, plainData(v)])) as T;
   }
   return value;
 }
