@@ -1,5 +1,7 @@
 import type { FileDiff } from '../modules/contract.js';
+import { FalcoDeployError } from '../errors.js';
 import type { HostStatus } from '../output/events.js';
+import type { PlayContext } from './context.js';
 
 /** What running one task on one host came to. */
 export interface TaskOutcome {
@@ -17,4 +19,30 @@ export interface TaskOutcome {
 
 export function failure(msg: string, extra: Record<string, unknown> = {}): TaskOutcome {
   return { status: 'failed', changed: false, result: { ...extra, changed: false, failed: true, msg }, msg };
+}
+
+/** What a task failure says about `err`: the project's own description, else the message. */
+export function errorMessage(err: unknown): string {
+  return err instanceof FalcoDeployError ? err.describe() : err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Fails `hosts` on something the engine itself ran into (an include, a vars file), not a module:
+ * recorded and shown like a task failure; `ignored` as ignore_errors has it. Ansible words an
+ * include's failure as `reason`, others as `msg`.
+ */
+export function failHosts(
+  ctx: Pick<PlayContext, 'states' | 'stats' | 'emit'>,
+  hosts: string[],
+  task: string,
+  msg: string,
+  opts: { ignored?: boolean; key?: 'msg' | 'reason' } = {},
+): void {
+  const ignored = opts.ignored === true;
+  const status = ignored ? 'ignored' : 'failed';
+  for (const host of hosts) {
+    if (!ignored) ctx.states.get(host)!.failed = true;
+    ctx.stats.record(host, status, false);
+    ctx.emit({ type: 'host_result', host, task, status, msg, result: { failed: true, [opts.key ?? 'msg']: msg }, ignored });
+  }
 }

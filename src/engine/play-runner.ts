@@ -3,6 +3,7 @@ import { ExitCode, FalcoDeployError, UnreachableError } from '../errors.js';
 import type { Play } from '../playbook/model.js';
 import { batchFailed, serialBatches } from './batches.js';
 import { connectAll, markUnreachable } from './connect.js';
+import { errorMessage, failHosts } from './outcome.js';
 import { collectPlaySecrets } from './secrets.js';
 import type { PlayContext, PlayVars } from './context.js';
 import { becomeFor, ROOT_SCOPE, varsFor } from './context.js';
@@ -39,11 +40,7 @@ export async function runPlay(base: PlayContextBase, play: Play): Promise<'conti
     // fails this play's hosts, with a recap.
     if (!touched || !(err instanceof FalcoDeployError) || err.exitCode !== ExitCode.badInput) throw err;
     base.emit({ type: 'play_start', play: play.displayName, hosts: playHosts });
-    for (const h of playHosts) {
-      base.states.get(h)!.failed = true;
-      base.stats.record(h, 'failed', false);
-      base.emit({ type: 'host_result', host: h, task: 'vars_files', status: 'failed', msg: err.describe(), result: { failed: true, msg: err.describe() } });
-    }
+    failHosts(base, playHosts, 'vars_files', errorMessage(err));
     return 'stop';
   }
   const first: PlayContext = { ...base, play, playVars, playHosts, batchHosts: playHosts, playEnded: { value: false } };

@@ -12,7 +12,7 @@ import { aggregateLoop, CONDITIONAL_FALSE, type ItemResult } from './loop-result
 import { cacheKey, fetchGrouped, probeValues } from './probes.js';
 import { playNodes, speculativeProbes } from './prefetch.js';
 import { runLocalTask } from './local-tasks.js';
-import { failure, type TaskOutcome } from './outcome.js';
+import { errorMessage, failure, type TaskOutcome } from './outcome.js';
 import { loopItem, loopItems, moduleContext } from './task-inputs.js';
 import { noLogValues } from '../argspec/no-log.js';
 import type { Vars } from './ports.js';
@@ -267,7 +267,7 @@ function errorOutcome(err: unknown): TaskOutcome {
     return { status: 'unreachable', changed: false, result: { unreachable: true, msg: err.message }, msg: err.message };
   }
   if (isTemplateError(err)) return failure(`${taskArgErrorMessage(err)}${err.file ? ` (${err.file}${err.line ? `:${err.line}` : ''})` : ''}`);
-  const msg = err instanceof FalcoDeployError ? err.describe() : err instanceof Error ? err.message : String(err);
+  const msg = errorMessage(err);
   return failure(msg);
 }
 

@@ -6,7 +6,7 @@ import { FalcoDeployError } from '../errors.js';
 import type { Block, IncludeTasks, Task, TaskNode } from '../playbook/model.js';
 import { runTaskOnHost } from './task-run.js';
 import { loopItem, loopItems } from './task-inputs.js';
-import type { TaskOutcome } from './outcome.js';
+import { errorMessage, failHosts, type TaskOutcome } from './outcome.js';
 import { plainData } from '../template/index.js';
 import { redact, NO_LOG_MESSAGE } from '../output/redact.js';
 import { collectTaskSecrets } from './secrets.js';
@@ -95,13 +95,7 @@ async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[],
 
 /** An include that cannot be templated or loaded fails on its hosts (ignore_errors applies). */
 function failInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[], err: unknown): void {
-  const msg = err instanceof FalcoDeployError ? err.describe() : err instanceof Error ? err.message : String(err);
-  for (const host of hosts) {
-    const ignored = node.ignoreErrors === true;
-    if (!ignored) ctx.states.get(host)!.failed = true;
-    ctx.stats.record(host, ignored ? 'ignored' : 'failed', false);
-    ctx.emit({ type: 'host_result', host, task: node.displayName, status: ignored ? 'ignored' : 'failed', msg, result: { failed: true, reason: msg }, ignored });
-  }
+  failHosts(ctx, hosts, node.displayName, errorMessage(err), { ignored: node.ignoreErrors === true, key: 'reason' });
 }
 
 /** One task on every given host, bounded by forks; records stats and notifies handlers. */
