@@ -352,8 +352,7 @@ class AnsibleTemplater implements Templater {
         if (!c) return false;
         continue;
       }
-      const { value, tainted } = trackTaint(() => unwrapText(this.templateString(plainText(c), scope, origin)));
-      const templated = value;
+      const { value: templated, tainted } = trackTaint(() => unwrapText(this.templateString(plainText(c), scope, origin)));
       // Ansible: an unsafe conditional is never evaluated; text made from host data is not code.
       if ((tainted || (c as unknown) instanceof UnsafeText) && typeof templated === 'string' && templated !== '') {
         throw new TemplateRenderError(`Conditional is marked as unsafe, and cannot be evaluated: ${pyStr(c)}`);
