@@ -117,14 +117,13 @@ describe('template error classes', () => {
       expect((err as TemplateSyntaxError).exitCode).to.equal(4);
     }
   });
-  it('templates small task args in under 0.2 ms once compiled', () => {
+  it('compiles each task argument once and reuses it (speed figures: bench/template.ts)', () => {
     const vars = { falco_version: '0.37.1', pkgs: ['falco', 'dkms'] };
     const args = { name: '{{ pkgs }}', state: 'present', version: 'v{{ falco_version }}' };
-    for (let i = 0; i < 1000; i++) templater.templateData(args, vars); // JIT warm-up
-    const n = 5000;
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) templater.templateData(args, vars);
-    const perCallMs = Number(process.hrtime.bigint() - start) / 1e6 / n;
-    expect(perCallMs).to.be.below(0.2);
+    const compiled = (templater as unknown as { compiled: Map<string, unknown> }).compiled;
+    templater.templateData(args, vars);
+    const size = compiled.size;
+    for (let i = 0; i < 50; i++) expect(templater.templateData(args, { ...vars, falco_version: `0.${i}` })).to.deep.include({ version: `v0.${i}` });
+    expect(compiled.size).to.equal(size);
   });
 });
