@@ -1,4 +1,4 @@
-import type { FactRequest } from '../facts/request.js';
+import { ProbedFacts, type FactRequest } from '../facts/request.js';
 import type { HostState } from './host-state.js';
 
 export interface PendingProbe {
@@ -28,12 +28,12 @@ async function fetchProbes(state: HostState, requests: FactRequest[], become: bo
   entries.forEach(([k], i) => state.probeCache.set(k, results[i]));
 }
 
-/** Parsed fact values by FactRequest.key, fetching what is not cached yet. */
+/** The parsed fact values of these requests, fetching what is not cached yet. */
 export async function probeValues(
   state: HostState,
   requests: FactRequest[],
   become: boolean,
-): Promise<Record<string, unknown>> {
+): Promise<ProbedFacts> {
   await fetchProbes(state, requests, become);
   const out: Record<string, unknown> = {};
   for (const r of requests) {
@@ -41,7 +41,7 @@ export async function probeValues(
     if (!raw) throw new Error(`probe ${r.key} produced no result`);
     out[r.key] = r.parse(raw);
   }
-  return out;
+  return new ProbedFacts(out);
 }
 
 /** Root and non-root probes go to different remote shells: one batch each, in parallel. */

@@ -15,3 +15,13 @@ export interface FactRequest<T = unknown> {
 /** Fact factories by name (used by the table-driven fact tests and by modules). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each fact takes its own argument shape
 export type FactFactory = (args: any) => FactRequest;
+
+/** What a task's probes returned, read back by request: `facts.get(fileStat(...))` has fileStat's type. */
+export class ProbedFacts {
+  constructor(private readonly byKey: Readonly<Record<string, unknown>>) {}
+
+  get<T>(request: FactRequest<T>): T {
+    if (!(request.key in this.byKey)) throw new Error(`fact ${request.key} was not probed`);
+    return this.byKey[request.key] as T;
+  }
+}

@@ -1,9 +1,9 @@
 import type { ExecResult } from '../connectors/types.js';
-import type { FactRequest } from '../facts/request.js';
+import type { FactRequest, ProbedFacts } from '../facts/request.js';
 import type { ModuleContext, ModuleDefinition, Plan, PlannedCommand } from './contract.js';
 import type { ModuleSpec } from '../argspec/spec.js';
 import { aptCacheTime, aptPolicy, debFileStatus, dpkgPackages } from '../facts/packages.js';
-import type { AptCacheTime, AptPolicy, DebFileStatus, DpkgPackage } from '../facts/packages.js';
+import type { AptPolicy } from '../facts/packages.js';
 import { quoteArgv } from '../shell/quote.js';
 import { ArgumentError, validateArgs } from '../argspec/validate.js';
 import { commandEnv } from './system/env.js';
@@ -143,7 +143,7 @@ function planPin(s: PackageSpec, installedVersion: string | null, policy: AptPol
   return { target: `${s.name}=${best}` };
 }
 
-export function planApt(raw: Record<string, unknown>, facts: Record<string, unknown>, ctx: ModuleContext): Plan {
+export function planApt(raw: Record<string, unknown>, facts: ProbedFacts, ctx: ModuleContext): Plan {
   const a = args(raw);
   const specs = parseSpecs(a.name ?? []);
   const state = a.state === 'installed' ? 'present' : a.state === 'removed' ? 'absent' : a.state;
@@ -154,7 +154,7 @@ export function planApt(raw: Record<string, unknown>, facts: Record<string, unkn
 
   let cacheStale = false;
   if (wantsCacheUpdate(a)) {
-    const t = facts['apt_cache_time'] as AptCacheTime;
+    const t = facts.get(aptCacheTime());
     cacheStale = !(t.mtime + a.cache_valid_time >= t.now);
     result.cache_updated = cacheStale;
     result.cache_update_time = t.mtime;
@@ -162,12 +162,12 @@ export function planApt(raw: Record<string, unknown>, facts: Record<string, unkn
   }
 
   const names = [...new Set(specs.map((s) => s.name))];
-  const installed = names.length ? (facts[dpkgPackages(names).key] as Record<string, DpkgPackage>) : {};
+  const installed = names.length ? facts.get(dpkgPackages(names)) : {};
 
   if (a.deb) {
     if (state !== 'present') throw new ArgumentError('deb only supports state=present');
     if (a.deb.includes('://')) throw new ArgumentError(`deb must be a path on the host (copy it there first), got the URL ${a.deb}`);
-    const deb = facts[debFileStatus(a.deb).key] as DebFileStatus;
+    const deb = facts.get(debFileStatus(a.deb));
     if (!deb.exists) return { commands: [], changed: false, failed: `Unable to install package: E:Could not open file ${a.deb} - open (2: No such file or directory)` };
     if (deb.installedVersion !== deb.version) {
       commands.push({ command: quoteArgv(installArgv(a, [a.deb])), env });
@@ -192,7 +192,7 @@ export function planApt(raw: Record<string, unknown>, facts: Record<string, unkn
     }
   } else if (specs.length) {
     const needPolicy = state === 'latest' || specs.some((s) => s.version !== undefined);
-    const policy = needPolicy ? (facts[aptPolicy(names).key] as Record<string, AptPolicy>) : {};
+    const policy = needPolicy ? facts.get(aptPolicy(names)) : {};
     const targets: string[] = [];
     let outcomeKnown = true;
     for (const s of specs) {

@@ -1,3 +1,4 @@
+import type { ProbedFacts } from '../facts/request.js';
 import type { FileDiff, ModuleContext, ModuleDefinition, Plan, PlannedCommand } from './contract.js';
 import type { ModuleSpec } from '../argspec/spec.js';
 import { aptSourcesLists } from '../facts/repos.js';
@@ -84,9 +85,9 @@ function args(raw: Record<string, unknown>): AptRepositoryArgs {
   return a;
 }
 
-function planAptRepository(raw: Record<string, unknown>, facts: Record<string, unknown>, ctx: ModuleContext): Plan {
+function planAptRepository(raw: Record<string, unknown>, facts: ProbedFacts, ctx: ModuleContext): Plan {
   const a = args(raw);
-  const files = facts[aptSourcesLists().key] as Record<string, string>;
+  const files = facts.get(aptSourcesLists());
   const wanted = parseSourceLine(a.repo);
   if (!wanted.valid || !wanted.enabled) throw new ArgumentError(`Invalid repository string: ${a.repo}`);
 

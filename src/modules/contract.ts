@@ -1,5 +1,5 @@
 import type { ExecResult } from '../connectors/types.js';
-import type { FactRequest } from '../facts/request.js';
+import type { FactRequest, ProbedFacts } from '../facts/request.js';
 import type { ModuleSpec } from '../argspec/spec.js';
 
 /**
@@ -81,7 +81,7 @@ export interface ModuleDefinition<A extends Record<string, unknown> = Record<str
   /** Facts this task needs; all probes of a play are batched into one round trip. */
   probes(args: A, ctx: ModuleContext): FactRequest[] | Promise<FactRequest[]>;
   /** Pure: desired state + facts -> commands. `facts` maps FactRequest.key -> parsed value. */
-  plan(args: A, facts: Record<string, unknown>, ctx: ModuleContext): Plan | Promise<Plan>;
+  plan(args: A, facts: ProbedFacts, ctx: ModuleContext): Plan | Promise<Plan>;
   /** Turns apply results into the registered result (default: rc/stdout/stderr of the last command). */
   finish?(args: A, plan: Plan, results: ExecResult[], ctx: ModuleContext): Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Runs on the controller only (debug, set_fact, assert, fail, meta): no probes, no commands. */

@@ -1,7 +1,6 @@
 import type { ModuleContext, ModuleDefinition, Plan } from './contract.js';
-import type { FileStat } from '../facts/file-stat.js';
 import { FILE_ATTR_SPEC } from './files/attrs.js';
-import { destForSource, destStat, factFor, writePath } from './files/dest.js';
+import { destForSource, destStat, writePath } from './files/dest.js';
 import { finishFileChange } from './files/finish.js';
 import { streamedSource, type StreamedFile } from './files/local-file.js';
 import { planManagedContent } from './files/managed-content.js';
@@ -59,7 +58,7 @@ export const copy: ModuleDefinition<CopyArgs> = {
       return { commands: [], changed: false, failed: 'can not use content with a dir as dest' };
     }
     const dest = destForSource(a.dest, a.src);
-    const st = factFor<FileStat>(facts, destStat(dest, ctx).key);
+    const st = facts.get(destStat(dest, ctx));
     if (st.exists && st.type === 'directory') {
       return { commands: [], changed: false, failed: `dest ${dest} is a directory: end dest with "/" to copy into it, or name the file` };
     }

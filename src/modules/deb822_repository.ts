@@ -1,7 +1,7 @@
+import type { ProbedFacts } from '../facts/request.js';
 import type { ModuleDefinition, Plan } from './contract.js';
 import type { ModuleSpec } from '../argspec/spec.js';
 import { fileContent } from '../facts/repos.js';
-import type { FileContent } from '../facts/repos.js';
 import { ArgumentError, validateArgs } from '../argspec/validate.js';
 import { fileDiff, removeFileCommand, writeFileCommand } from './system/repo-write.js';
 import { normalizeMode } from './files/mode.js';
@@ -89,10 +89,10 @@ function sourcesPath(name: string): string {
   return `/etc/apt/sources.list.d/${deb822Slug(name)}.sources`;
 }
 
-function planDeb822(raw: Record<string, unknown>, facts: Record<string, unknown>): Plan {
+function planDeb822(raw: Record<string, unknown>, facts: ProbedFacts): Plan {
   const a = args(raw);
   const dest = sourcesPath(a.name);
-  const current = facts[fileContent(dest).key] as FileContent;
+  const current = facts.get(fileContent(dest));
   if (a.state === 'absent') {
     if (!current.exists) return { commands: [], changed: false, result: { repo: null, dest } };
     return { commands: [removeFileCommand(dest)], changed: true, diff: [fileDiff(dest, current.content, undefined)], result: { repo: null, dest } };

@@ -1,9 +1,8 @@
 import type { ExecResult } from '../connectors/types.js';
-import type { FactRequest } from '../facts/request.js';
+import type { FactRequest, ProbedFacts } from '../facts/request.js';
 import type { ModuleContext, ModuleDefinition, Plan, PlannedCommand } from './contract.js';
 import type { ModuleSpec } from '../argspec/spec.js';
 import { dnfUpdates, rpmPackages } from '../facts/packages.js';
-import type { RpmPackage } from '../facts/packages.js';
 import { quoteArgv } from '../shell/quote.js';
 import { ArgumentError, validateArgs } from '../argspec/validate.js';
 import { commandEnv } from './system/env.js';
@@ -82,14 +81,14 @@ function dnfArgv(a: DnfArgs, verb: string, targets: string[]): string[] {
   return argv;
 }
 
-function planDnf(raw: Record<string, unknown>, facts: Record<string, unknown>, ctx: ModuleContext): Plan {
+function planDnf(raw: Record<string, unknown>, facts: ProbedFacts, ctx: ModuleContext): Plan {
   const a = args(raw);
   const state = effectiveState(a);
   const env = commandEnv(ctx);
   const commands: PlannedCommand[] = [];
   const results: string[] = [];
   if (a.update_cache && (state !== 'latest' || !a.name.length)) commands.push({ command: quoteArgv(['dnf', '-q', 'makecache']), env });
-  const installed = a.name.length ? (facts[rpmPackages(a.name).key] as Record<string, RpmPackage | null>) : {};
+  const installed = a.name.length ? facts.get(rpmPackages(a.name)) : {};
   let changed = false;
   if (state === 'absent') {
     const targets = a.name.filter((n) => installed[n]);
@@ -107,7 +106,7 @@ function planDnf(raw: Record<string, unknown>, facts: Record<string, unknown>, c
       changed = true;
     }
     if (state === 'latest') {
-      const updates = new Set(facts[dnfUpdates(a.name, a.update_cache).key] as string[]);
+      const updates = new Set(facts.get(dnfUpdates(a.name, a.update_cache)));
       const outdated = a.name.filter((n) => installed[n] && updates.has(installed[n]!.name));
       if (outdated.length) {
         commands.push({ command: quoteArgv(dnfArgv(a, 'upgrade', outdated)), env });

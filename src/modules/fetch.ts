@@ -3,9 +3,8 @@ import { rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, normalize, posix, relative, sep } from 'node:path';
 import type { ModuleContext, ModuleDefinition, Plan } from './contract.js';
-import { fileStat, type FileStat } from '../facts/file-stat.js';
+import { fileStat } from '../facts/file-stat.js';
 import { sh } from '../shell/quote.js';
-import { factFor } from './files/dest.js';
 import { hashLocalFile } from './files/local-file.js';
 
 type FetchArgs = {
@@ -68,7 +67,7 @@ export const fetch: ModuleDefinition<FetchArgs> = {
   async plan(a, facts, ctx): Promise<Plan> {
     // As Ansible 2.14's fetch action.
     if (ctx.check) return { commands: [], changed: false, skippedReason: 'check mode not (yet) supported for this module' };
-    const st = factFor<FileStat>(facts, probe(a, ctx).key);
+    const st = facts.get(probe(a, ctx));
     const skip = (msg: string): Plan => (a.fail_on_missing === false
       ? { commands: [], changed: false, result: { changed: false, msg, file: a.src } }
       : { commands: [], changed: false, failed: msg, result: { file: a.src } });

@@ -5,7 +5,6 @@ import { pathExists } from '../facts/path-exists.js';
 import { treeAttrsDiffer } from '../facts/tree-attrs.js';
 import { raw, sh } from '../shell/quote.js';
 import { attrChanges, attrCommand, hasChanges, FILE_ATTR_SPEC, type AttrChange } from './files/attrs.js';
-import { factFor } from './files/dest.js';
 import { finishFileChange } from './files/finish.js';
 import { hardSourceStat, linkSourcePath, planHardLink, planLink } from './files/links.js';
 import { ArgumentError } from '../argspec/validate.js';
@@ -116,7 +115,7 @@ export const file: ModuleDefinition<FileArgs> = {
     return probes;
   },
   plan: (a, facts, ctx) => failOnArgError(() => {
-    const st = factFor<FileStat>(facts, pathStat(a, ctx).key);
+    const st = facts.get(pathStat(a, ctx));
     const state = effectiveState(a, st);
     if (a.recurse && state !== 'directory') return failed("recurse option requires state to be 'directory'");
     if (a.src !== undefined && state !== 'link' && state !== 'hard') return failed("src option requires state to be 'link' or 'hard'");
@@ -145,7 +144,7 @@ export const file: ModuleDefinition<FileArgs> = {
         const plan = attrsPlan(a.path, st, a, 'directory');
         if (a.recurse) {
           if (isSymbolicMode(a.mode)) throw new ArgumentError('symbolic modes are not supported with recurse=yes; use an octal mode');
-          const differs = factFor<boolean>(facts, treeProbe(a, ctx).key);
+          const differs = facts.get(treeProbe(a, ctx));
           if (differs) {
             const all = newPathAttrs(a, true);
             plan.commands = [{ command: attrCommand(a.path, all, { recurse: true })! }];

@@ -1,9 +1,8 @@
 import { posix } from 'node:path';
 import type { ModuleContext, ModuleDefinition, Plan } from './contract.js';
-import type { FileStat } from '../facts/file-stat.js';
 import { sh } from '../shell/quote.js';
 import { attrChanges, hasChanges, FILE_ATTR_SPEC } from './files/attrs.js';
-import { destStat, factFor, writePath } from './files/dest.js';
+import { destStat, writePath } from './files/dest.js';
 import { finishFileChange } from './files/finish.js';
 import { lineinfileAbsent, lineinfilePresent, type LineinfileEdit, type LineinfileParams } from './files/lineinfile-edit.js';
 import { planManagedContent } from './files/managed-content.js';
@@ -65,7 +64,7 @@ export const lineinfile: ModuleDefinition<LineinfileArgs> = {
   },
   probes: (a, ctx) => [probe(a, ctx)],
   plan: (a, facts, ctx) => failOnArgError(() => {
-    const st = factFor<FileStat>(facts, probe(a, ctx).key);
+    const st = facts.get(probe(a, ctx));
     const warnings = emptyPatternWarning(a);
     if (st.exists && st.type === 'directory') return fail(`Path ${a.path} is a directory !`, { rc: 256 });
     const problem = argProblem(a);

@@ -52,5 +52,5 @@ export const packageFactsModule: ModuleDefinition = {
     },
   },
   probes: () => [probe],
-  plan: (_args, facts) => ({ commands: [], changed: false, result: { ansible_facts: { packages: facts[probe.key] } } }),
+  plan: (_args, facts) => ({ commands: [], changed: false, result: { ansible_facts: { packages: facts.get(probe) } } }),
 };

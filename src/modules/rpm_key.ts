@@ -1,7 +1,7 @@
+import type { ProbedFacts } from '../facts/request.js';
 import type { ModuleDefinition, Plan } from './contract.js';
 import type { ModuleSpec } from '../argspec/spec.js';
 import { rpmGpgKeys } from '../facts/repos.js';
-import type { RpmGpgKey } from '../facts/repos.js';
 import { sh } from '../shell/quote.js';
 import { ArgumentError, validateArgs } from '../argspec/validate.js';
 import { fetchAndVerifyLines, normalizeFingerprint, scriptPrologue } from './system/key-script.js';
@@ -36,9 +36,9 @@ function args(raw: Record<string, unknown>) {
   return { ...a, fingerprints, keyid };
 }
 
-function planRpmKey(raw: Record<string, unknown>, facts: Record<string, unknown>): Plan {
+function planRpmKey(raw: Record<string, unknown>, facts: ProbedFacts): Plan {
   const a = args(raw);
-  const keys = facts[rpmGpgKeys().key] as RpmGpgKey[];
+  const keys = facts.get(rpmGpgKeys());
   const present = a.keyid !== undefined && keys.some((k) => k.version === a.keyid);
   if (a.state === 'absent') {
     if (a.keyid === undefined) throw new ArgumentError('state=absent needs the key id (key: 0xDEADB33F) or a fingerprint');

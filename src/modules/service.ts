@@ -1,6 +1,5 @@
 import type { ModuleDefinition } from './contract.js';
 import type { ModuleSpec } from '../argspec/spec.js';
-import type { SystemdUnits } from '../facts/systemd.js';
 import { ArgumentError, validateArgs } from '../argspec/validate.js';
 import { planUnit } from './system/systemd-plan.js';
 import type { ServiceState } from './system/systemd-plan.js';
@@ -46,7 +45,7 @@ export const serviceModule: ModuleDefinition = {
   plan: (raw, facts, ctx) => {
     try {
       const a = validateArgs<ServiceArgs>(serviceSpec, raw, 'service');
-      const probed = facts[unitProbe({ name: a.name }, true).key] as SystemdUnits;
+      const probed = facts.get(unitProbe({ name: a.name }, true));
       const unit = probed.units[a.name];
       const sysv = probed.manager !== 'booted' && !!unit?.initScript;
       if (probed.manager === 'absent' && !sysv) {

@@ -1,6 +1,5 @@
 import type { ModuleDefinition } from './contract.js';
-import { setupFacts, SETUP_FACT_KEY } from '../facts/setup.js';
-import { factFor } from './files/dest.js';
+import { setupFacts } from '../facts/setup.js';
 import { fnmatchRegExp } from '../python/fnmatch.js';
 
 type SetupArgs = {
@@ -30,7 +29,7 @@ export const setup: ModuleDefinition<SetupArgs> = {
   },
   probes: () => [setupFacts()],
   plan(a, facts) {
-    const all = factFor<Record<string, unknown>>(facts, SETUP_FACT_KEY);
+    const all = facts.get(setupFacts());
     return { commands: [], changed: false, result: { changed: false, ansible_facts: filterFacts(all, a.filter) } };
   },
   finish: (_a, plan) => ({ ...(plan.result ?? {}) }),

@@ -1,7 +1,7 @@
+import type { ProbedFacts } from '../facts/request.js';
 import type { ModuleDefinition, Plan } from './contract.js';
 import type { ModuleSpec } from '../argspec/spec.js';
 import { keyringFingerprints } from '../facts/repos.js';
-import type { KeyringFingerprints } from '../facts/repos.js';
 import { sh } from '../shell/quote.js';
 import { ArgumentError, validateArgs } from '../argspec/validate.js';
 import { installKeyringScript, normalizeFingerprint } from './system/key-script.js';
@@ -34,9 +34,9 @@ function args(raw: Record<string, unknown>): SigningKeyArgs & { fingerprints: st
   return { ...a, fingerprints: (a.fingerprint ?? []).map(normalizeFingerprint) };
 }
 
-function planSigningKey(raw: Record<string, unknown>, facts: Record<string, unknown>): Plan {
+function planSigningKey(raw: Record<string, unknown>, facts: ProbedFacts): Plan {
   const a = args(raw);
-  const current = facts[keyringFingerprints(a.dest).key] as KeyringFingerprints;
+  const current = facts.get(keyringFingerprints(a.dest));
   const result: Record<string, unknown> = { dest: a.dest, fingerprints_before: current.all };
   if (a.state === 'absent') {
     if (!current.exists) return { commands: [], changed: false, result };

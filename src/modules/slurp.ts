@@ -1,6 +1,5 @@
 import type { ModuleDefinition } from './contract.js';
-import { fileStat, type FileStat } from '../facts/file-stat.js';
-import { factFor } from './files/dest.js';
+import { fileStat } from '../facts/file-stat.js';
 
 type SlurpArgs = {
   src: string;
@@ -19,7 +18,7 @@ export const slurp: ModuleDefinition<SlurpArgs> = {
   spec: { args: { src: { type: 'path', required: true, aliases: ['path'] } } },
   probes: (a, ctx) => [probe(a, ctx.become)],
   plan(a, facts, ctx) {
-    const st = factFor<FileStat>(facts, probe(a, ctx.become).key);
+    const st = facts.get(probe(a, ctx.become));
     const fail = (msg: string) => ({ commands: [], changed: false, failed: msg });
     if (!st.exists) return fail(`file not found: ${a.src}`);
     if (st.type === 'directory') return fail(`source is a directory and must be a file: ${a.src}`);

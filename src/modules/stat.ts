@@ -1,6 +1,5 @@
 import type { ModuleDefinition } from './contract.js';
 import { CHECKSUM_ALGORITHMS, fileStat, type ChecksumAlgorithm, type FileStat } from '../facts/file-stat.js';
-import { factFor } from './files/dest.js';
 
 type StatArgs = {
   path: string;
@@ -76,7 +75,7 @@ export const stat: ModuleDefinition<StatArgs> = {
   },
   probes: (a, ctx) => [probe(a, ctx.become)],
   plan(a, facts, ctx) {
-    const st = factFor<FileStat>(facts, probe(a, ctx.become).key);
+    const st = facts.get(probe(a, ctx.become));
     return { commands: [], changed: false, result: { changed: false, stat: ansibleStat(a.path, st) } };
   },
   finish: (_a, plan) => ({ ...(plan.result ?? {}) }),

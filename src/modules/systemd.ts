@@ -1,7 +1,6 @@
 import type { ModuleDefinition } from './contract.js';
 import type { ModuleSpec } from '../argspec/spec.js';
 import { systemdUnits } from '../facts/systemd.js';
-import type { SystemdUnits } from '../facts/systemd.js';
 import { ArgumentError, validateArgs } from '../argspec/validate.js';
 import { planUnit } from './system/systemd-plan.js';
 import type { UnitRequest } from './system/systemd-plan.js';
@@ -50,7 +49,7 @@ export const systemdModule: ModuleDefinition = {
   plan: (raw, facts, ctx) => {
     try {
       const a = args(raw);
-      return planUnit(a, facts[unitProbe(a).key] as SystemdUnits, ctx.host);
+      return planUnit(a, facts.get(unitProbe(a)), ctx.host);
     } catch (e) {
       if (e instanceof ArgumentError) return { commands: [], changed: false, failed: e.message };
       throw e;

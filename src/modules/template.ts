@@ -1,7 +1,6 @@
 import type { ModuleDefinition, Plan } from './contract.js';
-import type { FileStat } from '../facts/file-stat.js';
 import { FILE_ATTR_SPEC } from './files/attrs.js';
-import { destForSource, destStat, factFor, writePath } from './files/dest.js';
+import { destForSource, destStat, writePath } from './files/dest.js';
 import { finishFileChange } from './files/finish.js';
 import { planManagedContent } from './files/managed-content.js';
 import { failOnArgError } from '../argspec/plan-failure.js';
@@ -36,7 +35,7 @@ export const template: ModuleDefinition<TemplateArgs> = {
   probes: (a, ctx) => [destStat(destForSource(a.dest, a.src), ctx)],
   async plan(a, facts, ctx): Promise<Plan> {
     const dest = destForSource(a.dest, a.src);
-    const st = factFor<FileStat>(facts, destStat(dest, ctx).key);
+    const st = facts.get(destStat(dest, ctx));
     if (st.exists && st.type === 'directory') {
       return { commands: [], changed: false, failed: `dest ${dest} is a directory: end dest with "/" to render into it, or name the file` };
     }

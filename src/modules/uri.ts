@@ -1,3 +1,4 @@
+import type { ProbedFacts } from '../facts/request.js';
 import type { ExecResult } from '../connectors/types.js';
 import type { ModuleDefinition, Plan } from './contract.js';
 import type { ModuleSpec } from '../argspec/spec.js';
@@ -76,10 +77,10 @@ function uriResult(a: UriArgs, r: HttpResponse): Record<string, unknown> {
   return out;
 }
 
-function planUri(raw: Record<string, unknown>, facts: Record<string, unknown>): Plan {
+function planUri(raw: Record<string, unknown>, facts: ProbedFacts): Plan {
   const { a, q } = request(raw);
   if (READ_ONLY.has(a.method)) {
-    const result = uriResult(a, facts[httpResponse(q).key] as HttpResponse);
+    const result = uriResult(a, facts.get(httpResponse(q)));
     return { commands: [], changed: false, result, failed: result.failed ? String(result.msg) : undefined };
   }
   return {

@@ -1,3 +1,4 @@
+import type { ProbedFacts } from '../facts/request.js';
 import type { ExecResult } from '../connectors/types.js';
 import type { ModuleDefinition, Plan } from './contract.js';
 import type { ModuleSpec } from '../argspec/spec.js';
@@ -74,11 +75,11 @@ function waitScript(a: ReturnType<typeof args>): string {
   return lines.join('\n');
 }
 
-function planWaitFor(raw: Record<string, unknown>, facts: Record<string, unknown>): Plan {
+function planWaitFor(raw: Record<string, unknown>, facts: ProbedFacts): Plan {
   const a = args(raw);
   const result = { state: a.state, port: a.port ?? null, path: a.path ?? null, search_regex: a.search_regex ?? null, elapsed: 0 };
   if (a.target && a.delay === 0) {
-    const now = facts[waitCondition(a.target).key] as boolean;
+    const now = facts.get(waitCondition(a.target));
     if (now === a.until) return { commands: [], changed: false, result };
   }
   return {

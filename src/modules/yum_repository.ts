@@ -1,7 +1,7 @@
+import type { ProbedFacts } from '../facts/request.js';
 import type { ModuleDefinition, Plan } from './contract.js';
 import type { ModuleSpec } from '../argspec/spec.js';
 import { fileContent } from '../facts/repos.js';
-import type { FileContent } from '../facts/repos.js';
 import { ArgumentError, validateArgs } from '../argspec/validate.js';
 import { dumpIniSorted, parseIni, writeIni } from './system/ini.js';
 import { fileDiff, removeFileCommand, writeFileCommand } from './system/repo-write.js';
@@ -105,10 +105,10 @@ function repoSection(a: Record<string, unknown>): Map<string, string> {
   return section;
 }
 
-function planYumRepository(raw: Record<string, unknown>, facts: Record<string, unknown>): Plan {
+function planYumRepository(raw: Record<string, unknown>, facts: ProbedFacts): Plan {
   const a = args(raw);
   const dest = repoFilePath(a);
-  const current = facts[fileContent(dest).key] as FileContent;
+  const current = facts.get(fileContent(dest));
   const ini = parseIni(current.exists ? current.content : '');
   const before = dumpIniSorted(ini);
   ini.delete(a.name);

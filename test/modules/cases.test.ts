@@ -22,6 +22,7 @@ import { findModule } from '../../src/modules/registry.js';
 import { ArgumentError, validateArgs } from '../../src/argspec/validate.js';
 import type { ModuleContext, PlannedCommand } from '../../src/modules/contract.js';
 import { loadCases } from '../support/cases.js';
+import { ProbedFacts } from '../../src/facts/request.js';
 
 interface ExpectedCommand {
   command?: string;
@@ -102,7 +103,7 @@ describe('module plans (table-driven)', () => {
       for (const p of probes) {
         expect(c.data.facts ?? {}, `case lacks fact "${p.key}"`).to.have.property(p.key);
       }
-      const plan = await mod!.plan(args, c.data.facts ?? {}, ctx);
+      const plan = await mod!.plan(args, new ProbedFacts(c.data.facts ?? {}), ctx);
       if (want.failed !== undefined) {
         expect(plan.failed ?? '').to.include(want.failed);
       } else {

@@ -17,12 +17,6 @@ export function destStat(dest: string, ctx: ModuleContext, contentMaxBytes?: num
   return fileStat(destStatArgs(dest, ctx, contentMaxBytes));
 }
 
-/** The fact value for a probe key, or a clear error when the engine did not provide it. */
-export function factFor<T>(facts: Record<string, unknown>, key: string): T {
-  if (!(key in facts)) throw new Error(`fact ${key} was not probed`);
-  return facts[key] as T;
-}
-
 /** `follow: true` writes to where an existing symlink points instead of replacing the link. */
 export function writePath(dest: string, st: FileStat, follow: boolean | undefined): string {
   return follow && st.islnk && st.lnk_source ? st.lnk_source : dest;

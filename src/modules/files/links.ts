@@ -1,3 +1,4 @@
+import type { ProbedFacts } from '../../facts/request.js';
 import type { ModuleContext, Plan } from '../contract.js';
 import { fileStat, type FileStat } from '../../facts/file-stat.js';
 import { pathExists } from '../../facts/path-exists.js';
@@ -5,7 +6,6 @@ import { sh } from '../../shell/quote.js';
 import { posix } from 'node:path';
 import type { FileArgs } from './file-args.js';
 import { attrChanges, attrCommand } from './attrs.js';
-import { factFor } from './dest.js';
 import { stateDiff } from './state-diff.js';
 
 /** Absolute location of a symlink's src (relative srcs are relative to the link's directory). */
@@ -29,13 +29,13 @@ function linkOwnership(a: FileArgs, st: FileStat | undefined): string | undefine
   return attrCommand(a.path, change, { noDereference: true });
 }
 
-export function planLink(a: FileArgs, st: FileStat, facts: Record<string, unknown>, ctx: ModuleContext): Plan {
+export function planLink(a: FileArgs, st: FileStat, facts: ProbedFacts, ctx: ModuleContext): Plan {
   const prev = prevState(st);
   const src = a.src ?? (st.type === 'link' ? st.lnk_target : undefined);
   if (src === undefined) return failed('src is required for creating new symlinks');
   if (!a.force && a.src !== undefined) {
     const absrc = linkSourcePath(a.path, a.src);
-    if (!factFor<boolean>(facts, pathExists({ path: absrc, become: ctx.become }).key)) {
+    if (!facts.get(pathExists({ path: absrc, become: ctx.become }))) {
       return failed(`src file does not exist, use "force=yes" if you really want to create the link: ${absrc}`);
     }
   }
@@ -64,9 +64,9 @@ export function hardSourceStat(a: FileArgs, ctx: ModuleContext) {
   return fileStat({ path: a.src!, follow: true, become: ctx.become });
 }
 
-export function planHardLink(a: FileArgs, st: FileStat, facts: Record<string, unknown>, ctx: ModuleContext): Plan {
+export function planHardLink(a: FileArgs, st: FileStat, facts: ProbedFacts, ctx: ModuleContext): Plan {
   if (a.src === undefined) return failed('src is required for creating new hardlinks');
-  const srcSt = factFor<FileStat>(facts, hardSourceStat(a, ctx).key);
+  const srcSt = facts.get(hardSourceStat(a, ctx));
   if (!srcSt.exists) return failed(`src does not exist: ${a.src}`);
   const prev = prevState(st);
   const result = { dest: a.path, src: a.src, state: 'hard' };

@@ -1,10 +1,9 @@
 import { posix } from 'node:path';
 import type { ExecResult } from '../../connectors/types.js';
-import type { FactRequest } from '../../facts/request.js';
+import type { FactRequest, ProbedFacts } from '../../facts/request.js';
 import type { ModuleContext, ModuleDefinition, Plan } from '../contract.js';
 import { pathExists } from '../../facts/path-exists.js';
 import { sh, raw } from '../../shell/quote.js';
-import { factFor } from './dest.js';
 import { expandingWord } from './expanding-word.js';
 import { shlexSplit } from '../../shell/shlex.js';
 
@@ -75,7 +74,7 @@ function stdinOf(a: CommandArgs): string | undefined {
   return a.stdin_add_newline === false ? a.stdin : `${a.stdin}\n`;
 }
 
-function planCommand(a: CommandArgs, facts: Record<string, unknown>, ctx: ModuleContext, useShell: boolean): Plan {
+function planCommand(a: CommandArgs, facts: ProbedFacts, ctx: ModuleContext, useShell: boolean): Plan {
   const built = buildCommand(a, useShell);
   if (typeof built === 'string') return { commands: [], changed: false, failed: built, result: { rc: 256, msg: built } };
   const { cmd, text } = built;
@@ -83,10 +82,10 @@ function planCommand(a: CommandArgs, facts: Record<string, unknown>, ctx: Module
   const verb = ctx.check ? 'Would' : 'Did';
   const createsProbe = guardProbe(a.creates, a, ctx);
   const removesProbe = guardProbe(a.removes, a, ctx);
-  if (createsProbe && factFor<boolean>(facts, createsProbe.key)) {
+  if (createsProbe && facts.get(createsProbe)) {
     return { commands: [], changed: false, warnings, result: { changed: false, cmd, rc: 0, stdout: `skipped, since ${a.creates} exists`, stderr: '', msg: `${verb} not run command since '${a.creates}' exists` } };
   }
-  if (removesProbe && !factFor<boolean>(facts, removesProbe.key)) {
+  if (removesProbe && !facts.get(removesProbe)) {
     return { commands: [], changed: false, warnings, result: { changed: false, cmd, rc: 0, stdout: `skipped, since ${a.removes} does not exist`, stderr: '', msg: `${verb} not run command since '${a.removes}' does not exist` } };
   }
   if (ctx.check) {

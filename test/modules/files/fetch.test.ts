@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { findModule } from '../../../src/modules/registry.js';
 import { applyModule, localContext, runLocal } from './local-host.js';
+import { ProbedFacts } from '../../../src/facts/request.js';
 
 describe('fetch applied locally', () => {
   let remote: string;
@@ -60,7 +61,7 @@ describe('fetch applied locally', () => {
     const args = { src, dest: controller, flat: false };
     const [probe] = await mod.probes(args, ctx());
     const stale = { [probe.key]: { exists: true, type: 'file', checksum: '0'.repeat(40) } };
-    const plan = await mod.plan(args, stale, ctx());
+    const plan = await mod.plan(args, new ProbedFacts(stale), ctx());
     const c = plan.commands[0];
     const r = runLocal(c.command);
     mkdirSync(dirname(c.stdoutFile!), { recursive: true });

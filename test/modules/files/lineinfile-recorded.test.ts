@@ -10,6 +10,7 @@ import type { FileStat } from '../../../src/facts/file-stat.js';
 import { lineinfile } from '../../../src/modules/lineinfile.js';
 import { sha1 } from '../../../src/modules/files/atomic-write.js';
 import { localContext } from './local-host.js';
+import { ProbedFacts } from '../../../src/facts/request.js';
 
 interface RecordedCase {
   name: string;
@@ -33,7 +34,7 @@ describe('lineinfile matches recorded ansible-core behaviour', () => {
       const args = { ...c.params, path } as Parameters<typeof lineinfile.plan>[0];
       const ctx = localContext();
       const [probe] = await lineinfile.probes(args, ctx);
-      const plan = await lineinfile.plan(args, { [probe.key]: statOf(c.before) }, ctx);
+      const plan = await lineinfile.plan(args, new ProbedFacts({ [probe.key]: statOf(c.before) }), ctx);
       if (c.expect.failed !== undefined) {
         expect(plan.failed).to.equal(c.expect.failed.replace('{path}', path));
         return;

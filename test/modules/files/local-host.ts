@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import type { ExecResult } from '../../../src/connectors/types.js';
 import type { ModuleContext, Plan, PlannedCommand } from '../../../src/modules/contract.js';
 import { findModule } from '../../../src/modules/registry.js';
+import { ProbedFacts } from '../../../src/facts/request.js';
 
 export function runLocal(command: string, stdin?: string | Buffer): ExecResult & { stdoutBytes: Buffer } {
   const t = Date.now();
@@ -64,7 +65,7 @@ export async function applyModule(name: string, args: Record<string, unknown>, c
     if (r.exitCode !== 0) throw new Error(`probe ${p.key} failed: ${r.stderr}`);
     facts[p.key] = p.parse(r);
   }
-  const plan = await mod.plan(args, facts, ctx);
+  const plan = await mod.plan(args, new ProbedFacts(facts), ctx);
   const results: ExecResult[] = [];
   if (!plan.failed && !ctx.check) {
     for (const c of plan.commands) {

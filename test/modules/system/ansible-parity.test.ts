@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { FactRequest } from '../../../src/facts/request.js';
 import type { ModuleContext } from '../../../src/modules/contract.js';
 import { findModule } from '../../../src/modules/registry.js';
+import { ProbedFacts } from '../../../src/facts/request.js';
 
 const hasAnsible = spawnSync('sh', ['-c', 'command -v ansible']).status === 0;
 
@@ -39,7 +40,7 @@ async function ours(name: string, args: Record<string, unknown>, apply: boolean)
   const mod = findModule(name)!;
   const facts: Record<string, unknown> = {};
   for (const p of (await mod.probes(args, ctx)) as FactRequest[]) facts[p.key] = p.parse(sh(p.command));
-  const plan = await mod.plan(args, facts, ctx);
+  const plan = await mod.plan(args, new ProbedFacts(facts), ctx);
   if (apply) for (const c of plan.commands) expect(sh(c.command, c.stdin).exitCode, c.command).to.equal(0);
   return plan;
 }

@@ -7,13 +7,14 @@ import { dumpIniSorted, parseIni, writeIni } from '../../../src/modules/system/i
 import { suggestFilename } from '../../../src/modules/apt_repository.js';
 import { deb822Slug } from '../../../src/modules/deb822_repository.js';
 import { normalizeFingerprint } from '../../../src/modules/system/key-script.js';
+import { ProbedFacts } from '../../../src/facts/request.js';
 
 const ctx = (environment?: Record<string, string>) =>
   ({ host: 'h', facts: {}, check: false, diff: false, become: false, environment }) as unknown as ModuleContext;
 
 describe('system module helpers', () => {
   it("apt: the task's environment reaches the command, apt's own variables win", () => {
-    const plan = planApt({ name: 'falco' }, { 'dpkg_packages:falco': {} }, ctx({ FALCO_FRONTEND: 'noninteractive', FALCO_DRIVER_CHOICE: 'modern_ebpf', FALCOCTL_ENABLED: 'no', DEBIAN_FRONTEND: 'dialog' }));
+    const plan = planApt({ name: 'falco' }, new ProbedFacts({ 'dpkg_packages:falco': {} }), ctx({ FALCO_FRONTEND: 'noninteractive', FALCO_DRIVER_CHOICE: 'modern_ebpf', FALCOCTL_ENABLED: 'no', DEBIAN_FRONTEND: 'dialog' }));
     expect(plan.commands[0].env).to.deep.equal({
       FALCO_FRONTEND: 'noninteractive',
       FALCO_DRIVER_CHOICE: 'modern_ebpf',
@@ -29,7 +30,7 @@ describe('system module helpers', () => {
     const stale = { apt_cache_time: { now: 2000, mtime: 1000 } };
     const res = (stdout: string, exitCode = 0) => ({ stdout, stderr: exitCode ? 'E: boom' : '', exitCode, durationMs: 1 });
     it('latest after a cache refresh: changed comes from apt-get summary', () => {
-      const plan: Plan = planApt({ name: 'falco', state: 'latest', update_cache: true }, { ...stale, 'dpkg_packages:falco': { falco: { version: '1', status: 'install ok installed', installed: true } }, 'apt_policy:falco': { falco: { installed: '1', candidate: '1', versions: ['1'] } } }, ctx());
+      const plan: Plan = planApt({ name: 'falco', state: 'latest', update_cache: true }, new ProbedFacts({ ...stale, 'dpkg_packages:falco': { falco: { version: '1', status: 'install ok installed', installed: true } }, 'apt_policy:falco': { falco: { installed: '1', candidate: '1', versions: ['1'] } } }), ctx());
       expect(plan.commands).to.have.length(2);
       const same = finishApt(plan, [res('cache_update_time=1999\n'), res('falco is already the newest version (1).\n0 upgraded, 0 newly installed, 0 to remove and 3 not upgraded.\n')]);
       expect(same).to.deep.include({ changed: false, cache_updated: true, cache_update_time: 1999 });
@@ -38,7 +39,7 @@ describe('system module helpers', () => {
       expect(upgraded).to.not.have.property('changed_decided_by_apt');
     });
     it('a failed apt-get run is failed with its stderr', () => {
-      const plan = planApt({ name: 'falco' }, { 'dpkg_packages:falco': {} }, ctx());
+      const plan = planApt({ name: 'falco' }, new ProbedFacts({ 'dpkg_packages:falco': {} }), ctx());
       const out = finishApt(plan, [res('', 100)]);
       expect(out).to.deep.include({ failed: true, rc: 100 });
       expect(out.msg).to.match(/' failed: E: boom$/);

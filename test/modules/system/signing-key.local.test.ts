@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { FactRequest } from '../../../src/facts/request.js';
 import type { ModuleContext, PlannedCommand } from '../../../src/modules/contract.js';
 import { findModule } from '../../../src/modules/registry.js';
+import { ProbedFacts } from '../../../src/facts/request.js';
 
 function run(command: string, stdin?: string | Buffer, env: Record<string, string> = {}) {
   if (fakePath) env = { PATH: `${fakePath}:${process.env.PATH}`, ...env };
@@ -37,7 +38,7 @@ async function converge(moduleName: string, args: Record<string, unknown>) {
   const probes = (await mod.probes(args, ctx)) as FactRequest[];
   const facts: Record<string, unknown> = {};
   for (const p of probes) facts[p.key] = p.parse(run(p.command));
-  const plan = await mod.plan(args, facts, ctx);
+  const plan = await mod.plan(args, new ProbedFacts(facts), ctx);
   const results = plan.commands.map((c: PlannedCommand) => run(c.command, c.stdin));
   return { plan, results };
 }
