@@ -1,7 +1,7 @@
 import type { FactRequest } from './request.js';
 import { sh } from '../shell/quote.js';
 
-export interface DpkgPackage {
+interface DpkgPackage {
   version: string;
   /** dpkg status, e.g. "install ok installed", "deinstall ok config-files". */
   status: string;
@@ -62,7 +62,7 @@ export function aptPolicy(names: string[]): FactRequest<Record<string, AptPolicy
   };
 }
 
-export interface AptCacheTime {
+interface AptCacheTime {
   /** Host clock (epoch seconds) when probed: compared with mtime, so controller clock skew is irrelevant. */
   now: number;
   /** mtime of the update-success stamp, else of /var/lib/apt/lists (as Ansible); 0 when neither exists. */
@@ -83,7 +83,7 @@ export function aptCacheTime(): FactRequest<AptCacheTime> {
   };
 }
 
-export interface DebFileStatus {
+interface DebFileStatus {
   exists: boolean;
   name?: string;
   version?: string;
@@ -109,7 +109,7 @@ export function debFileStatus(path: string): FactRequest<DebFileStatus> {
   };
 }
 
-export interface RpmPackage {
+interface RpmPackage {
   name: string;
   /** epoch:version-release (epoch 0 when none). */
   evr: string;

@@ -1,7 +1,7 @@
 import type { FactRequest } from './request.js';
 import { sh } from '../shell/quote.js';
 
-export interface FileContent {
+interface FileContent {
   exists: boolean;
   content: string;
 }
@@ -20,7 +20,7 @@ export function fileContent(path: string): FactRequest<FileContent> {
   };
 }
 
-export interface KeyringFingerprints {
+interface KeyringFingerprints {
   exists: boolean;
   /** gpg is not installed on the host (the key cannot be checked, nor installed). */
   gpgMissing?: boolean;
@@ -71,7 +71,7 @@ export function keyringFingerprints(path: string): FactRequest<KeyringFingerprin
   };
 }
 
-export interface RpmGpgKey {
+interface RpmGpgKey {
   /** Short key id: the last 8 hex digits of the fingerprint, lower-case. */
   version: string;
   release: string;

@@ -3,7 +3,7 @@ import { parseKeyValueLines } from './key-value.js';
 import { SETUP_SNIPPET } from './setup-probe.js';
 
 ;
-export const SETUP_FACT_KEY = 'setup';
+const SETUP_FACT_KEY = 'setup';
 
 /** The gather-facts probe (one per host; the key is constant so every task shares it). */
 export function setupFacts(): FactRequest<Record<string, unknown>> {
