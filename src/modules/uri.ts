@@ -65,8 +65,8 @@ function uriResult(a: UriArgs, r: HttpResponse): Record<string, unknown> {
   if (/json/i.test(r.contentType)) {
     try {
       out.json = JSON.parse(r.body);
-    } catch {
-      // not JSON after all: Ansible leaves json unset
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err; // not JSON after all: Ansible leaves json unset
     }
   }
   if (a.return_content) out.content = a.method === 'HEAD' ? '' : r.body; // curl -I writes the headers as the body

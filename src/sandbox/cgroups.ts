@@ -4,6 +4,7 @@
  * the same /payload/system.slice/... cgroups. Each container is started inside its own
  * directory in every cgroup hierarchy systemd uses (cgroup2, and name=systemd on hybrid hosts).
  */
+import { unlessGone } from './processes.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -49,11 +50,7 @@ export async function emptyCgroups(paths: readonly string[], timeoutMs = 3000): 
     if (pids.length === 0) return true;
     if (Date.now() > deadline) return false;
     for (const pid of pids) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+      unlessGone(() => process.kill(pid, 'SIGKILL'), false);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -74,8 +71,9 @@ export async function removeCgroups(paths: readonly string[]): Promise<void> {
     }
     try {
       rmdirSync(dirname(p)); // the shared falco-deploy parent, once no container is left in it
-    } catch {
-      // still in use by another container
+    } catch (err) {
+      // still in use by another container (or already removed by one)
+      if (!['EBUSY', 'ENOTEMPTY', 'ENOENT'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
     }
   }
 }

@@ -2,12 +2,19 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { ProcessRef } from './types.js';
 
-function readProc(path: string): string | undefined {
+/** A process that exits while we look at it: its /proc entries vanish (ENOENT, ESRCH). */
+export function unlessGone<T>(look: () => T, gone: T): T {
   try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
+    return look();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ESRCH') return gone;
+    throw err;
   }
+}
+
+function readProc(path: string): string | undefined {
+  return unlessGone(() => readFileSync(path, 'utf8'), undefined);
 }
 
 /** Field 22 of /proc/PID/stat (start time in clock ticks since boot), parsed after the comm. */
@@ -36,22 +43,11 @@ export function isAlive(ref: ProcessRef): boolean {
 /** Sends `signal` if `ref` is still the same process; false when it is gone. */
 export function signalRef(ref: ProcessRef, signal: NodeJS.Signals): boolean {
   if (!isAlive(ref)) return false;
-  try {
-    process.kill(ref.pid, signal);
-    return true;
-  } catch {
-    return false;
-  }
+  return unlessGone(() => process.kill(ref.pid, signal), false);
 }
 
 function childPids(pid: number): number[] {
-  let tasks: string[];
-  try {
-    tasks = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return [];
-  }
-  return tasks.flatMap((t) =>
+  return unlessGone(() => readdirSync(`/proc/${pid}/task`), []).flatMap((t) =>
     (readProc(`/proc/${pid}/task/${t}/children`) ?? '')
       .trim()
       .split(/\s+/)
@@ -61,11 +57,7 @@ function childPids(pid: number): number[] {
 }
 
 function pidNamespace(pid: number): string | undefined {
-  try {
-    return readlinkSync(`/proc/${pid}/ns/pid`);
-  } catch {
-    return undefined;
-  }
+  return unlessGone(() => readlinkSync(`/proc/${pid}/ns/pid`), undefined);
 }
 
 /** `NSpid:` of /proc/PID/status: the pid as seen from each nested pid namespace. */
