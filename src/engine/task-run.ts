@@ -187,7 +187,7 @@ async function runRemote(
     if (result.msg === undefined) result.msg = commandFailureMessage(commands[failedCommand ?? 0]?.describe, results.at(-1));
     result.failed = true;
   }
-  const changed = Boolean(result.changed ?? plan.changed);
+  const changed = failed && !mod.changedOnFailure ? false : Boolean(result.changed ?? plan.changed);
   result.changed = changed;
   return {
     status: failed ? 'failed' : changed ? 'changed' : 'ok',

@@ -86,4 +86,9 @@ export interface ModuleDefinition<A extends Record<string, unknown> = Record<str
   finish?(args: A, plan: Plan, results: ExecResult[], ctx: ModuleContext): Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Runs on the controller only (debug, set_fact, assert, fail, meta): no probes, no commands. */
   local?: boolean;
+  /**
+   * A failed run still reports its own `changed` (command, shell, raw: the command ran). Every
+   * other module's failure changed nothing, so it reports `changed: false`, as Ansible's fail_json.
+   */
+  changedOnFailure?: boolean;
 }

@@ -19,4 +19,5 @@ export const raw: ModuleDefinition<RawArgs> = {
     return { commands: [{ command, describe: a._raw_params }], changed: true, result: {} };
   },
   finish: (_a, plan, results) => commandResult(plan, results, false),
+  changedOnFailure: true,
 };

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLocal } from '../support/run-local.js';
+import type { ModuleDefinition } from '../../src/modules/contract.js';
 
 const INV = '[web]\nw1\nw2\n[db]\nd1\n';
 const play = (body: string, head = 'hosts: all\n  gather_facts: false') => `- name: test\n  ${head}\n  tasks:\n${body}`;
@@ -33,6 +34,34 @@ describe('engine: running playbooks (local hosts)', () => {
     expect(r.stats.d1).to.include({ ok: 1, failed: 1, skipped: 1 });
     expect(r.stats.w1).to.include({ ok: 3, changed: 1, failed: 0 });
     expect(r.exitCode).to.equal(2);
+  });
+
+  it("a failed module reports changed: false (its failure changed nothing); a failed command keeps changed: true, as Ansible counts them", async () => {
+    // A package install whose command fails (apt-get on a stale cache finding no such package).
+    const install: ModuleDefinition = {
+      name: 'fake_install',
+      spec: { args: {} },
+      probes: () => [],
+      plan: () => ({ commands: [{ command: 'echo E: Unable to locate package >&2; exit 100' }], changed: true }),
+    };
+    const r = await runLocal({
+      'inventory.ini': '[all]\na\n',
+      'playbook.yml': play(`
+    - name: install
+      fake_install: {}
+      ignore_errors: true
+      register: inst
+    - name: false
+      command: /bin/false
+      ignore_errors: true
+      register: cmd
+    - name: show
+      debug: msg="{{ inst.changed }} {{ cmd.changed }}"
+`),
+    }, { modules: [install] });
+    expect(r.results('show')[0].msg).to.equal('False True');
+    // ansible-playbook 2.14 on the same shape (apt of a missing package + /bin/false): ok=4 changed=1 ignored=2
+    expect(r.stats.a).to.include({ ok: 3, changed: 1, ignored: 2, failed: 0 });
   });
 
   it('block/rescue/always: rescued hosts count as rescued, not failed', async () => {

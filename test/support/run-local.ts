@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadInventory } from '../../src/inventory/index.js';
 import { checkPlaybook, validateArgs, parseExtraVars, selectByTags } from '../../src/playbook/index.js';
-import { findModule } from '../../src/modules/registry.js';
+import { findModule, moduleNames } from '../../src/modules/registry.js';
+import type { ModuleDefinition } from '../../src/modules/contract.js';
 import { createTemplater } from '../../src/template/index.js';
 import { playbookRuntime } from '../../src/engine/playbook-runtime.js';
 import { runPlaybook, type RunOutcome } from '../../src/engine/run.js';
@@ -20,7 +21,7 @@ interface LocalRun extends RunOutcome {
 /** Writes `files` (playbook.yml, inventory, roles/...) into a temp dir and runs the playbook locally. */
 export async function runLocal(
   files: Record<string, string>,
-  opts: { check?: boolean; diff?: boolean; extraVars?: string[]; tags?: string[]; skipTags?: string[]; limit?: string; unreachable?: string[]; forks?: number; startAtTask?: string; dir?: string; secrets?: Set<string>; become?: boolean; onConnect?: (host: string) => void; signal?: AbortSignal; provider?: LocalProvider } = {},
+  opts: { check?: boolean; diff?: boolean; extraVars?: string[]; tags?: string[]; skipTags?: string[]; limit?: string; unreachable?: string[]; forks?: number; startAtTask?: string; dir?: string; secrets?: Set<string>; become?: boolean; onConnect?: (host: string) => void; signal?: AbortSignal; provider?: LocalProvider; modules?: ModuleDefinition[] } = {},
 ): Promise<LocalRun> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'fd-engine-'));
   for (const [name, text] of Object.entries(files)) {
@@ -28,7 +29,10 @@ export async function runLocal(
     writeFileSync(join(dir, name), text.replaceAll('$DIR', dir));
   }
   const inventory = await loadInventory([join(dir, 'inventory.ini')]);
-  const playbook = checkPlaybook(join(dir, 'playbook.yml'));
+  const find = (name: string) => opts.modules?.find((m) => m.name === name) ?? findModule(name);
+  const playbook = checkPlaybook(join(dir, 'playbook.yml'), {
+    modules: { findModule: find, moduleNames: () => [...moduleNames(), ...(opts.modules ?? []).map((m) => m.name)] },
+  });
   const templater = createTemplater({ searchPaths: [dir] });
   const events: RunEvent[] = [];
   const provider = opts.provider ?? new LocalProvider(new Set(opts.unreachable ?? []), opts.onConnect);
@@ -53,7 +57,7 @@ export async function runLocal(
       startAtTask: opts.startAtTask,
       become: opts.become,
       tagFilter: (tags) => selectByTags({ tags }, { tags: opts.tags, skipTags: opts.skipTags }),
-      findModule,
+      findModule: find,
       coerceArgs: (spec, a, module) => validateArgs(spec, a, module),
     },
   });

@@ -156,5 +156,6 @@ export function commandModule(name: 'command' | 'shell', useShell: boolean): Mod
     probes: (a, ctx) => guardProbes(a, ctx),
     plan: (a, facts, ctx) => planCommand(a, facts, ctx, useShell),
     finish: (a, plan, results) => commandResult(plan, results, a.strip_empty_ends !== false),
+    changedOnFailure: true,
   };
 }
