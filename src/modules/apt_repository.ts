@@ -7,6 +7,7 @@ import { APT_ENV, aptUpdateCommand } from './apt.js';
 import { commandEnv } from './system/env.js';
 import { fileDiff, removeFileCommand, writeFileCommand } from './system/repo-write.js';
 import { normalizeMode } from './files/mode.js';
+import { sh } from '../shell/quote.js';
 
 const aptRepositorySpec: ModuleSpec = {
   args: {
@@ -85,6 +86,19 @@ function args(raw: Record<string, unknown>): AptRepositoryArgs {
   return a;
 }
 
+/**
+ * Ansible's revert_sources_list: when the cache update fails, every sources file this task
+ * touched gets its old content back (a new one is removed), so later apt-get updates still work.
+ */
+function revertOnFailure(update: PlannedCommand, touched: { path: string; before: string | undefined }[]): PlannedCommand {
+  const revert = touched.map(({ path, before }) =>
+    before === undefined
+      ? sh`rm -f -- ${path}`
+      : sh`printf %s ${before} > ${`${path}.fd-revert`} && mv -f -- ${`${path}.fd-revert`} ${path}`,
+  );
+  return { ...update, command: `{ ${update.command}; } || { rc=$?; ${revert.join('; ')}; exit $rc; }` };
+}
+
 function planAptRepository(raw: Record<string, unknown>, facts: ProbedFacts, ctx: ModuleContext): Plan {
   const a = args(raw);
   const files = facts.get(aptSourcesLists());
@@ -117,17 +131,19 @@ function planAptRepository(raw: Record<string, unknown>, facts: ProbedFacts, ctx
 
   const commands: PlannedCommand[] = [];
   const diff: FileDiff[] = [];
+  const touched: { path: string; before: string | undefined }[] = [];
   const mode = a.mode !== undefined ? normalizeMode(a.mode) ?? '0644' : '0644';
   for (const path of Object.keys(after).sort()) {
     const old = before[path] && before[path].length ? dumpLines(before[path]) : undefined;
     const now = after[path].length ? dumpLines(after[path]) : undefined;
     if (old === now) continue;
     diff.push(fileDiff(path, old, now));
+    touched.push({ path, before: files[path] });
     if (now === undefined) commands.push(removeFileCommand(path));
     else commands.push(writeFileCommand(path, now, mode));
   }
   const changed = commands.length > 0;
-  if (changed && a.update_cache) commands.push(aptUpdateCommand(commandEnv(ctx, APT_ENV)));
+  if (changed && a.update_cache) commands.push(revertOnFailure(aptUpdateCommand(commandEnv(ctx, APT_ENV)), touched));
   return { commands, changed, diff, result: { repo: a.repo, state: a.state, sources_list: target } };
 }
 
