@@ -7,7 +7,7 @@ import { literalEval, pyStr, pyTypeName } from '../template/pyvalue.js';
 import { PyFloat } from '../template/pytypes.js';
 import { pyJson } from '../template/serialize.js';
 import { isFloat, isMapping } from '../python/values.js';
-import { boolean } from './boolean.js';
+import { boolean } from '../python/boolean.js';
 
 /** Python's `type(value)` as printed: <class 'str'>. */
 export function pyClass(value: unknown): string {

@@ -7,9 +7,9 @@
  */
 import { FalcoDeployError, type ErrorContext } from '../errors.js';
 import type { ArgSpec, ModuleSpec } from './spec.js';
-import { BOOLEANS_FALSE, BOOLEANS_TRUE } from './boolean.js';
+import { BOOLEANS_FALSE, BOOLEANS_TRUE } from '../python/boolean.js';
 import { pyEquals, pyStr } from '../template/pyvalue.js';
-import { didYouMean } from '../playbook/suggest.js';
+import { didYouMean } from '../suggest.js';
 import { pyClass, TYPE_CHECKERS } from './types.js';
 
 /** A module argument that is unknown, missing, of the wrong type or not an allowed value. */

@@ -1,5 +1,5 @@
 import { dirname, join, parse, resolve } from 'node:path';
-import { boolean } from '../argspec/boolean.js';
+import { boolean } from '../python/boolean.js';
 import { ansiblePath, ansibleSetting, processSources, type ConfigSources } from './ansible-cfg.js';
 
 /**

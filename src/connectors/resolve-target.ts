@@ -6,7 +6,7 @@
  * Pure: environment facts (home, local user, agent socket) come in through `opts`.
  */
 import type SSHConfig from 'ssh-config';
-import { boolean } from '../argspec/boolean.js';
+import { boolean } from '../python/boolean.js';
 import { InputError, UnreachableError } from '../errors.js';
 import { directivesFromSshArgs, proxyCommandAsJump } from './ssh-args.js';
 import type { ConnectionTarget, HostKeyPolicy } from './types.js';

@@ -3,7 +3,7 @@ import type { Play, RoleInstance } from '../playbook/model.js';
 import type { HostState } from './host-state.js';
 import type { ModuleDefinition } from '../modules/contract.js';
 import type { ModuleSpec } from '../argspec/spec.js';
-import type { ConnectionProvider, InventoryView, PlaybookRuntime, TagFilter, Templater, Vars } from './ports.js';
+import type { ConnectionProvider, InventoryView, PlaybookRuntime, TagFilter, TemplaterPort, Vars } from './ports.js';
 import type { RunStats } from './stats.js';
 import { layerVars } from './vars.js';
 
@@ -26,12 +26,12 @@ export interface RunOptions {
 }
 
 /** What a stretch of tasks gets from where it runs (an include's params, a handler flush). */
-export interface Scope {
+export interface IncludeScope {
   includeParams: Vars;
   handler?: boolean;
 }
 
-export const ROOT_SCOPE: Scope = { includeParams: {} };
+export const ROOT_SCOPE: IncludeScope = { includeParams: {} };
 
 /** Whether `node` (or, without one, the play's fact gathering) runs with become: task, play, -b. */
 export function becomeFor(ctx: Pick<PlayContext, 'play' | 'options'>, node?: { become?: boolean }): boolean {
@@ -50,7 +50,7 @@ export interface PlayContext {
   play: Play;
   playVars: PlayVars;
   inventory: InventoryView;
-  templater: Templater;
+  templater: TemplaterPort;
   connections: ConnectionProvider;
   options: RunOptions;
   states: Map<string, HostState>;
@@ -79,7 +79,7 @@ interface NodeVarsSource {
  * The full variable view of one host for one node, in Ansible's precedence. Roles' defaults and
  * vars are visible play-wide (Ansible's default, private_role_vars off); the node's own role wins.
  */
-export function varsFor(ctx: PlayContext, host: string, scope: Scope, node?: NodeVarsSource): Vars {
+export function varsFor(ctx: PlayContext, host: string, scope: IncludeScope, node?: NodeVarsSource): Vars {
   const state = ctx.states.get(host)!;
   const role = node?.role;
   return layerVars({

@@ -5,10 +5,10 @@ import { loadTaskFile } from '../playbook/loader.js';
 import { loadVarsFile } from '../playbook/vars-files.js';
 import { findLocalFile, localCandidates, notFoundMessage } from '../playbook/local-files.js';
 import { resolveTaskFile } from '../playbook/tasks.js';
-import type { PlaybookRuntime, Templater, Vars } from './ports.js';
+import type { PlaybookRuntime, TemplaterPort, Vars } from './ports.js';
 
 /** The loader's run-time services: include_tasks, template/copy sources, vars_files. */
-export function playbookRuntime(templater: Templater): PlaybookRuntime {
+export function playbookRuntime(templater: TemplaterPort): PlaybookRuntime {
   return {
     loadTaskFile(file, searchDirs, ctx, from) {
       const path = resolveTaskFile(file, searchDirs, { file: from.file, line: from.line ?? 1, column: from.column ?? 1 });

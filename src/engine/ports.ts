@@ -3,10 +3,10 @@
  * templating layer, the inventory, connections. Narrow interfaces so tests can supply fakes.
  */
 import type { HostConnection } from '../connectors/types.js';
-import type { Conditional, RoleInstance, TaskFileContext, TaskNode } from '../playbook/model.js';
+import type { Templater as TemplateLayer } from '../template/index.js';
+import type { RoleInstance, TaskFileContext, TaskNode } from '../playbook/model.js';
 
 export type Vars = Record<string, unknown>;
-export type Condition = Conditional | Conditional[];
 
 export interface Origin {
   file: string;
@@ -14,15 +14,8 @@ export interface Origin {
   column?: number;
 }
 
-export interface Templater {
-  /** Recursive templating of task args/values; `omit` removes keys. Throws on undefined vars. */
-  templateData<T>(data: T, vars: Vars, origin?: Origin): T;
-  evaluateCondition(cond: Condition, vars: Vars, origin?: Origin): boolean;
-  /** A template file rendered as text (template module). */
-  renderFile(path: string, vars: Vars): Promise<string>;
-  /** Ansible's `hostvars`: each host's variables, templated lazily in that host's own scope. */
-  hostVars(varsOf: (host: string) => Vars | undefined, hosts: () => string[]): unknown;
-}
+/** The part of the template layer's Templater the engine uses (tests supply fakes of it). */
+export type TemplaterPort = Pick<TemplateLayer, 'templateData' | 'evaluateCondition' | 'renderFile' | 'hostVars'>;
 
 /** Run-time services of the playbook loader. */
 export interface PlaybookRuntime {

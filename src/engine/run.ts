@@ -5,7 +5,7 @@ import type { RunOptions } from './context.js';
 import type { HostState } from './host-state.js';
 import { runPlay } from './play-runner.js';
 import { writeRetryFile } from './retry-file.js';
-import type { ConnectionProvider, InventoryView, PlaybookRuntime, Templater } from './ports.js';
+import type { ConnectionProvider, InventoryView, PlaybookRuntime, TemplaterPort } from './ports.js';
 import type { Playbook } from '../playbook/model.js';
 import { RunStats } from './stats.js';
 
@@ -13,7 +13,7 @@ interface RunInput {
   playbook: Playbook;
   runtime: PlaybookRuntime;
   inventory: InventoryView;
-  templater: Templater;
+  templater: TemplaterPort;
   connections: ConnectionProvider;
   options: RunOptions;
   emit(e: RunEvent): void;

@@ -1,7 +1,7 @@
 import type { Task } from '../playbook/model.js';
 import { addSecretValues, collectSecrets } from '../output/redact.js';
 import { isTemplated } from '../template/index.js';
-import { ROOT_SCOPE, varsFor, type PlayContext, type Scope } from './context.js';
+import { ROOT_SCOPE, varsFor, type PlayContext, type IncludeScope } from './context.js';
 import type { TaskOutcome } from './outcome.js';
 import type { Vars } from './ports.js';
 
@@ -35,7 +35,7 @@ export function collectPlaySecrets(ctx: PlayContext): void {
  * task saw them), facts it set (set_fact of a secret-named var), and everything a no_log task
  * registered; play-level templated secrets are resolved again (they may use a registered var).
  */
-export function collectTaskSecrets(ctx: PlayContext, host: string, scope: Scope, task: Task, outcome: TaskOutcome): void {
+export function collectTaskSecrets(ctx: PlayContext, host: string, scope: IncludeScope, task: Task, outcome: TaskOutcome): void {
   const own = learn(ctx, [task.role?.params, task.vars, scope.includeParams]);
   resolve(ctx, host, scope, task, [...ctx.states.get(host)!.secretTemplates, ...own]);
   collectSecrets(outcome.result.ansible_facts, ctx.secrets);
@@ -56,7 +56,7 @@ function learn(ctx: PlayContext, sources: (Vars | undefined)[]): string[] {
   return templated;
 }
 
-function resolve(ctx: PlayContext, host: string, scope: Scope, task: Task | undefined, keys: string[]): void {
+function resolve(ctx: PlayContext, host: string, scope: IncludeScope, task: Task | undefined, keys: string[]): void {
   if (keys.length === 0) return;
   const view = varsFor(ctx, host, scope, task);
   for (const k of new Set(keys)) {

@@ -3,7 +3,7 @@ import { FalcoDeployError, UnreachableError } from '../errors.js';
 import type { ExecResult } from '../connectors/types.js';
 import type { FileDiff, ModuleDefinition, Plan } from '../modules/contract.js';
 import type { HostStatus } from '../output/events.js';
-import type { PlayContext, Scope } from './context.js';
+import type { PlayContext, IncludeScope } from './context.js';
 import { becomeFor, varsFor } from './context.js';
 import { OMIT as OMIT_PLACEHOLDER, isTemplateError, isUnsafe, markUnsafe, plainData, settleUnsafe } from '../template/index.js';
 import { taskArgErrorMessage } from '../template/errors.js';
@@ -19,7 +19,7 @@ import type { Vars } from './ports.js';
 import type { EnvironmentEntry, Task } from '../playbook/model.js';
 
 /** Runs one task on one host: loop, when, retries/until, changed_when/failed_when, register. */
-export async function runTaskOnHost(ctx: PlayContext, task: Task, host: string, scope: Scope): Promise<TaskOutcome> {
+export async function runTaskOnHost(ctx: PlayContext, task: Task, host: string, scope: IncludeScope): Promise<TaskOutcome> {
   const state = ctx.states.get(host)!;
   state.tasksRun++;
   try {
@@ -48,7 +48,7 @@ export async function runTaskOnHost(ctx: PlayContext, task: Task, host: string, 
   }
 }
 
-async function runLoop(ctx: PlayContext, task: Task, host: string, scope: Scope, baseVars: Vars): Promise<TaskOutcome> {
+async function runLoop(ctx: PlayContext, task: Task, host: string, scope: IncludeScope, baseVars: Vars): Promise<TaskOutcome> {
   const items = loopItems(ctx, task.loop!, baseVars, task);
   if (!Array.isArray(items)) {
     return failure(`Invalid data passed to 'loop', it requires a list, got this instead: ${JSON.stringify(items)}`);
@@ -76,7 +76,7 @@ async function runLoop(ctx: PlayContext, task: Task, host: string, scope: Scope,
   return { status, changed: Boolean(result.changed), result, diff: diffs, warnings, msg: result.msg as string | undefined };
 }
 
-async function runWithRetries(ctx: PlayContext, task: Task, host: string, scope: Scope, vars: Vars): Promise<TaskOutcome> {
+async function runWithRetries(ctx: PlayContext, task: Task, host: string, scope: IncludeScope, vars: Vars): Promise<TaskOutcome> {
   if (task.when.length && !ctx.templater.evaluateCondition(task.when, vars, task.source)) {
     return {
       status: 'skipped',
@@ -102,7 +102,7 @@ async function runWithRetries(ctx: PlayContext, task: Task, host: string, scope:
   return { ...out, status: 'failed', result: { ...out.result, failed: true, msg: out.result.msg ?? 'Retries exhausted' } };
 }
 
-async function runOnce(ctx: PlayContext, task: Task, host: string, scope: Scope, vars: Vars): Promise<TaskOutcome> {
+async function runOnce(ctx: PlayContext, task: Task, host: string, scope: IncludeScope, vars: Vars): Promise<TaskOutcome> {
   const out = await runModule(ctx, task, host, scope, vars);
   // As Ansible's TaskExecutor: an executed result always says whether it failed.
   if (out.status !== 'skipped' && out.status !== 'unreachable' && !('failed' in out.result)) {
@@ -111,7 +111,7 @@ async function runOnce(ctx: PlayContext, task: Task, host: string, scope: Scope,
   return out;
 }
 
-async function runModule(ctx: PlayContext, task: Task, host: string, scope: Scope, vars: Vars): Promise<TaskOutcome> {
+async function runModule(ctx: PlayContext, task: Task, host: string, scope: IncludeScope, vars: Vars): Promise<TaskOutcome> {
   const mod = ctx.options.findModule(task.module);
   if (!mod) throw new FalcoDeployError(`unknown module "${task.module}"`, { host, task: task.displayName, phase: 'plan' });
   const templated = stripOmitted(ctx.templater.templateData(task.args, vars, task.source));
@@ -135,7 +135,7 @@ async function runRemote(
   mod: ModuleDefinition,
   args: Record<string, unknown>,
   host: string,
-  scope: Scope,
+  scope: IncludeScope,
   task: Task,
   vars: Vars,
   become: boolean,

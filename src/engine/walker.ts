@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import type { PlayContext, Scope } from './context.js';
+import type { PlayContext, IncludeScope } from './context.js';
 import { ROOT_SCOPE, varsFor } from './context.js';
 import { connectAll } from './connect.js';
 import { FalcoDeployError } from '../errors.js';
@@ -17,7 +17,7 @@ import { matchesStartAt } from '../playbook/list.js';
  * before the next starts). The free strategy calls it once per host. Inherited keywords (when,
  * tags, become, ...) were already pushed down to each task by the loader.
  */
-export async function runNodes(ctx: PlayContext, nodes: TaskNode[], hosts: string[], scope: Scope): Promise<void> {
+export async function runNodes(ctx: PlayContext, nodes: TaskNode[], hosts: string[], scope: IncludeScope): Promise<void> {
   for (const node of nodes) {
     const active = hosts.filter((h) => ctx.states.get(h)!.active);
     if (active.length === 0 || ctx.signal?.aborted) return;
@@ -27,7 +27,7 @@ export async function runNodes(ctx: PlayContext, nodes: TaskNode[], hosts: strin
   }
 }
 
-async function runBlock(ctx: PlayContext, node: Block, hosts: string[], scope: Scope): Promise<void> {
+async function runBlock(ctx: PlayContext, node: Block, hosts: string[], scope: IncludeScope): Promise<void> {
   const state = (h: string) => ctx.states.get(h)!;
   const failedBefore = new Set(hosts.filter((h) => state(h).failed));
   await runNodes(ctx, node.block, hosts, scope);
@@ -54,7 +54,7 @@ async function runBlock(ctx: PlayContext, node: Block, hosts: string[], scope: S
   }
 }
 
-async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[], scope: Scope): Promise<void> {
+async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[], scope: IncludeScope): Promise<void> {
   // One group per distinct (file, params): hosts that include the same thing run it in lockstep.
   const groups = new Map<string, { file: string; params: Record<string, unknown>; hosts: string[] }>();
   const conditions = [...node.when, ...node.ownWhen];
@@ -99,7 +99,7 @@ function failInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[], err:
 }
 
 /** One task on every given host, bounded by forks; records stats and notifies handlers. */
-async function runTask(ctx: PlayContext, task: Task, hosts: string[], scope: Scope): Promise<void> {
+async function runTask(ctx: PlayContext, task: Task, hosts: string[], scope: IncludeScope): Promise<void> {
   if (ctx.signal?.aborted) return;
   // Notified handlers run whatever --tags/--start-at-task say, as in Ansible.
   if (!scope.handler && !ctx.options.tagFilter(task.tags)) return;
@@ -140,7 +140,7 @@ async function runTask(ctx: PlayContext, task: Task, hosts: string[], scope: Sco
   }
 }
 
-function settle(ctx: PlayContext, task: Task, scope: Scope, host: string, outcome: TaskOutcome): void {
+function settle(ctx: PlayContext, task: Task, scope: IncludeScope, host: string, outcome: TaskOutcome): void {
   const state = ctx.states.get(host)!;
   let status = outcome.status;
   if (status === 'failed') {

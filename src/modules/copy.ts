@@ -3,20 +3,12 @@ import { FILE_ATTR_SPEC } from './files/attrs.js';
 import { destForSource, destStat, writePath } from './files/dest.js';
 import { finishFileChange } from './files/finish.js';
 import { streamedSource, type StreamedFile } from './files/local-file.js';
-import { planManagedContent } from './files/managed-content.js';
+import { planManagedContent, type ContentWriteArgs } from './files/managed-content.js';
 import { failOnArgError } from '../argspec/plan-failure.js';
 
-type CopyArgs = {
+type CopyArgs = ContentWriteArgs & {
   src?: string;
   content?: string;
-  dest: string;
-  backup?: boolean;
-  force?: boolean;
-  mode?: string | number;
-  owner?: string;
-  group?: string;
-  validate?: string;
-  follow?: boolean;
   remote_src?: boolean;
 }
 

@@ -2,19 +2,11 @@ import type { ModuleDefinition, Plan } from './contract.js';
 import { FILE_ATTR_SPEC } from './files/attrs.js';
 import { destForSource, destStat, writePath } from './files/dest.js';
 import { finishFileChange } from './files/finish.js';
-import { planManagedContent } from './files/managed-content.js';
+import { planManagedContent, type ContentWriteArgs } from './files/managed-content.js';
 import { failOnArgError } from '../argspec/plan-failure.js';
 
-type TemplateArgs = {
+type TemplateArgs = ContentWriteArgs & {
   src: string;
-  dest: string;
-  backup?: boolean;
-  force?: boolean;
-  mode?: string | number;
-  owner?: string;
-  group?: string;
-  validate?: string;
-  follow?: boolean;
   newline_sequence?: string;
 }
 

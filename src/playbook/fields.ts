@@ -2,8 +2,8 @@
 import { InputError } from '../errors.js';
 import type { Conditional, EnvironmentEntry, SourcePos } from './model.js';
 import { keyPositionOf, positionOf } from './yaml.js';
-import { closeFirst, didYouMean } from './suggest.js';
-import { boolean } from '../argspec/boolean.js';
+import { closeFirst, didYouMean } from '../suggest.js';
+import { boolean } from '../python/boolean.js';
 import { pyStr } from '../template/pyvalue.js';
 import { isMapping as isMap } from '../python/values.js';
 

@@ -6,7 +6,7 @@ import { FieldReader, isMap, unknownKeywordMessage } from './fields.js';
 import { HANDLER_KEYWORDS, LOADER_ACTIONS, LOOP_LOOKUPS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { ArgSplitError, COMMAND_MODULES, parseKv } from './kv.js';
 import { shortModuleName, type ModuleLookup } from './lookup.js';
-import { closeMatches } from './suggest.js';
+import { closeMatches } from '../suggest.js';
 import { copyKeyPositions } from './yaml.js';
 
 interface ActionEnv {

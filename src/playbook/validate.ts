@@ -9,7 +9,7 @@ import { errorAt } from './fields.js';
 import { keyPositionOf } from './yaml.js';
 import { ArgumentError, hasTemplate, validateArgs } from '../argspec/validate.js';
 import { registryLookup, type ModuleLookup } from './lookup.js';
-import { closeFirst, didYouMean } from './suggest.js';
+import { closeFirst, didYouMean } from '../suggest.js';
 import { checkLocalSource } from './template-check.js';
 
 /** What `notify` may name: handler names, `role : name` for role handlers, listen topics. */

@@ -3,7 +3,7 @@ import { FalcoDeployError } from '../errors.js';
 import { DEFAULT_SANDBOX, requireState } from './locate.js';
 import { setFirewall, setLink } from './network.js';
 import { findNamespaceInit, isAlive, processesInNamespace, processRef, signalRef } from './processes.js';
-import type { FaultAction, HostState } from './types.js';
+import type { FaultAction, SandboxHostState } from './types.js';
 import { FAULT_ACTIONS } from './types.js';
 
 export const FAULT_HELP: Record<FaultAction, string> = {
@@ -67,7 +67,7 @@ export async function sandboxFault(name: string | undefined, host: string, actio
   state.save();
 }
 
-function hostInit(h: HostState) {
+function hostInit(h: SandboxHostState) {
   if (h.init && isAlive(h.init)) return h.init;
   const pid = h.launcher && isAlive(h.launcher) ? findNamespaceInit(h.launcher.pid) : undefined;
   const ref = pid === undefined ? undefined : processRef(pid);
@@ -75,7 +75,7 @@ function hostInit(h: HostState) {
   return ref;
 }
 
-function signalSshd(h: HostState, signal: 'SIGSTOP' | 'SIGCONT'): void {
+function signalSshd(h: SandboxHostState, signal: 'SIGSTOP' | 'SIGCONT'): void {
   const pids = processesInNamespace(hostInit(h).pid, 'sshd');
   if (pids.length === 0) throw new FalcoDeployError(`no sshd process found in host ${h.name}`, { phase: 'sandbox', host: h.name });
   for (const pid of pids) process.kill(pid, signal);

@@ -60,7 +60,7 @@ export function vethName(blockStart: number, index: number): string {
   return `fd-${o3}-${o4}`;
 }
 
-export interface Block {
+export interface AddressBlock {
   start: number;
   count: number;
 }
@@ -69,7 +69,7 @@ export interface Block {
  * Lowest block start where `count` consecutive third octets are free of `used` blocks,
  * or undefined when the bridge's /16 is full.
  */
-export function allocateBlock(used: readonly Block[], count: number): number | undefined {
+export function allocateBlock(used: readonly AddressBlock[], count: number): number | undefined {
   for (let start = FIRST_OCTET; start + count - 1 <= LAST_OCTET; start++) {
     const end = start + count - 1;
     const clash = used.some((b) => start <= b.start + b.count - 1 && b.start <= end);

@@ -5,7 +5,7 @@ import { FalcoDeployError } from '../errors.js';
 import { run, sleep } from './exec.js';
 import { consoleLog } from './launch.js';
 import { findNamespaceInit, isAlive, processRef } from './processes.js';
-import type { HostState } from './types.js';
+import type { SandboxHostState } from './types.js';
 
 /** True when `ip:22` answers with an SSH identification line within `timeoutMs`. */
 export function sshBanner(ip: string, timeoutMs = 1500): Promise<boolean> {
@@ -38,14 +38,14 @@ async function systemState(initPid: number): Promise<string> {
 interface ReadyOptions {
   deadline: number;
   signal?: AbortSignal;
-  onInit: (host: HostState, init: NonNullable<HostState['init']>) => void;
+  onInit: (host: SandboxHostState, init: NonNullable<SandboxHostState['init']>) => void;
 }
 
 /**
  * Resolves when every host is ready; throws naming the hosts that are not (with the tail of
  * their console.log) once the deadline passes, a host's launcher dies, or `signal` aborts.
  */
-export async function waitReady(hosts: readonly HostState[], opts: ReadyOptions): Promise<void> {
+export async function waitReady(hosts: readonly SandboxHostState[], opts: ReadyOptions): Promise<void> {
   const problems = await Promise.all(hosts.map((h) => waitHost(h, opts)));
   const failed = hosts.map((h, i) => ({ h, problem: problems[i] })).filter((x) => x.problem !== undefined);
   if (failed.length === 0) return;
@@ -59,7 +59,7 @@ export async function waitReady(hosts: readonly HostState[], opts: ReadyOptions)
   );
 }
 
-async function waitHost(h: HostState, opts: ReadyOptions): Promise<string | undefined> {
+async function waitHost(h: SandboxHostState, opts: ReadyOptions): Promise<string | undefined> {
   let last = 'no ssh banner yet';
   let bannerSeen = false;
   while (Date.now() < opts.deadline) {

@@ -28,20 +28,20 @@ export interface SharedResources {
   inotifyInstancesBefore?: number;
 }
 
-export interface Registry {
+export interface SandboxRegistry {
   sandboxes: Record<string, RegistryEntry>;
   shared: SharedResources;
 }
 
-export function emptyRegistry(): Registry {
+export function emptyRegistry(): SandboxRegistry {
   return { sandboxes: {}, shared: {} };
 }
 
-type Reservation = { ok: true; registry: Registry; entry: RegistryEntry } | { ok: false; problem: string };
+type Reservation = { ok: true; registry: SandboxRegistry; entry: RegistryEntry } | { ok: false; problem: string };
 
 /** Adds sandbox `name` with a free address block (pure). */
 export function reserve(
-  registry: Registry,
+  registry: SandboxRegistry,
   name: string,
   request: { dir: string; kind: SandboxKind; hosts: number; createdAt: string },
 ): Reservation {
@@ -70,9 +70,9 @@ function registryFile(): string {
   return join(runDir(), 'registry.json');
 }
 
-export function readRegistry(): Registry {
+export function readRegistry(): SandboxRegistry {
   try {
-    const parsed = JSON.parse(readFileSync(registryFile(), 'utf8')) as Partial<Registry>;
+    const parsed = JSON.parse(readFileSync(registryFile(), 'utf8')) as Partial<SandboxRegistry>;
     return { sandboxes: parsed.sandboxes ?? {}, shared: parsed.shared ?? {} };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyRegistry();
@@ -80,14 +80,14 @@ export function readRegistry(): Registry {
   }
 }
 
-function writeRegistry(registry: Registry): void {
+function writeRegistry(registry: SandboxRegistry): void {
   const tmp = `${registryFile()}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(registry, null, 2) + '\n');
   renameSync(tmp, registryFile());
 }
 
 /** Read-modify-write under the registry lock; `fn` may also act on the machine (bridge). */
-export async function updateRegistry<T>(fn: (registry: Registry) => Promise<{ registry: Registry; result: T }>): Promise<T> {
+export async function updateRegistry<T>(fn: (registry: SandboxRegistry) => Promise<{ registry: SandboxRegistry; result: T }>): Promise<T> {
   mkdirSync(runDir(), { recursive: true });
   return withLock(join(runDir(), 'registry.lock'), async () => {
     const before = readRegistry();

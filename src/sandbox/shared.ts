@@ -7,7 +7,7 @@ import { FalcoDeployError } from '../errors.js';
 import { run } from './exec.js';
 import { isMountPoint } from './mounts.js';
 import { deleteBridge, ensureBridge } from './network.js';
-import { reserve, updateRegistry, type Registry, type RegistryEntry } from './registry.js';
+import { reserve, updateRegistry, type SandboxRegistry, type RegistryEntry } from './registry.js';
 import type { SandboxKind } from './types.js';
 
 const NSPAWN_RUN_DIR = '/run/systemd/nspawn';
@@ -42,7 +42,7 @@ export async function releaseSandbox(name: string): Promise<{ last: boolean }> {
   });
 }
 
-async function prepareForNspawn(shared: Registry['shared']): Promise<void> {
+async function prepareForNspawn(shared: SandboxRegistry['shared']): Promise<void> {
   // /run here may be a disk file system; nspawn refuses to clean its propagation dirs there.
   if (!isMountPoint(NSPAWN_RUN_DIR)) {
     mkdirSync(NSPAWN_RUN_DIR, { recursive: true });
@@ -59,7 +59,7 @@ async function prepareForNspawn(shared: Registry['shared']): Promise<void> {
   }
 }
 
-async function releaseShared(registry: Registry): Promise<void> {
+async function releaseShared(registry: SandboxRegistry): Promise<void> {
   if (registry.shared.bridge) await deleteBridge();
   if (registry.shared.nspawnTmpfs && isMountPoint(NSPAWN_RUN_DIR)) {
     await run(['umount', NSPAWN_RUN_DIR], { allowFailure: true });

@@ -5,7 +5,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FalcoDeployError } from '../errors.js';
-import type { HostState, SandboxState } from './types.js';
+import type { SandboxHostState, SandboxState } from './types.js';
 
 export const STATE_FILE = 'state.json';
 
@@ -33,7 +33,7 @@ export class StateFile {
     }
   }
 
-  host(name: string): HostState {
+  host(name: string): SandboxHostState {
     const h = this.state.hosts.find((x) => x.name === name);
     if (!h) throw new Error(`no host ${name} in sandbox ${this.state.name}`);
     return h;

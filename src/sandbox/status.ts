@@ -6,7 +6,7 @@ import { sshBanner } from './readiness.js';
 import { StateFile } from './state.js';
 import type { HostFaults, SandboxKind } from './types.js';
 
-export interface HostStatus {
+export interface SandboxHostStatus {
   name: string;
   ip: string;
   kind: SandboxKind;
@@ -25,7 +25,7 @@ export interface SandboxStatus {
   /** Registered but its state.json is gone (a crashed up/down): `sandbox down --name` clears it. */
   stale: boolean;
   inventory?: string;
-  hosts: HostStatus[];
+  hosts: SandboxHostStatus[];
 }
 
 export async function sandboxStatus(name?: string, opts: { dir?: string; cwd?: string } = {}): Promise<SandboxStatus[]> {

@@ -72,7 +72,7 @@ export interface HostFaults {
  * One host's resources, each field set (and state.json rewritten) just BEFORE the resource is
  * created, so teardown after a crash tries everything that may exist and tolerates what does not.
  */
-export interface HostState {
+export interface SandboxHostState {
   name: string;
   ip: string;
   kind: SandboxKind;
@@ -107,7 +107,7 @@ export interface SandboxState {
   createdAt: string;
   /** Files `up` wrote directly into `dir`. */
   files: string[];
-  hosts: HostState[];
+  hosts: SandboxHostState[];
   /** `up` finished and every host answered. */
   ready: boolean;
 }

@@ -17,7 +17,7 @@ import { ensureRootfs } from './rootfs.js';
 import { hostFiles, seedUpper, userInRootfs } from './seed.js';
 import { claimSandbox, releaseSandbox } from './shared.js';
 import { StateFile, statePath } from './state.js';
-import { SANDBOX_KINDS, type HostState, type SandboxInfo, type SandboxUpOptions, type SandboxState } from './types.js';
+import { SANDBOX_KINDS, type SandboxHostState, type SandboxInfo, type SandboxUpOptions, type SandboxState } from './types.js';
 
 /** Checks the options before anything is touched (pure apart from reading the bind sources). */
 function validateUpOptions(opts: SandboxUpOptions): { name: string; dir: string } {
@@ -112,7 +112,7 @@ function initialState(
   octet: number,
   blocks: number,
 ): SandboxState {
-  const hosts: HostState[] = [];
+  const hosts: SandboxHostState[] = [];
   for (let i = 1; i <= opts.hosts; i++) {
     hosts.push({ name: hostName(name, opts.kind, i), ip: hostAddress(octet, i), kind: opts.kind });
   }

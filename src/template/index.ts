@@ -1,10 +1,5 @@
-export { createTemplater, isTemplated, OMIT } from './templater.js';
-;
-;
+export { createTemplater, isTemplated, OMIT, type Templater } from './templater.js';
 export {
   isTemplateError, taskArgErrorMessage, TemplateRenderError, TemplateSyntaxError, TemplateUndefinedError,
 } from './errors.js';
-;
-;
-;
 export { isUnsafe, markUnsafe, plainData, settleUnsafe, UnsafeText } from './unsafe.js';

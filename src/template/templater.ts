@@ -46,7 +46,7 @@ interface RenderFileOptions {
   host?: string;
 }
 
-interface Templater {
+export interface Templater {
   /** Ansible's templating of a value string: native value for a lone `{{ expr }}`. */
   renderString(template: string, vars: Vars, origin?: TemplateOrigin): unknown;
   /** Always text (template-module semantics: no escape_backslashes, no type conversion). */

@@ -1,5 +1,5 @@
 /** Jinja2 + Ansible tests (`x is defined`, `v is version('1.0', '>=')`, ...). */
-import { boolean } from '../argspec/boolean.js';
+import { boolean } from '../python/boolean.js';
 import { bind } from './args.js';
 import { pyRegex } from './regex.js';
 import { lstatSync, statSync } from 'node:fs';

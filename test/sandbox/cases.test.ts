@@ -20,11 +20,11 @@ import {
   netnsName,
   sandboxNameProblem,
   vethName,
-  type Block,
+  type AddressBlock,
 } from '../../src/sandbox/naming.js';
 import { hostSideBatch, rootSideBatch, type HostNetwork } from '../../src/sandbox/network.js';
 import { parseNsPids, parseProcessState, parseStartTime } from '../../src/sandbox/processes.js';
-import { emptyRegistry, reserve, type Registry } from '../../src/sandbox/registry.js';
+import { emptyRegistry, reserve, type SandboxRegistry } from '../../src/sandbox/registry.js';
 import { iniValue, plainPathProblem, renderInventory, renderKnownHosts, renderSshConfig, type ClientFiles } from '../../src/sandbox/render.js';
 import { describeMissing, missingTools, type MissingTool } from '../../src/sandbox/requirements.js';
 import { hostFiles, type HostSeed } from '../../src/sandbox/seed.js';
@@ -45,11 +45,11 @@ const groups: Record<string, (input: any) => unknown> = {
     return { host, netns: netnsName(host), veth: vethName(i.blockStart, i.index), ip: hostAddress(i.blockStart, i.index) };
   },
   'sandbox-name': (name: string) => sandboxNameProblem(name) ?? null,
-  'allocate-block': (i: { used: Block[]; hosts: number }) => {
+  'allocate-block': (i: { used: AddressBlock[]; hosts: number }) => {
     const count = blocksFor(i.hosts);
     return { count, start: allocateBlock(i.used, count) ?? null };
   },
-  reserve: (i: { registry?: Registry; name: string; request: { dir: string; kind: SandboxKind; hosts: number } }) => {
+  reserve: (i: { registry?: SandboxRegistry; name: string; request: { dir: string; kind: SandboxKind; hosts: number } }) => {
     const r = reserve(i.registry ?? emptyRegistry(), i.name, { ...i.request, createdAt: 'T' });
     if (!r.ok) throw new Error(r.problem);
     return { entry: r.entry, names: Object.keys(r.registry.sandboxes).sort() };

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cli } from '../support/cli.js';
 import { ExitCode } from '../../src/errors.js';
@@ -35,11 +38,14 @@ describe('scripts/ensure-debian-tools.mjs', () => {
     expect(r.stderr).to.match(/unknown purpose "nonsense" \(known: .*test.*demo.*\); see .*debian-packages\.json/);
   });
 
-  it('is fast and silent when everything for "test" is installed', function () {
-    const started = Date.now();
-    const r = spawnSync(process.execPath, [script, 'test'], { encoding: 'utf8' });
+  it('is silent and runs no apt-get when everything for "test" is installed', function () {
+    // apt-get first on PATH records any call: the fast path must not reach it.
+    const bin = mkdtempSync(join(tmpdir(), 'fd-apt-'));
+    writeFileSync(join(bin, 'apt-get'), `#!/bin/sh\necho called >> ${bin}/calls\nexit 1\n`, { mode: 0o755 });
+    const r = spawnSync(process.execPath, [script, 'test'], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
     expect(r.stderr, 'test tools missing on this machine').to.equal('');
     expect(r.status).to.equal(0);
-    expect(Date.now() - started).to.be.below(1000);
+    expect(existsSync(join(bin, 'calls')), 'apt-get was called').to.equal(false);
+    rmSync(bin, { recursive: true, force: true });
   });
 });

@@ -3,11 +3,11 @@ import { sh, raw } from '../../shell/quote.js';
 import { normalizeMode } from './mode.js';
 
 /** The common file arguments every file-writing module takes (Ansible's add_file_common_args). */
-export interface FileAttrArgs {
+export type FileAttrArgs = {
   mode?: string | number;
   owner?: string | number;
   group?: string | number;
-}
+};
 
 /** Attributes to set; only the ones that differ from the current file are present. */
 export interface AttrChange {

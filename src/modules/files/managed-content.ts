@@ -6,6 +6,15 @@ import { atomicWriteCommand, sha1 } from './atomic-write.js';
 import type { StreamedFile } from './local-file.js';
 import { normalizeMode } from './mode.js';
 
+/** Arguments copy and template share: where to write and how (their common Ansible argument spec). */
+export type ContentWriteArgs = FileAttrArgs & {
+  dest: string;
+  backup?: boolean;
+  force?: boolean;
+  validate?: string;
+  follow?: boolean;
+};
+
 interface ManagedContentInput {
   dest: string;
   /** The bytes, or a big controller file that is streamed (never read whole). */

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { boolean } from '../../src/argspec/boolean.js';
+import { boolean } from '../../src/python/boolean.js';
 import { ansibleToBool, TESTS } from '../../src/template/tests.js';
 
 interface BooleanCase {

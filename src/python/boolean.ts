@@ -3,7 +3,7 @@
  * playbook keywords, module arguments and the `truthy(convert_bool=True)` test all use it.
  * (The `bool` filter has its own, looser rule: template/tests.ts ansibleToBool.)
  */
-import { PyFloat } from '../template/pytypes.js';
+import { PyFloat } from './values.js';
 
 const TRUE_WORDS = ['y', 'yes', 'on', '1', 'true', 't'];
 const FALSE_WORDS = ['n', 'no', 'off', '0', 'false', 'f'];
