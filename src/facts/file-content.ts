@@ -1,4 +1,4 @@
-import type { FactRequest } from './request.js';
+import { factIdentity, type FactRequest } from './request.js';
 import { fileStat } from './file-stat.js';
 
 interface FileContentArgs {
@@ -21,9 +21,10 @@ interface FileContent {
 
 /** A file's content (following symlinks), for modules that need to read a remote config. */
 export function fileContent(a: FileContentArgs): FactRequest<FileContent> {
-  const inner = fileStat({ path: a.path, follow: true, contentMaxBytes: a.maxBytes ?? 1024 * 1024, become: a.become });
+  const maxBytes = a.maxBytes ?? 1024 * 1024;
+  const inner = fileStat({ path: a.path, follow: true, contentMaxBytes: maxBytes, become: a.become });
   return {
-    key: `file_content:${JSON.stringify([a.path, a.maxBytes ?? 1024 * 1024, !!a.become])}`,
+    ...factIdentity('file_content', { path: a.path, maxBytes, become: !!a.become }),
     command: inner.command,
     become: inner.become,
     parse(r) {

@@ -1,5 +1,5 @@
 import { OUTPUT_LIMIT_BYTES } from '../connectors/output-limit.js';
-import type { FactRequest } from './request.js';
+import { factIdentity, type FactRequest } from './request.js';
 import { sh, raw } from '../shell/quote.js';
 import { parseKeyValueLines } from './key-value.js';
 
@@ -57,10 +57,6 @@ export interface FileStat {
   content_too_large?: boolean;
 }
 
-function fileStatKey(a: FileStatArgs): string {
-  return `file_stat:${JSON.stringify([a.path, !!a.follow, a.checksum || '', a.contentMaxBytes ?? 0, !!a.become])}`;
-}
-
 // Every value is on its own key=value line; paths (which may hold spaces or newlines) are only
 // ever printed base64-encoded, so the framing cannot be confused.
 const STAT_FORMAT = [
@@ -95,7 +91,7 @@ export function fileStat(a: FileStatArgs): FactRequest<FileStat> {
   }
   lines.push('fi', ':');
   return {
-    key: fileStatKey(a),
+    ...factIdentity('file_stat', { path: a.path, follow: !!a.follow, checksum: a.checksum || null, contentMaxBytes: a.contentMaxBytes ?? 0, become: !!a.become }),
     command: lines.join('\n'),
     become: a.become || undefined,
     maxOutputBytes: a.contentMaxBytes ? contentProbeOutputBytes(a.contentMaxBytes) : undefined,

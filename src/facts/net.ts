@@ -1,4 +1,4 @@
-import type { FactRequest } from './request.js';
+import { factIdentity, type FactRequest } from './request.js';
 import { raw, sh } from '../shell/quote.js';
 
 export interface WaitTarget {
@@ -34,7 +34,8 @@ export function conditionFunction(t: WaitTarget): string {
 /** Is the condition true right now? */
 export function waitCondition(t: WaitTarget): FactRequest<boolean> {
   return {
-    key: `wait_condition:${JSON.stringify([t.host ?? '127.0.0.1', t.port ?? null, t.path ?? null, t.searchRegex ?? null])}`,
+    // not connectTimeout: it bounds one attempt, the question asked is the same
+    ...factIdentity('wait_condition', { host: t.host ?? '127.0.0.1', port: t.port ?? null, path: t.path ?? null, searchRegex: t.searchRegex ?? null }),
     command: `${conditionFunction(t)}\nif cond; then echo yes; else echo no; fi`,
     parse: (r) => {
       const v = r.stdout.trim().split('\n').pop();
@@ -120,7 +121,7 @@ export function parseCurlOutput(stdout: string): HttpResponse {
 /** GET/HEAD from the host: read-only, so it runs as a probe. */
 export function httpResponse(q: HttpRequest): FactRequest<HttpResponse> {
   return {
-    key: `http_response:${JSON.stringify(q)}`,
+    ...factIdentity('http_response', { ...q }),
     command: curlCommand(q),
     parse: (r) => parseCurlOutput(r.stdout),
   };

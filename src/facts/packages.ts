@@ -1,4 +1,4 @@
-import type { FactRequest } from './request.js';
+import { factIdentity, type FactRequest } from './request.js';
 import { sh } from '../shell/quote.js';
 
 interface DpkgPackage {
@@ -13,7 +13,7 @@ interface DpkgPackage {
 export function dpkgPackages(names: string[]): FactRequest<Record<string, DpkgPackage>> {
   const format = '${Package}\\t${Status}\\t${Version}\\n';
   return {
-    key: `dpkg_packages:${names.join(',')}`,
+    ...factIdentity('dpkg_packages', { names }),
     // exit 1 when some name is unknown: that is an answer, not an error
     command: sh`dpkg-query -W -f=${format} ${names} 2>/dev/null; :`,
     parse: (r) => {
@@ -38,7 +38,7 @@ export interface AptPolicy {
 /** `apt-cache policy`: installed and candidate versions; unknown names are absent. */
 export function aptPolicy(names: string[]): FactRequest<Record<string, AptPolicy>> {
   return {
-    key: `apt_policy:${names.join(',')}`,
+    ...factIdentity('apt_policy', { names }),
     command: sh`LC_ALL=C apt-cache policy ${names} 2>/dev/null; :`,
     parse: (r) => {
       const out: Record<string, AptPolicy> = {};
@@ -71,7 +71,7 @@ interface AptCacheTime {
 
 export function aptCacheTime(): FactRequest<AptCacheTime> {
   return {
-    key: 'apt_cache_time',
+    ...factIdentity('apt_cache_time', {}),
     command:
       'if [ -e /var/lib/apt/periodic/update-success-stamp ]; then t=$(stat -c %Y /var/lib/apt/periodic/update-success-stamp); ' +
       'elif [ -e /var/lib/apt/lists ]; then t=$(stat -c %Y /var/lib/apt/lists); else t=0; fi; echo "$(date +%s) $t"',
@@ -95,7 +95,7 @@ interface DebFileStatus {
 export function debFileStatus(path: string): FactRequest<DebFileStatus> {
   const format = '${Status}\\t${Version}\\n';
   return {
-    key: `deb_file_status:${path}`,
+    ...factIdentity('deb_file_status', { path }),
     command:
       sh`f=${path}; if [ ! -f "$f" ]; then echo missing; exit 0; fi; p=$(dpkg-deb -f "$f" Package); v=$(dpkg-deb -f "$f" Version); ` +
       sh`printf 'deb\\t%s\\t%s\\n' "$p" "$v"; dpkg-query -W -f=${format} "$p" 2>/dev/null; :`,
@@ -120,7 +120,7 @@ interface RpmPackage {
 export function rpmPackages(specs: string[]): FactRequest<Record<string, RpmPackage | null>> {
   const qf = '%{NAME}\\t%{EPOCHNUM}:%{VERSION}-%{RELEASE}\\t%{ARCH}\\n';
   return {
-    key: `rpm_packages:${specs.join(',')}`,
+    ...factIdentity('rpm_packages', { specs }),
     command: sh`for p in ${specs}; do if out=$(rpm -q --qf ${qf} "$p" 2>/dev/null); then printf '%s\\t%s\\n' "$p" "$(echo "$out" | head -n 1)"; else printf '%s\\t-\\n' "$p"; fi; done`,
     parse: (r) => {
       const out: Record<string, RpmPackage | null> = {};
@@ -137,7 +137,7 @@ export function rpmPackages(specs: string[]): FactRequest<Record<string, RpmPack
 /** `dnf check-update NAMES`: the names that have a newer version available (exit 100 = updates). */
 export function dnfUpdates(names: string[], refresh: boolean): FactRequest<string[]> {
   return {
-    key: `dnf_updates:${refresh ? 'refresh:' : ''}${names.join(',')}`,
+    ...factIdentity('dnf_updates', { names, refresh }),
     command: sh`dnf -q ${refresh ? ['--refresh'] : []} check-update ${names}; rc=$?; echo "rc=$rc"`,
     become: refresh || undefined,
     parse: (r) => {

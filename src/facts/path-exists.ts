@@ -1,4 +1,4 @@
-import type { FactRequest } from './request.js';
+import { factIdentity, type FactRequest } from './request.js';
 import { quote } from '../shell/quote.js';
 
 interface PathExistsArgs {
@@ -23,15 +23,11 @@ export function globWord(pattern: string): string {
   return prefix + words.join('') || "''";
 }
 
-function pathExistsKey(a: PathExistsArgs): string {
-  return `path_exists:${JSON.stringify([a.path, !!a.become])}`;
-}
-
 /** Does anything match `path` (a dangling symlink counts, like glob.glob)? Parses to a boolean. */
 export function pathExists(a: PathExistsArgs): FactRequest<boolean> {
   const command = `for f in ${globWord(a.path)}; do if [ -e "$f" ] || [ -L "$f" ]; then echo yes; break; fi; done; :`;
   return {
-    key: pathExistsKey(a),
+    ...factIdentity('path_exists', { path: a.path, become: !!a.become }),
     command,
     become: a.become || undefined,
     parse: (r) => r.stdout.split('\n').includes('yes'),

@@ -1,4 +1,4 @@
-import type { FactRequest } from './request.js';
+import { factIdentity, type FactRequest } from './request.js';
 import { sh } from '../shell/quote.js';
 
 interface FileContent {
@@ -9,7 +9,7 @@ interface FileContent {
 /** Whole text of a small config file (repo files); a missing file is `exists: false`. */
 export function fileContent(path: string): FactRequest<FileContent> {
   return {
-    key: `system_file_content:${path}`,
+    ...factIdentity('system_file_content', { path }),
     command: sh`f=${path}; if [ -f "$f" ]; then echo present; cat -- "$f"; else echo absent; fi`,
     parse: (r) => {
       const nl = r.stdout.indexOf('\n');
@@ -55,7 +55,7 @@ function parseGpgColons(text: string): { primary: string[]; all: string[] } {
  */
 export function keyringFingerprints(path: string): FactRequest<KeyringFingerprints> {
   return {
-    key: `keyring_fingerprints:${path}`,
+    ...factIdentity('keyring_fingerprints', { path }),
     command: [
       sh`f=${path}`,
       'if [ ! -e "$f" ]; then echo absent; exit 0; fi',
@@ -80,7 +80,7 @@ interface RpmGpgKey {
 /** Keys in the RPM database (`gpg-pubkey` pseudo-packages). */
 export function rpmGpgKeys(): FactRequest<RpmGpgKey[]> {
   return {
-    key: 'rpm_gpg_keys',
+    ...factIdentity('rpm_gpg_keys', {}),
     command: "rpm -q gpg-pubkey --qf '%{VERSION}\\t%{RELEASE}\\n' 2>/dev/null; :",
     parse: (r) =>
       r.stdout
@@ -94,7 +94,7 @@ export function rpmGpgKeys(): FactRequest<RpmGpgKey[]> {
 /** Every one-line-style sources file apt reads: path -> content. */
 export function aptSourcesLists(): FactRequest<Record<string, string>> {
   return {
-    key: 'apt_sources_lists',
+    ...factIdentity('apt_sources_lists', {}),
     command: `for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do [ -f "$f" ] || continue; printf '==> %s <==\\n' "$f"; cat -- "$f"; printf '\\n<== end ==>\\n'; done`,
     parse: (r) => {
       const out: Record<string, string> = {};

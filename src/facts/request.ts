@@ -2,6 +2,10 @@ import type { ExecResult } from '../connectors/types.js';
 
 /** A read-only probe: a shell snippet and a pure parser of its output. */
 export interface FactRequest<T = unknown> {
+  /** The factory's registered name (factFactories, test/cases/facts/<fact>/). */
+  fact: string;
+  /** What identifies the probe: the factory's arguments by name, defaults filled in. */
+  args: FactArgs;
   /** Identical keys are probed once per host and shared between tasks. */
   key: string;
   command: string;
@@ -10,6 +14,13 @@ export interface FactRequest<T = unknown> {
   become?: boolean;
   /** Probes that carry file content may print more than the default output limit. */
   maxOutputBytes?: number;
+}
+
+type FactArgs = Readonly<Record<string, unknown>>;
+
+/** fact, args and the key built from them: every factory sets all three here, so they cannot disagree. */
+export function factIdentity(fact: string, args: FactArgs): Pick<FactRequest, 'fact' | 'args' | 'key'> {
+  return { fact, args, key: `${fact}:${JSON.stringify(args)}` };
 }
 
 /** Fact factories by name (used by the table-driven fact tests and by modules). */

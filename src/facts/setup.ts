@@ -1,13 +1,10 @@
-import type { FactRequest } from './request.js';
+import { factIdentity, type FactRequest } from './request.js';
 import { parseKeyValueLines } from './key-value.js';
 import { SETUP_SNIPPET } from './setup-probe.js';
 
-;
-const SETUP_FACT_KEY = 'setup';
-
 /** The gather-facts probe (one per host; the key is constant so every task shares it). */
 export function setupFacts(): FactRequest<Record<string, unknown>> {
-  return { key: SETUP_FACT_KEY, command: SETUP_SNIPPET, parse: (r) => parseSetupOutput(r.stdout) };
+  return { ...factIdentity('setup', {}), command: SETUP_SNIPPET, parse: (r) => parseSetupOutput(r.stdout) };
 }
 
 const DISTRIBUTION_NAMES: Record<string, string> = {

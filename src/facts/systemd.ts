@@ -1,4 +1,4 @@
-import type { FactRequest } from './request.js';
+import { factIdentity, type FactRequest } from './request.js';
 import { sh } from '../shell/quote.js';
 
 export type ServiceManagerState = 'booted' | 'offline' | 'absent';
@@ -54,7 +54,7 @@ export function systemdUnits(a: SystemdUnitsArgs): FactRequest<SystemdUnits> {
   }
   lines.push(':');
   return {
-    key: `systemd_units:${JSON.stringify([a.units, a.scope ?? 'system', !!a.sysv])}`,
+    ...factIdentity('systemd_units', { units: a.units, scope: a.scope ?? 'system', sysv: !!a.sysv }),
     command: lines.join('\n'),
     parse: (r) => parseSystemdUnits(r.stdout, a.units),
   };

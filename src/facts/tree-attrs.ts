@@ -1,4 +1,4 @@
-import type { FactRequest } from './request.js';
+import { factIdentity, type FactRequest } from './request.js';
 import { sh, raw } from '../shell/quote.js';
 
 interface TreeAttrsArgs {
@@ -10,10 +10,6 @@ interface TreeAttrsArgs {
   become?: boolean;
 }
 
-function treeAttrsKey(a: TreeAttrsArgs): string {
-  return `tree_attrs_differ:${JSON.stringify([a.path, a.mode ?? '', a.owner ?? '', a.group ?? '', !!a.become])}`;
-}
-
 /** Is there any entry under `path` (itself included) whose mode/owner/group differs? (file recurse=yes) */
 export function treeAttrsDiffer(a: TreeAttrsArgs): FactRequest<boolean> {
   const tests: string[] = [];
@@ -22,7 +18,7 @@ export function treeAttrsDiffer(a: TreeAttrsArgs): FactRequest<boolean> {
   if (a.group !== undefined) tests.push(sh`! -group ${a.group}`);
   const cond = tests.length ? raw(`\\( ${tests.join(' -o ')} \\) `) : raw('-false ');
   return {
-    key: treeAttrsKey(a),
+    ...factIdentity('tree_attrs_differ', { path: a.path, mode: a.mode ?? null, owner: a.owner ?? null, group: a.group ?? null, become: !!a.become }),
     command: sh`find ${a.path} ${cond}-print -quit 2>/dev/null | head -n 1 | sed 's/.*/differs/'; :`,
     become: a.become || undefined,
     parse: (r) => r.stdout.includes('differs'),

@@ -80,7 +80,7 @@ export interface ModuleDefinition<A extends Record<string, unknown> = Record<str
   spec: ModuleSpec;
   /** Facts this task needs; all probes of a play are batched into one round trip. */
   probes(args: A, ctx: ModuleContext): FactRequest[] | Promise<FactRequest[]>;
-  /** Pure: desired state + facts -> commands. `facts` maps FactRequest.key -> parsed value. */
+  /** Pure: desired state + facts -> commands. `facts.get(request)` is the parsed value of each requested probe. */
   plan(args: A, facts: ProbedFacts, ctx: ModuleContext): Plan | Promise<Plan>;
   /** Turns apply results into the registered result (default: rc/stdout/stderr of the last command). */
   finish?(args: A, plan: Plan, results: ExecResult[], ctx: ModuleContext): Record<string, unknown> | Promise<Record<string, unknown>>;

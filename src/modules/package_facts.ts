@@ -1,4 +1,4 @@
-import type { FactRequest } from '../facts/request.js';
+import { factIdentity, type FactRequest } from '../facts/request.js';
 import type { ModuleDefinition } from './contract.js';
 
 /** Ansible's package_facts: installed packages as ansible_facts.packages, read in one probe. */
@@ -38,7 +38,7 @@ export function parsePackageList(stdout: string): Record<string, PackageEntry[]>
 }
 
 const probe: FactRequest<Record<string, PackageEntry[]>> = {
-  key: 'package_facts',
+  ...factIdentity('package_facts', {}),
   command: PROBE,
   parse: (r) => parsePackageList(r.stdout),
 };

@@ -28,6 +28,7 @@ describe('fact parsers (table-driven)', () => {
       const factory = factFactories[c.group];
       expect(factory, `no fact named ${c.group}`).to.be.a('function');
       const req = factory(c.data.args);
+      expect(req.fact, 'the request names the fact it is registered as').to.equal(c.group);
       if (c.data.command_match) expect(req.command).to.match(new RegExp(c.data.command_match));
       const parsed = req.parse({
         stdout: c.data.output.stdout ?? '',

@@ -6,9 +6,12 @@
  *   context: { check, diff, become, facts: { os_family: Debian, ... } }   # optional
  *   templates: { "<src>": "<rendered text>" }   # what ctx.renderTemplate(src) returns
  *   files: { "<src>": "<content>" }              # what ctx.readLocalFile(src) returns
- *   facts: { "<FactRequest.key>": <parsed fact value> }
+ *   facts:                              # one answer per probe the module requests, no more
+ *     - fact: file_stat                 # the fact's name (test/cases/facts/<fact>/)
+ *       args: { path: /etc/x }          # optional: some of its args, each deep-equal to the request's
+ *       value: { exists: false }        # the parsed fact value
  *   expect:
- *     probes: [ "<key>", ... ]          # optional: exact probe keys, in order
+ *     probes: [ { fact, args }, ... ]   # optional: the probes requested, in order (args matched as in facts)
  *     changed: true|false
  *     commands: [ "<exact command>" | { command?, command_match?, env?, stdin?, become? } ]
  *     failed: "<substring of plan.failed>"
@@ -18,11 +21,12 @@
  */
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
+import { relative } from 'node:path';
 import { findModule } from '../../src/modules/registry.js';
 import { ArgumentError, validateArgs } from '../../src/argspec/validate.js';
 import type { ModuleContext, PlannedCommand } from '../../src/modules/contract.js';
 import { loadCases } from '../support/cases.js';
-import { ProbedFacts } from '../../src/facts/request.js';
+import { describeRequest, fixtureFacts, matchesRequest, type FactMatch } from '../support/fact-fixtures.js';
 
 interface ExpectedCommand {
   command?: string;
@@ -38,9 +42,9 @@ interface ModuleCase {
   context?: { check?: boolean; diff?: boolean; become?: boolean; facts?: Record<string, unknown> };
   templates?: Record<string, string>;
   files?: Record<string, string>;
-  facts?: Record<string, unknown>;
+  facts?: unknown;
   expect: {
-    probes?: string[];
+    probes?: FactMatch[];
     changed?: boolean;
     commands?: (string | ExpectedCommand)[];
     failed?: string;
@@ -99,11 +103,12 @@ describe('module plans (table-driven)', () => {
         return;
       }
       const probes = await mod!.probes(args, ctx);
-      if (want.probes) expect(probes.map((p) => p.key)).to.deep.equal(want.probes);
-      for (const p of probes) {
-        expect(c.data.facts ?? {}, `case lacks fact "${p.key}"`).to.have.property(p.key);
+      if (want.probes) {
+        const requested = probes.map(describeRequest).join('; ');
+        expect(probes.length, `probes requested: ${requested}`).to.equal(want.probes.length);
+        want.probes.forEach((w, i) => expect(matchesRequest(w, probes[i]), `probe ${i} is ${describeRequest(probes[i])}, not ${describeRequest(w)}`).to.equal(true));
       }
-      const plan = await mod!.plan(args, new ProbedFacts(c.data.facts ?? {}), ctx);
+      const plan = await mod!.plan(args, fixtureFacts(probes, c.data.facts ?? [], relative(process.cwd(), c.file)), ctx);
       if (want.failed !== undefined) {
         expect(plan.failed ?? '').to.include(want.failed);
       } else {

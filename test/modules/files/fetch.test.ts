@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { findModule } from '../../../src/modules/registry.js';
 import { applyModule, localContext, runLocal } from './local-host.js';
-import { ProbedFacts } from '../../../src/facts/request.js';
+import { fixtureFacts } from '../../support/fact-fixtures.js';
 
 describe('fetch applied locally', () => {
   let remote: string;
@@ -59,9 +59,8 @@ describe('fetch applied locally', () => {
     writeFileSync(src, 'changed after the probe');
     const mod = findModule('fetch')!;
     const args = { src, dest: controller, flat: false };
-    const [probe] = await mod.probes(args, ctx());
-    const stale = { [probe.key]: { exists: true, type: 'file', checksum: '0'.repeat(40) } };
-    const plan = await mod.plan(args, new ProbedFacts(stale), ctx());
+    const stale = [{ fact: 'file_stat', args: { path: src }, value: { exists: true, type: 'file', checksum: '0'.repeat(40) } }];
+    const plan = await mod.plan(args, fixtureFacts(await mod.probes(args, ctx()), stale, 'stale checksum'), ctx());
     const c = plan.commands[0];
     const r = runLocal(c.command);
     mkdirSync(dirname(c.stdoutFile!), { recursive: true });

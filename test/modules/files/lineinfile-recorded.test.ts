@@ -10,7 +10,7 @@ import type { FileStat } from '../../../src/facts/file-stat.js';
 import { lineinfile } from '../../../src/modules/lineinfile.js';
 import { sha1 } from '../../../src/modules/files/atomic-write.js';
 import { localContext } from './local-host.js';
-import { ProbedFacts } from '../../../src/facts/request.js';
+import { fixtureFacts } from '../../support/fact-fixtures.js';
 
 interface RecordedCase {
   name: string;
@@ -33,8 +33,8 @@ describe('lineinfile matches recorded ansible-core behaviour', () => {
       const path = '/etc/example.conf';
       const args = { ...c.params, path } as Parameters<typeof lineinfile.plan>[0];
       const ctx = localContext();
-      const [probe] = await lineinfile.probes(args, ctx);
-      const plan = await lineinfile.plan(args, new ProbedFacts({ [probe.key]: statOf(c.before) }), ctx);
+      const facts = fixtureFacts(await lineinfile.probes(args, ctx), [{ fact: 'file_stat', args: { path }, value: statOf(c.before) }], c.name);
+      const plan = await lineinfile.plan(args, facts, ctx);
       if (c.expect.failed !== undefined) {
         expect(plan.failed).to.equal(c.expect.failed.replace('{path}', path));
         return;

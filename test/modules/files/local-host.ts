@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import type { ExecResult } from '../../../src/connectors/types.js';
 import type { ModuleContext, Plan, PlannedCommand } from '../../../src/modules/contract.js';
 import { findModule } from '../../../src/modules/registry.js';
-import { ProbedFacts } from '../../../src/facts/request.js';
+import { describeRequest, runProbes } from '../../support/fact-fixtures.js';
 
 export function runLocal(command: string, stdin?: string | Buffer): ExecResult & { stdoutBytes: Buffer } {
   const t = Date.now();
@@ -59,13 +59,12 @@ interface LocalRun {
 export async function applyModule(name: string, args: Record<string, unknown>, ctx: ModuleContext = localContext()): Promise<LocalRun> {
   const mod = findModule(name);
   if (!mod) throw new Error(`no module ${name}`);
-  const facts: Record<string, unknown> = {};
-  for (const p of await mod.probes(args, ctx)) {
+  const facts = await runProbes(await mod.probes(args, ctx), (p) => {
     const r = runLocal(p.command);
-    if (r.exitCode !== 0) throw new Error(`probe ${p.key} failed: ${r.stderr}`);
-    facts[p.key] = p.parse(r);
-  }
-  const plan = await mod.plan(args, new ProbedFacts(facts), ctx);
+    if (r.exitCode !== 0) throw new Error(`probe ${describeRequest(p)} failed: ${r.stderr}`);
+    return r;
+  });
+  const plan = await mod.plan(args, facts, ctx);
   const results: ExecResult[] = [];
   if (!plan.failed && !ctx.check) {
     for (const c of plan.commands) {

@@ -8,10 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FactRequest } from '../../../src/facts/request.js';
 import type { ModuleContext } from '../../../src/modules/contract.js';
 import { findModule } from '../../../src/modules/registry.js';
-import { ProbedFacts } from '../../../src/facts/request.js';
+import { runProbes } from '../../support/fact-fixtures.js';
 
 const hasAnsible = spawnSync('sh', ['-c', 'command -v ansible']).status === 0;
 
@@ -38,9 +37,8 @@ const ctx = { host: 'local', facts: {}, check: false, diff: true, become: false 
 
 async function ours(name: string, args: Record<string, unknown>, apply: boolean) {
   const mod = findModule(name)!;
-  const facts: Record<string, unknown> = {};
-  for (const p of (await mod.probes(args, ctx)) as FactRequest[]) facts[p.key] = p.parse(sh(p.command));
-  const plan = await mod.plan(args, new ProbedFacts(facts), ctx);
+  const facts = await runProbes(await mod.probes(args, ctx), (p) => sh(p.command));
+  const plan = await mod.plan(args, facts, ctx);
   if (apply) for (const c of plan.commands) expect(sh(c.command, c.stdin).exitCode, c.command).to.equal(0);
   return plan;
 }

@@ -2,19 +2,25 @@
 import { expect } from 'chai';
 import type { ModuleContext, Plan } from '../../../src/modules/contract.js';
 import { ArgumentError } from '../../../src/argspec/validate.js';
-import { finishApt, planApt } from '../../../src/modules/apt.js';
+import { aptModule, finishApt, planApt } from '../../../src/modules/apt.js';
 import { dumpIniSorted, parseIni, writeIni } from '../../../src/modules/system/ini.js';
 import { suggestFilename } from '../../../src/modules/apt_repository.js';
 import { deb822Slug } from '../../../src/modules/deb822_repository.js';
 import { normalizeFingerprint } from '../../../src/modules/system/key-script.js';
-import { ProbedFacts } from '../../../src/facts/request.js';
+import { fixtureFacts, type FactFixture } from '../../support/fact-fixtures.js';
 
 const ctx = (environment?: Record<string, string>) =>
   ({ host: 'h', facts: {}, check: false, diff: false, become: false, environment }) as unknown as ModuleContext;
 
+/** apt's plan for these args, its probes answered by the fixtures. */
+async function aptPlan(args: Record<string, unknown>, facts: FactFixture[], context = ctx()): Promise<Plan> {
+  return planApt(args, fixtureFacts(await aptModule.probes(args, context), facts, `apt ${JSON.stringify(args)}`), context);
+}
+const noFalco: FactFixture[] = [{ fact: 'dpkg_packages', args: { names: ['falco'] }, value: {} }];
+
 describe('system module helpers', () => {
-  it("apt: the task's environment reaches the command, apt's own variables win", () => {
-    const plan = planApt({ name: 'falco' }, new ProbedFacts({ 'dpkg_packages:falco': {} }), ctx({ FALCO_FRONTEND: 'noninteractive', FALCO_DRIVER_CHOICE: 'modern_ebpf', FALCOCTL_ENABLED: 'no', DEBIAN_FRONTEND: 'dialog' }));
+  it("apt: the task's environment reaches the command, apt's own variables win", async () => {
+    const plan = await aptPlan({ name: 'falco' }, noFalco, ctx({ FALCO_FRONTEND: 'noninteractive', FALCO_DRIVER_CHOICE: 'modern_ebpf', FALCOCTL_ENABLED: 'no', DEBIAN_FRONTEND: 'dialog' }));
     expect(plan.commands[0].env).to.deep.equal({
       FALCO_FRONTEND: 'noninteractive',
       FALCO_DRIVER_CHOICE: 'modern_ebpf',
@@ -27,10 +33,14 @@ describe('system module helpers', () => {
   });
 
   describe('apt finish (registered result)', () => {
-    const stale = { apt_cache_time: { now: 2000, mtime: 1000 } };
+    const stale: FactFixture = { fact: 'apt_cache_time', value: { now: 2000, mtime: 1000 } };
     const res = (stdout: string, exitCode = 0) => ({ stdout, stderr: exitCode ? 'E: boom' : '', exitCode, durationMs: 1 });
-    it('latest after a cache refresh: changed comes from apt-get summary', () => {
-      const plan: Plan = planApt({ name: 'falco', state: 'latest', update_cache: true }, new ProbedFacts({ ...stale, 'dpkg_packages:falco': { falco: { version: '1', status: 'install ok installed', installed: true } }, 'apt_policy:falco': { falco: { installed: '1', candidate: '1', versions: ['1'] } } }), ctx());
+    it('latest after a cache refresh: changed comes from apt-get summary', async () => {
+      const plan = await aptPlan({ name: 'falco', state: 'latest', update_cache: true }, [
+        stale,
+        { fact: 'dpkg_packages', args: { names: ['falco'] }, value: { falco: { version: '1', status: 'install ok installed', installed: true } } },
+        { fact: 'apt_policy', args: { names: ['falco'] }, value: { falco: { installed: '1', candidate: '1', versions: ['1'] } } },
+      ]);
       expect(plan.commands).to.have.length(2);
       const same = finishApt(plan, [res('cache_update_time=1999\n'), res('falco is already the newest version (1).\n0 upgraded, 0 newly installed, 0 to remove and 3 not upgraded.\n')]);
       expect(same).to.deep.include({ changed: false, cache_updated: true, cache_update_time: 1999 });
@@ -38,8 +48,8 @@ describe('system module helpers', () => {
       expect(upgraded.changed).to.equal(true);
       expect(upgraded).to.not.have.property('changed_decided_by_apt');
     });
-    it('a failed apt-get run is failed with its stderr', () => {
-      const plan = planApt({ name: 'falco' }, new ProbedFacts({ 'dpkg_packages:falco': {} }), ctx());
+    it('a failed apt-get run is failed with its stderr', async () => {
+      const plan = await aptPlan({ name: 'falco' }, noFalco);
       const out = finishApt(plan, [res('', 100)]);
       expect(out).to.deep.include({ failed: true, rc: 100 });
       expect(out.msg).to.match(/' failed: E: boom$/);

@@ -10,10 +10,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecResult } from '../../../src/connectors/types.js';
-import type { FactRequest } from '../../../src/facts/request.js';
 import type { ModuleContext } from '../../../src/modules/contract.js';
 import { findModule } from '../../../src/modules/registry.js';
-import { ProbedFacts } from '../../../src/facts/request.js';
+import { runProbes } from '../../support/fact-fixtures.js';
 
 /** Async (the HTTP server lives in this process and must keep answering). */
 function run(command: string, stdin = ''): Promise<ExecResult> {
@@ -33,9 +32,8 @@ const ctx = { host: 'local', facts: {}, check: false, diff: false, become: false
 
 async function execute(name: string, args: Record<string, unknown>) {
   const mod = findModule(name)!;
-  const facts: Record<string, unknown> = {};
-  for (const p of (await mod.probes(args, ctx)) as FactRequest[]) facts[p.key] = p.parse(await run(p.command));
-  const plan = await mod.plan(args, new ProbedFacts(facts), ctx);
+  const facts = await runProbes(await mod.probes(args, ctx), (p) => run(p.command));
+  const plan = await mod.plan(args, facts, ctx);
   const results: ExecResult[] = [];
   for (const c of plan.commands) results.push(await run(c.command, c.stdin?.toString()));
   const result = mod.finish ? await mod.finish(args, plan, results, ctx) : plan.result;

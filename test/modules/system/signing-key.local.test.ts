@@ -7,10 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FactRequest } from '../../../src/facts/request.js';
 import type { ModuleContext, PlannedCommand } from '../../../src/modules/contract.js';
 import { findModule } from '../../../src/modules/registry.js';
-import { ProbedFacts } from '../../../src/facts/request.js';
+import { runProbes } from '../../support/fact-fixtures.js';
 
 function run(command: string, stdin?: string | Buffer, env: Record<string, string> = {}) {
   if (fakePath) env = { PATH: `${fakePath}:${process.env.PATH}`, ...env };
@@ -35,10 +34,8 @@ const ctx: ModuleContext = {
 /** probe -> plan -> apply, like the engine; returns the plan and the command results. */
 async function converge(moduleName: string, args: Record<string, unknown>) {
   const mod = findModule(moduleName)!;
-  const probes = (await mod.probes(args, ctx)) as FactRequest[];
-  const facts: Record<string, unknown> = {};
-  for (const p of probes) facts[p.key] = p.parse(run(p.command));
-  const plan = await mod.plan(args, new ProbedFacts(facts), ctx);
+  const facts = await runProbes(await mod.probes(args, ctx), (p) => run(p.command));
+  const plan = await mod.plan(args, facts, ctx);
   const results = plan.commands.map((c: PlannedCommand) => run(c.command, c.stdin));
   return { plan, results };
 }
