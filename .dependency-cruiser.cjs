@@ -26,6 +26,13 @@ module.exports = {
       from: { path: '^src/connectors/' },
       to: { path: '^src/(playbook|template|modules|engine|output)/' },
     },
+    {
+      name: 'yaml-loader-below-everything',
+      comment: 'The one YAML loader serves inventories, playbooks and templates; it imports none of them.',
+      severity: 'error',
+      from: { path: '^src/yaml/' },
+      to: { path: '^src/(?!yaml/|python/|errors\\.ts$)' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
