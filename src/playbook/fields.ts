@@ -119,7 +119,7 @@ export class FieldReader {
     const out: string[] = [];
     for (const item of items) {
       if (typeof item === 'string') out.push(...item.split(',').map((t) => t.trim()).filter(Boolean));
-      else if (typeof item === 'number' || item instanceof PyFloat) out.push(String(item));
+      else if (typeof item === 'number') out.push(String(item));
       else this.fail(key, `'${key}' must be a string or a list of strings`);
     }
     return out;

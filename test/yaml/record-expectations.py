@@ -11,7 +11,8 @@ value is written, as variable `<source><i>`, into each place Ansible reads YAML 
     play_vars    the play's `vars:`
     from_yaml    a block scalar in the play's vars, read with `| from_yaml`
 
-and one debug task per case prints "{{ v }}|{{ v | type_debug }}" for each. The recorder writes
+and one debug task per case prints "{{ v }}|{{ v | type_debug }}" for each. In json.yaml the
+values are JSON text, written into group_vars/all.json and vals.json (Ansible reads JSON first). The recorder writes
 `expected: {group_vars: ..., vars_files: ..., play_vars: ..., from_yaml: ...}`; test/yaml/typing.test.ts
 builds the same files (fixture() there mirrors fixture() here) and runs them through falco-deploy.
 Recorded fields are never edited by hand; re-run this script instead.
@@ -27,7 +28,8 @@ import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CALLBACKS = os.path.join(HERE, "..", "support", "ansible-callback")
-SOURCES = ("group_vars", "vars_files", "play_vars", "from_yaml")
+YAML_SOURCES = ("group_vars", "vars_files", "play_vars", "from_yaml")
+JSON_SOURCES = ("group_vars", "vars_files")
 
 
 def expression(source, i):
@@ -36,21 +38,38 @@ def expression(source, i):
     return {"group_vars": "gv", "vars_files": "vf", "play_vars": "pv"}[source] + str(i)
 
 
-def fixture(values):
-    lines = lambda prefix, indent="": "".join(f"{indent}{prefix}{i}: {v}\n" for i, v in enumerate(values))
+def sources_of(path):
+    return JSON_SOURCES if os.path.basename(path) == "json.yaml" else YAML_SOURCES
+
+
+def debug_tasks(count, sources):
     tasks = ""
-    for i in range(len(values)):
+    for i in range(count):
         tasks += f"    - name: case {i}\n      debug:\n        msg:\n"
-        for source in SOURCES:
+        for source in sources:
             e = expression(source, i)
             tasks += f"          {source}: \"{{{{ {e} }}}}|{{{{ {e} | type_debug }}}}\"\n"
+    return tasks
+
+
+def fixture(values, sources):
+    if sources == JSON_SOURCES:
+        obj = lambda prefix: "{" + ", ".join(f'"{prefix}{i}": {v}' for i, v in enumerate(values)) + "}\n"
+        return {
+            "inventory.ini": "localhost ansible_connection=local\n",
+            "group_vars/all.json": obj("gv"),
+            "vals.json": obj("vf"),
+            "playbook.yml": "- hosts: localhost\n  gather_facts: false\n  vars_files: [vals.json]\n  tasks:\n"
+            + debug_tasks(len(values), sources),
+        }
+    lines = lambda prefix, indent="": "".join(f"{indent}{prefix}{i}: {v}\n" for i, v in enumerate(values))
     playbook = (
         "- hosts: localhost\n  gather_facts: false\n  vars_files: [vals.yml]\n  vars:\n"
         + lines("pv", "    ")
         + "    fy_text: |\n"
         + lines("fy", "      ")
         + "  tasks:\n"
-        + tasks
+        + debug_tasks(len(values), sources)
     )
     return {
         "inventory.ini": "localhost ansible_connection=local\n",
@@ -64,7 +83,8 @@ def record_file(path):
     with open(path, encoding="utf-8") as fh:
         cases = yaml.safe_load(fh) or []
     with tempfile.TemporaryDirectory() as tmp:
-        for name, text in fixture([c["value"] for c in cases]).items():
+        sources = sources_of(path)
+        for name, text in fixture([c["value"] for c in cases], sources).items():
             os.makedirs(os.path.dirname(os.path.join(tmp, name)), exist_ok=True)
             with open(os.path.join(tmp, name), "w", encoding="utf-8") as fh:
                 fh.write(text)
@@ -76,7 +96,7 @@ def record_file(path):
         if run.returncode != 0 or len(results) != len(cases):
             raise SystemExit(f"ansible-playbook failed on {path}:\n{run.stdout}\n{run.stderr}")
     for case, result in zip(cases, results):
-        case["expected"] = {source: result["msg"][source] for source in SOURCES}
+        case["expected"] = {source: result["msg"][source] for source in sources}
     version = subprocess.run(["ansible", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
     text = (
         f"# Recorded by test/yaml/record-expectations.py from {version};\n"
