@@ -100,6 +100,8 @@ function parseDocuments(text: string, flavour: Flavour): { value: unknown; offse
     checkYamlDocument(doc);
     const error = doc.errors[0];
     if (error) throw syntaxError(error, text);
+    const unknownTag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED' && !(flavour.ansible && /tag: !unsafe\b/.test(w.message)));
+    if (unknownTag) throw unknownTagError(unknownTag, text);
     return { value: new Converter(doc, lines, flavour).value(doc.contents as Node | null), offset: doc.range[0] };
   });
 }
@@ -117,6 +119,14 @@ function syntaxError(error: YAMLError, text: string): YamlError {
     }
   }
   return new YamlError(`YAML syntax error: ${message}`, offset);
+}
+
+/** PyYAML's ConstructorError for a tag it has no constructor for (`!unsafe` on a list or dict stays Ansible's). */
+function unknownTagError(warning: YAMLError, text: string): YamlError {
+  const offset = warning.pos[0];
+  const written = /^\S+/.exec(text.slice(offset))?.[0] ?? '';
+  const tag = written.startsWith('!!') ? `tag:yaml.org,2002:${written.slice(2)}` : written;
+  return new YamlError(`could not determine a constructor for the tag '${tag}'`, offset);
 }
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {
