@@ -47,6 +47,13 @@ module.exports = {
       from: { path: '^src/argspec/' },
       to: { path: '^src/(playbook|modules|engine|inventory|connectors|output)/' },
     },
+    {
+      name: 'yaml-loader-below-everything',
+      comment: 'The one YAML loader serves inventories, playbooks and templates; it imports none of them.',
+      severity: 'error',
+      from: { path: '^src/yaml/' },
+      to: { path: '^src/(?!yaml/|python/|errors\\.ts$)' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -11,7 +11,7 @@ import { Inventory, type SourceVars } from './inventory.js';
 import { parseAddress } from './host-range.js';
 import { InventoryData } from './model.js';
 import { compareCodepoints, VarsDirectory } from './vars-files.js';
-import { parseYamlText } from './yaml-load.js';
+import { parseAnsibleYaml } from '../yaml/load.js';
 import { isMapping } from '../python/values.js';
 import { parseYamlInventory } from './yaml-plugin.js';
 
@@ -120,7 +120,7 @@ async function parseFile(data: InventoryData, file: string, warn: (m: string) =>
     let yamlData: unknown;
     let yamlError: unknown;
     try {
-      yamlData = parseYamlText(text, file);
+      yamlData = parseAnsibleYaml(text, file);
     } catch (err) {
       yamlError = err;
     }

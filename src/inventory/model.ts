@@ -3,6 +3,7 @@
  * direct group membership in insertion order, parent/child links, inline variables.
  */
 import { InputError } from '../errors.js';
+import { PyFloat } from '../python/values.js';
 
 export type Vars = Record<string, unknown>;
 
@@ -167,6 +168,7 @@ export function withAncestors(groups: Iterable<Group>): Set<Group> {
 
 /** Python's int() as Group.set_priority applies it. */
 function pythonInt(value: unknown, where: Where): number {
+  if (value instanceof PyFloat) return Math.trunc(value.value);
   if (typeof value === 'number' && Number.isFinite(value)) return Math.trunc(value);
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'string' && /^\s*[-+]?\d+(?:_\d+)*\s*$/.test(value)) return Number(value.trim().replace(/_/g, ''));

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { isMap } from './fields.js';
 import { ArgSplitError, parseKv } from './kv.js';
-import { loadYamlWithPositions, parseYamlWithPositions } from './yaml.js';
+import { loadAnsibleYaml, parseAnsibleYaml } from '../yaml/load.js';
 
 export function parseExtraVars(values: readonly string[], cwd: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -20,13 +20,13 @@ function parseOne(value: string, cwd: string): Record<string, unknown> {
   if (text === '') return {};
   if (text.startsWith('@')) {
     const file = resolve(cwd, text.slice(1));
-    const data = loadYamlWithPositions(file);
+    const data = loadAnsibleYaml(file);
     if (data === null) return {};
     if (!isMap(data)) throw new InputError(`extra vars file must hold a mapping of variables`, { file, line: 1, column: 1 });
     return data;
   }
   if (text.startsWith('{') || text.startsWith('[')) {
-    const data = parseYamlWithPositions(text, '<-e argument>');
+    const data = parseAnsibleYaml(text, '<-e argument>');
     if (!isMap(data)) throw new InputError(`-e ${JSON.stringify(value)}: extra vars must be a mapping, not a list`);
     return data;
   }

@@ -1,11 +1,11 @@
 /** Typed reads of keyword values from parsed YAML maps; errors point at the key. */
 import { InputError } from '../errors.js';
 import type { Conditional, EnvironmentEntry, SourcePos } from './model.js';
-import { keyPositionOf, positionOf } from './yaml.js';
+import { keyPositionOf, positionOf } from '../yaml/positions.js';
 import { closeFirst, didYouMean } from '../suggest.js';
 import { boolean } from '../python/boolean.js';
 import { pyStr } from '../template/pyvalue.js';
-import { isMapping as isMap } from '../python/values.js';
+import { isMapping as isMap, PyFloat } from '../python/values.js';
 
 export type YamlMap = Record<string, unknown>;
 
@@ -59,7 +59,7 @@ export class FieldReader {
     const v = this.map[key];
     if (v === undefined || v === null) return undefined;
     if (typeof v === 'string') return v;
-    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+    if (typeof v === 'number' || typeof v === 'boolean' || v instanceof PyFloat) return String(v);
     this.fail(key, `'${key}' must be a string, got ${describeType(v)}`);
   }
 
@@ -79,6 +79,7 @@ export class FieldReader {
     const v = this.map[key];
     if (v === undefined || v === null) return undefined;
     if (typeof v === 'number' && Number.isInteger(v)) return v;
+    if (v instanceof PyFloat) return v.value; // int(3.0)
     if (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v)) return Number(v);
     this.fail(key, `'${key}' must be an integer, got ${JSON.stringify(v)}`);
   }
@@ -105,7 +106,7 @@ export class FieldReader {
     if (v === undefined || v === null) return [];
     const items = Array.isArray(v) ? v : [v];
     return items.map((item) => {
-      if (typeof item === 'string' || typeof item === 'number') return String(item);
+      if (typeof item === 'string' || typeof item === 'number' || item instanceof PyFloat) return String(item);
       this.fail(key, `'${key}' must be a string or a list of strings`);
     });
   }
@@ -130,7 +131,7 @@ export class FieldReader {
     const items = Array.isArray(v) ? v : [v];
     return items.map((item) => {
       if (typeof item === 'boolean' || typeof item === 'string') return item;
-      if (typeof item === 'number') return String(item);
+      if (typeof item === 'number' || item instanceof PyFloat) return String(item);
       this.fail(key, `'${key}' must be a condition string or a list of them, got ${describeType(item)}`);
     });
   }

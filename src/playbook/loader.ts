@@ -10,7 +10,8 @@ import { registryLookup, type ModuleLookup } from './lookup.js';
 import { parsePlay, type ImportedBy } from './play.js';
 import { parseTaskFile } from './tasks.js';
 import { validateNodes, validatePlaybook } from './validate.js';
-import { loadYamlWithPositions, positionOf } from './yaml.js';
+import { loadAnsibleYaml } from '../yaml/load.js';
+import { positionOf } from '../yaml/positions.js';
 
 interface LoadOptions {
   /** Module specs (defaults to src/modules/registry.ts). */
@@ -52,7 +53,7 @@ interface LoadState {
 
 function loadPlays(file: string, chain: string[], importedBy: ImportedBy, state: LoadState): void {
   if (chain.includes(file)) throw new InputError(`import_playbook loop: ${[...chain, file].join(' -> ')}`, { file });
-  const data = loadYamlWithPositions(file);
+  const data = loadAnsibleYaml(file);
   if (data === null) throw new InputError('empty playbook, nothing to do', { file, line: 1, column: 1 });
   if (!Array.isArray(data)) {
     throw errorAt('a playbook must be a YAML list of plays (each with hosts: and tasks:)', positionOf(data) ?? { file, line: 1, column: 1 });

@@ -42,13 +42,9 @@
  * copy `src`, then the play's `baseDir`.
  */
 
-export interface SourcePos {
-  file: string;
-  /** 1-based. */
-  line: number;
-  /** 1-based. */
-  column: number;
-}
+import type { SourcePos } from '../yaml/positions.js';
+
+export type { SourcePos };
 
 export interface Playbook {
   /** Absolute path of the top playbook file. */

@@ -2,12 +2,13 @@
  * The module call of a task: which key is the module (Ansible: the one key that is not a
  * keyword), and its arguments from a mapping, `k=v` text, `action:` and `args:`.
  */
+import { PyFloat } from '../python/values.js';
 import { FieldReader, isMap, unknownKeywordMessage } from './fields.js';
 import { HANDLER_KEYWORDS, LOADER_ACTIONS, LOOP_LOOKUPS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { ArgSplitError, COMMAND_MODULES, parseKv } from './kv.js';
 import { shortModuleName, type ModuleLookup } from './lookup.js';
 import { closeMatches } from '../suggest.js';
-import { copyKeyPositions } from './yaml.js';
+import { copyKeyPositions } from '../yaml/positions.js';
 
 interface ActionEnv {
   modules: ModuleLookup;
@@ -88,7 +89,7 @@ export function moduleAndArgs(r: FieldReader, action: Action, env: ActionEnv): {
   let args: Record<string, unknown>;
   if (value === null || value === undefined) args = {};
   else if (isMap(value)) args = { ...value };
-  else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+  else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof PyFloat) {
     args = safeKv(r, action.key, String(value), COMMAND_MODULES.has(module));
   } else {
     r.fail(action.key, `arguments of '${moduleAs}' must be a mapping or 'key=value' text, got a list`);

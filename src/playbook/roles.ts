@@ -13,7 +13,8 @@ import type { ModuleLookup } from './lookup.js';
 import { parseTaskFile } from './tasks.js';
 import type { RoleRequest } from './role-request.js';
 import { checkKeywordTemplates, checkVarsTemplates } from './template-check.js';
-import { loadYamlWithPositions, positionOf } from './yaml.js';
+import { loadAnsibleYaml } from '../yaml/load.js';
+import { positionOf } from '../yaml/positions.js';
 
 /** Keywords of a roles: entry; every other key is a role parameter. */
 const ROLE_ENTRY_KEYWORDS = ['role', 'name', 'vars', 'tags', 'when', 'environment', 'collections', ...INHERITED_KEYWORDS];
@@ -164,7 +165,7 @@ class RoleLoader {
   private loadMeta(dir: string): { dependencies: unknown[]; allowDuplicates: boolean; file: string } {
     const file = findMain(join(dir, 'meta'));
     if (!file) return { dependencies: [], allowDuplicates: false, file: join(dir, 'meta', 'main.yml') };
-    const data = loadYamlWithPositions(file);
+    const data = loadAnsibleYaml(file);
     if (data === null) return { dependencies: [], allowDuplicates: false, file };
     if (!isMap(data)) throw errorAt('role meta must be a mapping', positionOf(data) ?? { file, line: 1, column: 1 });
     const r: FieldReader = new FieldReader(data, file, 'role meta');
@@ -184,7 +185,7 @@ class RoleLoader {
     } else files = [findMain(base)].filter((f): f is string => f !== undefined);
     const out: Record<string, unknown> = {};
     for (const file of files) {
-      const data = loadYamlWithPositions(file);
+      const data = loadAnsibleYaml(file);
       if (data === null) continue;
       if (!isMap(data)) throw errorAt(`role ${sub} must be a mapping of variables`, positionOf(data) ?? { file, line: 1, column: 1 });
       checkVarsTemplates(data, file);

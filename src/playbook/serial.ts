@@ -1,3 +1,4 @@
+import { PyFloat } from '../python/values.js';
 import type { SerialValue } from './model.js';
 
 /**
@@ -5,7 +6,8 @@ import type { SerialValue } from './model.js';
  * an integer or an integer string; a float is truncated. Normalized to a number or "N%";
  * undefined when Ansible would fail on it.
  */
-export function serialItem(v: unknown): SerialValue | undefined {
+export function serialItem(raw: unknown): SerialValue | undefined {
+  const v = raw instanceof PyFloat ? raw.value : raw;
   if (typeof v === 'number') return Number.isFinite(v) ? Math.trunc(v) : undefined;
   if (typeof v !== 'string') return undefined;
   const pct = /^\s*([+-]?\d+)\s*%$/.exec(v);

@@ -22,7 +22,8 @@ import type { ModuleLookup } from './lookup.js';
 import { detectAction, moduleAndArgs, safeKv, type Action } from './module-call.js';
 import type { RoleFrom, RoleRequest } from './role-request.js';
 import { checkKeywordTemplates } from './template-check.js';
-import { copyKeyPositions, keyPositionOf, loadYamlWithPositions, positionOf } from './yaml.js';
+import { loadAnsibleYaml } from '../yaml/load.js';
+import { copyKeyPositions, keyPositionOf, positionOf } from '../yaml/positions.js';
 
 interface ParseEnv {
   /** The file the list was read from. */
@@ -50,7 +51,7 @@ export function parseTaskFile(path: string, ctx: TaskFileContext, env: Omit<Pars
   if (ctx.importChain.includes(path)) {
     throw new InputError(`task file import loop: ${[...ctx.importChain, path].join(' -> ')}`, where ?? { file: path });
   }
-  const data = loadYamlWithPositions(path);
+  const data = loadAnsibleYaml(path);
   return parseTaskList(data, { ...ctx, importChain: [...ctx.importChain, path] }, { ...env, file: path }, { file: path, line: 1, column: 1 });
 }
 

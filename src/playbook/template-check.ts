@@ -10,7 +10,7 @@ import { TemplateSyntaxError } from '../template/errors.js';
 import { errorAt, isMap, type YamlMap } from './fields.js';
 import { findLocalFile, localCandidates, notFoundMessage } from './local-files.js';
 import type { RoleInstance, SourcePos } from './model.js';
-import { keyPositionOf } from './yaml.js';
+import { keyPositionOf } from '../yaml/positions.js';
 
 /** Keywords holding Jinja expressions (no braces), as Ansible's conditionals. */
 const CONDITION_KEYS = new Set(['when', 'changed_when', 'failed_when', 'until']);

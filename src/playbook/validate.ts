@@ -6,7 +6,7 @@
 import { ExitCode } from '../errors.js';
 import type { Playbook, Task, TaskNode } from './model.js';
 import { errorAt } from './fields.js';
-import { keyPositionOf } from './yaml.js';
+import { keyPositionOf } from '../yaml/positions.js';
 import { ArgumentError, hasTemplate, validateArgs } from '../argspec/validate.js';
 import { registryLookup, type ModuleLookup } from './lookup.js';
 import { closeFirst, didYouMean } from '../suggest.js';

@@ -7,7 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { isMap } from './fields.js';
 import type { Play, VarsFileEntry } from './model.js';
-import { loadYamlWithPositions } from './yaml.js';
+import { loadAnsibleYaml } from '../yaml/load.js';
 
 /** `rendered` is the entry after templating; relative paths are relative to the play's file. */
 export function resolveVarsFileEntry(rendered: VarsFileEntry, play: Pick<Play, 'baseDir' | 'source'>): string {
@@ -20,7 +20,7 @@ export function resolveVarsFileEntry(rendered: VarsFileEntry, play: Pick<Play, '
 
 /** Loads one vars file (a mapping; empty file = no variables). */
 export function loadVarsFile(path: string): Record<string, unknown> {
-  const data = loadYamlWithPositions(path);
+  const data = loadAnsibleYaml(path);
   if (data === null) return {};
   if (!isMap(data)) throw new InputError('a vars file must hold a mapping of variable names to values', { file: path, line: 1, column: 1 });
   return data;

@@ -72,3 +72,10 @@ export function numberOf(v: unknown): number | null {
   if (typeof v === 'boolean') return Number(v);
   return null;
 }
+
+/**
+ * Ansible's AnsibleUnsafeText: text that is never templated (data a managed host returned, or a
+ * `!unsafe` YAML scalar). Only ever a variable's whole value or a templating result; inside
+ * lists and dicts host data stays plain and the container itself is marked (template/unsafe.ts).
+ */
+export class UnsafeText extends String {}

@@ -1,6 +1,7 @@
 /** Jinja2 builtin filters and Ansible's core filters with Python semantics. */
 import { createHash } from 'node:crypto';
-import { checkJsonDepth, parseAllPyYaml, parsePyYaml } from './pyyaml.js';
+import { checkDataDepth } from '../yaml/guard.js';
+import { safeLoad, safeLoadAll, YamlError } from '../yaml/load.js';
 import { bind, splitArgs } from './args.js';
 import { PyError } from './errors.js';
 import { lookupMember } from './methods.js';
@@ -28,6 +29,16 @@ export const STRING_TYPE_FILTERS = new Set(['string', 'to_json', 'to_nice_json',
 
 /** Filters that accept Undefined input; all others fail on it like Jinja's StrictUndefined. */
 export const UNDEFINED_OK = new Set(['default', 'd', 'mandatory']);
+
+/** Bad YAML (or JSON nested too deep) fails the filter, as PyYAML's errors do in Ansible. */
+function yamlFilter<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (err) {
+    if (err instanceof YamlError) throw new PyError(err.message);
+    throw err;
+  }
+}
 
 function need<T>(v: T): Exclude<T, Undefined> {
   if (v instanceof Undefined) v.fail();
@@ -329,18 +340,18 @@ export const FILTERS: Record<string, FilterFn> = {
     } catch (err) {
       throw new PyError(pythonJsonError(text) ?? `from_json: ${(err as Error).message}`);
     }
-    checkJsonDepth(data);
+    yamlFilter(() => checkDataDepth(data));
     return data;
   },
   from_yaml(value) {
     need(value);
     if (typeof value !== 'string') return value;
-    return parsePyYaml(value);
+    return yamlFilter(() => safeLoad(value));
   },
   from_yaml_all(value) {
     need(value);
     if (typeof value !== 'string') return value;
-    return parseAllPyYaml(value);
+    return yamlFilter(() => safeLoadAll(value));
   },
   regex_replace(value, ...args) {
     const a = bind(args, 'regex_replace', ['pattern', 'replacement', 'ignorecase', 'multiline'], { replacement: '', ignorecase: false, multiline: false });

@@ -1,7 +1,7 @@
 /** Template value kinds: Jinja namespaces, lazy mappings, unsafe text (the Python ones live in python/values.ts). */
 
 export {
-  isFloat, isMapping, isTuple, numberOf, PyFloat, pyFloat, someInside, tuple, type Mapping,
+  isFloat, isMapping, isTuple, numberOf, PyFloat, pyFloat, someInside, tuple, UnsafeText, type Mapping,
 } from '../python/values.js';
 
 /**
@@ -44,10 +44,3 @@ export class LazyMapping {
     return this.resolve(key);
   }
 }
-
-/**
- * Ansible's AnsibleUnsafeText: text that is never templated (data a managed host returned, or a
- * `!unsafe` YAML scalar). Only ever a variable's whole value or a templating result; inside
- * lists and dicts host data stays plain and the container itself is marked (see unsafe.ts).
- */
-export class UnsafeText extends String {}

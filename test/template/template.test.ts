@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMapping, toPlainData } from '../../src/template/pyvalue.js';
-import { parsePyYaml } from '../../src/template/pyyaml.js';
+import { safeLoad } from '../../src/yaml/load.js';
 import { createTemplater, OMIT, TemplateSyntaxError, TemplateUndefinedError } from '../../src/template/index.js';
 
 interface Case {
@@ -72,7 +72,7 @@ async function run(c: Case): Promise<unknown> {
 
 for (const file of readdirSync(casesDir).filter((f) => f.endsWith('.yaml')).sort()) {
   // The recorder writes with PyYAML (YAML 1.1): read with the same resolution ('1e3' is a string).
-  const cases = parsePyYaml(readFileSync(path.join(casesDir, file), 'utf8')) as Case[];
+  const cases = safeLoad(readFileSync(path.join(casesDir, file), 'utf8')) as Case[];
   describe(`template cases: ${file}`, () => {
     for (const c of cases) {
       it(c.name, async () => {

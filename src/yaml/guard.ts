@@ -4,21 +4,20 @@
  * bounded time and memory instead of hanging or overflowing the stack later.
  */
 import { isAlias, isCollection, isPair, isScalar, type Document, type Node } from 'yaml';
-import { InputError } from './errors.js';
 
 /** Deepest nesting of lists/maps accepted (PyYAML and Jinja recurse too; real files stay far below). */
 const MAX_YAML_DEPTH = 200;
 /** Values aliases may add on top of the document's own (a "billion laughs" needs far more). */
 const MAX_ALIAS_EXPANSION = 100_000;
 
-/** Where in the text a limit was hit (0-based offset), for the caller's file:line. */
-export class YamlLimitError extends Error {
+/** Bad or hostile YAML, and where in the text (0-based offset): loaders turn it into their own error. */
+export class YamlError extends Error {
   constructor(
     message: string,
     readonly offset: number,
   ) {
     super(message);
-    this.name = 'YamlLimitError';
+    this.name = 'YamlError';
   }
 }
 
@@ -30,7 +29,7 @@ interface Shape {
 }
 
 /**
- * Throws YamlLimitError when the document nests too deep (the parser's own stack overflow
+ * Throws YamlError when the document nests too deep (the parser's own stack overflow
  * included), an alias refers to its own anchor, or aliases expand to too many values. Call it
  * before reporting the document's other errors (a stack overflow is recorded as one of them).
  */
@@ -56,12 +55,12 @@ export function checkYamlDocument(doc: Document): void {
     const offset = (node as Node).range?.[0] ?? 0;
     if (isAlias(node)) {
       const target = anchors.get(node.source);
-      if (!target) throw new YamlLimitError(`YAML alias *${node.source} has no anchor &${node.source} before it`, offset);
-      if (open.has(target)) throw new YamlLimitError(`YAML alias *${node.source} refers to its own anchor (recursive data)`, offset);
+      if (!target) throw new YamlError(`YAML alias *${node.source} has no anchor &${node.source} before it`, offset);
+      if (open.has(target)) throw new YamlError(`YAML alias *${node.source} refers to its own anchor (recursive data)`, offset);
       const shape = shapes.get(target) ?? { size: 1, height: 0 };
       aliased += shape.size;
       if (aliased > MAX_ALIAS_EXPANSION) {
-        throw new YamlLimitError(`YAML aliases expand to more than ${MAX_ALIAS_EXPANSION} values (an alias bomb?)`, offset);
+        throw new YamlError(`YAML aliases expand to more than ${MAX_ALIAS_EXPANSION} values (an alias bomb?)`, offset);
       }
       if (depth + shape.height > MAX_YAML_DEPTH) throw tooDeep(offset);
       return shape;
@@ -135,40 +134,13 @@ export function checkYamlText(text: string): void {
   }
 }
 
-/** Nesting check for data from elsewhere (JSON.parse): throws YamlLimitError at offset 0. */
+/** Nesting check for data from elsewhere (JSON.parse): throws YamlError at offset 0. */
 export function checkDataDepth(value: unknown, depth = 0): void {
   if (value === null || typeof value !== 'object') return;
   if (depth >= MAX_YAML_DEPTH) throw tooDeep(0, 'data');
   for (const child of Object.values(value)) checkDataDepth(child, depth + 1);
 }
 
-/** checkYamlText for a file's loader, before parsing: an InputError at file:line:col. */
-export function guardYamlText(text: string, file: string): void {
-  asInputError(() => checkYamlText(text), file, text);
-}
-
-/** checkYamlDocument for a file's loader: a limit hit is an InputError at file:line:col. */
-export function guardYamlDocument(doc: Document, file: string, text: string): void {
-  asInputError(() => checkYamlDocument(doc), file, text);
-}
-
-/** checkDataDepth for a file's loader (JSON text): an InputError naming the file. */
-export function guardDataDepth(value: unknown, file: string, text: string): void {
-  asInputError(() => checkDataDepth(value), file, text);
-}
-
-function asInputError(check: () => void, file: string, text: string): void {
-  try {
-    check();
-  } catch (err) {
-    if (!(err instanceof YamlLimitError)) throw err;
-    const before = text.slice(0, err.offset);
-    const line = before.split('\n').length;
-    const column = err.offset - before.lastIndexOf('\n');
-    throw new InputError(err.message, { file, line, column });
-  }
-}
-
-function tooDeep(offset: number, what = 'YAML'): YamlLimitError {
-  return new YamlLimitError(`${what} nested more than ${MAX_YAML_DEPTH} levels deep`, offset);
+function tooDeep(offset: number, what = 'YAML'): YamlError {
+  return new YamlError(`${what} nested more than ${MAX_YAML_DEPTH} levels deep`, offset);
 }
