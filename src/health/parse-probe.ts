@@ -132,7 +132,7 @@ function alerts(block: string[] | undefined): AlertScan {
   if (kv.since) scan.since = kv.since;
   for (const line of block ?? []) {
     const f = line.split('\t');
-    if (f[0] === 'count' && f.length >= 5) scan.counts.push({ count: Number(f[1]), minute: f[2], priority: f[3], rule: f.slice(4).join('\t') });
+    if (f[0] === 'count' && f.length >= 5) scan.counts.push({ count: Number(f[1]), minute: f[2], priority: jsonText(f[3]), rule: jsonText(f.slice(4).join('\t')) });
     else if (f[0] === 'malformed') {
       scan.read = true;
       scan.malformed = Number(f[1]) || 0;
@@ -140,6 +140,16 @@ function alerts(block: string[] | undefined): AlertScan {
   }
   scan.counts.sort((a, b) => a.minute.localeCompare(b.minute) || a.priority.localeCompare(b.priority) || a.rule.localeCompare(b.rule));
   return scan;
+}
+
+/** The host's awk leaves JSON string escapes as they were (`\"`, `\u00e9`). */
+function jsonText(escaped: string): string {
+  try {
+    return JSON.parse(`"${escaped}"`) as string;
+  } catch (err) {
+    if (err instanceof SyntaxError) return escaped;
+    throw err;
+  }
 }
 
 function dropUndefined<T extends object>(o: T): T {
