@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createConnector } from '../src/connectors/setup.js';
-import { probeHosts, type HealthHost } from '../src/health/gather.js';
+import { probeHosts } from '../src/health/gather.js';
 import { summaryLine } from '../src/health/table.js';
 import { loadInventory } from '../src/inventory/index.js';
 
@@ -50,17 +50,17 @@ async function main(): Promise<void> {
   } else throw new Error('give --lite N or --sandbox NAME');
   try {
     const inventory = await loadInventory([inventoryFile]);
-    const hosts: HealthHost[] = inventory.hosts().map((name) => ({ name, vars: inventory.hostVars(name) }));
+    const hosts = inventory.hosts();
     const connector = await createConnector({ forks: Number(values.forks), hostKeyChecking: 'strict', timeout: Number(values.timeout), sshConfig });
     try {
       const t0 = Date.now();
-      const conns = await Promise.all(hosts.map((h) => connector.pool.connect(connector.target(h.name, h.vars))));
+      const conns = await Promise.all(hosts.map((h) => connector.pool.connect(connector.target(h, inventory.hostVars(h)))));
       console.log(`connect: ${hosts.length} hosts in ${Date.now() - t0} ms (median ${median(conns.map((c) => c.stats.connectMs))} ms)`);
       for (let round = 1; round <= Number(values.rounds); round++) {
         const tripsBefore = conns.map((c) => c.stats.roundTrips);
         const cpu0 = process.cpuUsage();
         const started = Date.now();
-        const results = await probeHosts(connector, hosts, { become: false, windowMinutes: 15, probeTimeoutMs: 60_000 });
+        const results = await probeHosts((h) => connector.pool.connect(connector.target(h, inventory.hostVars(h))), hosts, { become: false, windowMinutes: 15, probeTimeoutMs: 60_000 });
         const wallMs = Date.now() - started;
         const cpu = process.cpuUsage(cpu0);
         const trips = conns.map((c, i) => c.stats.roundTrips - tripsBefore[i]);

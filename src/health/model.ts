@@ -43,6 +43,15 @@ export interface AlertScan {
   counts: AlertCount[];
   malformed: number;
   nDrops: number;
+  /** The last lines of the file, oldest first, when a tail was asked for. */
+  tail?: AlertLine[];
+}
+
+export interface AlertLine {
+  time: string;
+  priority: string;
+  rule: string;
+  output: string;
 }
 
 export interface HealthProbe {

@@ -1,5 +1,5 @@
 /** The pure parser of the health probe's `@@section` output (probe-script.ts). */
-import type { AlertScan, HealthProbe, HttpAnswer, RulesFile, UnitState } from './model.js';
+import type { AlertLine, AlertScan, HealthProbe, HttpAnswer, RulesFile, UnitState } from './model.js';
 
 export function parseHealthProbe(stdout: string): HealthProbe {
   const s = sections(stdout);
@@ -28,7 +28,7 @@ export function parseHealthProbe(stdout: string): HealthProbe {
     versions,
     ...(cli ? { falcoVersionCli: cli } : {}),
     rules: rules(s.get('rules')),
-    alerts: alerts(s.get('alerts')),
+    alerts: { ...alerts(s.get('alerts')), ...(s.has('tail') ? { tail: alertLines(s.get('tail')) } : {}) },
   };
 }
 
@@ -140,6 +140,24 @@ function alerts(block: string[] | undefined): AlertScan {
   }
   scan.counts.sort((a, b) => a.minute.localeCompare(b.minute) || a.priority.localeCompare(b.priority) || a.rule.localeCompare(b.rule));
   return scan;
+}
+
+/** Falco JSON alert lines; anything else (a cut first line, garbage) is left out. */
+function alertLines(block: string[] | undefined): AlertLine[] {
+  const out: AlertLine[] = [];
+  for (const line of lines(block)) {
+    let a: Record<string, unknown>;
+    try {
+      a = JSON.parse(line) as Record<string, unknown>;
+    } catch (err) {
+      if (err instanceof SyntaxError) continue;
+      throw err;
+    }
+    if (a === null || typeof a !== 'object') continue;
+    const text = (k: string) => (typeof a[k] === 'string' ? (a[k] as string) : '');
+    if (text('rule') && text('time')) out.push({ time: text('time'), priority: text('priority'), rule: text('rule'), output: text('output') });
+  }
+  return out;
 }
 
 /** The host's awk leaves JSON string escapes as they were (`\"`, `\u00e9`). */

@@ -12,11 +12,16 @@ export const FALCO_UNITS = ['falco-modern-bpf.service', 'falco-kmod.service', 'f
 export const FOLLOW_UNIT = 'falcoctl-artifact-follow.service';
 const FALCO_YAML = '/etc/falco/falco.yaml';
 /** Alerts are counted in the last this-many bytes of the file (a huge file is never read whole). */
-export const ALERT_TAIL_BYTES = 8 * 1024 * 1024;
+const ALERT_TAIL_BYTES = 8 * 1024 * 1024;
 
-export interface ProbeScriptOptions {
+interface ProbeScriptOptions {
   windowMinutes: number;
+  /** Also send the last this-many lines of the alert file (0: none). */
+  tailLines?: number;
 }
+
+/** Bytes an alert tail is read from (the lines are cut to this in total). */
+const TAIL_BYTES = 256 * 1024;
 
 export function healthProbeScript(o: ProbeScriptOptions): string {
   const windowSeconds = Math.round(o.windowMinutes * 60);
@@ -56,6 +61,7 @@ export function healthProbeScript(o: ProbeScriptOptions): string {
     'FO=$(cfg file_output.filename)',
     'echo @@alerts; echo "file=$FO"; truthy "$(cfg file_output.enabled)" && echo file_enabled=1; truthy "$(cfg json_output)" && echo json=1',
     sh`if [ -n "$FO" ] && [ -r "$FO" ]; then SIZE=$(wc -c < "$FO"); SINCE=$(date -u -d "@$(( $(date -u +%s) - ${windowSeconds} ))" +%Y-%m-%dT%H:%M:%S); echo "since=$SINCE"; PARTIAL=0; [ "$SIZE" -gt ${ALERT_TAIL_BYTES} ] && PARTIAL=1; tail -c ${ALERT_TAIL_BYTES} "$FO" | awk -v since="$SINCE" -v partial=$PARTIAL "$COUNT"; fi`,
+    ...(o.tailLines ? [sh`echo @@tail; if [ -n "$FO" ] && [ -r "$FO" ]; then tail -c ${TAIL_BYTES} "$FO" | tail -n ${o.tailLines}; fi`] : []),
     ':',
   ].join('\n');
 }

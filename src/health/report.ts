@@ -2,7 +2,7 @@
  * One host's health as `falco-deploy health` reports it (table, --json, --html): the probe's
  * findings judged. The JSON schema is documented in docs/health.md; change both together.
  */
-import type { RulesFile } from './model.js';
+import type { AlertLine, RulesFile } from './model.js';
 
 export type HealthStatus = 'healthy' | 'degraded' | 'unreachable';
 
@@ -53,5 +53,7 @@ export interface HostHealth {
   falcoctlFollow?: { on: boolean; unitFileState: string; activeState: string };
   /** null: no JSON file_output in the effective config (or the file is not there yet). */
   alerts?: AlertSummary | null;
+  /** Only after `run` (`-e falco_alert_tail=N`): the last N alert lines of the file, oldest first. */
+  alertTail?: AlertLine[];
   probe: { connectMs: number | null; probeMs: number | null; roundTrips: number | null };
 }

@@ -19,7 +19,7 @@ const COLUMNS = ['HOST', 'STATUS', 'FALCO', 'DRIVER', 'UNIT', 'UP', 'RESTARTS', 
 
 export function renderTable(hosts: HostHealth[], opts: { colour: boolean; windowMinutes: number }): string {
   const paint = (c: keyof typeof SGR, s: string) => (opts.colour && s ? SGR[c][0] + s + SGR[c][1] : s);
-  const rows = hosts.map((h) => cells(h));
+  const rows = hosts.map((h) => cells(h).map(printable));
   const header = COLUMNS.map((c) => (c === 'ALERTS' ? `ALERTS/${opts.windowMinutes}m` : c));
   const widths = header.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[], style: (i: number, s: string) => string) =>
@@ -39,6 +39,15 @@ export function renderTable(hosts: HostHealth[], opts: { colour: boolean; window
   });
   out.push(summaryLine(hosts));
   return out.join('\n') + '\n';
+}
+
+/**
+ * Text from a host (os-release, curl errors, rule names, alert output) shown on a terminal: control
+ * characters are written as `\xHH` so a host cannot move the cursor or recolour the screen.
+ */
+export function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return s.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** `48 healthy, 1 degraded, 1 unreachable` (statuses with no host left out; `0 hosts` when empty). */

@@ -62,6 +62,7 @@ export function judgeHealth(p: HealthProbe, windowMinutes: number): Judged {
       activeState: follow?.activeState ?? 'inactive',
     },
     alerts,
+    ...(p.alerts.tail ? { alertTail: p.alerts.tail } : {}),
   };
 }
 

@@ -19,7 +19,6 @@ const healthy: HostHealth = {
 const degraded: HostHealth = { ...healthy, host: 'web2', status: 'degraded', problems: ['falco-modern-bpf.service is failed (failed)', '/healthz: HTTP 503'] };
 const unreachable: HostHealth = { host: 'db1', status: 'unreachable', problems: ['unreachable: connection refused'], error: 'connection refused', probe: { connectMs: null, probeMs: null, roundTrips: null } };
 
-// eslint-disable-next-line no-control-regex -- looking for ANSI escapes is the point
 const ANSI = /\x1b\[/;
 
 describe('health table', () => {
@@ -68,5 +67,14 @@ describe('health table', () => {
     expect(healthExitCode([])).to.equal(0);
     expect(healthExitCode([healthy, degraded, unreachable])).to.equal(2);
     expect(healthExitCode([healthy, unreachable])).to.equal(3);
+  });
+});
+
+describe('health table: host text on a terminal', () => {
+  it('control characters from a host are shown escaped, never sent to the terminal', () => {
+    const hostile: HostHealth = { ...degraded, problems: ['/healthz: HTTP 200 but \x1b[2J\x1b]0;owned\x07'] };
+    const out = renderTable([hostile], { colour: false, windowMinutes: 15 });
+    expect(out).to.include('/healthz: HTTP 200 but \\x1b[2J\\x1b]0;owned\\x07');
+    expect(out).not.to.match(ANSI);
   });
 });

@@ -3,8 +3,8 @@ import type { Command, CommandContext } from '../command.js';
 import type { GlobalOptions } from '../options.js';
 import { ExitCode, FalcoDeployError } from '../../errors.js';
 import { loadInventory } from '../../inventory/index.js';
-import { createConnector } from '../../connectors/setup.js';
-import { probeHosts, type HealthHost } from '../../health/gather.js';
+import { createConnector, type Connector } from '../../connectors/setup.js';
+import { probeHosts, type ConnectHost } from '../../health/gather.js';
 import type { HostHealth } from '../../health/report.js';
 import { renderTable, summaryLine, useColour } from '../../health/table.js';
 import { renderHtml } from '../../health/html.js';
@@ -36,26 +36,24 @@ export const healthCommand: Command<HealthArgs> = {
       }) as never,
   run: async (args, ctx) => {
     const inventory = await loadInventory(args.inventory, { onWarning: (m) => ctx.stderr.write(`[WARNING]: ${m}\n`) });
-    const hosts: HealthHost[] = inventory.listHosts('all', args.limit).map((name) => ({
-      name,
-      vars: inventory.hostVars(name),
-      originOf: (variable) => inventory.varOrigin?.(name, variable),
-    }));
-    return runHealth(hosts, args, ctx);
+    const hosts = inventory.listHosts('all', args.limit);
+    if (hosts.length === 0) ctx.stderr.write('[WARNING]: no hosts matched\n');
+    const debug = args.verbose > 1 ? (m: string) => ctx.stderr.write(`debug: ${m}\n`) : undefined;
+    const connector = await createConnector(args, { debug });
+    const connect: ConnectHost = (name) =>
+      connector.pool.connect(connector.targetOrUnreachable(name, inventory.hostVars(name), (variable) => inventory.varOrigin(name, variable)));
+    return runHealth(connector, connect, hosts, args, ctx);
   },
 };
 
-async function runHealth(hosts: HealthHost[], args: GlobalOptions & HealthArgs, ctx: CommandContext): Promise<number> {
-  if (hosts.length === 0) ctx.stderr.write('[WARNING]: no hosts matched\n');
-  const debug = args.verbose > 1 ? (m: string) => ctx.stderr.write(`debug: ${m}\n`) : undefined;
-  const connector = await createConnector(args, { debug });
+async function runHealth(connector: Connector, connect: ConnectHost, hosts: string[], args: GlobalOptions & HealthArgs, ctx: CommandContext): Promise<number> {
   const interrupt = () => void connector.interrupt();
   ctx.signal.addEventListener('abort', interrupt, { once: true });
   const colour = useColour(ctx.stdout);
   let results: HostHealth[] = [];
   try {
     for (let round = 0; ; round++) {
-      results = await probeHosts(connector, hosts, { become: args.become, windowMinutes: WINDOW_MINUTES, probeTimeoutMs: Math.max(30_000, args.timeout * 1000) });
+      results = await probeHosts(connect, hosts, { become: args.become, windowMinutes: WINDOW_MINUTES, probeTimeoutMs: Math.max(30_000, args.timeout * 1000) });
       if (ctx.signal.aborted) break;
       if (args.json) {
         for (const r of results) ctx.stdout.write(JSON.stringify(r) + '\n');

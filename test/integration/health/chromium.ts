@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export interface RenderedPage {
+interface RenderedPage {
   /** Resources the page loaded besides itself (must be none: self-contained). */
   resources: string[];
   summary: string;

@@ -25,6 +25,7 @@ describe('health command on a sandbox fleet (systemd, root)', function () {
   let work: string;
   let sandbox: SandboxInfo | undefined;
   let hosts: string[];
+  let firstRun: { stdout: string; stderr: string; status: number | null };
 
   const cli = (args: string[]) => spawnSync('node', [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '' } });
   const health = (extra: string[] = []) => cli(['health', '-i', sandbox!.inventory, ...extra]);
@@ -48,8 +49,8 @@ describe('health command on a sandbox fleet (systemd, root)', function () {
       inventoryVars: repoVars(repo),
     });
     hosts = sandbox.hosts.map((h) => h.name);
-    const run = cli(['run', join(ROOT, 'playbooks/site.yml'), '-i', sandbox.inventory]);
-    expect(run.status, run.stdout + run.stderr).to.equal(0);
+    firstRun = cli(['run', join(ROOT, 'playbooks/site.yml'), '-i', sandbox.inventory, '-e', 'falco_alert_tail=3']);
+    expect(firstRun.status, firstRun.stdout + firstRun.stderr).to.equal(0);
   });
 
   after(async () => {
@@ -80,8 +81,31 @@ describe('health command on a sandbox fleet (systemd, root)', function () {
     const plain = health();
     expect(plain.status).to.equal(0);
     expect(plain.stdout.trimEnd().split('\n').at(-1)).to.equal('4 healthy');
-    // eslint-disable-next-line no-control-regex -- no colour when stdout is not a terminal
     expect(plain.stdout).not.to.match(/\x1b\[/);
+  });
+
+  it('run site.yml shows the health table and the last alerts of each host after the recap (plain, then --json)', () => {
+    const after = firstRun.stdout.slice(firstRun.stdout.indexOf('PLAY RECAP'));
+    expect(after).to.match(/\nFALCO HEALTH \*+\nHOST /);
+    for (const h of hosts) expect(after).to.match(new RegExp(`^${h}\\s+healthy\\s`, 'm'));
+    expect(after).to.include('\n4 healthy\n');
+    expect(after).to.match(/LAST ALERTS \(up to 3 per host\)/);
+    for (const h of hosts) expect(after).to.match(new RegExp(`^${h}:( none)?$`, 'm'));
+
+    const r = cli(['run', join(ROOT, 'playbooks/site.yml'), '-i', sandbox!.inventory, '--json', '-e', 'falco_alert_tail=2']);
+    expect(r.status, r.stderr).to.equal(0);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string } & Partial<HostHealth>);
+    const recapAt = events.findIndex((e) => e.type === 'recap');
+    const health = events.filter((e) => e.type === 'falco_health');
+    expect(events.findIndex((e) => e.type === 'falco_health')).to.be.greaterThan(recapAt);
+    expect(health.map((e) => e.host).sort()).to.deep.equal([...hosts].sort());
+    for (const e of health) {
+      expect(e.status).to.equal('healthy');
+      expect(e.alertTail).to.be.an('array');
+      expect(e.alertTail!.length).to.be.at.most(2);
+      for (const a of e.alertTail!) expect(a).to.have.keys('time', 'priority', 'rule', 'output');
+    }
+    expect(events.at(-1)).to.deep.equal({ type: 'falco_health_summary', text: '4 healthy' });
   });
 
   it('alerts in the window are counted by minute, priority and rule from the JSON file_output', async () => {
