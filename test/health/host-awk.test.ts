@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FLATTEN_YAML_AWK } from '../../src/health/flatten-yaml-awk.js';
 import { ALERTS_AWK } from '../../src/health/alerts-awk.js';
+import { PICK_AWK } from '../../src/health/probe-script.js';
 import { loadCases } from '../support/cases.js';
 
 interface FlattenCase {
@@ -56,4 +57,15 @@ describe('health probe: awk programs run on the host (table-driven)', () => {
       expect(lines(out).sort()).to.deep.equal(lines(c.data.expect).sort());
     });
   }
+});
+
+describe('health probe: config values handed to the shell', () => {
+  it('PICK_AWK output evaluated by sh gives the values back as they are, quotes and $(...) included, nothing run', () => {
+    const flat = ["webserver.listen_port=87'65", 'file_output.filename=/var/log/$(touch /tmp/fd-health-pwned)`id`.json', 'engine.kind=kmod', 'other.key=ignored'].join('\n');
+    const out = execFileSync('sh', ['-c', 'eval "$(printf \'%s\\n\' "$FLAT" | awk "$PICK")"; printf "%s|%s|%s|%s" "$PORT" "$FO" "$KIND" "${OTHER-unset}"'], {
+      encoding: 'utf8',
+      env: { ...process.env, FLAT: flat, PICK: PICK_AWK },
+    });
+    expect(out).to.equal("87'65|/var/log/$(touch /tmp/fd-health-pwned)`id`.json|kmod|unset");
+  });
 });
