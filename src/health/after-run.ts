@@ -8,7 +8,7 @@ import { probeHosts, type ConnectHost } from './gather.js';
 import type { HostHealth } from './report.js';
 import { printable, renderTable, summaryLine } from './table.js';
 
-export const DEFAULT_ALERT_TAIL = 5;
+const DEFAULT_ALERT_TAIL = 5;
 const WINDOW_MINUTES = 15;
 const OUTPUT_CHARS = 160;
 

@@ -46,7 +46,6 @@ export function renderTable(hosts: HostHealth[], opts: { colour: boolean; window
  * characters are written as `\xHH` so a host cannot move the cursor or recolour the screen.
  */
 export function printable(s: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return s.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
