@@ -14,6 +14,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { median, runBench } from './figures.js';
 import { createConnector } from '../src/connectors/setup.js';
 import { probeHosts } from '../src/health/gather.js';
 import { summaryLine } from '../src/health/table.js';
@@ -83,13 +84,4 @@ async function main(): Promise<void> {
   }
 }
 
-function median(xs: number[]): number {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor((s.length - 1) / 2)];
-}
-
-main().catch((err) => {
-  console.error(err instanceof Error ? err.stack : err);
-  process.exitCode = 1;
-});
+runBench(main);
