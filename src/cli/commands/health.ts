@@ -37,7 +37,6 @@ export const healthCommand: Command<HealthArgs> = {
   run: async (args, ctx) => {
     const inventory = await loadInventory(args.inventory, { onWarning: (m) => ctx.stderr.write(`[WARNING]: ${m}\n`) });
     const hosts = inventory.listHosts('all', args.limit);
-    if (hosts.length === 0) ctx.stderr.write('[WARNING]: no hosts matched\n');
     const debug = args.verbose > 1 ? (m: string) => ctx.stderr.write(`debug: ${m}\n`) : undefined;
     const connector = await createConnector(args, { debug });
     const connect: ConnectHost = (name) =>
