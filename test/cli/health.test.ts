@@ -35,7 +35,7 @@ describe('cli: health', () => {
     expect(r.code, r.stderr).to.equal(3);
     const [row, summary] = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(row).to.include({ host: 'w1', status: 'unreachable' });
-    expect(row.error).to.be.a('string').that.is.not.empty;
+    expect(row.error).to.be.a('string').and.to.have.length.greaterThan(0);
     expect(summary).to.deep.equal({ summary: { total: 1, healthy: 0, degraded: 0, unreachable: 1, text: '1 unreachable' } });
   });
 
