@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { median, runBench } from './figures.js';
 import { createConnector } from '../src/connectors/setup.js';
 import { pingHosts, type PingHost } from '../src/connectors/ping-hosts.js';
 import { loadInventory } from '../src/inventory/index.js';
@@ -162,13 +163,4 @@ function report(label: string, f: Figures, hasConnect: boolean): void {
   if (f.failures.length > 5) console.log(`    ... ${f.failures.length - 5} more failures`);
 }
 
-function median(xs: number[]): number {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor((s.length - 1) / 2)];
-}
-
-main().catch((err) => {
-  console.error(err instanceof Error ? err.stack : err);
-  process.exitCode = 1;
-});
+runBench(main);

@@ -13,6 +13,8 @@ import { createTemplater } from '../../template/index.js';
 import { sshConnections } from '../connections.js';
 import { retryFilePath } from '../retry-file.js';
 import { pickRenderer } from '../../output/pick.js';
+import { alertTailLines, reportHealthAfterRun } from '../../health/after-run.js';
+import { useColour } from '../../health/table.js';
 
 interface RunArgs {
   playbook: string;
@@ -68,10 +70,15 @@ export const runCommand: Command<RunArgs> = {
       return ExitCode.ok;
     }
     const extraVars = parseExtraVars(args.extraVars ?? [], process.cwd());
+    // A play with the falco role: its hosts' health and last alerts are shown after the recap.
+    const falcoPlay = playbook.plays.find((p) => p.roles.some((r) => r.name === 'falco'));
+    const tailLines = falcoPlay ? alertTailLines(extraVars) : 0;
     // Relative lookup('file'|'fileglob', ...) terms resolve from the playbook's directory (files/ first).
     const templater = createTemplater({ searchPaths: [dirname(playbook.file)] });
     const secrets = new Set<string>();
     const connections = await sshConnections(args, (s) => secrets.add(s), (h, variable) => inventory.varOrigin(h, variable));
+    // The gather-back reuses the run's connections, so the run must leave them open.
+    const runConnections = falcoPlay ? { ...connections, closeAll: async () => undefined } : connections;
     const renderer = pickRenderer({ json: args.json, verbose: args.verbose, showDiff: args.diff, out: ctx.stdout });
     const stats = new RunStats();
     ctx.onForcedExit?.(() => renderer.onEvent({ type: 'recap', stats: stats.snapshot(), interrupted: true, forced: true }));
@@ -82,7 +89,7 @@ export const runCommand: Command<RunArgs> = {
         inventory,
         reloadInventory: () => loadInventory(args.inventory, { onWarning: warn }),
         templater,
-        connections,
+        connections: runConnections,
         emit: (e) => renderer.onEvent(e),
         retryFile: retryFilePath(args.playbook),
         withStats: args.stats,
@@ -104,9 +111,24 @@ export const runCommand: Command<RunArgs> = {
           coerceArgs: (spec, a, module) => validateArgs(spec, a, module),
         },
       });
-      return outcome.exitCode;
-    } finally {
       await renderer.end();
+      if (falcoPlay && !ctx.signal.aborted) {
+        await reportHealthAfterRun({
+          connect: (h) => connections.get(h, inventory.hostVars(h)),
+          hosts: [...outcome.states.values()].map((st) => ({ name: st.name, unreachable: st.unreachable })),
+          become: falcoPlay.become ?? args.become,
+          tailLines,
+          json: args.json,
+          colour: useColour(ctx.stdout),
+          out: ctx.stdout,
+        });
+      }
+      return outcome.exitCode;
+    } catch (err) {
+      await renderer.end();
+      throw err;
+    } finally {
+      if (falcoPlay) await connections.closeAll();
     }
   },
 };
