@@ -9,3 +9,13 @@ export async function failOnArgError<P extends { commands: unknown[]; changed: b
     throw e;
   }
 }
+
+/** A module's probes for valid arguments; none for bad ones (its plan() then reports the ArgumentError). */
+export async function noProbesOnArgError<R>(fn: () => R[] | Promise<R[]>): Promise<R[]> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof ArgumentError) return [];
+    throw e;
+  }
+}

@@ -1,3 +1,4 @@
+import { failOnArgError } from '../argspec/plan-failure.js';
 import type { ExecResult } from '../connectors/types.js';
 import type { FactRequest, ProbedFacts } from '../facts/request.js';
 import type { ModuleContext, ModuleDefinition, Plan, PlannedCommand } from './contract.js';
@@ -270,13 +271,6 @@ export const aptModule: ModuleDefinition = {
   name: 'apt',
   spec: aptSpec,
   probes: (raw) => probes(raw),
-  plan: (raw, facts, ctx) => {
-    try {
-      return planApt(raw, facts, ctx);
-    } catch (e) {
-      if (e instanceof ArgumentError) return { commands: [], changed: false, failed: e.message };
-      throw e;
-    }
-  },
+  plan: (raw, facts, ctx) => failOnArgError(() => planApt(raw, facts, ctx)),
   finish: (_raw, plan, results) => finishApt(plan, results),
 };

@@ -1,3 +1,4 @@
+import { failOnArgError } from '../argspec/plan-failure.js';
 import type { ProbedFacts } from '../facts/request.js';
 import type { FileDiff, ModuleContext, ModuleDefinition, Plan, PlannedCommand } from './contract.js';
 import type { ModuleSpec } from '../argspec/spec.js';
@@ -151,12 +152,5 @@ export const aptRepositoryModule: ModuleDefinition = {
   name: 'apt_repository',
   spec: aptRepositorySpec,
   probes: () => [aptSourcesLists()],
-  plan: (raw, facts, ctx) => {
-    try {
-      return planAptRepository(raw, facts, ctx);
-    } catch (e) {
-      if (e instanceof ArgumentError) return { commands: [], changed: false, failed: e.message };
-      throw e;
-    }
-  },
+  plan: (raw, facts, ctx) => failOnArgError(() => planAptRepository(raw, facts, ctx)),
 };

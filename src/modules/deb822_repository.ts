@@ -1,3 +1,4 @@
+import { failOnArgError } from '../argspec/plan-failure.js';
 import type { ProbedFacts } from '../facts/request.js';
 import type { ModuleDefinition, Plan } from './contract.js';
 import type { ModuleSpec } from '../argspec/spec.js';
@@ -115,12 +116,5 @@ export const deb822RepositoryModule: ModuleDefinition = {
     const name = (raw as { name?: unknown }).name;
     return typeof name === 'string' ? [fileContent(sourcesPath(name))] : [];
   },
-  plan: (raw, facts) => {
-    try {
-      return planDeb822(raw, facts);
-    } catch (e) {
-      if (e instanceof ArgumentError) return { commands: [], changed: false, failed: e.message };
-      throw e;
-    }
-  },
+  plan: (raw, facts) => failOnArgError(() => planDeb822(raw, facts)),
 };

@@ -1,3 +1,4 @@
+import { failOnArgError } from '../argspec/plan-failure.js';
 import type { ExecResult } from '../connectors/types.js';
 import type { FactRequest, ProbedFacts } from '../facts/request.js';
 import type { ModuleContext, ModuleDefinition, Plan, PlannedCommand } from './contract.js';
@@ -134,13 +135,6 @@ export const dnfModule: ModuleDefinition = {
   aliases: ['yum', 'ansible.builtin.yum', 'dnf5', 'ansible.builtin.dnf5'],
   spec: dnfSpec,
   probes: (raw) => probes(raw),
-  plan: (raw, facts, ctx) => {
-    try {
-      return planDnf(raw, facts, ctx);
-    } catch (e) {
-      if (e instanceof ArgumentError) return { commands: [], changed: false, failed: e.message };
-      throw e;
-    }
-  },
+  plan: (raw, facts, ctx) => failOnArgError(() => planDnf(raw, facts, ctx)),
   finish: (_raw, plan, results) => finishDnf(plan, results),
 };

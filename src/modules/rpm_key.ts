@@ -1,3 +1,4 @@
+import { failOnArgError } from '../argspec/plan-failure.js';
 import type { ProbedFacts } from '../facts/request.js';
 import type { ModuleDefinition, Plan } from './contract.js';
 import type { ModuleSpec } from '../argspec/spec.js';
@@ -66,14 +67,7 @@ export const rpmKeyModule: ModuleDefinition = {
   name: 'rpm_key',
   spec: rpmKeySpec,
   probes: () => [rpmGpgKeys()],
-  plan: (raw, facts) => {
-    try {
-      return planRpmKey(raw, facts);
-    } catch (e) {
-      if (e instanceof ArgumentError) return { commands: [], changed: false, failed: e.message };
-      throw e;
-    }
-  },
+  plan: (raw, facts) => failOnArgError(() => planRpmKey(raw, facts)),
   finish: (_raw, plan, results) => {
     const r = results[results.length - 1];
     if (!r) return { changed: plan.changed };

@@ -1,6 +1,7 @@
+import { failOnArgError, noProbesOnArgError } from '../argspec/plan-failure.js';
 import type { ModuleDefinition } from './contract.js';
 import type { ModuleSpec } from '../argspec/spec.js';
-import { ArgumentError, validateArgs } from '../argspec/validate.js';
+import { validateArgs } from '../argspec/validate.js';
 import { planUnit } from './system/systemd-plan.js';
 import type { ServiceState } from './system/systemd-plan.js';
 import { unitProbe } from './systemd.js';
@@ -33,36 +34,26 @@ interface ServiceArgs {
 export const serviceModule: ModuleDefinition = {
   name: 'service',
   spec: serviceSpec,
-  probes: (raw) => {
-    try {
-      const a = validateArgs<ServiceArgs>(serviceSpec, raw, 'service');
-      return [unitProbe({ name: a.name }, true)];
-    } catch (e) {
-      if (e instanceof ArgumentError) return [];
-      throw e;
+  probes: (raw) => noProbesOnArgError(() => {
+    const a = validateArgs<ServiceArgs>(serviceSpec, raw, 'service');
+    return [unitProbe({ name: a.name }, true)];
+  }),
+  plan: (raw, facts, ctx) => failOnArgError(() => {
+    const a = validateArgs<ServiceArgs>(serviceSpec, raw, 'service');
+    const probed = facts.get(unitProbe({ name: a.name }, true));
+    const unit = probed.units[a.name];
+    const sysv = probed.manager !== 'booted' && !!unit?.initScript;
+    if (probed.manager === 'absent' && !sysv) {
+      return { commands: [], changed: false, failed: `Could not find the requested service ${a.name}: host` };
     }
-  },
-  plan: (raw, facts, ctx) => {
-    try {
-      const a = validateArgs<ServiceArgs>(serviceSpec, raw, 'service');
-      const probed = facts.get(unitProbe({ name: a.name }, true));
-      const unit = probed.units[a.name];
-      const sysv = probed.manager !== 'booted' && !!unit?.initScript;
-      if (probed.manager === 'absent' && !sysv) {
-        return { commands: [], changed: false, failed: `Could not find the requested service ${a.name}: host` };
-      }
-      const p = planUnit(
-        { name: a.name, state: a.state, enabled: sysv && probed.manager === 'absent' ? undefined : a.enabled, sysvFallback: sysv },
-        probed.manager === 'absent' ? { manager: 'offline', units: probed.units } : probed,
-        ctx.host,
-      );
-      if (sysv && probed.manager === 'absent' && a.enabled !== undefined) {
-        return { ...p, failed: `enabled: ${String(a.enabled)} for the SysV service ${a.name} is not supported on ${ctx.host} (no systemctl)` };
-      }
-      return p;
-    } catch (e) {
-      if (e instanceof ArgumentError) return { commands: [], changed: false, failed: e.message };
-      throw e;
+    const p = planUnit(
+      { name: a.name, state: a.state, enabled: sysv && probed.manager === 'absent' ? undefined : a.enabled, sysvFallback: sysv },
+      probed.manager === 'absent' ? { manager: 'offline', units: probed.units } : probed,
+      ctx.host,
+    );
+    if (sysv && probed.manager === 'absent' && a.enabled !== undefined) {
+      return { ...p, failed: `enabled: ${String(a.enabled)} for the SysV service ${a.name} is not supported on ${ctx.host} (no systemctl)` };
     }
-  },
+    return p;
+  }),
 };

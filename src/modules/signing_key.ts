@@ -1,3 +1,4 @@
+import { failOnArgError, noProbesOnArgError } from '../argspec/plan-failure.js';
 import type { ProbedFacts } from '../facts/request.js';
 import type { ModuleDefinition, Plan } from './contract.js';
 import type { ModuleSpec } from '../argspec/spec.js';
@@ -56,22 +57,8 @@ function planSigningKey(raw: Record<string, unknown>, facts: ProbedFacts): Plan 
 export const signingKeyModule: ModuleDefinition = {
   name: 'signing_key',
   spec: signingKeySpec,
-  probes: (raw) => {
-    try {
-      return [keyringFingerprints(args(raw).dest)];
-    } catch (e) {
-      if (e instanceof ArgumentError) return [];
-      throw e;
-    }
-  },
-  plan: (raw, facts) => {
-    try {
-      return planSigningKey(raw, facts);
-    } catch (e) {
-      if (e instanceof ArgumentError) return { commands: [], changed: false, failed: e.message };
-      throw e;
-    }
-  },
+  probes: (raw) => noProbesOnArgError(() => [keyringFingerprints(args(raw).dest)]),
+  plan: (raw, facts) => failOnArgError(() => planSigningKey(raw, facts)),
   finish: (_raw, plan, results) => {
     const out: Record<string, unknown> = { ...(plan.result ?? {}), changed: plan.changed };
     const r = results[results.length - 1];

@@ -1,3 +1,4 @@
+import { failOnArgError, noProbesOnArgError } from '../argspec/plan-failure.js';
 import type { ModuleDefinition } from './contract.js';
 import type { ModuleSpec } from '../argspec/spec.js';
 import { systemdUnits } from '../facts/systemd.js';
@@ -38,21 +39,9 @@ export const systemdModule: ModuleDefinition = {
   name: 'systemd',
   aliases: ['systemd_service', 'ansible.builtin.systemd_service'],
   spec: systemdSpec,
-  probes: (raw) => {
-    try {
-      return [unitProbe(args(raw))];
-    } catch (e) {
-      if (e instanceof ArgumentError) return [];
-      throw e;
-    }
-  },
-  plan: (raw, facts, ctx) => {
-    try {
-      const a = args(raw);
-      return planUnit(a, facts.get(unitProbe(a)), ctx.host);
-    } catch (e) {
-      if (e instanceof ArgumentError) return { commands: [], changed: false, failed: e.message };
-      throw e;
-    }
-  },
+  probes: (raw) => noProbesOnArgError(() => [unitProbe(args(raw))]),
+  plan: (raw, facts, ctx) => failOnArgError(() => {
+    const a = args(raw);
+    return planUnit(a, facts.get(unitProbe(a)), ctx.host);
+  }),
 };

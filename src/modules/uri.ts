@@ -1,3 +1,4 @@
+import { failOnArgError, noProbesOnArgError } from '../argspec/plan-failure.js';
 import type { ProbedFacts } from '../facts/request.js';
 import type { ExecResult } from '../connectors/types.js';
 import type { ModuleDefinition, Plan } from './contract.js';
@@ -92,23 +93,11 @@ function planUri(raw: Record<string, unknown>, facts: ProbedFacts): Plan {
 export const uriModule: ModuleDefinition = {
   name: 'uri',
   spec: uriSpec,
-  probes: (raw) => {
-    try {
-      const { a, q } = request(raw);
-      return READ_ONLY.has(a.method) ? [httpResponse(q)] : [];
-    } catch (e) {
-      if (e instanceof ArgumentError) return [];
-      throw e;
-    }
-  },
-  plan: (raw, facts) => {
-    try {
-      return planUri(raw, facts);
-    } catch (e) {
-      if (e instanceof ArgumentError) return { commands: [], changed: false, failed: e.message };
-      throw e;
-    }
-  },
+  probes: (raw) => noProbesOnArgError(() => {
+    const { a, q } = request(raw);
+    return READ_ONLY.has(a.method) ? [httpResponse(q)] : [];
+  }),
+  plan: (raw, facts) => failOnArgError(() => planUri(raw, facts)),
   finish: (raw, plan, results: ExecResult[]) => {
     const r = results[results.length - 1];
     if (!r) return plan.result ?? {};

@@ -1,3 +1,4 @@
+import { failOnArgError, noProbesOnArgError } from '../argspec/plan-failure.js';
 import type { ProbedFacts } from '../facts/request.js';
 import type { ExecResult } from '../connectors/types.js';
 import type { ModuleDefinition, Plan } from './contract.js';
@@ -92,23 +93,11 @@ function planWaitFor(raw: Record<string, unknown>, facts: ProbedFacts): Plan {
 export const waitForModule: ModuleDefinition = {
   name: 'wait_for',
   spec: waitForSpec,
-  probes: (raw) => {
-    try {
-      const a = args(raw);
-      return a.target && a.delay === 0 ? [waitCondition(a.target)] : [];
-    } catch (e) {
-      if (e instanceof ArgumentError) return [];
-      throw e;
-    }
-  },
-  plan: (raw, facts) => {
-    try {
-      return planWaitFor(raw, facts);
-    } catch (e) {
-      if (e instanceof ArgumentError) return { commands: [], changed: false, failed: e.message };
-      throw e;
-    }
-  },
+  probes: (raw) => noProbesOnArgError(() => {
+    const a = args(raw);
+    return a.target && a.delay === 0 ? [waitCondition(a.target)] : [];
+  }),
+  plan: (raw, facts) => failOnArgError(() => planWaitFor(raw, facts)),
   finish: (raw, plan, results: ExecResult[]) => {
     const out: Record<string, unknown> = { ...(plan.result ?? {}), changed: false };
     const r = results[results.length - 1];

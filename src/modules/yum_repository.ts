@@ -1,3 +1,4 @@
+import { failOnArgError } from '../argspec/plan-failure.js';
 import type { ProbedFacts } from '../facts/request.js';
 import type { ModuleDefinition, Plan } from './contract.js';
 import type { ModuleSpec } from '../argspec/spec.js';
@@ -128,12 +129,5 @@ export const yumRepositoryModule: ModuleDefinition = {
   name: 'yum_repository',
   spec: yumRepositorySpec,
   probes: (raw) => (typeof raw.name === 'string' ? [fileContent(repoFilePath(raw))] : []),
-  plan: (raw, facts) => {
-    try {
-      return planYumRepository(raw, facts);
-    } catch (e) {
-      if (e instanceof ArgumentError) return { commands: [], changed: false, failed: e.message };
-      throw e;
-    }
-  },
+  plan: (raw, facts) => failOnArgError(() => planYumRepository(raw, facts)),
 };
