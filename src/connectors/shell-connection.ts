@@ -10,7 +10,7 @@ import type { ShellChannel } from './shell-channel.js';
 import { execOnOwnChannel, isStreamed } from './stream-channel.js';
 import type { ConnectionStats, ExecOptions, ExecRequest, ExecResult, HostConnection, UploadOptions } from './types.js';
 
-export interface ShellHostSpec {
+interface ShellHostSpec {
   name: string;
   /** The user commands run as without become (no sudo needed to become them). */
   loginUser: string;

@@ -11,7 +11,7 @@ export async function connectAll(ctx: PlayContext, hosts: string[]): Promise<voi
         const state = ctx.states.get(h)!;
         if (state.connection || ctx.signal?.aborted) return;
         try {
-          state.connection = await ctx.connections.get(h, varsFor(ctx, h, ROOT_SCOPE));
+          state.connection = await ctx.connections.get(h, varsFor(ctx, h, ROOT_SCOPE), ctx.play.connection);
         } catch (err) {
           if (!ctx.signal?.aborted) markUnreachable(ctx, h, 'Connect', err);
         }
