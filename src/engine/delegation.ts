@@ -13,12 +13,6 @@ import type { PlayContext } from './context.js';
 import { ROOT_SCOPE, varsFor } from './context.js';
 import type { Vars } from './ports.js';
 
-interface ExecTarget {
-  /** Whose connection and probe cache the task's commands use. */
-  state: HostState;
-  /** The delegated host's name (shown as `host -> delegate`); undefined when not delegated. */
-  delegate?: string;
-}
 
 /** Whether the task runs on its host's own connection (no delegation, the play's connection). */
 export function runsOnOwnHost(ctx: Pick<PlayContext, 'play'>, task: Pick<Task, 'delegateTo' | 'connection'>): boolean {
@@ -26,22 +20,38 @@ export function runsOnOwnHost(ctx: Pick<PlayContext, 'play'>, task: Pick<Task, '
 }
 
 /** The delegate's name: delegate_to templated with the task host's vars. */
-export function delegateName(ctx: PlayContext, task: Task, vars: Vars): string | undefined {
+function delegateName(ctx: PlayContext, task: Task, vars: Vars): string | undefined {
   if (task.delegateTo === undefined) return undefined;
   return String(plainData(ctx.templater.templateData(task.delegateTo, vars, task.source)));
 }
 
-/** The task's execution target, connected (UnreachableError when the delegate cannot be reached). */
-export async function execTarget(ctx: PlayContext, task: Task, host: string, vars: Vars): Promise<ExecTarget> {
+/**
+ * How a result line names the delegate, as Ansible's callbacks do: `web1 -> db1`, with the
+ * delegate's ansible_host in parentheses when it differs; nothing when delegating to itself.
+ */
+export function delegateLabel(ctx: PlayContext, task: Task, host: string, vars: Vars): string | undefined {
+  const name = delegateName(ctx, task, vars);
+  if (name === undefined || name === host) return undefined;
+  const address = delegateVars(ctx, name).ansible_host;
+  return address === undefined || address === null || String(address) === name ? name : `${name}(${String(address)})`;
+}
+
+/**
+ * Whose connection and probe cache the task's commands use, connected (UnreachableError when the
+ * delegate cannot be reached).
+ */
+export async function execTarget(ctx: PlayContext, task: Task, host: string, vars: Vars): Promise<HostState> {
   const own = ctx.states.get(host)!;
-  if (runsOnOwnHost(ctx, task)) return { state: own };
+  if (runsOnOwnHost(ctx, task)) return own;
   const name = delegateName(ctx, task, vars) ?? host;
   const keyword = task.connection === undefined ? undefined : String(plainData(ctx.templater.templateData(task.connection, vars, task.source)));
-  const delegate = name === host ? undefined : name;
   const known = ctx.states.get(name);
-  if (known && keyword === ctx.play.connection) {
-    known.connection ??= await ctx.connections.get(name, varsFor(ctx, name, ROOT_SCOPE), keyword);
-    return { state: known, delegate };
+  if (known && keyword === ctx.play.connection && (!known.connection || known.connectedFor === keyword)) {
+    if (!known.connection) {
+      known.connection = await ctx.connections.get(name, varsFor(ctx, name, ROOT_SCOPE), keyword);
+      known.connectedFor = keyword;
+    }
+    return known;
   }
   const key = `${name}\0${keyword ?? ''}`;
   let state = ctx.delegates.get(key);
@@ -50,7 +60,7 @@ export async function execTarget(ctx: PlayContext, task: Task, host: string, var
     ctx.delegates.set(key, state);
   }
   state.connection ??= await ctx.connections.get(name, delegateVars(ctx, name), keyword);
-  return { state, delegate };
+  return state;
 }
 
 /**
