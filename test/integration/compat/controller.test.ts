@@ -53,13 +53,13 @@ function tree(dir: string): Record<string, string> {
   return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
 }
 
-/** The result lines of a task, host names replaced by their index in the pair. */
+/** The result lines of a task, host names replaced by their index in the pair (their addresses differ between pairs). */
 function resultLines(out: string, task: string, hosts: string[]): string[] {
   const section = out.split(/\n(?=TASK \[)/).find((s) => s.startsWith(`TASK [${task}]`)) ?? '';
   return section
     .split('\n')
     .filter((l) => /^(ok|changed|fatal|skipping): /.test(l))
-    .map((l) => hosts.reduce((text, h, i) => text.replaceAll(h, `H${i}`), l.replace(/ =>.*$/, '')))
+    .map((l) => hosts.reduce((text, h, i) => text.replaceAll(h, `H${i}`), l.replace(/ =>.*$/, '').replace(/\(\d+\.\d+\.\d+\.\d+\)/g, '(ADDR)')))
     .sort();
 }
 
