@@ -3,7 +3,8 @@ import type { ConnectionProvider } from '../engine/ports.js';
 import type { GlobalOptions } from './options.js';
 
 /**
- * The engine's view of the connector: one pooled connection per inventory host. Passwords met
+ * The engine's view of the connector: one pooled connection per inventory host (SSH, or local
+ * child processes for `connection: local`). Passwords met
  * while resolving targets are handed to `onSecret` so no output ever shows them.
  */
 export async function sshConnections(
@@ -14,7 +15,12 @@ export async function sshConnections(
 ): Promise<ConnectionProvider> {
   const connector = await createConnector(args, io);
   return {
-    get(host, vars) {
+    get(host, vars, keyword) {
+      if (connector.connectionType(host, vars, keyword) === 'local') {
+        const local = connector.localTarget(host, vars);
+        if (local.becomePassword) onSecret(local.becomePassword);
+        return Promise.resolve(connector.connectLocal(local));
+      }
       const target = connector.targetOrUnreachable(host, vars, (variable) => originOf?.(host, variable));
       for (const secret of [target.password, target.becomePassword]) if (secret) onSecret(secret);
       return connector.pool.connect(target);

@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { CONNECTION_CHOICES } from '../connectors/connection-type.js';
 
 export type HostKeyChecking = 'strict' | 'accept-new' | 'off';
 
@@ -13,6 +14,7 @@ export interface GlobalOptions {
   timeout: number;
   become: boolean;
   askBecomePass: boolean;
+  connection?: string;
   verbose: number;
   json: boolean;
 }
@@ -48,6 +50,12 @@ export function withGlobalOptions(y: Argv): Argv<GlobalOptions> {
     })
     .option('become', { alias: 'b', type: 'boolean', default: false, describe: 'Run operations with sudo' })
     .option('ask-become-pass', { alias: 'K', type: 'boolean', default: false, describe: 'Ask once for the sudo password' })
+    .option('connection', {
+      alias: 'c',
+      type: 'string',
+      choices: CONNECTION_CHOICES,
+      describe: "Connection for hosts whose play, task or ansible_connection names none (local: run on this machine)",
+    })
     .option('verbose', { alias: 'v', type: 'count', describe: 'More detail (repeat for more)' })
     .option('json', { type: 'boolean', default: false, describe: 'Machine-readable JSON output' })
     .check((a) => {

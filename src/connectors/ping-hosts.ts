@@ -50,20 +50,14 @@ export async function pingHosts(connector: Connector, hosts: PingHost[], opts: P
   );
 }
 
-function isSsh(h: PingHost): boolean {
-  const connection = String(h.vars.ansible_connection ?? 'ssh');
-  return connection === 'ssh' || connection === 'smart' || connection === 'paramiko';
-}
-
 async function pingOne(connector: Connector, host: PingHost, opts: PingOptions): Promise<PingResult> {
   const started = Date.now();
   try {
     if (opts.signal?.aborted) throw new InterruptedError('interrupted', { host: host.name });
-    const target = isSsh(host) ? connector.targetOrUnreachable(host.name, host.vars, host.originOf) : undefined;
-    if (!target) {
-      throw new UnreachableError(`ansible_connection=${String(host.vars.ansible_connection)} is not supported (only ssh)`, { host: host.name });
-    }
-    const conn = await connector.pool.connect(target);
+    const conn =
+      connector.connectionType(host.name, host.vars) === 'local'
+        ? connector.connectLocal(connector.localTarget(host.name, host.vars))
+        : await connector.pool.connect(connector.targetOrUnreachable(host.name, host.vars, host.originOf));
     const [who, node, become] = await conn.execBatch([
       { command: 'whoami' },
       { command: 'uname -n' },

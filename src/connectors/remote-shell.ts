@@ -6,7 +6,7 @@
  * The shell announces its pid when it starts; interrupting (Ctrl-C) or a command timeout ends
  * the shell's whole process tree on the host through a second channel (kill-tree.ts).
  */
-import type { ClientChannel } from 'ssh2';
+import type { OpenChannel, ShellChannel } from './shell-channel.js';
 import { randomBytes } from 'node:crypto';
 import { FalcoDeployError, InterruptedError } from '../errors.js';
 import { becomeLaunch, type BecomeSpec } from './become-launch.js';
@@ -29,7 +29,6 @@ interface Pending {
   timer?: NodeJS.Timeout;
 }
 
-type OpenChannel = (command: string) => Promise<ClientChannel>;
 /** Error for commands lost with the shell (the connection decides: unreachable vs failed). */
 type DeathError = (reason: string) => Error;
 
@@ -57,7 +56,7 @@ class LiveShell {
   readonly ready: Promise<void>;
 
   constructor(
-    readonly channel: ClientChannel,
+    readonly channel: ShellChannel,
     private readonly readyToken: string,
     private readonly spec: ShellSpec,
     private readonly deathError: DeathError,

@@ -5,8 +5,9 @@
  */
 import * as os from 'node:os';
 import type SSHConfig from 'ssh-config';
+import { connectionType, type ConnectionType } from './connection-type.js';
+import { LocalHostConnection, type LocalTarget } from './local-connection.js';
 import { ConnectionPool } from './pool.js';
-import type { SshHostConnection } from './ssh-connection.js';
 import { resolveTarget, unresolvableTarget, type ResolveOptions, type VarOrigin } from './resolve-target.js';
 import { terminalSecretPrompt, type SecretPrompt } from './secret-prompt.js';
 import { loadSshConfig } from './ssh-config-file.js';
@@ -20,6 +21,8 @@ export interface ConnectorCliOptions {
   hostKeyChecking: HostKeyPolicy;
   timeout: number;
   askBecomePass?: boolean;
+  /** -c/--connection: the plugin for hosts whose play, task and vars name none. */
+  connection?: string;
 }
 
 export interface Connector {
@@ -32,8 +35,12 @@ export interface Connector {
    * (UnreachableError naming the inventory file:line `originOf` knows for the bad variable).
    */
   targetOrUnreachable(name: string, hostVars: Record<string, unknown>, originOf?: VarOrigin): ConnectionTarget;
-  /** The host's one connection for this run (UnreachableError when it cannot be reached). */
-  connect(name: string, hostVars: Record<string, unknown>): Promise<SshHostConnection>;
+  /** ssh or local for this host: its ansible_connection, else `keyword` (task/play), else -c. */
+  connectionType(name: string, hostVars: Record<string, unknown>, keyword?: string): ConnectionType;
+  /** What a `connection: local` host runs as: the controller's user, its become password. */
+  localTarget(name: string, hostVars: Record<string, unknown>): LocalTarget;
+  /** The host's one local connection for this run (commands run on the controller). */
+  connectLocal(target: LocalTarget): LocalHostConnection;
   /** Ctrl-C: abort connects, end the commands running on the hosts (close() waits for it). */
   interrupt(): Promise<void>;
   close(): Promise<void>;
@@ -69,6 +76,19 @@ export async function createConnector(opts: ConnectorCliOptions, io: ConnectorIo
     askPassphrase: (file) => prompt(`Enter passphrase for key '${file}': `),
     debug: io.debug,
   });
+  const locals = new Map<string, LocalHostConnection>();
+  const localUser = os.userInfo().username;
+  const localTarget = (name: string, hostVars: Record<string, unknown>): LocalTarget => {
+    const v = hostVars.ansible_become_password ?? hostVars.ansible_become_pass;
+    const password = v === undefined || v === null || v === '' ? becomePassword : String(v);
+    return { name, user: localUser, ...(password !== undefined ? { becomePassword: password } : {}) };
+  };
+  const connectLocal = (t: LocalTarget) => {
+    const key = `${t.name}\0${t.becomePassword ?? ''}`;
+    let conn = locals.get(key);
+    if (!conn || !conn.isAlive) locals.set(key, (conn = new LocalHostConnection(t)));
+    return conn;
+  };
   const target = (name: string, hostVars: Record<string, unknown>) => resolveTarget(name, hostVars, resolveOpts, sshConfig);
   const targetOrUnreachable = (name: string, hostVars: Record<string, unknown>, originOf?: VarOrigin) => {
     try {
@@ -82,8 +102,15 @@ export async function createConnector(opts: ConnectorCliOptions, io: ConnectorIo
     sshConfig,
     target,
     targetOrUnreachable,
-    connect: async (name, hostVars) => pool.connect(target(name, hostVars)),
-    interrupt: () => pool.interruptAll(),
-    close: () => pool.closeAll(),
+    connectionType: (name, hostVars, keyword) => connectionType(name, hostVars, keyword, opts.connection),
+    localTarget,
+    connectLocal,
+    interrupt: async () => {
+      await Promise.all([pool.interruptAll(), ...[...locals.values()].map((c) => c.interrupt())]);
+    },
+    close: async () => {
+      await Promise.all([pool.closeAll(), ...[...locals.values()].map((c) => c.close())]);
+      locals.clear();
+    },
   };
 }

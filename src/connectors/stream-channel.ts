@@ -8,7 +8,7 @@
  * may first ask for the password on stderr and read it from stdin); the file is streamed only
  * after that, so sudo can never read file bytes as a password.
  */
-import type { ClientChannel } from 'ssh2';
+import type { OpenChannel } from './shell-channel.js';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, type ReadStream, type WriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
@@ -23,7 +23,6 @@ interface StreamChannelSpec extends BecomeSpec {
   startTimeoutMs: number;
 }
 
-type OpenChannel = (command: string) => Promise<ClientChannel>;
 
 export function isStreamed(req: ExecRequest): boolean {
   return req.stdinFile !== undefined || req.stdoutFile !== undefined;

@@ -9,9 +9,11 @@ export async function connectAll(ctx: PlayContext, hosts: string[]): Promise<voi
     hosts.map((h) =>
       limit(async () => {
         const state = ctx.states.get(h)!;
-        if (state.connection || ctx.signal?.aborted) return;
+        if ((state.connection && state.connectedFor === ctx.play.connection) || ctx.signal?.aborted) return;
         try {
-          state.connection = await ctx.connections.get(h, varsFor(ctx, h, ROOT_SCOPE));
+          if (state.connection) state.probeCache.clear(); // another play, another connection: another machine
+          state.connection = await ctx.connections.get(h, varsFor(ctx, h, ROOT_SCOPE), ctx.play.connection);
+          state.connectedFor = ctx.play.connection;
         } catch (err) {
           if (!ctx.signal?.aborted) markUnreachable(ctx, h, 'Connect', err);
         }

@@ -54,6 +54,8 @@ export interface PlayContext {
   connections: ConnectionProvider;
   options: RunOptions;
   states: Map<string, HostState>;
+  /** Connections (and probe caches) of delegated tasks' targets, run-wide (delegation.ts). */
+  delegates: Map<string, HostState>;
   playHosts: string[];
   batchHosts: string[];
   stats: RunStats;
@@ -125,7 +127,8 @@ function magicVars(ctx: PlayContext, host: string, role: RoleInstance | undefine
 function hostvarsOf(ctx: PlayContext): unknown {
   return ctx.templater.hostVars(
     (h) => {
-      const state = ctx.states.get(h);
+      // A delegate outside the play holds what delegate_facts gave it.
+      const state = ctx.states.get(h) ?? ctx.delegates.get(`${h}\0`);
       if (!state && !ctx.inventory.selectHosts(h).includes(h)) return undefined;
       return layerVars({
         roleDefaults: ctx.playVars.roleDefaults,

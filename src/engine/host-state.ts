@@ -18,6 +18,8 @@ export class HostState {
   /** Handler names (or listen topics) notified and not yet run. */
   notified = new Set<string>();
   connection?: HostConnection;
+  /** The play `connection` keyword the connection was opened for (a later play may name another). */
+  connectedFor?: string;
   /** Probe results by FactRequest.key; dropped whenever this host is changed. */
   probeCache = new Map<string, ExecResult>();
   tasksRun = 0;

@@ -2,6 +2,7 @@ import type { PlayContext } from './context.js';
 import type { Vars } from './ports.js';
 import type { Task } from '../playbook/model.js';
 import { failure, type TaskOutcome } from './outcome.js';
+import { factsHolder } from './delegation.js';
 import { plainData, settleUnsafe, TemplateUndefinedError } from '../template/index.js';
 
 /** debug, set_fact, assert, fail and meta: run on the controller, never touch the host. */
@@ -13,7 +14,6 @@ export async function runLocalTask(
   vars: Vars,
   task: Task,
 ): Promise<TaskOutcome> {
-  const state = ctx.states.get(host)!;
   switch (module) {
     case 'debug': {
       if (Number(args.verbosity ?? 0) > ctx.options.verbose) {
@@ -36,7 +36,7 @@ export async function runLocalTask(
     }
     case 'set_fact': {
       const facts = Object.fromEntries(Object.entries(args).filter(([k]) => k !== 'cacheable').map(([k, v]) => [k, settleUnsafe(v)]));
-      Object.assign(state.runtimeVars, facts);
+      Object.assign(factsHolder(ctx, task, host, vars).runtimeVars, facts);
       return { status: 'ok', changed: false, result: { ansible_facts: facts, changed: false } };
     }
     case 'assert': {

@@ -13,6 +13,8 @@ export interface TaskOutcome {
   warnings?: string[];
   /** meta tasks steer the walker. */
   meta?: string;
+  /** The delegated host the commands ran on. */
+  delegatedTo?: string;
   /** Commands were applied: later probes of this host are stale. */
   applied?: boolean;
 }

@@ -36,8 +36,11 @@ export interface InventoryView {
 }
 
 export interface ConnectionProvider {
-  /** The host's one connection (opened on first use). Rejects with UnreachableError. */
-  get(host: string, vars: Vars): Promise<HostConnection>;
+  /**
+   * The host's one connection (opened on first use). Rejects with UnreachableError. `connection`
+   * is the task's or play's `connection` keyword (the host's ansible_connection wins over it).
+   */
+  get(host: string, vars: Vars, connection?: string): Promise<HostConnection>;
   /** Ctrl-C: commands in flight fail with InterruptedError and their processes end on the hosts. */
   interruptAll(): Promise<void>;
   /** Closes every connection; waits for an interruptAll() in progress. */

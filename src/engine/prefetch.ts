@@ -4,6 +4,7 @@ import { becomeFor, ROOT_SCOPE, varsFor } from './context.js';
 import type { TaskNode } from '../playbook/model.js';
 import { loopItem, loopItems, moduleContext } from './task-inputs.js';
 import { plainData } from '../template/index.js';
+import { runsOnOwnHost } from './delegation.js';
 
 /**
  * Collects, for one host, the probes of every task whose arguments can already be templated
@@ -20,7 +21,7 @@ export async function speculativeProbes(ctx: PlayContext, host: string, nodes: T
     }
     if (node.kind !== 'task' || ctx.states.get(host)!.finishedTasks.has(node.id)) continue;
     const mod = ctx.options.findModule(node.module);
-    if (!mod || mod.local) continue;
+    if (!mod || mod.local || !runsOnOwnHost(ctx, node)) continue;
     const become = becomeFor(ctx, node);
     try {
       const vars = varsFor(ctx, host, ROOT_SCOPE, node);

@@ -47,6 +47,7 @@ export async function runPlaybook(input: RunInput): Promise<RunOutcome> {
   const interrupt = () => void input.connections.interruptAll();
   signal?.addEventListener('abort', interrupt, { once: true });
   const states = new Map<string, HostState>();
+  const delegates = new Map<string, HostState>();
   const secrets = input.secrets ?? new Set<string>();
   // The one place every event passes: secret values are masked in all output (plain, TTY, --json).
   const emit = (e: RunEvent) => input.emit(redactValues(e, secrets));
@@ -65,6 +66,7 @@ export async function runPlaybook(input: RunInput): Promise<RunOutcome> {
         connections: input.connections,
         options: input.options,
         states,
+        delegates,
         stats,
         secrets,
         emit,

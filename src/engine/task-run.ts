@@ -12,6 +12,7 @@ import { aggregateLoop, CONDITIONAL_FALSE, type ItemResult } from './loop-result
 import { cacheKey, fetchGrouped, probeValues } from './probes.js';
 import { playNodes, speculativeProbes } from './prefetch.js';
 import { runLocalTask } from './local-tasks.js';
+import { delegateLabel, execTarget, factsHolder } from './delegation.js';
 import { errorMessage, failure, type TaskOutcome } from './outcome.js';
 import { loopItem, loopItems, moduleContext } from './task-inputs.js';
 import { noLogValues } from '../argspec/no-log.js';
@@ -38,7 +39,7 @@ export async function runTaskOnHost(ctx: PlayContext, task: Task, host: string, 
     // As Ansible: facts returned by any module (setup, package_facts) join the host's facts.
     const returned = outcome.result.ansible_facts;
     if (task.module !== 'set_fact' && returned && typeof returned === 'object' && outcome.status !== 'failed') {
-      state.setFacts(returned as Record<string, unknown>, true);
+      factsHolder(ctx, task, host, baseVars).setFacts(returned as Record<string, unknown>, true);
     }
     return outcome;
   } catch (err) {
@@ -123,6 +124,7 @@ async function runModule(ctx: PlayContext, task: Task, host: string, scope: Incl
   let outcome: TaskOutcome;
   if (mod.local) {
     outcome = await runLocalTask(ctx, mod.name, args, host, vars, task);
+    outcome.delegatedTo = delegateLabel(ctx, task, host, vars);
   } else {
     outcome = await runRemote(ctx, mod, args, host, scope, task, vars, become);
     outcome.result = markUnsafe(outcome.result);
@@ -140,7 +142,7 @@ async function runRemote(
   vars: Vars,
   become: boolean,
 ): Promise<TaskOutcome> {
-  const state = ctx.states.get(host)!;
+  const state = await execTarget(ctx, task, host, vars);
   const conn = state.connection;
   if (!conn) throw new UnreachableError('no connection', { host });
   const check = task.checkMode ?? ctx.options.check;
@@ -148,15 +150,16 @@ async function runRemote(
   const modCtx = { ...moduleContext(ctx, host, task, vars, become, check), environment: env };
   const probes = await mod.probes(args, modCtx);
   if (probes.some((p) => !state.probeCache.has(cacheKey(p, become)))) {
-    // One round trip for this task and every later one that can be templated by now.
-    const later = await speculativeProbes(ctx, host, playNodes(ctx));
+    // One round trip for this task and every later one that can be templated by now (on this host).
+    const later = state === ctx.states.get(host) ? await speculativeProbes(ctx, host, playNodes(ctx)) : [];
     await fetchGrouped(state, [...probes.map((req) => ({ become, req })), ...later]);
   }
   const facts = await probeValues(state, probes, become);
   const plan = await mod.plan(args, facts, modCtx);
   const warnings = plan.warnings;
   const diff = task.diff ?? ctx.options.diff ? plan.diff : undefined;
-  if (plan.failed) return { ...failure(plan.failed, plan.result), warnings, diff };
+  const delegatedTo = delegateLabel(ctx, task, host, vars);
+  if (plan.failed) return { ...failure(plan.failed, plan.result), warnings, diff, delegatedTo };
   if (plan.skippedReason) {
     return { status: 'skipped', changed: false, result: { changed: false, skipped: true, msg: plan.skippedReason }, msg: plan.skippedReason, warnings };
   }
@@ -197,6 +200,7 @@ async function runRemote(
     diff,
     warnings,
     applied,
+    delegatedTo,
   };
 }
 

@@ -4,6 +4,7 @@ import { ROOT_SCOPE, varsFor } from './context.js';
 import { connectAll } from './connect.js';
 import { FalcoDeployError } from '../errors.js';
 import type { Block, IncludeTasks, Task, TaskNode } from '../playbook/model.js';
+import type { Vars } from './ports.js';
 import { runTaskOnHost } from './task-run.js';
 import { loopItem, loopItems } from './task-inputs.js';
 import { errorMessage, failHosts, type TaskOutcome } from './outcome.js';
@@ -126,10 +127,7 @@ async function runTask(ctx: PlayContext, task: Task, hosts: string[], scope: Inc
     settle(ctx, task, scope, host, outcome);
     if (outcome.meta) metaActions.add(outcome.meta);
   }
-  if (task.runOnce && outcomes.length && task.register) {
-    const shared = ctx.states.get(outcomes[0][0])!.runtimeVars[task.register];
-    for (const h of hosts.slice(1)) ctx.states.get(h)!.runtimeVars[task.register] = shared;
-  }
+  if (task.runOnce && outcomes.length) shareRunOnce(ctx, task, outcomes[0][0], outcomes[0][1]);
   for (const action of metaActions) await runMeta(ctx, action, hosts);
   const anyErrorsFatal = task.anyErrorsFatal ?? ctx.play.anyErrorsFatal;
   if (anyErrorsFatal && outcomes.some(([h]) => ctx.states.get(h)!.failed)) {
@@ -170,8 +168,28 @@ function settle(ctx: PlayContext, task: Task, scope: IncludeScope, host: string,
     result: noLog ? { censored: NO_LOG_MESSAGE, changed: outcome.changed } : redact(outcome.result, ctx.secrets),
     diff: noLog ? undefined : outcome.diff && redact(outcome.diff, ctx.secrets),
     warnings: outcome.warnings,
+    ...(outcome.delegatedTo !== undefined ? { delegatedTo: outcome.delegatedTo } : {}),
     ignored: status === 'ignored',
   });
+}
+
+/**
+ * run_once, as Ansible's strategy: the one result stands for every host of the batch that is
+ * still reachable: its registered value and facts (set_fact too) land on all of them, and a
+ * failure not ignored fails them all (only the host that ran it counts it in the recap).
+ */
+function shareRunOnce(ctx: PlayContext, task: Task, ran: string, outcome: TaskOutcome): void {
+  const others = ctx.batchHosts.filter((h) => h !== ran && !ctx.states.get(h)!.unreachable);
+  const source = ctx.states.get(ran)!;
+  const facts = outcome.result.ansible_facts;
+  const shareFacts = facts !== null && typeof facts === 'object' && outcome.status !== 'failed' && !task.delegateFacts;
+  for (const h of others) {
+    const state = ctx.states.get(h)!;
+    if (task.register && task.register in source.runtimeVars) state.runtimeVars[task.register] = source.runtimeVars[task.register];
+    if (shareFacts && task.module === 'set_fact') Object.assign(state.runtimeVars, facts);
+    else if (shareFacts) state.setFacts(facts as Vars, true);
+    if (outcome.status === 'failed' && !task.ignoreErrors) state.failed = true;
+  }
 }
 
 async function runMeta(ctx: PlayContext, action: string, hosts: string[]): Promise<void> {

@@ -33,6 +33,8 @@ export type RunEvent =
       diff?: FileDiff[];
       item?: unknown;
       warnings?: string[];
+      /** The delegated host the task ran on (delegate_to, local_action). */
+      delegatedTo?: string;
       /** ignore_errors turned a failure into "ignored". */
       ignored?: boolean;
       durationMs?: number;

@@ -52,22 +52,24 @@ export class PlainRenderer implements Renderer {
     for (const warning of e.warnings ?? []) text += `[WARNING]: ${e.host}: ${warning}\n`;
     const item = e.item !== undefined ? ` => (item=${typeof e.item === 'string' ? e.item : JSON.stringify(e.item)})` : '';
     const verboseResult = this.opts.verbose > 0 && e.result ? ` => ${JSON.stringify(e.result)}` : '';
+    // as Ansible's default callback: `ok: [web1 -> localhost]` for a delegated task (not on skips)
+    const who = e.delegatedTo === undefined ? e.host : `${e.host} -> ${e.delegatedTo}`;
     switch (e.status) {
       case 'failed':
-        text += `fatal: [${e.host}]${item}: FAILED! => ${JSON.stringify(e.result ?? { msg: e.msg })}\n`;
+        text += `fatal: [${who}]${item}: FAILED! => ${JSON.stringify(e.result ?? { msg: e.msg })}\n`;
         break;
       case 'unreachable':
-        text += `fatal: [${e.host}]: UNREACHABLE! => ${JSON.stringify({ msg: e.msg, unreachable: true })}\n`;
+        text += `fatal: [${who}]: UNREACHABLE! => ${JSON.stringify({ msg: e.msg, unreachable: true })}\n`;
         break;
       case 'ignored':
-        text += `fatal: [${e.host}]${item}: FAILED! => ${JSON.stringify(e.result ?? { msg: e.msg })}\n...ignoring\n`;
+        text += `fatal: [${who}]${item}: FAILED! => ${JSON.stringify(e.result ?? { msg: e.msg })}\n...ignoring\n`;
         break;
       case 'skipped':
         text += `skipping: [${e.host}]${item}${this.opts.verbose > 0 && e.msg ? ` => ${e.msg}` : ''}\n`;
         break;
       default: {
         const debugMsg = e.msg !== undefined && e.status === 'ok' ? ` => ${JSON.stringify({ msg: e.msg }, null, 4)}` : '';
-        text += `${e.status}: [${e.host}]${item}${debugMsg || verboseResult}\n`;
+        text += `${e.status}: [${who}]${item}${debugMsg || verboseResult}\n`;
       }
     }
     return text;

@@ -1,6 +1,8 @@
 /** Keywords whose innermost setting wins (play -> role -> block -> task), read and layered. */
 import type { InheritedKeywords } from './model.js';
 import type { FieldReader } from './fields.js';
+import { CONNECTION_CHOICES, pluginType } from '../connectors/connection-type.js';
+import { isTemplated } from './fields.js';
 
 type Inherited = InheritedKeywords;
 
@@ -19,9 +21,16 @@ const INHERITED_FIELDS: (keyof Inherited)[] = [
   'remoteUser',
   'timeout',
   'throttle',
+  'connection',
+  'delegateTo',
+  'delegateFacts',
 ];
 
 export function readInherited(r: FieldReader): Inherited {
+  const connection = r.str('connection');
+  if (connection !== undefined && !isTemplated(connection) && !pluginType(connection)) {
+    r.fail('connection', `the connection plugin '${connection}' is not supported (${CONNECTION_CHOICES.join(', ')} are)`);
+  }
   const method = r.str('become_method');
   if (method !== undefined && method !== 'sudo') {
     r.fail('become_method', `become_method '${method}' is not supported; only sudo is`);
@@ -41,6 +50,9 @@ export function readInherited(r: FieldReader): Inherited {
     remoteUser: r.str('remote_user'),
     timeout: r.int('timeout'),
     throttle: r.int('throttle'),
+    connection,
+    delegateTo: r.str('delegate_to'),
+    delegateFacts: r.bool('delegate_facts'),
   });
 }
 

@@ -20,7 +20,11 @@ export const INHERITED_KEYWORDS = [
   'remote_user',
   'timeout',
   'throttle',
+  'connection',
 ] as const;
+
+/** Inherited by blocks, roles and tasks (not plays). */
+const DELEGATION_KEYWORDS = ['delegate_to', 'delegate_facts'];
 
 const COMMON = ['name', 'tags', 'vars', 'environment', 'collections', ...INHERITED_KEYWORDS];
 
@@ -41,11 +45,10 @@ export const PLAY_KEYWORDS = [
   'post_tasks',
   'handlers',
   'port',
-  'connection',
   'force_handlers',
 ].sort();
 
-export const BLOCK_KEYWORDS = [...COMMON, 'block', 'rescue', 'always', 'when'].sort();
+export const BLOCK_KEYWORDS = [...COMMON, ...DELEGATION_KEYWORDS, 'block', 'rescue', 'always', 'when'].sort();
 
 export const LOOP_LOOKUPS = ['items', 'list', 'dict', 'indexed_items'] as const;
 
@@ -63,6 +66,8 @@ export const TASK_KEYWORDS = [
   'delay',
   'args',
   'action',
+  'local_action',
+  ...DELEGATION_KEYWORDS,
   'async',
   'poll',
   ...LOOP_LOOKUPS.map((l) => `with_${l}`),
@@ -91,16 +96,12 @@ export const IMPORT_PLAYBOOK_KEYWORDS = ['import_playbook', 'name', 'vars', 'tag
 
 /** Known to Ansible, refused here: keyword -> why / what to do instead. */
 export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
-  delegate_to: 'delegation is not supported; target that host in its own play (or use run_once)',
-  delegate_facts: 'delegation is not supported',
-  local_action: 'delegation is not supported; use a play with `connection: local` for controller-side work',
   vars_prompt: 'interactive prompts are not supported; pass the values with -e',
   module_defaults: 'module_defaults is not supported; set the arguments on each task',
   debugger: 'the task debugger is not supported',
   become_exe: 'only the default sudo executable is supported',
   fact_path: 'custom fact paths are not supported',
   listen: '`listen` is only valid on handlers',
-  connection: 'only play-level `connection` (ssh or local) is supported',
   port: 'only play-level `port` is supported',
   include: 'the `include` action was removed from Ansible; use include_tasks or import_tasks',
 };
@@ -110,4 +111,4 @@ export const LOADER_ACTIONS = ['import_tasks', 'include_tasks', 'import_role', '
 
 export const STRATEGIES = ['linear', 'free'];
 export const HOST_ORDERS = ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'];
-export const CONNECTIONS = ['ssh', 'local', 'smart'];
+

@@ -98,7 +98,8 @@ export interface Play {
   runOnce?: boolean;
   remoteUser?: string;
   port?: number | string;
-  connection?: 'ssh' | 'local';
+  /** Connection plugin name as written (ssh, local, smart...); a host's ansible_connection wins. */
+  connection?: string;
   forceHandlers?: boolean;
   timeout?: number;
   throttle?: number;
@@ -166,6 +167,12 @@ export interface InheritedKeywords {
   remoteUser?: string;
   timeout?: number;
   throttle?: number;
+  /** Connection plugin name as written (ssh, local, ...; maybe a template); the host's ansible_connection wins. */
+  connection?: string;
+  /** Host the task runs on instead (its connection vars); a template or a name. local_action: localhost. */
+  delegateTo?: string;
+  /** Facts the delegated task returns belong to the delegated host. */
+  delegateFacts?: boolean;
 }
 
 interface NodeBase extends InheritedKeywords {

@@ -16,10 +16,13 @@ interface ActionEnv {
 }
 
 export interface Action {
-  /** Key as written (module name, or 'action'). */
+  /** Key as written (module name, 'action' or 'local_action'). */
   key: string;
   value: unknown;
 }
+
+/** Keywords naming the module in their value: `action: copy src=a` (local_action also delegates). */
+const ACTION_KEYS = ['action', 'local_action'];
 
 /** Finds the one module key among the task's keys (Ansible: any key that is not a keyword). */
 export function detectAction(r: FieldReader, env: ActionEnv): Action {
@@ -33,12 +36,15 @@ export function detectAction(r: FieldReader, env: ActionEnv): Action {
     if (reason) r.fail(key, `'${key}' is not supported in a ${r.what}: ${reason}`);
   }
   const isAction = (k: string) => LOADER_ACTIONS.includes(k) || env.modules.findModule(k) !== undefined;
-  if (r.has('action')) {
+  const actionKeys = ACTION_KEYS.filter((k) => r.has(k));
+  if (actionKeys.length > 1) r.fail(actionKeys[1], 'action and local_action are mutually exclusive');
+  if (actionKeys.length === 1) {
+    const key = actionKeys[0]!;
     if (others.length > 0) {
       const extra = others[0]!;
-      r.fail(extra, isAction(extra) ? `conflicting action statements: action, ${extra}` : unknownKeywordMessage(extra, r.what, keywords));
+      r.fail(extra, isAction(extra) ? `conflicting action statements: ${key}, ${extra}` : unknownKeywordMessage(extra, r.what, keywords));
     }
-    return { key: 'action', value: r.map['action'] };
+    return { key, value: r.map[key] };
   }
   if (others.length === 0) {
     r.fail(undefined, `no module/action detected in ${r.what}${r.has('name') ? ` '${r.map['name']}'` : ''}; valid keywords: ${keywords.join(', ')}`);
@@ -68,19 +74,19 @@ export function moduleAndArgs(r: FieldReader, action: Action, env: ActionEnv): {
   let moduleAs = action.key;
   let value = action.value;
   let inline: Record<string, unknown> = {};
-  if (action.key === 'action') {
+  if (ACTION_KEYS.includes(action.key)) {
     if (typeof value === 'string') {
       const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(value);
-      if (!m) r.fail('action', 'action needs a module name');
+      if (!m) r.fail(action.key, `${action.key} needs a module name`);
       moduleAs = m[1]!;
       value = m[2] || null;
     } else if (isMap(value) && typeof value['module'] === 'string') {
       const [name, ...rest] = value['module'].trim().split(/\s+/);
       moduleAs = name!;
-      inline = rest.length ? safeKv(r, 'action', rest.join(' '), COMMAND_MODULES.has(shortModuleName(moduleAs))) : {};
+      inline = rest.length ? safeKv(r, action.key, rest.join(' '), COMMAND_MODULES.has(shortModuleName(moduleAs))) : {};
       value = Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'module'));
     } else {
-      r.fail('action', "action needs 'module args' text or a mapping with 'module'");
+      r.fail(action.key, `${action.key} needs 'module args' text or a mapping with 'module'`);
     }
   }
   const short = shortModuleName(moduleAs);

@@ -5,7 +5,7 @@ import { PyFloat } from '../python/values.js';
 import { serialItem } from './serial.js';
 import type { Play, SerialValue, Task, TaskFileContext, TaskNode, VarsFileEntry } from './model.js';
 import { FieldReader, errorAt, isTemplated, type YamlMap } from './fields.js';
-import { CONNECTIONS, HOST_ORDERS, PLAY_KEYWORDS, STRATEGIES, UNSUPPORTED_KEYWORDS } from './keywords.js';
+import { HOST_ORDERS, PLAY_KEYWORDS, STRATEGIES, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { compact, readInherited, union } from './inherit.js';
 import type { ModuleLookup } from './lookup.js';
 import { loadRoles } from './roles.js';
@@ -62,7 +62,6 @@ export function parsePlay(data: YamlMap, id: string, file: string, opts: PlayLoa
   handlerNames.push(...handlerNamesOf(handlers));
 
   const strategy = r.choice('strategy', STRATEGIES as ('linear' | 'free')[]) ?? 'linear';
-  const connection = r.choice('connection', CONNECTIONS);
   return compact({
     id,
     name,
@@ -84,7 +83,6 @@ export function parsePlay(data: YamlMap, id: string, file: string, opts: PlayLoa
     tags,
     environment,
     port: r.has('port') ? (isTemplated(r.map['port']) ? (r.map['port'] as string) : r.int('port')) : undefined,
-    connection: connection === 'smart' ? 'ssh' : (connection as Play['connection']),
     forceHandlers: r.bool('force_handlers'),
     roles: roles.instances,
     preTasks,

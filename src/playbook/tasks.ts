@@ -286,6 +286,8 @@ function parseTask(r: FieldReader, action: Action, id: string, ctx: TaskFileCont
     delay: r.intOrTemplate('delay') ?? (until.length ? 5 : undefined),
     async: r.int('async'),
     poll: r.int('poll'),
+    // as Ansible's ModuleArgsParser: local_action is action + delegate_to: localhost, whatever delegate_to says
+    ...(action.key === 'local_action' ? { delegateTo: 'localhost' } : {}),
   });
   // keyPositionOf(task, 'notify') etc. point at the keyword as written (for later errors)
   copyKeyPositions(task, r.map);

@@ -1,6 +1,6 @@
 /** Command-line usage is checked before anything runs; a controller bug has its own exit code. */
 import { expect } from 'chai';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -18,10 +18,30 @@ function workspace(): string {
 describe('cli: usage', () => {
   it('an unknown option is a usage error (exit 5) before any host is contacted', async () => {
     const dir = workspace();
-    const r = await cli(['run', '-c', 'local', join(dir, 'pb.yml'), '-i', join(dir, 'hosts.ini'), '-T', '1']);
+    const r = await cli(['run', '-z', 'local', join(dir, 'pb.yml'), '-i', join(dir, 'hosts.ini'), '-T', '1']);
     expect(r.code).to.equal(5);
-    expect(r.stderr).to.include('Unknown argument: c');
+    expect(r.stderr).to.include('Unknown argument: z');
     expect(r.stdout).to.not.include('PLAY');
+  });
+
+  it('-c/--connection takes only the connection plugins there are (usage error, exit 5, before any host is contacted)', async () => {
+    const dir = workspace();
+    const r = await cli(['run', '-c', 'docker', join(dir, 'pb.yml'), '-i', join(dir, 'hosts.ini'), '-T', '1']);
+    expect(r.code).to.equal(5);
+    expect(r.stderr).to.include('Argument: connection, Given: "docker"');
+    expect(r.stdout).to.not.include('PLAY');
+  });
+
+  it('-c local runs the play on the controller: the unreachable inventory host is never contacted', async () => {
+    const dir = workspace();
+    const out = join(dir, 'written-by-w1');
+    writeFileSync(join(dir, 'local.yml'), `- hosts: all\n  gather_facts: false\n  tasks:\n    - copy: { dest: ${out}, content: "{{ inventory_hostname }}" }\n`);
+    const r = await cli(['run', '-c', 'local', join(dir, 'local.yml'), '-i', join(dir, 'hosts.ini'), '-T', '1']);
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect(readFileSync(out, 'utf8')).to.equal('w1');
+    // without -c the same play goes over ssh to 127.0.0.1:9, where nothing listens
+    const ssh = await cli(['run', join(dir, 'local.yml'), '-i', join(dir, 'hosts.ini'), '-T', '1']);
+    expect(ssh.code).to.equal(3);
   });
 
   it('the playbook may follow -i (run -i hosts site.yml), and -i may repeat', async () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Duplex, PassThrough } from 'node:stream';
-import type { ClientChannel } from 'ssh2';
+import type { ShellChannel } from '../../src/connectors/shell-channel.js';
 import { execOnOwnChannel } from '../../src/connectors/stream-channel.js';
 
 class FakeChannel extends Duplex {
@@ -40,7 +40,7 @@ describe('connectors/stream-channel (fake ssh channel)', () => {
     const ch = new FakeChannel();
     let command = '';
     const result = execOnOwnChannel(
-      async (c) => ((command = c), ch as unknown as ClientChannel),
+      async (c) => ((command = c), ch as unknown as ShellChannel),
       { command: 'cat > /x', stdinFile: file },
       { becomeUser: 'root', becomePassword: password, startTimeoutMs: 5000 },
       (reason) => new Error(reason),

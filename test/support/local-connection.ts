@@ -84,7 +84,11 @@ export class LocalProvider implements ConnectionProvider {
     private readonly onConnect: (host: string) => void = () => {},
   ) {}
 
-  async get(host: string, _vars: Vars): Promise<LocalConnection> {
+  /** Every get(): the host, the `connection` keyword the engine passed, the host's ansible_connection. */
+  readonly requests: { host: string; keyword?: string; ansibleConnection?: unknown }[] = [];
+
+  async get(host: string, vars: Vars, keyword?: string): Promise<LocalConnection> {
+    this.requests.push({ host, keyword, ansibleConnection: vars.ansible_connection });
     this.onConnect(host);
     if (this.unreachable.has(host)) {
       const { UnreachableError } = await import('../../src/errors.js');

@@ -53,6 +53,8 @@ export const runCommand: Command<RunArgs> = {
   run: async (args, ctx) => {
     const warn = (m: string) => ctx.stderr.write(`[WARNING]: ${m}\n`);
     const inventory = await loadInventory(args.inventory, { onWarning: warn });
+    // as ansible-playbook, whatever the plays target (the implicit localhost is still there for `hosts: localhost`)
+    if (inventory.hosts().length === 0) warn("provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'");
     const playbook = checkPlaybook(args.playbook);
     const selection = { tags: args.tags, skipTags: args.skipTags };
     if (args.syntaxCheck) {
