@@ -3,7 +3,8 @@ import { inventoryCommand } from './inventory.js';
 import { pingCommand } from './ping.js';
 import { sandboxCommand } from './sandbox.js';
 import { runCommand } from './run.js';
+import { reportCommand } from './report.js';
 
 /** Every subcommand, in --help order. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own argument type
-export const commands: Command<any>[] = [runCommand, inventoryCommand, pingCommand, sandboxCommand];
+export const commands: Command<any>[] = [runCommand, inventoryCommand, pingCommand, sandboxCommand, reportCommand];

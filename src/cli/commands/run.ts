@@ -13,6 +13,8 @@ import { createTemplater } from '../../template/index.js';
 import { sshConnections } from '../connections.js';
 import { retryFilePath } from '../retry-file.js';
 import { pickRenderer } from '../../output/pick.js';
+import { inShard, type Shard } from '../../inventory/shard.js';
+import { withShardOption } from '../shard-option.js';
 
 interface RunArgs {
   playbook: string;
@@ -27,13 +29,14 @@ interface RunArgs {
   startAtTask?: string;
   forceHandlers: boolean;
   stats: boolean;
+  shard?: Shard;
 }
 
 export const runCommand: Command<RunArgs> = {
   command: 'run <playbook>',
   describe: 'Run an Ansible-style playbook (install/upgrade/configure Falco)',
   builder: (y) =>
-    (y as Argv<GlobalOptions>)
+    withShardOption(y as Argv<GlobalOptions>)
       .positional('playbook', { type: 'string', demandOption: true, describe: 'Playbook file' })
       .option('check', { alias: 'C', type: 'boolean', default: false, describe: 'Predict changes, change nothing' })
       .option('diff', { alias: 'D', type: 'boolean', default: false, describe: 'Show unified diffs of changed files' })
@@ -63,7 +66,7 @@ export const runCommand: Command<RunArgs> = {
     }
     if (args.listHosts) {
       // ansible-playbook prints a set here (no stable order); sorted names keep the output stable.
-      const hostsOf = (play: { hosts: string }) => [...inventory.selectHostsWithLimit(play.hosts, args.limit)].sort();
+      const hostsOf = (play: { hosts: string }) => [...inShard(inventory.selectHostsWithLimit(play.hosts, args.limit), args.shard)].sort();
       ctx.stdout.write(listHosts(playbook, hostsOf, { ...selection, playbookLabel: args.playbook }));
       return ExitCode.ok;
     }
@@ -97,6 +100,7 @@ export const runCommand: Command<RunArgs> = {
           forks: args.forks,
           forceHandlers: args.forceHandlers,
           limit: args.limit,
+          shard: args.shard,
           startAtTask: args.startAtTask,
           become: args.become || undefined,
           tagFilter: (tags) => selectByTags({ tags }, selection),
