@@ -6,6 +6,7 @@ import type { ModuleSpec } from '../argspec/spec.js';
 import type { ConnectionProvider, InventoryView, PlaybookRuntime, TagFilter, TemplaterPort, Vars } from './ports.js';
 import type { RunStats } from './stats.js';
 import { layerVars } from './vars.js';
+import type { Shard } from '../inventory/shard.js';
 
 export interface RunOptions {
   check: boolean;
@@ -15,6 +16,8 @@ export interface RunOptions {
   forks: number;
   forceHandlers: boolean;
   limit?: string;
+  /** --shard i/N: only the selected hosts in this part (src/inventory/shard.ts). */
+  shard?: Shard;
   startAtTask?: string;
   /** -b/--become: become for every play that does not say otherwise (ansible-playbook's -b). */
   become?: boolean;

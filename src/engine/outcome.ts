@@ -1,6 +1,6 @@
 import type { FileDiff } from '../modules/contract.js';
-import { FalcoDeployError } from '../errors.js';
-import type { HostStatus } from '../output/events.js';
+import { ExitCode, FalcoDeployError } from '../errors.js';
+import type { HostStats, HostStatus } from '../output/events.js';
 import type { PlayContext } from './context.js';
 
 /** What running one task on one host came to. */
@@ -47,4 +47,13 @@ export function failHosts(
     ctx.stats.record(host, status, false);
     ctx.emit({ type: 'host_result', host, task, status, msg, result: { failed: true, [opts.key ?? 'msg']: msg }, ignored });
   }
+}
+
+/** A run's exit code from its recap: interrupted, else any failed host, else any unreachable, else ok. */
+export function runExitCode(stats: Record<string, HostStats>, interrupted: boolean): number {
+  const all = Object.values(stats);
+  if (interrupted) return ExitCode.interrupted;
+  if (all.some((s) => s.failed > 0)) return ExitCode.hostFailures;
+  if (all.some((s) => s.unreachable > 0)) return ExitCode.unreachable;
+  return ExitCode.ok;
 }

@@ -12,6 +12,7 @@ import type { FactRequest } from '../facts/request.js';
 import { playNodes, speculativeProbes } from './prefetch.js';
 import { fetchGrouped, probeValues } from './probes.js';
 import { moduleContext } from './task-inputs.js';
+import { inShard } from '../inventory/shard.js';
 import { flushHandlers, runNodes } from './walker.js';
 
 type PlayContextBase = Omit<PlayContext, 'playHosts' | 'batchHosts' | 'play' | 'playVars' | 'playEnded'>;
@@ -21,7 +22,7 @@ const GATHER_TASK_NAME = 'Gathering Facts';
 /** Runs one play: serial batches, connect, facts + batched probes, sections, handlers. */
 export async function runPlay(base: PlayContextBase, play: Play): Promise<'continue' | 'stop'> {
   const limited = base.options.limit ? base.inventory.selectHosts(base.options.limit) : undefined;
-  const playHosts = base.inventory.selectHosts(play.hosts, limited).filter((h) => {
+  const playHosts = inShard(base.inventory.selectHosts(play.hosts, limited), base.options.shard).filter((h) => {
     const s = base.states.get(h);
     return !s || (!s.failed && !s.unreachable);
   });

@@ -1,10 +1,10 @@
-import { ExitCode } from '../errors.js';
 import type { RunEvent } from '../output/events.js';
 import { redactValues } from '../output/redact.js';
 import type { RunOptions } from './context.js';
 import type { HostState } from './host-state.js';
 import { runPlay } from './play-runner.js';
 import { writeRetryFile } from './retry-file.js';
+import { runExitCode } from './outcome.js';
 import type { ConnectionProvider, InventoryView, PlaybookRuntime, TemplaterPort } from './ports.js';
 import type { Playbook } from '../playbook/model.js';
 import { RunStats } from './stats.js';
@@ -108,14 +108,6 @@ export async function runPlaybook(input: RunInput): Promise<RunOutcome> {
       ),
     });
   }
-  const anyFailed = Object.values(snapshot).some((s) => s.failed > 0);
-  const anyUnreachable = Object.values(snapshot).some((s) => s.unreachable > 0);
-  const exitCode = signal?.aborted
-    ? ExitCode.interrupted
-    : anyFailed
-      ? ExitCode.hostFailures
-      : anyUnreachable
-        ? ExitCode.unreachable
-        : ExitCode.ok;
+  const exitCode = runExitCode(snapshot, signal?.aborted ?? false);
   return { exitCode, stats: snapshot, states };
 }

@@ -5,6 +5,8 @@ import { INTERRUPTED_MESSAGE } from '../../output/recap.js';
 import { loadInventory } from '../../inventory/index.js';
 import { createConnector, type ConnectorIo } from '../../connectors/setup.js';
 import { pingHosts, type PingHost, type PingResult } from '../../connectors/ping-hosts.js';
+import { inShard, type Shard } from '../../inventory/shard.js';
+import { withShardOption } from '../shard-option.js';
 
 /** What ping needs from an inventory (src/inventory's Inventory satisfies it). */
 export interface PingInventory {
@@ -15,22 +17,22 @@ export interface PingInventory {
 }
 
 /**
- * `falco-deploy ping -i INV [--limit PAT]`: connect to every host, run whoami + uname -n,
+ * `falco-deploy ping -i INV [--limit PAT] [--shard i/N]`: connect to every host, run whoami + uname -n,
  * print one line (or JSON object) per host and a recap. Exit 0 all ok, 3 any unreachable,
  * 2 if a host answered but its command failed (e.g. sudo with --become).
  */
 export const pingCommand: Command = {
   command: 'ping',
   describe: 'Check SSH reachability of the inventory hosts (connect latency, remote user and node name)',
-  builder: (y) => y,
+  builder: (y) => withShardOption(y),
   run: async (args, ctx) => {
     const inventory = await loadInventory(args.inventory, { onWarning: (m) => ctx.stderr.write(`[WARNING]: ${m}\n`) });
     return runPing(inventory, args, ctx);
   },
 };
 
-export async function runPing(inventory: PingInventory, args: GlobalOptions, ctx: CommandContext, io: ConnectorIo = {}): Promise<number> {
-  const names = inventory.listHosts('all', args.limit);
+export async function runPing(inventory: PingInventory, args: GlobalOptions & { shard?: Shard }, ctx: CommandContext, io: ConnectorIo = {}): Promise<number> {
+  const names = inShard(inventory.listHosts('all', args.limit), args.shard);
   const hosts: PingHost[] = names.map((name) => ({
     name,
     vars: inventory.hostVars(name),

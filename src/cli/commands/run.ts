@@ -15,6 +15,8 @@ import { retryFilePath } from '../retry-file.js';
 import { pickRenderer } from '../../output/pick.js';
 import { alertTailLines, reportHealthAfterRun } from '../../health/after-run.js';
 import { useColour } from '../../health/table.js';
+import { inShard, type Shard } from '../../inventory/shard.js';
+import { withShardOption } from '../shard-option.js';
 
 interface RunArgs {
   playbook: string;
@@ -29,13 +31,14 @@ interface RunArgs {
   startAtTask?: string;
   forceHandlers: boolean;
   stats: boolean;
+  shard?: Shard;
 }
 
 export const runCommand: Command<RunArgs> = {
   command: 'run <playbook>',
   describe: 'Run an Ansible-style playbook (install/upgrade/configure Falco)',
   builder: (y) =>
-    (y as Argv<GlobalOptions>)
+    withShardOption(y as Argv<GlobalOptions>)
       .positional('playbook', { type: 'string', demandOption: true, describe: 'Playbook file' })
       .option('check', { alias: 'C', type: 'boolean', default: false, describe: 'Predict changes, change nothing' })
       .option('diff', { alias: 'D', type: 'boolean', default: false, describe: 'Show unified diffs of changed files' })
@@ -67,7 +70,7 @@ export const runCommand: Command<RunArgs> = {
     }
     if (args.listHosts) {
       // ansible-playbook prints a set here (no stable order); sorted names keep the output stable.
-      const hostsOf = (play: { hosts: string }) => [...inventory.selectHostsWithLimit(play.hosts, args.limit)].sort();
+      const hostsOf = (play: { hosts: string }) => [...inShard(inventory.selectHostsWithLimit(play.hosts, args.limit), args.shard)].sort();
       ctx.stdout.write(listHosts(playbook, hostsOf, { ...selection, playbookLabel: args.playbook }));
       return ExitCode.ok;
     }
@@ -106,6 +109,7 @@ export const runCommand: Command<RunArgs> = {
           forks: args.forks,
           forceHandlers: args.forceHandlers,
           limit: args.limit,
+          shard: args.shard,
           startAtTask: args.startAtTask,
           become: args.become || undefined,
           tagFilter: (tags) => selectByTags({ tags }, selection),
