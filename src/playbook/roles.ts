@@ -4,7 +4,7 @@
  * (Ansible's dedup, unless its meta says allow_duplicates).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { RoleInstance, SourcePos, TaskFileContext, TaskNode } from './model.js';
 import { FieldReader, errorAt, isMap, isTemplated } from './fields.js';
 import { INHERITED_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
@@ -76,7 +76,7 @@ class RoleLoader {
     const r = req.reader;
     if (isTemplated(req.name)) throw errorAt(`role names cannot be templated ('${req.name}')`, req.namePos);
     checkKeywordTemplates(r.map, r.file);
-    const dir = this.findRole(req.name, parentDir, req.namePos);
+    const { dir, name: roleName } = this.findRole(req.name, parentDir, req.namePos);
     if (chain.includes(dir)) {
       throw errorAt(`role dependency loop: ${[...chain, dir].map((d) => basename(d)).join(' -> ')}`, req.source);
     }
@@ -108,7 +108,7 @@ class RoleLoader {
     }
 
     const instance: RoleInstance = {
-      name: basename(dir),
+      name: roleName,
       dir,
       tasksDir: join(dir, 'tasks'),
       templatesDir: join(dir, 'templates'),
@@ -147,18 +147,19 @@ class RoleLoader {
     return found;
   }
 
-  private findRole(name: string, parentDir: string | undefined, pos: SourcePos): string {
+  /**
+   * Ansible's search: <playbook dir>/roles, the roles path, the depending role's parent directory,
+   * the playbook dir; then the name as a path from the working directory. A name found in a
+   * search directory keeps its name as written (`common/web`, `ns.role`).
+   */
+  private findRole(name: string, parentDir: string | undefined, pos: SourcePos): { dir: string; name: string } {
     const { playbookDir, rolesPath } = this.env;
-    let candidates: string[];
-    if (isAbsolute(name)) candidates = [name];
-    else if (name.includes('/')) candidates = [resolve(playbookDir, name)];
-    else {
-      const dirs = [join(playbookDir, 'roles'), ...(parentDir ? [parentDir] : []), ...rolesPath.map((p) => resolve(playbookDir, p)), playbookDir];
-      candidates = [...new Set(dirs)].map((d) => join(d, name));
-    }
-    const found = candidates.find((c) => existsSync(c) && statSync(c).isDirectory());
-    if (!found) throw errorAt(`role '${name}' not found; looked in: ${candidates.join(', ')}`, pos);
-    return found;
+    const dirs = [join(playbookDir, 'roles'), ...rolesPath, ...(parentDir ? [parentDir] : []), playbookDir];
+    const inSearch = dirs.map((d) => resolve(d, name)).find(isDirectory);
+    if (inSearch) return { dir: inSearch, name };
+    const asPath = resolve(name);
+    if (isDirectory(asPath)) return { dir: asPath, name: basename(asPath) };
+    throw errorAt(`the role '${name}' was not found in ${dirs.join(':')}`, pos);
   }
 
   private loadMeta(dir: string): { dependencies: unknown[]; allowDuplicates: boolean; file: string } {
@@ -192,6 +193,10 @@ class RoleLoader {
     }
     return out;
   }
+}
+
+function isDirectory(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
 }
 
 function findMain(dir: string): string | undefined {

@@ -12,6 +12,7 @@ import { playbookRuntime } from '../../engine/playbook-runtime.js';
 import { createTemplater } from '../../template/index.js';
 import { sshConnections } from '../connections.js';
 import { retryFilePath } from '../retry-file.js';
+import { configuredRolesPath } from '../roles-path.js';
 import { pickRenderer } from '../../output/pick.js';
 
 interface RunArgs {
@@ -51,7 +52,7 @@ export const runCommand: Command<RunArgs> = {
   run: async (args, ctx) => {
     const warn = (m: string) => ctx.stderr.write(`[WARNING]: ${m}\n`);
     const inventory = await loadInventory(args.inventory, { onWarning: warn });
-    const playbook = checkPlaybook(args.playbook);
+    const playbook = checkPlaybook(args.playbook, { rolesPath: configuredRolesPath() });
     const selection = { tags: args.tags, skipTags: args.skipTags };
     if (args.syntaxCheck) {
       ctx.stdout.write(`\nplaybook: ${args.playbook}\n`);
