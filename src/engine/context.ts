@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { RunEvent } from '../output/events.js';
 import type { Play, RoleInstance } from '../playbook/model.js';
 import type { HostState } from './host-state.js';
@@ -73,6 +74,7 @@ export interface PlayContext {
 interface NodeVarsSource {
   vars?: Vars;
   role?: RoleInstance;
+  source?: { file: string };
 }
 
 /**
@@ -90,15 +92,22 @@ export function varsFor(ctx: PlayContext, host: string, scope: Scope, node?: Nod
     varsFiles: ctx.playVars.varsFiles,
     roleVars: role ? { ...ctx.playVars.roleVars, ...role.vars } : ctx.playVars.roleVars,
     taskVars: node?.vars,
+    includedVars: state.includedVars,
     hostRuntime: state.runtimeVars,
     roleParams: role?.params,
     includeParams: scope.includeParams,
     extraVars: ctx.options.extraVars,
-    magic: magicVars(ctx, host, role),
+    magic: { ...magicVars(ctx, host, role), ansible_search_path: searchPathOf(ctx, node) },
   });
 }
 
 ;
+
+/** Where the node's controller files are looked up (Ansible's task.get_search_path() + playbook dir). */
+function searchPathOf(ctx: PlayContext, node: NodeVarsSource | undefined): string[] {
+  const dirs = [...(node?.role?.searchPath ?? []), ...(node?.source ? [dirname(node.source.file)] : []), ctx.play.baseDir];
+  return [...new Set(dirs)];
+}
 
 function magicVars(ctx: PlayContext, host: string, role: RoleInstance | undefined): Vars {
   const active = ctx.batchHosts.filter((h) => ctx.states.get(h)?.active);
@@ -134,6 +143,7 @@ function hostvarsOf(ctx: PlayContext): unknown {
         playVars: ctx.play.vars,
         varsFiles: ctx.playVars.varsFiles,
         roleVars: ctx.playVars.roleVars,
+        includedVars: state?.includedVars,
         hostRuntime: state?.runtimeVars,
         extraVars: ctx.options.extraVars,
         magic: { inventory_hostname: h, group_names: ctx.inventory.groupNames(h) },

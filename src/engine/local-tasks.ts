@@ -2,9 +2,10 @@ import type { PlayContext } from './context.js';
 import type { Vars } from './ports.js';
 import type { Task } from '../playbook/model.js';
 import { failure, type TaskOutcome } from './outcome.js';
+import { includeVars } from './include-vars.js';
 import { plainData, settleUnsafe, TemplateUndefinedError } from '../template/index.js';
 
-/** debug, set_fact, assert, fail and meta: run on the controller, never touch the host. */
+/** debug, set_fact, include_vars, assert, fail and meta: run on the controller, never touch the host. */
 export async function runLocalTask(
   ctx: PlayContext,
   module: string,
@@ -49,6 +50,11 @@ export async function runLocalTask(
       }
       const msg = String(args.success_msg ?? 'All assertions passed');
       return { status: 'ok', changed: false, result: { changed: false, msg }, msg: args.quiet ? undefined : msg };
+    }
+    case 'include_vars': {
+      const outcome = includeVars(args, task, vars, ctx.play.baseDir);
+      if (outcome.status === 'ok') Object.assign(state.includedVars, outcome.result.ansible_facts);
+      return outcome;
     }
     case 'fail':
       return failure(String(args.msg ?? 'Failed as requested from task'));

@@ -37,7 +37,7 @@ export async function runTaskOnHost(ctx: PlayContext, task: Task, host: string, 
     }
     // As Ansible: facts returned by any module (setup, package_facts) join the host's facts.
     const returned = outcome.result.ansible_facts;
-    if (task.module !== 'set_fact' && returned && typeof returned === 'object' && outcome.status !== 'failed') {
+    if (task.module !== 'set_fact' && task.module !== 'include_vars' && returned && typeof returned === 'object' && outcome.status !== 'failed') {
       state.setFacts(returned as Record<string, unknown>, true);
     }
     return outcome;

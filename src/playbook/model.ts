@@ -132,6 +132,8 @@ export interface RoleInstance {
   params: Record<string, unknown>;
   /** Names of roles that pulled this one in through meta dependencies (empty for play roles). */
   requiredBy: string[];
+  /** Its dir, then the dirs of the roles that depend on it, innermost first (Ansible's dep chain). */
+  searchPath: string[];
   source: SourcePos;
 }
 
@@ -149,7 +151,7 @@ export interface LoopControl {
  * ([index, item]), sequence/fileglob/... are rejected at load time.
  */
 export interface LoopSpec {
-  with?: 'items' | 'list' | 'dict' | 'indexed_items';
+  with?: 'items' | 'list' | 'dict' | 'indexed_items' | 'first_found';
   /** A list, a dict (with_dict) or a templated string. */
   items: unknown;
 }

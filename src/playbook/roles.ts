@@ -117,6 +117,7 @@ class RoleLoader {
       vars: this.loadVars(dir, 'vars', req.from.vars),
       params: { ...req.params, ...entryVars },
       requiredBy: requiredBy.length ? [requiredBy[requiredBy.length - 1]!] : [],
+      searchPath: [dir, ...[...chain].reverse()],
       source: req.source,
     };
     const index = this.instances.length;

@@ -7,4 +7,6 @@ export {
 ;
 ;
 ;
+export { firstFound } from './first-found.js';
+export { findInSearchPath, searchCandidates } from './search-path.js';
 export { isUnsafe, markUnsafe, plainData, settleUnsafe, UnsafeText } from './unsafe.js';
