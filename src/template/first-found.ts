@@ -20,7 +20,9 @@ function splitOn(value: unknown, separators: RegExp): string[] {
 }
 
 function candidates(terms: readonly unknown[], kw: FirstFoundOptions, found: { list: string[]; skip: boolean }): void {
-  for (const term of terms) {
+  for (const given of terms) {
+    // a name built from host facts arrives boxed (UnsafeText)
+    const term = given instanceof String ? String(given) : given;
     if (Array.isArray(term)) {
       candidates(term, kw, found);
       continue;

@@ -76,7 +76,8 @@ export function createLookup(searchPaths: string[]) {
     if (!plugin) throw new PyError(`lookup plugin (${name}) not found`);
     for (const t of pos) if (t instanceof Undefined) t.fail();
     const results = plugin(pos.slice(1), kw);
-    if (wantList || kw.wantlist) return results;
+    // as Ansible's _lookup: only a non-empty result is joined
+    if (wantList || kw.wantlist || results.length === 0) return results;
     return results.every((r) => typeof r === 'string') ? results.join(',') : results.length === 1 ? results[0] : results;
   };
 }
