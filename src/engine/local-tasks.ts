@@ -3,9 +3,10 @@ import type { Vars } from './ports.js';
 import type { Task } from '../playbook/model.js';
 import { failure, type TaskOutcome } from './outcome.js';
 import { includeVars } from './include-vars.js';
+import { validateRoleArguments } from './role-arguments.js';
 import { plainData, settleUnsafe, TemplateUndefinedError } from '../template/index.js';
 
-/** debug, set_fact, include_vars, assert, fail and meta: run on the controller, never touch the host. */
+/** debug, set_fact, include_vars, assert, validate_argument_spec, fail and meta: run on the controller, never touch the host. */
 export async function runLocalTask(
   ctx: PlayContext,
   module: string,
@@ -56,6 +57,8 @@ export async function runLocalTask(
       if (outcome.status === 'ok') Object.assign(state.includedVars, outcome.result.ansible_facts);
       return outcome;
     }
+    case 'validate_argument_spec':
+      return validateRoleArguments(args, vars, ctx.templater);
     case 'fail':
       return failure(String(args.msg ?? 'Failed as requested from task'));
     case 'meta':

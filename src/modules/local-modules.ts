@@ -50,6 +50,9 @@ export const localModules: ModuleDefinition[] = [
     },
     freeForm: '_raw_params',
   }),
+  controllerOnly('validate_argument_spec', {
+    args: { argument_spec: { type: 'dict', required: true }, provided_arguments: { type: 'dict' }, validate_args_context: { type: 'dict' } },
+  }),
   controllerOnly('assert', {
     args: {
       that: { type: 'list', required: true },

@@ -10,7 +10,8 @@ import { FieldReader, errorAt, isMap, isTemplated } from './fields.js';
 import { INHERITED_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { layer, readInherited, union } from './inherit.js';
 import type { ModuleLookup } from './lookup.js';
-import { parseTaskFile } from './tasks.js';
+import { parseTaskFile, parseTaskList } from './tasks.js';
+import { argumentSpecTask } from './role-argspec.js';
 import type { RoleRequest } from './role-request.js';
 import { checkKeywordTemplates, checkVarsTemplates } from './template-check.js';
 import { loadYamlWithPositions, positionOf } from './yaml.js';
@@ -125,6 +126,8 @@ class RoleLoader {
     const idPrefix = `${this.env.idPrefix}.${index}`;
     const roleCtx: TaskFileContext = { ...ctx, role: instance, idPrefix, importChain: [] };
     const env = { modules: this.env.modules, handlers: false, importRole: this.importer() };
+    const validation = argumentSpecTask({ dir, name: roleName, params: req.params }, req.from.tasks ?? 'main', meta.data);
+    if (validation) tasks.push(...parseTaskList([validation], { ...roleCtx, idPrefix: `${idPrefix}.argspec` }, { ...env, file: meta.file }));
     const tasksFile = this.roleFile(dir, 'tasks', req.from.tasks, req.namePos);
     if (tasksFile) tasks.push(...parseTaskFile(tasksFile, roleCtx, env));
     const handlersFile = this.roleFile(dir, 'handlers', req.from.handlers, req.namePos);
@@ -163,7 +166,7 @@ class RoleLoader {
     throw errorAt(`the role '${name}' was not found in ${dirs.join(':')}`, pos);
   }
 
-  private loadMeta(dir: string): { dependencies: unknown[]; allowDuplicates: boolean; file: string } {
+  private loadMeta(dir: string): { dependencies: unknown[]; allowDuplicates: boolean; file: string; data?: Record<string, unknown> } {
     const file = findMain(join(dir, 'meta'));
     if (!file) return { dependencies: [], allowDuplicates: false, file: join(dir, 'meta', 'main.yml') };
     const data = loadYamlWithPositions(file);
@@ -172,7 +175,7 @@ class RoleLoader {
     const r: FieldReader = new FieldReader(data, file, 'role meta');
     const deps = r.list('dependencies');
     const allowDuplicates = r.bool('allow_duplicates') ?? false;
-    return { dependencies: deps, allowDuplicates, file };
+    return { dependencies: deps, allowDuplicates, file, data };
   }
 
   /** defaults/ or vars/: main.yml (or .yaml/.json/none), every file of a main/ directory merged, or `from`. */
