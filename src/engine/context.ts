@@ -1,6 +1,9 @@
 import { dirname } from 'node:path';
 import type { RunEvent } from '../output/events.js';
-import type { Play, RoleInstance } from '../playbook/model.js';
+import type { Play, RoleInstance, SourcePos } from '../playbook/model.js';
+import { boolean } from '../argspec/boolean.js';
+import { FalcoDeployError } from '../errors.js';
+import { pyStr } from '../python/repr.js';
 import type { HostState } from './host-state.js';
 import type { ModuleDefinition } from '../modules/contract.js';
 import type { ModuleSpec } from '../argspec/spec.js';
@@ -37,6 +40,23 @@ export const ROOT_SCOPE: Scope = { includeParams: {} };
 /** Whether `node` (or, without one, the play's fact gathering) runs with become: task, play, -b. */
 export function becomeFor(ctx: Pick<PlayContext, 'play' | 'options'>, node?: { become?: boolean }): boolean {
   return node?.become ?? ctx.play.become ?? ctx.options.become ?? false;
+}
+
+/**
+ * A boolean keyword (ignore_errors, ignore_unreachable, check_mode) as the task runs: a template
+ * is rendered with the host's variables and read as Ansible reads a bool field.
+ */
+export function keywordFlag(ctx: Pick<PlayContext, 'templater'>, key: string, value: boolean | string | undefined, vars: Vars, source?: SourcePos): boolean | undefined {
+  if (typeof value !== 'string') return value;
+  const rendered = ctx.templater.templateData(value, vars, source);
+  try {
+    return boolean(rendered);
+  } catch (err) {
+    throw new FalcoDeployError(`the field '${key}' has an invalid value (${pyStr(rendered)}), and could not be converted to an bool.The error was: ${(err as Error).message}`, {
+      phase: 'plan',
+      cause: err,
+    });
+  }
 }
 
 /** Per-play values computed once: vars_files and the roles' defaults/vars seen play-wide. */

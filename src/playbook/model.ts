@@ -93,10 +93,10 @@ export interface Play {
   strategy: 'linear' | 'free';
   order?: 'inventory' | 'reverse_inventory' | 'sorted' | 'reverse_sorted' | 'shuffle';
   tags: string[];
-  ignoreErrors?: boolean;
-  ignoreUnreachable?: boolean;
+  ignoreErrors?: boolean | string;
+  ignoreUnreachable?: boolean | string;
   environment: EnvironmentEntry[];
-  checkMode?: boolean;
+  checkMode?: boolean | string;
   diff?: boolean;
   noLog?: boolean;
   runOnce?: boolean;
@@ -162,9 +162,10 @@ export interface InheritedKeywords {
   becomeUser?: string;
   becomeMethod?: 'sudo';
   becomeFlags?: string;
-  ignoreErrors?: boolean;
-  ignoreUnreachable?: boolean;
-  checkMode?: boolean;
+  /** A string is a template, rendered per host when the task runs (Ansible templates keywords). */
+  ignoreErrors?: boolean | string;
+  ignoreUnreachable?: boolean | string;
+  checkMode?: boolean | string;
   diff?: boolean;
   noLog?: boolean;
   runOnce?: boolean;
