@@ -1,5 +1,9 @@
+import { dirname } from 'node:path';
 import type { RunEvent } from '../output/events.js';
-import type { Play, RoleInstance } from '../playbook/model.js';
+import type { Play, RoleInstance, SourcePos } from '../playbook/model.js';
+import { boolean } from '../python/boolean.js';
+import { FalcoDeployError } from '../errors.js';
+import { pyStr } from '../python/repr.js';
 import type { HostState } from './host-state.js';
 import type { ModuleDefinition } from '../modules/contract.js';
 import type { ModuleSpec } from '../argspec/spec.js';
@@ -41,6 +45,23 @@ export function becomeFor(ctx: Pick<PlayContext, 'play' | 'options'>, node?: { b
   return node?.become ?? ctx.play.become ?? ctx.options.become ?? false;
 }
 
+/**
+ * A boolean keyword (ignore_errors, ignore_unreachable, check_mode) as the task runs: a template
+ * is rendered with the host's variables and read as Ansible reads a bool field.
+ */
+export function keywordFlag(ctx: Pick<PlayContext, 'templater'>, key: string, value: boolean | string | undefined, vars: Vars, source?: SourcePos): boolean | undefined {
+  if (typeof value !== 'string') return value;
+  const rendered = ctx.templater.templateData(value, vars, source);
+  try {
+    return boolean(rendered);
+  } catch (err) {
+    throw new FalcoDeployError(`the field '${key}' has an invalid value (${pyStr(rendered)}), and could not be converted to an bool.The error was: ${(err as Error).message}`, {
+      phase: 'plan',
+      cause: err,
+    });
+  }
+}
+
 /** Per-play values computed once: vars_files and the roles' defaults/vars seen play-wide. */
 export interface PlayVars {
   varsFiles: Vars;
@@ -78,6 +99,7 @@ export interface PlayContext {
 interface NodeVarsSource {
   vars?: Vars;
   role?: RoleInstance;
+  source?: { file: string };
 }
 
 /**
@@ -95,15 +117,22 @@ export function varsFor(ctx: PlayContext, host: string, scope: IncludeScope, nod
     varsFiles: ctx.playVars.varsFiles,
     roleVars: role ? { ...ctx.playVars.roleVars, ...role.vars } : ctx.playVars.roleVars,
     taskVars: node?.vars,
+    includedVars: state.includedVars,
     hostRuntime: state.runtimeVars,
     roleParams: role?.params,
     includeParams: scope.includeParams,
     extraVars: ctx.options.extraVars,
-    magic: magicVars(ctx, host, role),
+    magic: { ...magicVars(ctx, host, role), ansible_search_path: searchPathOf(ctx, node) },
   });
 }
 
 ;
+
+/** Where the node's controller files are looked up (Ansible's task.get_search_path() + playbook dir). */
+function searchPathOf(ctx: PlayContext, node: NodeVarsSource | undefined): string[] {
+  const dirs = [...(node?.role?.searchPath ?? []), ...(node?.source ? [dirname(node.source.file)] : []), ctx.play.baseDir];
+  return [...new Set(dirs)];
+}
 
 function magicVars(ctx: PlayContext, host: string, role: RoleInstance | undefined): Vars {
   const active = ctx.batchHosts.filter((h) => ctx.states.get(h)?.active);
@@ -140,6 +169,7 @@ function hostvarsOf(ctx: PlayContext): unknown {
         playVars: ctx.play.vars,
         varsFiles: ctx.playVars.varsFiles,
         roleVars: ctx.playVars.roleVars,
+        includedVars: state?.includedVars,
         hostRuntime: state?.runtimeVars,
         extraVars: ctx.options.extraVars,
         magic: { inventory_hostname: h, group_names: ctx.inventory.groupNames(h) },

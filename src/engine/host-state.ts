@@ -9,6 +9,8 @@ export class HostState {
   private gathered: Vars = {};
   private injected?: Vars;
   factsGathered = false;
+  /** include_vars results: above task vars, below set_fact (Ansible's vars cache). */
+  includedVars: Vars = {};
   /** set_fact and registered results (one precedence layer). */
   runtimeVars: Vars = {};
   failed = false;

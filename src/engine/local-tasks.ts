@@ -3,9 +3,11 @@ import type { Vars } from './ports.js';
 import type { Task } from '../playbook/model.js';
 import { failure, type TaskOutcome } from './outcome.js';
 import { factsHolder } from './delegation.js';
+import { includeVars } from './include-vars.js';
+import { validateRoleArguments } from './role-arguments.js';
 import { plainData, settleUnsafe, TemplateUndefinedError } from '../template/index.js';
 
-/** debug, set_fact, assert, fail and meta: run on the controller, never touch the host. */
+/** debug, set_fact, include_vars, assert, validate_argument_spec, fail and meta: run on the controller, never touch the host. */
 export async function runLocalTask(
   ctx: PlayContext,
   module: string,
@@ -50,6 +52,13 @@ export async function runLocalTask(
       const msg = String(args.success_msg ?? 'All assertions passed');
       return { status: 'ok', changed: false, result: { changed: false, msg }, msg: args.quiet ? undefined : msg };
     }
+    case 'include_vars': {
+      const outcome = includeVars(args, task, vars, ctx.play.baseDir);
+      if (outcome.status === 'ok') Object.assign(factsHolder(ctx, task, host, vars).includedVars, outcome.result.ansible_facts);
+      return outcome;
+    }
+    case 'validate_argument_spec':
+      return validateRoleArguments(args, vars, ctx.templater);
     case 'fail':
       return failure(String(args.msg ?? 'Failed as requested from task'));
     case 'meta':

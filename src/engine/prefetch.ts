@@ -1,6 +1,6 @@
 import type { PendingProbe } from './probes.js';
 import type { PlayContext } from './context.js';
-import { becomeFor, ROOT_SCOPE, varsFor } from './context.js';
+import { becomeFor, keywordFlag, ROOT_SCOPE, varsFor } from './context.js';
 import type { TaskNode } from '../playbook/model.js';
 import { loopItem, loopItems, moduleContext } from './task-inputs.js';
 import { plainData } from '../template/index.js';
@@ -31,7 +31,7 @@ export async function speculativeProbes(ctx: PlayContext, host: string, nodes: T
       for (let i = 0; Array.isArray(items) && i < items.length; i++) {
         const itemVars = node.loop ? { ...vars, [loopVar]: loopItem(items, i) } : vars;
         const args = ctx.options.coerceArgs(mod.spec, plainData(ctx.templater.templateData(node.args, itemVars, node.source)), mod.name);
-        const modCtx = moduleContext(ctx, host, node, itemVars, become, node.checkMode ?? ctx.options.check);
+        const modCtx = moduleContext(ctx, host, node, itemVars, become, keywordFlag(ctx, 'check_mode', node.checkMode, itemVars, node.source) ?? ctx.options.check);
         for (const req of await mod.probes(args, modCtx)) out.push({ become, req });
       }
     } catch {

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { PlayContext } from './context.js';
 import type { ModuleContext } from '../modules/contract.js';
 import type { Vars } from './ports.js';
-import { isUnsafe, markUnsafe, settleUnsafe } from '../template/index.js';
+import { findInSearchPath, firstFound, isUnsafe, markUnsafe, settleUnsafe, TemplateUndefinedError } from '../template/index.js';
 import type { LoopSpec, Task } from '../playbook/model.js';
 
 export function moduleContext(
@@ -29,11 +29,32 @@ export function moduleContext(
 }
 
 /** Items of a loop / with_* as Ansible builds them; the items of host data are host data. */
-export function loopItems(ctx: PlayContext, loop: LoopSpec, vars: Vars, task: Pick<Task, 'source'>): unknown {
+export function loopItems(ctx: PlayContext, loop: LoopSpec, vars: Vars, task: Pick<Task, 'source'> & { moduleAs?: string }): unknown {
+  if (loop.with === 'first_found') return firstFoundItems(ctx, loop.items, vars, task);
   let items = ctx.templater.templateData(loop.items, vars, task.source);
   if (typeof items === 'string' && loop.with) items = [items];
   const built = withItems(loop.with, items);
   return built !== items && isUnsafe(items) ? markUnsafe(built) : built;
+}
+
+/**
+ * with_first_found as Ansible's task executor: a term that cannot be templated (undefined
+ * variable) is dropped, and the lookup searches the subdirectory the action implies
+ * (templates/ for template, vars/ for include_vars, files/ otherwise).
+ */
+function firstFoundItems(ctx: PlayContext, items: unknown, vars: Vars, task: Pick<Task, 'source'> & { moduleAs?: string }): string[] {
+  const terms = (Array.isArray(items) ? items : [items]).flatMap((term) => {
+    try {
+      return [ctx.templater.templateData(term, vars, task.source)];
+    } catch (err) {
+      if (err instanceof TemplateUndefinedError) return [];
+      throw err;
+    }
+  });
+  const action = task.moduleAs ?? '';
+  const subdir = action.includes('template') ? 'templates' : action.includes('var') ? 'vars' : 'files';
+  const searchPath = (vars['ansible_search_path'] as string[] | undefined) ?? [];
+  return firstFound(terms, {}, (name) => findInSearchPath(searchPath, subdir, name, ctx.play.baseDir));
 }
 
 function withItems(kind: LoopSpec['with'], items: unknown): unknown {

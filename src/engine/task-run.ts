@@ -4,7 +4,7 @@ import type { ExecResult } from '../connectors/types.js';
 import type { FileDiff, ModuleDefinition, Plan } from '../modules/contract.js';
 import type { HostStatus } from '../output/events.js';
 import type { PlayContext, IncludeScope } from './context.js';
-import { becomeFor, varsFor } from './context.js';
+import { becomeFor, keywordFlag, varsFor } from './context.js';
 import { OMIT as OMIT_PLACEHOLDER, isTemplateError, isUnsafe, markUnsafe, plainData, settleUnsafe } from '../template/index.js';
 import { taskArgErrorMessage } from '../template/errors.js';
 import { pyStr } from '../python/repr.js';
@@ -38,7 +38,7 @@ export async function runTaskOnHost(ctx: PlayContext, task: Task, host: string, 
     }
     // As Ansible: facts returned by any module (setup, package_facts) join the host's facts.
     const returned = outcome.result.ansible_facts;
-    if (task.module !== 'set_fact' && returned && typeof returned === 'object' && outcome.status !== 'failed') {
+    if (task.module !== 'set_fact' && task.module !== 'include_vars' && returned && typeof returned === 'object' && outcome.status !== 'failed') {
       factsHolder(ctx, task, host, baseVars).setFacts(returned as Record<string, unknown>, true);
     }
     return outcome;
@@ -145,7 +145,7 @@ async function runRemote(
   const state = await execTarget(ctx, task, host, vars);
   const conn = state.connection;
   if (!conn) throw new UnreachableError('no connection', { host });
-  const check = task.checkMode ?? ctx.options.check;
+  const check = keywordFlag(ctx, 'check_mode', task.checkMode, vars, task.source) ?? ctx.options.check;
   const env = environmentFor(ctx, [...ctx.play.environment, ...task.environment], vars, task);
   const modCtx = { ...moduleContext(ctx, host, task, vars, become, check), environment: env };
   const probes = await mod.probes(args, modCtx);

@@ -12,6 +12,8 @@ interface VarLayers {
   varsFiles?: Record<string, unknown>;
   roleVars?: Record<string, unknown>;
   taskVars?: Record<string, unknown>;
+  /** include_vars of this run. */
+  includedVars?: Record<string, unknown>;
   /** set_fact and register results of this run. */
   hostRuntime?: Record<string, unknown>;
   roleParams?: Record<string, unknown>;
@@ -29,6 +31,7 @@ const ORDER: (keyof VarLayers)[] = [
   'varsFiles',
   'roleVars',
   'taskVars',
+  'includedVars',
   'hostRuntime',
   'roleParams',
   'includeParams',

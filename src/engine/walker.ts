@@ -1,13 +1,13 @@
 import pLimit from 'p-limit';
 import type { PlayContext, IncludeScope } from './context.js';
-import { ROOT_SCOPE, varsFor } from './context.js';
+import { keywordFlag, ROOT_SCOPE, varsFor } from './context.js';
 import { connectAll } from './connect.js';
 import { FalcoDeployError } from '../errors.js';
 import type { Block, IncludeTasks, Task, TaskNode } from '../playbook/model.js';
 import type { Vars } from './ports.js';
 import { runTaskOnHost } from './task-run.js';
 import { loopItem, loopItems } from './task-inputs.js';
-import { errorMessage, failHosts, type TaskOutcome } from './outcome.js';
+import { errorMessage, failHosts, failure, type TaskOutcome } from './outcome.js';
 import { plainData } from '../template/index.js';
 import { redact, NO_LOG_MESSAGE } from '../output/redact.js';
 import { collectTaskSecrets } from './secrets.js';
@@ -138,20 +138,28 @@ async function runTask(ctx: PlayContext, task: Task, hosts: string[], scope: Inc
   }
 }
 
-function settle(ctx: PlayContext, task: Task, scope: IncludeScope, host: string, outcome: TaskOutcome): void {
+function settle(ctx: PlayContext, task: Task, scope: IncludeScope, host: string, given: TaskOutcome): void {
   const state = ctx.states.get(host)!;
+  let outcome = given;
+  // ignore_errors / ignore_unreachable may be templates: rendered for this host when they matter
+  const flag = (key: string, value: boolean | string | undefined): boolean => {
+    try {
+      return keywordFlag(ctx, key, value, varsFor(ctx, host, scope, task), task.source) ?? false;
+    } catch (err) {
+      outcome = failure(errorMessage(err));
+      return false;
+    }
+  };
   let status = outcome.status;
+  if (status === 'unreachable' && flag('ignore_unreachable', task.ignoreUnreachable)) status = 'skipped';
   if (status === 'failed') {
-    if (task.ignoreErrors) status = 'ignored';
+    if (flag('ignore_errors', task.ignoreErrors)) status = 'ignored';
     else {
       state.failed = true;
       state.lastFailure = { task: { name: task.name ?? task.displayName, action: task.module }, result: outcome.result };
     }
   }
-  if (status === 'unreachable') {
-    if (task.ignoreUnreachable) status = 'skipped';
-    else state.unreachable = true;
-  }
+  if (status === 'unreachable') state.unreachable = true;
   ctx.stats.record(host, status, outcome.changed);
   if (outcome.changed && status !== 'failed' && task.notify.length) {
     const vars = varsFor(ctx, host, scope, task);

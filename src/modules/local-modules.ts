@@ -35,6 +35,24 @@ export const localModules: ModuleDefinition[] = [
     mutuallyExclusive: [['msg', 'var']],
   }),
   controllerOnly('set_fact', { args: { cacheable: { type: 'bool', default: false } }, anyArgs: true }),
+  controllerOnly('include_vars', {
+    args: {
+      file: { type: 'path' },
+      _raw_params: { type: 'str' },
+      dir: { type: 'path' },
+      name: { type: 'str' },
+      depth: { type: 'int', default: 0 },
+      files_matching: { type: 'str' },
+      ignore_files: { type: 'list', elements: 'str' },
+      extensions: { type: 'list', elements: 'str', default: ['yaml', 'yml', 'json'] },
+      ignore_unknown_extensions: { type: 'bool', default: false },
+      hash_behaviour: { type: 'str', choices: ['replace', 'merge'] },
+    },
+    freeForm: '_raw_params',
+  }),
+  controllerOnly('validate_argument_spec', {
+    args: { argument_spec: { type: 'dict', required: true }, provided_arguments: { type: 'dict' }, validate_args_context: { type: 'dict' } },
+  }),
   controllerOnly('assert', {
     args: {
       that: { type: 'list', required: true },

@@ -75,6 +75,12 @@ export class FieldReader {
     }
   }
 
+  /** A boolean, or a template rendered when the task runs. */
+  boolOrTemplate(key: string): boolean | string | undefined {
+    const v = this.map[key];
+    return typeof v === 'string' && isTemplated(v) ? v : this.bool(key);
+  }
+
   int(key: string): number | undefined {
     const v = this.map[key];
     if (v === undefined || v === null) return undefined;

@@ -50,7 +50,7 @@ export const PLAY_KEYWORDS = [
 
 export const BLOCK_KEYWORDS = [...COMMON, ...DELEGATION_KEYWORDS, 'block', 'rescue', 'always', 'when'].sort();
 
-export const LOOP_LOOKUPS = ['items', 'list', 'dict', 'indexed_items'] as const;
+export const LOOP_LOOKUPS = ['items', 'list', 'dict', 'indexed_items', 'first_found'] as const;
 
 export const TASK_KEYWORDS = [
   ...COMMON,
@@ -107,7 +107,13 @@ export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
 };
 
 /** Keys at task level that are actions handled by the loader itself. */
-export const LOADER_ACTIONS = ['import_tasks', 'include_tasks', 'import_role', 'include_role', 'block'];
+const LOADER_ACTIONS = ['import_tasks', 'include_tasks', 'import_role', 'include_role'];
+
+/** `import_tasks`, `ansible.builtin.import_tasks` or `ansible.legacy.import_tasks` -> `import_tasks`. */
+export function loaderAction(key: string): string | undefined {
+  const short = key.replace(/^ansible\.(?:builtin|legacy)\./, '');
+  return LOADER_ACTIONS.includes(short) ? short : undefined;
+}
 
 export const STRATEGIES = ['linear', 'free'];
 export const HOST_ORDERS = ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'];

@@ -62,8 +62,9 @@ function loadPlays(file: string, chain: string[], importedBy: ImportedBy, state:
     if (!isMap(entry)) {
       throw errorAt(`each playbook entry must be a play (a mapping), got ${JSON.stringify(entry)}`, positionOf(data) ?? { file, line: 1, column: 1 });
     }
-    if ('import_playbook' in entry) {
-      importPlaybook(entry, file, chain, importedBy, state);
+    const importKey = Object.keys(entry).find((k) => /^(?:ansible\.(?:builtin|legacy)\.)?import_playbook$/.test(k));
+    if (importKey) {
+      importPlaybook(entry, importKey, file, chain, importedBy, state);
       continue;
     }
     if ('include' in entry) {
@@ -74,14 +75,14 @@ function loadPlays(file: string, chain: string[], importedBy: ImportedBy, state:
   }
 }
 
-function importPlaybook(entry: Record<string, unknown>, file: string, chain: string[], importedBy: ImportedBy, state: LoadState): void {
+function importPlaybook(entry: Record<string, unknown>, key: string, file: string, chain: string[], importedBy: ImportedBy, state: LoadState): void {
   const r: FieldReader = new FieldReader(entry, file, 'import_playbook');
-  r.checkKeys(IMPORT_PLAYBOOK_KEYWORDS, { when: 'conditional import_playbook is not supported; put the condition on the imported plays or use --limit' });
-  const target = r.str('import_playbook');
-  if (!target) r.fail('import_playbook', 'import_playbook needs a playbook file name');
-  if (isTemplated(target)) r.fail('import_playbook', `import_playbook cannot use a templated file name ('${target}')`);
+  r.checkKeys([...IMPORT_PLAYBOOK_KEYWORDS.filter((k) => k !== 'import_playbook'), key], { when: 'conditional import_playbook is not supported; put the condition on the imported plays or use --limit' });
+  const target = r.str(key);
+  if (!target) r.fail(key, 'import_playbook needs a playbook file name');
+  if (isTemplated(target)) r.fail(key, `import_playbook cannot use a templated file name ('${target}')`);
   const path = isAbsolute(target) ? target : resolve(dirname(file), target);
-  if (!existsSync(path)) r.fail('import_playbook', `imported playbook '${target}' not found (looked for ${path})`);
+  if (!existsSync(path)) r.fail(key, `imported playbook '${target}' not found (looked for ${path})`);
   const nested: ImportedBy = { vars: { ...importedBy.vars, ...r.vars() }, tags: union(importedBy.tags, r.tags()) };
   loadPlays(path, [...chain, file], nested, state);
 }

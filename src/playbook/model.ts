@@ -89,10 +89,10 @@ export interface Play {
   strategy: 'linear' | 'free';
   order?: 'inventory' | 'reverse_inventory' | 'sorted' | 'reverse_sorted' | 'shuffle';
   tags: string[];
-  ignoreErrors?: boolean;
-  ignoreUnreachable?: boolean;
+  ignoreErrors?: boolean | string;
+  ignoreUnreachable?: boolean | string;
   environment: EnvironmentEntry[];
-  checkMode?: boolean;
+  checkMode?: boolean | string;
   diff?: boolean;
   noLog?: boolean;
   runOnce?: boolean;
@@ -129,6 +129,8 @@ export interface RoleInstance {
   params: Record<string, unknown>;
   /** Names of roles that pulled this one in through meta dependencies (empty for play roles). */
   requiredBy: string[];
+  /** Its dir, then the dirs of the roles that depend on it, innermost first (Ansible's dep chain). */
+  searchPath: string[];
   source: SourcePos;
 }
 
@@ -146,7 +148,7 @@ export interface LoopControl {
  * ([index, item]), sequence/fileglob/... are rejected at load time.
  */
 export interface LoopSpec {
-  with?: 'items' | 'list' | 'dict' | 'indexed_items';
+  with?: 'items' | 'list' | 'dict' | 'indexed_items' | 'first_found';
   /** A list, a dict (with_dict) or a templated string. */
   items: unknown;
 }
@@ -157,9 +159,10 @@ export interface InheritedKeywords {
   becomeUser?: string;
   becomeMethod?: 'sudo';
   becomeFlags?: string;
-  ignoreErrors?: boolean;
-  ignoreUnreachable?: boolean;
-  checkMode?: boolean;
+  /** A string is a template, rendered per host when the task runs (Ansible templates keywords). */
+  ignoreErrors?: boolean | string;
+  ignoreUnreachable?: boolean | string;
+  checkMode?: boolean | string;
   diff?: boolean;
   noLog?: boolean;
   runOnce?: boolean;

@@ -4,7 +4,7 @@
  */
 import { PyFloat } from '../python/values.js';
 import { FieldReader, isMap, unknownKeywordMessage } from './fields.js';
-import { HANDLER_KEYWORDS, LOADER_ACTIONS, LOOP_LOOKUPS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
+import { HANDLER_KEYWORDS, LOOP_LOOKUPS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS, loaderAction } from './keywords.js';
 import { ArgSplitError, COMMAND_MODULES, parseKv } from './kv.js';
 import { shortModuleName, type ModuleLookup } from './lookup.js';
 import { closeMatches } from '../suggest.js';
@@ -35,7 +35,7 @@ export function detectAction(r: FieldReader, env: ActionEnv): Action {
     const reason = UNSUPPORTED_KEYWORDS[key];
     if (reason) r.fail(key, `'${key}' is not supported in a ${r.what}: ${reason}`);
   }
-  const isAction = (k: string) => LOADER_ACTIONS.includes(k) || env.modules.findModule(k) !== undefined;
+  const isAction = (k: string) => loaderAction(k) !== undefined || env.modules.findModule(k) !== undefined;
   const actionKeys = ACTION_KEYS.filter((k) => r.has(k));
   if (actionKeys.length > 1) r.fail(actionKeys[1], 'action and local_action are mutually exclusive');
   if (actionKeys.length === 1) {

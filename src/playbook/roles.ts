@@ -4,13 +4,14 @@
  * (Ansible's dedup, unless its meta says allow_duplicates).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { RoleInstance, SourcePos, TaskFileContext, TaskNode } from './model.js';
 import { FieldReader, errorAt, isMap, isTemplated } from './fields.js';
 import { INHERITED_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { layer, readInherited, union } from './inherit.js';
 import type { ModuleLookup } from './lookup.js';
-import { parseTaskFile } from './tasks.js';
+import { parseTaskFile, parseTaskList } from './tasks.js';
+import { argumentSpecTask } from './role-argspec.js';
 import type { RoleRequest } from './role-request.js';
 import { checkKeywordTemplates, checkVarsTemplates } from './template-check.js';
 import { loadAnsibleYaml } from '../yaml/load.js';
@@ -77,7 +78,7 @@ class RoleLoader {
     const r = req.reader;
     if (isTemplated(req.name)) throw errorAt(`role names cannot be templated ('${req.name}')`, req.namePos);
     checkKeywordTemplates(r.map, r.file);
-    const dir = this.findRole(req.name, parentDir, req.namePos);
+    const { dir, name: roleName } = this.findRole(req.name, parentDir, req.namePos);
     if (chain.includes(dir)) {
       throw errorAt(`role dependency loop: ${[...chain, dir].map((d) => basename(d)).join(' -> ')}`, req.source);
     }
@@ -109,7 +110,7 @@ class RoleLoader {
     }
 
     const instance: RoleInstance = {
-      name: basename(dir),
+      name: roleName,
       dir,
       tasksDir: join(dir, 'tasks'),
       templatesDir: join(dir, 'templates'),
@@ -118,6 +119,7 @@ class RoleLoader {
       vars: this.loadVars(dir, 'vars', req.from.vars),
       params: { ...req.params, ...entryVars },
       requiredBy: requiredBy.length ? [requiredBy[requiredBy.length - 1]!] : [],
+      searchPath: [dir, ...[...chain].reverse()],
       source: req.source,
     };
     const index = this.instances.length;
@@ -125,6 +127,8 @@ class RoleLoader {
     const idPrefix = `${this.env.idPrefix}.${index}`;
     const roleCtx: TaskFileContext = { ...ctx, role: instance, idPrefix, importChain: [] };
     const env = { modules: this.env.modules, handlers: false, importRole: this.importer() };
+    const validation = argumentSpecTask({ dir, name: roleName, params: req.params }, req.from.tasks ?? 'main', meta.data);
+    if (validation) tasks.push(...parseTaskList([validation], { ...roleCtx, idPrefix: `${idPrefix}.argspec` }, { ...env, file: meta.file }));
     const tasksFile = this.roleFile(dir, 'tasks', req.from.tasks, req.namePos);
     if (tasksFile) tasks.push(...parseTaskFile(tasksFile, roleCtx, env));
     const handlersFile = this.roleFile(dir, 'handlers', req.from.handlers, req.namePos);
@@ -148,21 +152,22 @@ class RoleLoader {
     return found;
   }
 
-  private findRole(name: string, parentDir: string | undefined, pos: SourcePos): string {
+  /**
+   * Ansible's search: <playbook dir>/roles, the roles path, the depending role's parent directory,
+   * the playbook dir; then the name as a path from the working directory. A name found in a
+   * search directory keeps its name as written (`common/web`, `ns.role`).
+   */
+  private findRole(name: string, parentDir: string | undefined, pos: SourcePos): { dir: string; name: string } {
     const { playbookDir, rolesPath } = this.env;
-    let candidates: string[];
-    if (isAbsolute(name)) candidates = [name];
-    else if (name.includes('/')) candidates = [resolve(playbookDir, name)];
-    else {
-      const dirs = [join(playbookDir, 'roles'), ...(parentDir ? [parentDir] : []), ...rolesPath.map((p) => resolve(playbookDir, p)), playbookDir];
-      candidates = [...new Set(dirs)].map((d) => join(d, name));
-    }
-    const found = candidates.find((c) => existsSync(c) && statSync(c).isDirectory());
-    if (!found) throw errorAt(`role '${name}' not found; looked in: ${candidates.join(', ')}`, pos);
-    return found;
+    const dirs = [join(playbookDir, 'roles'), ...rolesPath, ...(parentDir ? [parentDir] : []), playbookDir];
+    const inSearch = dirs.map((d) => resolve(d, name)).find(isDirectory);
+    if (inSearch) return { dir: inSearch, name };
+    const asPath = resolve(name);
+    if (isDirectory(asPath)) return { dir: asPath, name: basename(asPath) };
+    throw errorAt(`the role '${name}' was not found in ${dirs.join(':')}`, pos);
   }
 
-  private loadMeta(dir: string): { dependencies: unknown[]; allowDuplicates: boolean; file: string } {
+  private loadMeta(dir: string): { dependencies: unknown[]; allowDuplicates: boolean; file: string; data?: Record<string, unknown> } {
     const file = findMain(join(dir, 'meta'));
     if (!file) return { dependencies: [], allowDuplicates: false, file: join(dir, 'meta', 'main.yml') };
     const data = loadAnsibleYaml(file);
@@ -171,7 +176,7 @@ class RoleLoader {
     const r: FieldReader = new FieldReader(data, file, 'role meta');
     const deps = r.list('dependencies');
     const allowDuplicates = r.bool('allow_duplicates') ?? false;
-    return { dependencies: deps, allowDuplicates, file };
+    return { dependencies: deps, allowDuplicates, file, data };
   }
 
   /** defaults/ or vars/: main.yml (or .yaml/.json/none), every file of a main/ directory merged, or `from`. */
@@ -193,6 +198,10 @@ class RoleLoader {
     }
     return out;
   }
+}
+
+function isDirectory(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
 }
 
 function findMain(dir: string): string | undefined {

@@ -16,7 +16,7 @@ import type {
   TaskNode,
 } from './model.js';
 import { FieldReader, errorAt, isMap, isTemplated } from './fields.js';
-import { BLOCK_KEYWORDS, INCLUDE_KEYWORDS, LOOP_LOOKUPS, UNSUPPORTED_KEYWORDS } from './keywords.js';
+import { BLOCK_KEYWORDS, INCLUDE_KEYWORDS, LOOP_LOOKUPS, UNSUPPORTED_KEYWORDS, loaderAction } from './keywords.js';
 import { compact, layer, pickInherited, readInherited, union } from './inherit.js';
 import type { ModuleLookup } from './lookup.js';
 import { detectAction, moduleAndArgs, safeKv, type Action } from './module-call.js';
@@ -76,13 +76,13 @@ function parseTaskEntry(data: unknown, id: string, ctx: TaskFileContext, env: Pa
   }
   const action = detectAction(r, env);
   checkKeywordTemplates(data, env.file, action.key);
-  switch (action.key) {
+  switch (loaderAction(action.key)) {
     case 'import_tasks':
-      return parseImportTasks(r, action.value, id, ctx, env);
+      return parseImportTasks(r, action, id, ctx, env);
     case 'include_tasks':
-      return [parseIncludeTasks(r, action.value, id, ctx, env)];
+      return [parseIncludeTasks(r, action, id, ctx, env)];
     case 'import_role':
-      return parseImportRole(r, action.value, ctx, env);
+      return parseImportRole(r, action, ctx, env);
     case 'include_role':
       r.fail(action.key, "include_role is not supported; use import_role (loaded before the play runs) or list the role under the play's roles:");
   }
@@ -154,37 +154,37 @@ function searchDirsFor(ctx: TaskFileContext, env: ParseEnv): string[] {
   return [...new Set(dirs)];
 }
 
-function parseImportTasks(r: FieldReader, value: unknown, id: string, ctx: TaskFileContext, env: ParseEnv): TaskNode[] {
+function parseImportTasks(r: FieldReader, { key, value }: Action, id: string, ctx: TaskFileContext, env: ParseEnv): TaskNode[] {
   for (const key of ['loop', ...LOOP_LOOKUPS.map((l) => `with_${l}`)]) {
     if (r.has(key)) r.fail(key, 'import_tasks cannot loop (it is inlined before the play runs); use include_tasks');
   }
-  r.checkKeys([...BLOCK_KEYWORDS.filter((k) => !['block', 'rescue', 'always'].includes(k)), 'import_tasks'], UNSUPPORTED_KEYWORDS);
-  const file = taskFileName(r, 'import_tasks', value);
+  r.checkKeys([...BLOCK_KEYWORDS.filter((k) => !['block', 'rescue', 'always'].includes(k)), key], UNSUPPORTED_KEYWORDS);
+  const file = taskFileName(r, key, value);
   if (isTemplated(file)) {
-    r.fail('import_tasks', `import_tasks is resolved before the play runs and cannot use a templated file name ('${file}'); use include_tasks`);
+    r.fail(key, `import_tasks is resolved before the play runs and cannot use a templated file name ('${file}'); use include_tasks`);
   }
-  const path = resolveTaskFile(file, searchDirsFor(ctx, env), r.pos('import_tasks'));
+  const path = resolveTaskFile(file, searchDirsFor(ctx, env), r.pos(key));
   const base = baseFields(r, id, ctx);
-  return parseTaskFile(path, childContext(ctx, base, id), { modules: env.modules, handlers: env.handlers, importRole: env.importRole }, r.pos('import_tasks'));
+  return parseTaskFile(path, childContext(ctx, base, id), { modules: env.modules, handlers: env.handlers, importRole: env.importRole }, r.pos(key));
 }
 
 const IMPORT_ROLE_ARGS = ['name', 'tasks_from', 'handlers_from', 'vars_from', 'defaults_from', 'allow_duplicates', 'public', 'rolespec_validate'];
 
 /** Static import_role: the role's tasks are inlined here, its handlers join the play's. */
-function parseImportRole(r: FieldReader, value: unknown, ctx: TaskFileContext, env: ParseEnv): TaskNode[] {
+function parseImportRole(r: FieldReader, { key, value }: Action, ctx: TaskFileContext, env: ParseEnv): TaskNode[] {
   if (!env.importRole || env.handlers) {
-    r.fail('import_role', `import_role is not supported ${env.handlers ? 'in handlers' : 'in a file loaded by include_tasks'}; list the role under the play's roles:`);
+    r.fail(key, `import_role is not supported ${env.handlers ? 'in handlers' : 'in a file loaded by include_tasks'}; list the role under the play's roles:`);
   }
   for (const key of ['loop', ...LOOP_LOOKUPS.map((l) => `with_${l}`)]) {
     if (r.has(key)) r.fail(key, 'import_role cannot loop (it is inlined before the play runs)');
   }
-  r.checkKeys([...BLOCK_KEYWORDS.filter((k) => !['block', 'rescue', 'always'].includes(k)), 'import_role'], UNSUPPORTED_KEYWORDS);
-  if (!isMap(value)) r.fail('import_role', 'import_role needs a mapping with name: ROLE');
+  r.checkKeys([...BLOCK_KEYWORDS.filter((k) => !['block', 'rescue', 'always'].includes(k)), key], UNSUPPORTED_KEYWORDS);
+  if (!isMap(value)) r.fail(key, 'import_role needs a mapping with name: ROLE');
   const bad = Object.keys(value).filter((k) => !IMPORT_ROLE_ARGS.includes(k));
-  if (bad.length) r.fail('import_role', `import_role does not accept ${bad.join(', ')}; valid: ${IMPORT_ROLE_ARGS.join(', ')}`);
-  const args = new FieldReader(value, r.file, 'import_role');
+  if (bad.length) r.fail(key, `import_role does not accept ${bad.join(', ')}; valid: ${IMPORT_ROLE_ARGS.join(', ')}`);
+  const args = new FieldReader(value, r.file, key);
   const name = args.str('name');
-  if (!name) r.fail('import_role', 'import_role needs name: ROLE');
+  if (!name) r.fail(key, 'import_role needs name: ROLE');
   const from: RoleFrom = compact({
     tasks: args.str('tasks_from'),
     handlers: args.str('handlers_from'),
@@ -194,11 +194,11 @@ function parseImportRole(r: FieldReader, value: unknown, ctx: TaskFileContext, e
   return env.importRole({ name, namePos: args.pos('name'), reader: r, params: {}, from, dedup: false, source: r.pos() }, ctx);
 }
 
-function parseIncludeTasks(task: FieldReader, value: unknown, id: string, ctx: TaskFileContext, env: ParseEnv): IncludeTasks {
+function parseIncludeTasks(task: FieldReader, { key, value }: Action, id: string, ctx: TaskFileContext, env: ParseEnv): IncludeTasks {
   const r: FieldReader = new FieldReader(task.map, task.file, 'task using include_tasks');
-  if (env.handlers) r.fail('include_tasks', 'include_tasks is not supported in handlers; use import_tasks');
-  r.checkKeys(INCLUDE_KEYWORDS, UNSUPPORTED_KEYWORDS);
-  const file = taskFileName(r, 'include_tasks', value);
+  if (env.handlers) r.fail(key, 'include_tasks is not supported in handlers; use import_tasks');
+  r.checkKeys([...INCLUDE_KEYWORDS.filter((k) => k !== 'include_tasks'), key], UNSUPPORTED_KEYWORDS);
+  const file = taskFileName(r, key, value);
   const base = baseFields(r, id, ctx);
   const ownWhen = r.conditionals('when');
   // Keywords on a dynamic include apply to the include only; its vars reach the included tasks.

@@ -39,6 +39,14 @@ function validateTask(task: Task, handlerNames: readonly string[], modules: Modu
   const def = modules.findModule(task.moduleAs) ?? modules.findModule(task.module);
   if (!def) {
     const names = modules.moduleNames();
+    const fqcn = /^(\w+\.\w+)\.(\w+)$/.exec(task.moduleAs);
+    if (fqcn && fqcn[1] !== 'ansible.builtin' && fqcn[1] !== 'ansible.legacy') {
+      const [, collection, short] = fqcn as unknown as [string, string, string];
+      throw errorAt(
+        `couldn't resolve module/action '${task.moduleAs}': falco-deploy has no module '${short}' of collection '${collection}'${didYouMean(short, names)}; available modules: ${closeFirst(short, names).join(', ')}`,
+        task.argsSource,
+      );
+    }
     throw errorAt(
       `unknown module '${task.moduleAs}'${didYouMean(task.module, names)}; available modules: ${closeFirst(task.module, names).join(', ')}`,
       task.argsSource,

@@ -2,4 +2,6 @@ export { createTemplater, isTemplated, OMIT, type Templater } from './templater.
 export {
   isTemplateError, taskArgErrorMessage, TemplateRenderError, TemplateSyntaxError, TemplateUndefinedError,
 } from './errors.js';
+export { firstFound } from './first-found.js';
+export { findInSearchPath, searchCandidates } from './search-path.js';
 export { isUnsafe, markUnsafe, plainData, settleUnsafe, UnsafeText } from './unsafe.js';

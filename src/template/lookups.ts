@@ -8,19 +8,22 @@ import * as path from 'node:path';
 import { splitArgs } from './args.js';
 import { PyError } from './errors.js';
 import { lookupActiveVariable } from './jinja.js';
-import { isMapping, pyStr } from './pyvalue.js';
+import { pyStr } from './pyvalue.js';
+import { firstFound } from './first-found.js';
+import { findInSearchPath } from './search-path.js';
 import { Undefined } from './undefined.js';
 import { fnmatchRegExp } from '../python/fnmatch.js';
 
 type LookupFn = (terms: unknown[], kw: Record<string, unknown>) => unknown[];
 
-function findFile(searchPaths: string[], name: string): string | null {
-  if (path.isAbsolute(name)) return existsSync(name) ? name : null;
-  for (const dir of [...searchPaths.flatMap((d) => [path.join(d, 'files'), d]), process.cwd()]) {
-    const candidate = path.resolve(dir, name);
-    if (existsSync(candidate)) return candidate;
-  }
-  return null;
+/**
+ * A file for the running task: its `ansible_search_path` (files/ first), then the playbook
+ * directory (`searchPaths[0]`); without a task, the templater's search paths.
+ */
+function findFile(searchPaths: string[], name: string, subdir = 'files'): string | undefined {
+  const fromTask = lookupActiveVariable('ansible_search_path');
+  const paths = Array.isArray(fromTask) ? fromTask.map((p) => pyStr(p)) : searchPaths;
+  return findInSearchPath(paths, subdir, name, searchPaths[0] ?? process.cwd());
 }
 
 /** Files matching a glob in one directory; a relative pattern is looked up like `file` (files/ first). */
@@ -62,15 +65,7 @@ export function createLookup(searchPaths: string[]) {
         return value;
       }),
     fileglob: (terms) => terms.flatMap((t) => fileglob(searchPaths, pyStr(t))),
-    first_found: (terms, kw) => {
-      const names = terms.flatMap((t) => (Array.isArray(t) ? t : isMapping(t) ? ((t.files as unknown[]) ?? []) : [t]));
-      for (const n of names) {
-        const found = findFile(searchPaths, pyStr(n));
-        if (found) return [found];
-      }
-      if (kw.skip) return [];
-      throw new PyError('No file was found when using first_found.');
-    },
+    first_found: (terms, kw) => firstFound(terms, kw, (name) => findFile(searchPaths, name)),
   };
 
   return (wantList: boolean, args: unknown[]): unknown => {
@@ -81,7 +76,8 @@ export function createLookup(searchPaths: string[]) {
     if (!plugin) throw new PyError(`lookup plugin (${name}) not found`);
     for (const t of pos) if (t instanceof Undefined) t.fail();
     const results = plugin(pos.slice(1), kw);
-    if (wantList || kw.wantlist) return results;
+    // as Ansible's _lookup: only a non-empty result is joined
+    if (wantList || kw.wantlist || results.length === 0) return results;
     return results.every((r) => typeof r === 'string') ? results.join(',') : results.length === 1 ? results[0] : results;
   };
 }

@@ -12,6 +12,7 @@ import { playbookRuntime } from '../../engine/playbook-runtime.js';
 import { createTemplater } from '../../template/index.js';
 import { sshConnections } from '../connections.js';
 import { retryFilePath } from '../retry-file.js';
+import { configuredRolesPath } from '../roles-path.js';
 import { pickRenderer } from '../../output/pick.js';
 import { alertTailLines, reportHealthAfterRun } from '../../health/after-run.js';
 import { useColour } from '../../health/table.js';
@@ -58,7 +59,7 @@ export const runCommand: Command<RunArgs> = {
     const inventory = await loadInventory(args.inventory, { onWarning: warn });
     // as ansible-playbook, whatever the plays target (the implicit localhost is still there for `hosts: localhost`)
     if (inventory.hosts().length === 0) warn("provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'");
-    const playbook = checkPlaybook(args.playbook);
+    const playbook = checkPlaybook(args.playbook, { rolesPath: configuredRolesPath() });
     const selection = { tags: args.tags, skipTags: args.skipTags };
     if (args.syntaxCheck) {
       ctx.stdout.write(`\nplaybook: ${args.playbook}\n`);

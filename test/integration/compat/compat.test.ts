@@ -15,7 +15,8 @@ import { sandboxDown, sandboxUp, type SandboxInfo } from '../../../src/sandbox/i
 
 const CASES = fileURLToPath(new URL('../../cases/compat', import.meta.url));
 const CLI = resolve(fileURLToPath(new URL('../../../bin/falco-deploy.js', import.meta.url)));
-const NAME = 'compat';
+// several people may run this at once on one machine: each picks a sandbox name of their own
+const NAME = process.env.FD_COMPAT_SANDBOX ?? 'compat';
 
 interface Check {
   files?: string[];

@@ -1,0 +1,28 @@
+import { expect } from 'chai';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configuredRolesPath } from '../../src/cli/roles-path.js';
+
+describe('cli: roles path (Ansible 2.14 DEFAULT_ROLES_PATH)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'fd-rolespath-'));
+  const cwd = join(root, 'work');
+  const home = join(root, 'home');
+  const cfgDir = join(root, 'cfg');
+  for (const d of [cwd, home, cfgDir]) mkdirSync(d);
+  writeFileSync(join(cfgDir, 'ansible.cfg'), '[defaults]\nroles_path = ./roles:~/galaxy:/opt/roles\n');
+  const at = (env: NodeJS.ProcessEnv) => configuredRolesPath({ env, cwd, home });
+
+  it('defaults to ~/.ansible/roles, /usr/share/ansible/roles, /etc/ansible/roles', () => {
+    expect(at({})).to.deep.equal([join(home, '.ansible/roles'), '/usr/share/ansible/roles', '/etc/ansible/roles']);
+  });
+
+  it('ANSIBLE_ROLES_PATH: ":"-separated, relative entries from the working directory', () => {
+    expect(at({ ANSIBLE_ROLES_PATH: 'rp1:/tmp/rp2' })).to.deep.equal([join(cwd, 'rp1'), '/tmp/rp2']);
+  });
+
+  it('ansible.cfg roles_path: relative entries from the config file, ~ expanded; the environment wins', () => {
+    expect(at({ ANSIBLE_CONFIG: cfgDir })).to.deep.equal([join(cfgDir, 'roles'), join(home, 'galaxy'), '/opt/roles']);
+    expect(at({ ANSIBLE_CONFIG: cfgDir, ANSIBLE_ROLES_PATH: '/x' })).to.deep.equal(['/x']);
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * Role argument specs (meta/argument_specs.yml): the validation task Ansible puts before the
+ * role's tasks, for the entry point used. Names and messages recorded from ansible-playbook 2.14.
+ */
+import { expect } from 'chai';
+import { runLocal } from '../support/run-local.js';
+
+const ROLE = {
+  'inventory.ini': '[all]\na\n',
+  'roles/svc/meta/argument_specs.yml': `argument_specs:
+  main:
+    short_description: Install the service
+    options:
+      svc_port:
+        type: int
+        required: true
+      svc_mode:
+        type: str
+        choices: [fast, safe]
+        default: safe
+  extra:
+    options:
+      svc_name:
+        type: str
+        required: true
+`,
+  'roles/svc/defaults/main.yml': 'svc_mode: safe\n',
+  'roles/svc/tasks/main.yml': '- name: main task\n  debug: msg="port {{ svc_port }} {{ svc_mode }}"\n',
+  'roles/svc/tasks/extra.yml': '- name: extra task\n  debug: msg="{{ svc_name }}"\n',
+};
+
+const play = (roleEntry: string) => `- hosts: all\n  gather_facts: false\n  roles:\n    - ${roleEntry}\n`;
+
+describe('engine: role argument specs (as ansible-core 2.14)', () => {
+  it("main: 'Validating arguments against arg spec' runs first, role parameters converted and accepted", async () => {
+    const r = await runLocal({ ...ROLE, 'playbook.yml': play('{ role: svc, svc_port: "8080" }') });
+    const [check] = r.results("svc : Validating arguments against arg spec 'main' - Install the service");
+    expect(check?.status).to.equal('ok');
+    expect(check?.result?.msg).to.equal('The arg spec validation passed');
+    expect(r.results('svc : main task')[0]!.msg).to.equal('port 8080 safe');
+  });
+
+  it("tasks_from: the entry point's own spec, checked against the variables in scope", async () => {
+    const r = await runLocal({
+      ...ROLE,
+      'playbook.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - import_role:\n        name: svc\n        tasks_from: extra\n      vars:\n        svc_name: x\n',
+    });
+    expect(r.results("svc : Validating arguments against arg spec 'extra'")[0]?.status).to.equal('ok');
+    expect(r.results('svc : extra task')[0]!.msg).to.equal('x');
+  });
+
+  for (const [entry, message] of [
+    ['{ role: svc, svc_port: 1, svc_mode: slow }', 'Validation of arguments failed:\nvalue of svc_mode must be one of: fast, safe, got: slow'],
+    ['svc', 'Validation of arguments failed:\nmissing required arguments: svc_port'],
+  ] as const) {
+    it(`${entry}: fails before the role's tasks with Ansible's message`, async () => {
+      const r = await runLocal({ ...ROLE, 'playbook.yml': play(entry) });
+      const [check] = r.results("svc : Validating arguments against arg spec 'main' - Install the service");
+      expect(check?.status).to.equal('failed');
+      expect(check?.result?.msg).to.equal(message);
+      expect(r.results('svc : main task')).to.have.length(0);
+    });
+  }
+});
