@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { alertsCommand } from './alerts.js';
 import { inventoryCommand } from './inventory.js';
 import { pingCommand } from './ping.js';
 import { sandboxCommand } from './sandbox.js';
@@ -6,4 +7,4 @@ import { runCommand } from './run.js';
 
 /** Every subcommand, in --help order. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own argument type
-export const commands: Command<any>[] = [runCommand, inventoryCommand, pingCommand, sandboxCommand];
+export const commands: Command<any>[] = [runCommand, inventoryCommand, pingCommand, alertsCommand, sandboxCommand];
