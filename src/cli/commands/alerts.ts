@@ -33,8 +33,7 @@ export const alertsCommand: Command<AlertsArgs> = {
       .option('follow', { type: 'boolean', default: false, describe: 'Keep printing new alerts until Ctrl-C (survives log rotation and reconnects)' })
       .option('summary', { type: 'boolean', default: false, describe: 'Counts per rule x host, top talkers first' })
       .option('max-bytes', { type: 'number', default: 256 << 20, describe: 'Most bytes read back from the end of one host\'s alerts file' })
-      .option('interval', { type: 'number', default: 0.5, describe: '--follow: seconds between reads of each host' })
-      .conflicts('follow', 'summary') as unknown as Argv<GlobalOptions & AlertsArgs>,
+      .option('interval', { type: 'number', default: 0.5, describe: '--follow: seconds between reads of each host' }) as unknown as Argv<GlobalOptions & AlertsArgs>,
   run: async (args, ctx) => {
     const filter = filterOf(args);
     const inventory = await loadInventory(args.inventory, { onWarning: (m) => ctx.stderr.write(`[WARNING]: ${m}\n`) });
@@ -74,6 +73,7 @@ export const alertsCommand: Command<AlertsArgs> = {
 
 function filterOf(args: AlertsArgs): AlertFilter {
   const usage = (msg: string) => new FalcoDeployError(msg, { phase: 'usage' });
+  if (args.follow && args.summary) throw usage('--follow and --summary cannot be used together');
   const since = parseSince(args.since, Date.now());
   if (!since) throw usage(`--since ${JSON.stringify(args.since)}: expected a duration (30s, 10m, 2h, 1d) or a UTC time (2026-12-03T10:00:00Z)`);
   const minPriority: Priority | undefined = parsePriority(args.priority);
