@@ -12,7 +12,7 @@ export interface ConfigFile {
   text: string;
 }
 
-export interface AlertOutputs {
+interface AlertOutputs {
   /** file_output.filename when file_output is enabled. */
   file?: string;
   jsonOutput: boolean;

@@ -13,7 +13,7 @@ export interface FilePosition {
   offset: number;
 }
 
-export interface TailRead extends FilePosition {
+interface TailRead extends FilePosition {
   /** Complete lines, oldest first. */
   lines: string[];
   /** The window reached maxBytes before reaching --since: older alerts were not read. */
@@ -62,9 +62,9 @@ export function completeLines(text: string): { lines: string[]; rest: string } {
   return { lines, rest };
 }
 
-export type FollowState = 'same' | 'rotated' | 'truncated' | 'missing';
+type FollowState = 'same' | 'rotated' | 'truncated' | 'missing';
 
-export interface FollowRead extends FilePosition {
+interface FollowRead extends FilePosition {
   state: FollowState;
   /** Bytes after the previous position: the rest of a rotated file first, then the new file's. */
   text: string;

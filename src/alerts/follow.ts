@@ -21,13 +21,13 @@ export interface FollowedHost {
   sinceEpochSec: number;
 }
 
-export interface FollowSink {
+interface FollowSink {
   alerts(batch: Alert[]): void;
   malformed(host: string, count: number): void;
   note(host: string, message: string): void;
 }
 
-export interface FollowOptions extends ProbeOptions {
+interface FollowOptions extends ProbeOptions {
   pollMs: number;
   maxBytes: number;
   signal: AbortSignal;

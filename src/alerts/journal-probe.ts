@@ -6,13 +6,13 @@ import type { FactRequest } from '../facts/request.js';
 import { sh } from '../shell/quote.js';
 import { parseJournalEntry, type LineResult } from './alert-line.js';
 
-export interface JournalRead {
+interface JournalRead {
   results: LineResult[];
   /** Cursor of the last entry read (the next read starts after it). */
   cursor?: string;
 }
 
-export type JournalFrom = { sinceEpochSec: number } | { cursor: string };
+type JournalFrom = { sinceEpochSec: number } | { cursor: string };
 
 export function journalProbe(unit: string, from: JournalFrom, host: string): FactRequest<JournalRead> {
   const where = 'cursor' in from ? sh`--after-cursor=${from.cursor}` : sh`--since=${`@${Math.floor(from.sinceEpochSec)}`}`;

@@ -27,7 +27,7 @@ export function alertJson(a: Alert): string {
   return JSON.stringify({ ...a.fields, host: a.host });
 }
 
-export interface SummaryRow {
+interface SummaryRow {
   rule: string;
   host: string;
   count: number;

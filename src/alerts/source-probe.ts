@@ -6,7 +6,7 @@ import type { FactRequest } from '../facts/request.js';
 import { sh } from '../shell/quote.js';
 import type { ConfigFile } from './effective-config.js';
 
-export interface SourceProbe {
+interface SourceProbe {
   files: ConfigFile[];
   /** The running Falco service (falcoctl's follower excluded), if any. */
   unit?: string;

@@ -23,7 +23,6 @@ interface Case {
   expect: unknown;
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- each group reads its own input shape */
 const groups: Record<string, (i: any) => unknown> = {
   json_line: (i) => parseJsonAlert(i.line, i.host),
   journal_read: (i) => parseJournalRead(i.stdout, i.host),
@@ -38,7 +37,6 @@ const groups: Record<string, (i: any) => unknown> = {
       .filter((a) => keep(a, { since: i.since, minPriority: parsePriority(i.priority) as Priority, ...(i.rule ? { rule: new RegExp(i.rule) } : {}) }))
       .map(alertLine),
 };
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 describe('alerts parsers and reports (table-driven)', () => {
   for (const c of loadCases<Case>(fileURLToPath(new URL('../cases/alerts', import.meta.url)))) {

@@ -13,6 +13,8 @@ import { createTemplater } from '../../template/index.js';
 import { sshConnections } from '../connections.js';
 import { retryFilePath } from '../retry-file.js';
 import { pickRenderer } from '../../output/pick.js';
+import { remainingHosts, rolloutOf, rolloutText } from '../../output/rollout.js';
+import { writeFileSync } from 'node:fs';
 
 interface RunArgs {
   playbook: string;
@@ -74,6 +76,7 @@ export const runCommand: Command<RunArgs> = {
     const connections = await sshConnections(args, (s) => secrets.add(s), (h, variable) => inventory.varOrigin(h, variable));
     const renderer = pickRenderer({ json: args.json, verbose: args.verbose, showDiff: args.diff, out: ctx.stdout });
     const stats = new RunStats();
+    const rolling = new Set<string>(); // plays split into more than one serial batch
     ctx.onForcedExit?.(() => renderer.onEvent({ type: 'recap', stats: stats.snapshot(), interrupted: true, forced: true }));
     try {
       const outcome = await runPlaybook({
@@ -83,7 +86,10 @@ export const runCommand: Command<RunArgs> = {
         reloadInventory: () => loadInventory(args.inventory, { onWarning: warn }),
         templater,
         connections,
-        emit: (e) => renderer.onEvent(e),
+        emit: (e) => {
+          if (e.type === 'play_start' && (e.batch?.of ?? 1) > 1) rolling.add(e.play);
+          renderer.onEvent(e);
+        },
         retryFile: retryFilePath(args.playbook),
         withStats: args.stats,
         secrets,
@@ -107,6 +113,21 @@ export const runCommand: Command<RunArgs> = {
       return outcome.exitCode;
     } finally {
       await renderer.end();
+      if (rolling.size > 0) {
+        const plays = playbook.plays.filter((p) => rolling.has(p.displayName));
+        const rollout = rolloutOf(plays.flatMap((p) => inventory.selectHostsWithLimit(p.hosts, args.limit)), stats.snapshot());
+        // A stopped rollout's retry file lists every host still to change (Ansible's would list
+        // only the failed ones), so `--limit @FILE` continues the rollout.
+        const rest = remainingHosts(rollout);
+        let retry = rest.length ? retryFilePath(args.playbook) : undefined;
+        try {
+          if (retry) writeFileSync(retry, rest.join('\n') + '\n');
+        } catch (err) {
+          warn(`Could not create retry file '${retry}'. ${(err as Error).message}`);
+          retry = undefined;
+        }
+        ctx.stdout.write(args.json ? JSON.stringify({ type: 'rollout', ...rollout, ...(retry ? { retryFile: retry } : {}) }) + '\n' : rolloutText(rollout, retry));
+      }
     }
   },
 };
