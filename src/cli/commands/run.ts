@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import type { Argv } from 'yargs';
 import type { Command } from '../command.js';
 import type { GlobalOptions } from '../options.js';
-import { ExitCode } from '../../errors.js';
+import { ExitCode, FalcoDeployError } from '../../errors.js';
 import { loadInventory } from '../../inventory/index.js';
 import { checkPlaybook, validateArgs, listHosts, listTasks, parseExtraVars, selectByTags } from '../../playbook/index.js';
 import { findModule } from '../../modules/registry.js';
@@ -77,6 +77,8 @@ export const runCommand: Command<RunArgs> = {
     const renderer = pickRenderer({ json: args.json, verbose: args.verbose, showDiff: args.diff, out: ctx.stdout });
     const stats = new RunStats();
     const rolling = new Set<string>(); // plays split into more than one serial batch
+    // Read before the run: the engine rewrites a --limit @retry file at its end.
+    const selected = new Map(playbook.plays.map((p) => [p.displayName, hostsOrNone(() => inventory.selectHostsWithLimit(p.hosts, args.limit))]));
     ctx.onForcedExit?.(() => renderer.onEvent({ type: 'recap', stats: stats.snapshot(), interrupted: true, forced: true }));
     try {
       const outcome = await runPlaybook({
@@ -114,8 +116,7 @@ export const runCommand: Command<RunArgs> = {
     } finally {
       await renderer.end();
       if (rolling.size > 0) {
-        const plays = playbook.plays.filter((p) => rolling.has(p.displayName));
-        const rollout = rolloutOf(plays.flatMap((p) => inventory.selectHostsWithLimit(p.hosts, args.limit)), stats.snapshot());
+        const rollout = rolloutOf([...rolling].flatMap((play) => selected.get(play) ?? []), stats.snapshot());
         // A stopped rollout's retry file lists every host still to change (Ansible's would list
         // only the failed ones), so `--limit @FILE` continues the rollout.
         const rest = remainingHosts(rollout);
@@ -132,3 +133,12 @@ export const runCommand: Command<RunArgs> = {
   },
 };
 
+/** A play's hosts, or none when its pattern is a template only the run can resolve. */
+function hostsOrNone(select: () => string[]): string[] {
+  try {
+    return select();
+  } catch (err) {
+    if (err instanceof FalcoDeployError) return [];
+    throw err;
+  }
+}
