@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import type { SerialValue } from '../playbook/model.js';
-import { serialItem } from '../playbook/serial.js';
+import { maxFailPercentage, serialItem } from '../playbook/serial.js';
 
 /**
  * Split a play's hosts into rolling batches as Ansible 2.14's _get_serialized_batches does.
@@ -46,4 +46,13 @@ export function batchFailed(batchSize: number, failedInBatch: number, maxFailPer
   if (batchSize === 0) return false;
   if (maxFailPercentage === undefined) return failedInBatch >= batchSize;
   return (failedInBatch / batchSize) * 100 > maxFailPercentage;
+}
+
+/** The play's max_fail_percentage, a template read once per play like `serial`. */
+export function templatedMaxFail(value: number | string | undefined, template: (t: string) => unknown): number | undefined {
+  if (typeof value !== 'string') return value;
+  const result = template(value);
+  const n = maxFailPercentage(result);
+  if (n === undefined) throw new InputError(`max_fail_percentage: ${JSON.stringify(result)} is not a number from 0 to 100`);
+  return n;
 }

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { ExitCode, FalcoDeployError, UnreachableError } from '../errors.js';
 import type { Play } from '../playbook/model.js';
-import { batchFailed, serialBatches } from './batches.js';
+import { batchFailed, serialBatches, templatedMaxFail } from './batches.js';
 import { connectAll, markUnreachable } from './connect.js';
 import { errorMessage, failHosts } from './outcome.js';
 import { collectPlaySecrets } from './secrets.js';
@@ -48,6 +48,7 @@ export async function runPlay(base: PlayContextBase, play: Play): Promise<'conti
   collectPlaySecrets(first);
   const serial = base.templater.templateData(play.serial, varsFor(first, playHosts[0], ROOT_SCOPE));
   const batches = serialBatches(playHosts, serial);
+  const maxFail = templatedMaxFail(play.maxFailPercentage, (t) => base.templater.templateData(t, varsFor(first, playHosts[0], ROOT_SCOPE)));
   for (const [i, batch] of batches.entries()) {
     if (base.signal?.aborted) return 'stop';
     const ctx: PlayContext = { ...first, batchHosts: batch };
@@ -63,7 +64,7 @@ export async function runPlay(base: PlayContextBase, play: Play): Promise<'conti
     }
     if (ctx.signal?.aborted) return 'stop';
     const failed = batch.filter((h) => ctx.states.get(h)!.failed || ctx.states.get(h)!.unreachable).length;
-    if (batchFailed(batch.length, failed, play.maxFailPercentage) || (play.anyErrorsFatal && failed > 0)) {
+    if (batchFailed(batch.length, failed, maxFail) || (play.anyErrorsFatal && failed > 0)) {
       if (i < batches.length - 1) {
         ctx.emit({ type: 'warning', message: `batch ${i + 1}/${batches.length} failed on ${failed} of ${batch.length} hosts: later batches were not started` });
       }

@@ -84,7 +84,8 @@ export interface Play {
    * whole value stays a string: its result (a number, a percentage or a list) is read at run time.
    */
   serial?: SerialValue[] | string;
-  maxFailPercentage?: number;
+  /** 0-100; a template as the whole value stays a string, read at run time like `serial`. */
+  maxFailPercentage?: number | string;
   anyErrorsFatal?: boolean;
   strategy: 'linear' | 'free';
   order?: 'inventory' | 'reverse_inventory' | 'sorted' | 'reverse_sorted' | 'shuffle';

@@ -1,8 +1,7 @@
 /** One play mapping -> Play (keywords checked, roles expanded, task lists parsed). */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { PyFloat } from '../python/values.js';
-import { serialItem } from './serial.js';
+import { maxFailPercentage, serialItem } from './serial.js';
 import type { Play, SerialValue, Task, TaskFileContext, TaskNode, VarsFileEntry } from './model.js';
 import { FieldReader, errorAt, isTemplated, type YamlMap } from './fields.js';
 import { HOST_ORDERS, PLAY_KEYWORDS, STRATEGIES, UNSUPPORTED_KEYWORDS } from './keywords.js';
@@ -142,10 +141,11 @@ function serialOf(r: FieldReader): SerialValue[] | string | undefined {
   });
 }
 
-function percentOf(r: FieldReader): number | undefined {
+function percentOf(r: FieldReader): number | string | undefined {
   const v = r.map['max_fail_percentage'];
   if (v === undefined || v === null) return undefined;
-  const n = typeof v === 'number' || v instanceof PyFloat ? Number(v) : typeof v === 'string' ? Number(v.replace(/%\s*$/, '')) : NaN;
-  if (!Number.isFinite(n) || n < 0 || n > 100) r.fail('max_fail_percentage', `'max_fail_percentage' must be a number from 0 to 100, got ${JSON.stringify(v)}`);
+  if (typeof v === 'string' && v.includes('{{')) return v;
+  const n = maxFailPercentage(v);
+  if (n === undefined) r.fail('max_fail_percentage', `'max_fail_percentage' must be a number from 0 to 100, got ${JSON.stringify(v)}`);
   return n;
 }

@@ -15,3 +15,9 @@ export function serialItem(raw: unknown): SerialValue | undefined {
   return /^\s*[+-]?\d+\s*$/.test(v) ? Number(v) : undefined;
 }
 
+
+/** max_fail_percentage as a number 0-100 ("30%" and "30" read as 30); undefined when it is not one. */
+export function maxFailPercentage(v: unknown): number | undefined {
+  const n = typeof v === 'number' || v instanceof PyFloat ? Number(v) : typeof v === 'string' ? Number(v.replace(/%\s*$/, '')) : NaN;
+  return Number.isFinite(n) && n >= 0 && n <= 100 ? n : undefined;
+}

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { batchFailed, serialBatches } from '../../src/engine/batches.js';
+import { batchFailed, serialBatches, templatedMaxFail } from '../../src/engine/batches.js';
 
 const cases = parse(readFileSync(new URL('../cases/engine/serial.yaml', import.meta.url), 'utf8')) as {
   hosts: number;
@@ -33,5 +33,16 @@ describe('serial batches', () => {
     expect(batchFailed(4, 1, 0)).to.equal(true);
     expect(batchFailed(3, 2, undefined)).to.equal(false);
     expect(batchFailed(3, 3, undefined)).to.equal(true);
+  });
+
+  it('max_fail_percentage as a template is read at run time (number, "30", "30%"); anything else is an input error', () => {
+    const template = (result: unknown) => () => result;
+    expect(templatedMaxFail(20, template('unused'))).to.equal(20);
+    expect(templatedMaxFail(undefined, template('unused'))).to.equal(undefined);
+    expect(templatedMaxFail('{{ x }}', template(30))).to.equal(30);
+    expect(templatedMaxFail('{{ x }}', template('30%'))).to.equal(30);
+    expect(templatedMaxFail('{{ x }}', template('0'))).to.equal(0);
+    expect(() => templatedMaxFail('{{ x }}', template('lots'))).to.throw(/max_fail_percentage: "lots" is not a number from 0 to 100/);
+    expect(() => templatedMaxFail('{{ x }}', template(101))).to.throw(/max_fail_percentage: 101/);
   });
 });

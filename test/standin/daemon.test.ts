@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -66,6 +66,7 @@ async function stop(d: Daemon): Promise<number | null> {
 
 const SHADOW_RULE = 'Read sensitive file untrusted';
 const SHELL_RULE = 'Run shell untrusted';
+const HOT_RESTART_FAILURE = 'Falco internal: hot restart failure';
 
 describe('falco stand-in daemon (local, loopback only)', function () {
   this.timeout(60_000);
@@ -119,11 +120,49 @@ describe('falco stand-in daemon (local, loopback only)', function () {
       alerts(s, SHELL_RULE).find((a) => String(a.output_fields['proc.cmdline']).includes(marker2)));
     expect(alerts(s, SHADOW_RULE).length, 'disabled rule must not fire').to.equal(before);
 
-    // a restart with broken rules ends the process with status 1, like Falco
+    // a hot restart with broken rules is refused, like Falco: the alert "Falco internal: hot
+    // restart failure" and the old rules keep running (a cold start with them would exit 1)
     writeFileSync(join(s.dir, 'rules.d/60-broken.yaml'), '- rule: Broken\n  desc: d\n');
     d.child.kill('SIGHUP');
-    expect(await d.exited).to.equal(1);
-    expect(d.stderr()).to.include("Item has no mapping for key 'condition'");
+    const [failure] = await waitFor('hot restart failure alert', () => (alerts(s, HOT_RESTART_FAILURE)[0] ? alerts(s, HOT_RESTART_FAILURE) : undefined));
+    expect(failure.priority).to.equal('Critical');
+    expect(failure.output).to.include("Item has no mapping for key 'condition'");
+    expect(d.child.exitCode).to.equal(null);
+    await healthy(s.port);
+    const marker3 = `${marker}-after-failure`;
+    spawnSync('bash', ['-c', `sleep 0.6; : ${marker3}`]);
+    await waitFor('shell alert after the refused restart', () =>
+      alerts(s, SHELL_RULE).find((a) => String(a.output_fields['proc.cmdline']).includes(marker3)));
+    expect(await stop(d)).to.equal(0);
+    const cold = startDaemon(NEW_VERSION, ['-c', s.config], s.env);
+    cleanup.push(() => cold.child.kill('SIGKILL'));
+    expect(await cold.exited).to.equal(1);
+  });
+
+  it('file_output with keep_alive follows log rotation on SIGUSR1 (and without keep_alive at once)', async () => {
+    for (const keepAlive of [true, false]) {
+      const s = await setup(NEW_VERSION, '');
+      writeFileSync(s.config, readFileSync(s.config, 'utf8').replace('keep_alive: false', `keep_alive: ${keepAlive}`));
+      const d = startDaemon(NEW_VERSION, ['-c', s.config], s.env);
+      cleanup.push(() => d.child.kill('SIGKILL'), () => rmSync(s.dir, { recursive: true, force: true }));
+      await healthy(s.port);
+      spawnSync('cat', [s.shadow]);
+      await waitFor('first alert', () => alerts(s, SHADOW_RULE)[0]);
+      renameSync(s.events, `${s.events}.1`);
+      if (keepAlive) d.child.kill('SIGUSR1');
+      // the signal is handled between two detector steps: trigger until an alert lands in the new file
+      let triggers = 1;
+      await waitFor(`alert in the new file (keep_alive ${keepAlive})`, async () => {
+        spawnSync('cat', [s.shadow]);
+        triggers++;
+        await new Promise((r) => setTimeout(r, 300));
+        return existsSync(s.events) ? alerts(s, SHADOW_RULE)[0] : undefined;
+      });
+      await new Promise((r) => setTimeout(r, 500));
+      const rotated = readLines(`${s.events}.1`).map((l) => JSON.parse(l)).filter((a) => a.rule === SHADOW_RULE);
+      expect(rotated.length + alerts(s, SHADOW_RULE).length, 'every alert in one of the two files').to.equal(triggers);
+      expect(await stop(d)).to.equal(0);
+    }
   });
 
   it('honours the minimum priority and restarts by itself when a watched rules file changes', async () => {

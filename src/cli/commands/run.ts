@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import type { Argv } from 'yargs';
 import type { Command } from '../command.js';
 import type { GlobalOptions } from '../options.js';
-import { ExitCode } from '../../errors.js';
+import { ExitCode, FalcoDeployError } from '../../errors.js';
 import { loadInventory } from '../../inventory/index.js';
 import { checkPlaybook, validateArgs, listHosts, listTasks, parseExtraVars, selectByTags } from '../../playbook/index.js';
 import { findModule } from '../../modules/registry.js';
@@ -18,6 +18,8 @@ import { alertTailLines, reportHealthAfterRun } from '../../health/after-run.js'
 import { useColour } from '../../health/table.js';
 import { inShard, type Shard } from '../../inventory/shard.js';
 import { withShardOption } from '../shard-option.js';
+import { remainingHosts, rolloutOf, rolloutText } from '../../output/rollout.js';
+import { writeFileSync } from 'node:fs';
 
 interface RunArgs {
   playbook: string;
@@ -87,6 +89,9 @@ export const runCommand: Command<RunArgs> = {
     const runConnections = falcoPlay ? { ...connections, closeAll: async () => undefined } : connections;
     const renderer = pickRenderer({ json: args.json, verbose: args.verbose, showDiff: args.diff, out: ctx.stdout });
     const stats = new RunStats();
+    const rolling = new Set<string>(); // plays split into more than one serial batch
+    // Read before the run: the engine rewrites a --limit @retry file at its end.
+    const selected = new Map(playbook.plays.map((p) => [p.displayName, hostsOrNone(() => inventory.selectHostsWithLimit(p.hosts, args.limit))]));
     ctx.onForcedExit?.(() => renderer.onEvent({ type: 'recap', stats: stats.snapshot(), interrupted: true, forced: true }));
     try {
       const outcome = await runPlaybook({
@@ -96,7 +101,10 @@ export const runCommand: Command<RunArgs> = {
         reloadInventory: () => loadInventory(args.inventory, { onWarning: warn }),
         templater,
         connections: runConnections,
-        emit: (e) => renderer.onEvent(e),
+        emit: (e) => {
+          if (e.type === 'play_start' && (e.batch?.of ?? 1) > 1) rolling.add(e.play);
+          renderer.onEvent(e);
+        },
         retryFile: retryFilePath(args.playbook),
         withStats: args.stats,
         secrets,
@@ -119,6 +127,20 @@ export const runCommand: Command<RunArgs> = {
         },
       });
       await renderer.end();
+      if (rolling.size > 0) {
+        const rollout = rolloutOf([...rolling].flatMap((play) => selected.get(play) ?? []), stats.snapshot());
+        // A stopped rollout's retry file lists every host still to change (Ansible's would list
+        // only the failed ones), so `--limit @FILE` continues the rollout.
+        const rest = remainingHosts(rollout);
+        let retry = rest.length ? retryFilePath(args.playbook) : undefined;
+        try {
+          if (retry) writeFileSync(retry, rest.join('\n') + '\n');
+        } catch (err) {
+          warn(`Could not create retry file '${retry}'. ${(err as Error).message}`);
+          retry = undefined;
+        }
+        ctx.stdout.write(args.json ? JSON.stringify({ type: 'rollout', ...rollout, ...(retry ? { retryFile: retry } : {}) }) + '\n' : rolloutText(rollout, retry));
+      }
       if (falcoPlay && !ctx.signal.aborted) {
         await reportHealthAfterRun({
           connect: (h) => connections.get(h, inventory.hostVars(h)),
@@ -140,3 +162,12 @@ export const runCommand: Command<RunArgs> = {
   },
 };
 
+/** A play's hosts, or none when its pattern is a template only the run can resolve. */
+function hostsOrNone(select: () => string[]): string[] {
+  try {
+    return select();
+  } catch (err) {
+    if (err instanceof FalcoDeployError) return [];
+    throw err;
+  }
+}

@@ -1,8 +1,9 @@
 """`falco` without -V/--dry-run/--version: run until SIGINT/SIGTERM, restart on SIGHUP.
 
-Like Falco, a restart (SIGHUP, or a changed config/rules file when watch_config_files is
-true) re-reads configuration and rules from scratch; if they are now invalid the process
-exits with status 1 (systemd's Restart=on-failure then retries).
+Like Falco, a hot restart (SIGHUP, or a changed config/rules file when watch_config_files is
+true) first checks the new configuration and rules (a dry run); if they are invalid it emits
+the alert "Falco internal: hot restart failure" (Critical) and keeps running the old ones.
+Otherwise it restarts from scratch. SIGUSR1 reopens the file output (log rotation).
 """
 import os
 import platform
@@ -137,18 +138,36 @@ class Instance:
         self.outputs.close()
 
 
+HOT_RESTART_FAILURE = "Falco internal: hot restart failure"
+
+
+def check_new_config(conf_path, options):
+    """The dry run before a hot restart: None when the new configuration and rules load."""
+    try:
+        conf = cfg.load(conf_path, options)
+        paths = conf.rules_paths()
+        if not paths:
+            return "You must specify at least one rules file/directory."
+        _ruleset, results = rules.load_all(paths)
+        bad = [r for r in results if r.errors]
+        return "\n".join(r.summary() for r in bad) if bad else None
+    except cfg.ConfigError as exc:
+        return str(exc)
+
+
 def run(conf_path, options, pidfile=None):
     state = {"signal": None}
 
     def on_signal(signum, _frame):
         state["signal"] = signum
 
+    instance = None
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, on_signal)
+    signal.signal(signal.SIGUSR1, lambda _s, _f: instance is not None and instance.outputs.reopen())
     if pidfile:
         with open(pidfile, "w", encoding="utf-8") as handle:
             handle.write(f"{os.getpid()}\n")
-    instance = None
     # Until the configuration says otherwise, log to stderr AND syslog like Falco: under the
     # units (StandardOutput=null, stderr inherits it) syslog is how errors reach the journal.
     log.configure(stderr=True, use_syslog=True)
@@ -159,14 +178,23 @@ def run(conf_path, options, pidfile=None):
             except (cfg.ConfigError, StartupError) as exc:
                 log.error(str(exc))
                 return 1
-            ticks = 0
-            while state["signal"] is None:
-                instance.step()
-                ticks += 1
-                if ticks % 5 == 0 and instance.files_changed():
-                    log.info("A config file has been modified, Falco will restart")
-                    state["signal"] = signal.SIGHUP
-            signum, state["signal"] = state["signal"], None
+            while True:
+                ticks = 0
+                while state["signal"] is None:
+                    instance.step()
+                    ticks += 1
+                    if ticks % 5 == 0 and instance.files_changed():
+                        log.info("A config file has been modified, Falco will restart")
+                        state["signal"] = signal.SIGHUP
+                signum, state["signal"] = state["signal"], None
+                if signum != signal.SIGHUP:
+                    break
+                problem = check_new_config(conf_path, options)
+                if problem is None:
+                    break
+                log.error(f"{HOT_RESTART_FAILURE}: {problem}")
+                instance.outputs.emit_internal(HOT_RESTART_FAILURE, "critical", f"{HOT_RESTART_FAILURE}: {' | '.join(l.strip() for l in problem.splitlines() if l.strip())}")
+                instance.watched = instance._watched_files()
             instance.close()
             if signum == signal.SIGHUP:
                 log.info("SIGHUP received, restarting...")

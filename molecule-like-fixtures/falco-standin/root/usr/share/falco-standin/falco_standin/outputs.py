@@ -105,6 +105,18 @@ class Outputs:
             threading.Thread(target=self._http, args=(alert,), daemon=True).start()
         return alert
 
+    def emit_internal(self, name, priority, message):
+        """An alert of Falco itself (e.g. a failed hot restart): every enabled output, no rule file."""
+        rule = {"name": name, "priority": priority, "output": message, "source": "internal", "tags": []}
+        return self.emit(rule, {})
+
+    def reopen(self):
+        """SIGUSR1, as Falco: close the kept-alive file and program outputs (logrotate's postrotate)."""
+        with self.lock:
+            if self.file is not None:
+                self.file.close()
+                self.file = None
+
     def _write_file(self, line):
         path = self.conf.get("file_output.filename")
         keep = self.conf.get("file_output.keep_alive", False)
