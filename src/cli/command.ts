@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import type { GlobalOptions } from './options.js';
+import type { GlobalArgs, Parsed } from './options.js';
 
 export interface CommandContext {
   /** Aborted on SIGINT; long-running commands stop and return ExitCode.interrupted. */
@@ -14,9 +14,20 @@ export interface CommandContext {
 }
 
 /** One subcommand: a yargs builder for its own options and a handler returning an exit code. */
-export interface Command<A = Record<string, unknown>> {
+export interface Command {
   command: string | string[];
   describe: string;
-  builder: (y: Argv<GlobalOptions>) => Argv<GlobalOptions & A>;
-  run: (args: GlobalOptions & A, ctx: CommandContext) => Promise<number>;
+  builder: (y: Argv<GlobalArgs>) => Argv<unknown>;
+  /** `args` is what yargs parsed with this command's builder. */
+  run: (args: unknown, ctx: CommandContext) => Promise<number>;
+}
+
+/** The options the builder declares type the arguments `run` gets (no hand-kept copy of them). */
+export function defineCommand<B>(c: {
+  command: string | string[];
+  describe: string;
+  builder: (y: Argv<GlobalArgs>) => Argv<B>;
+  run: (args: Parsed<B>, ctx: CommandContext) => Promise<number>;
+}): Command {
+  return { ...c, run: (args, ctx) => c.run(args as Parsed<B>, ctx) };
 }

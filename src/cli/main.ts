@@ -2,7 +2,7 @@ import yargs from 'yargs';
 import type { Argv } from 'yargs';
 import { ExitCode, FalcoDeployError } from '../errors.js';
 import type { CommandContext } from './command.js';
-import { withGlobalOptions, type GlobalOptions } from './options.js';
+import { withGlobalOptions, type GlobalArgs } from './options.js';
 import { commands } from './commands/index.js';
 
 /** Runs the CLI and resolves to the process exit code (see docs/exit-codes.md). */
@@ -33,7 +33,7 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
   // The command chosen by the parse; it runs only once the whole command line is known to be valid.
   let chosen: { cmd: (typeof commands)[number]; args: unknown } | undefined;
 
-  let parser: Argv<GlobalOptions> = withGlobalOptions(yargs(argv))
+  let parser: Argv<GlobalArgs> = withGlobalOptions(yargs(argv))
     .scriptName('falco-deploy')
     .strict()
     .demandCommand(1, 'Name a subcommand; see --help')
@@ -66,7 +66,7 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
       return ExitCode.badUsage;
     }
     if (!chosen) return ExitCode.ok; // --help, --version
-    const exitCode = await chosen.cmd.run(chosen.args as never, ctx);
+    const exitCode = await chosen.cmd.run(chosen.args, ctx);
     if (controller.signal.aborted) return ExitCode.interrupted;
     return exitCode;
   } catch (err) {

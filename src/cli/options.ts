@@ -1,26 +1,8 @@
 import type { Argv } from 'yargs';
 import { CONNECTION_CHOICES } from '../connectors/connection-type.js';
 
-export type HostKeyChecking = 'strict' | 'accept-new' | 'off';
-
-export interface GlobalOptions {
-  inventory: string[];
-  limit?: string;
-  forks: number;
-  user?: string;
-  privateKey?: string;
-  sshConfig?: string;
-  hostKeyChecking: HostKeyChecking;
-  timeout: number;
-  become: boolean;
-  askBecomePass: boolean;
-  connection?: string;
-  verbose: number;
-  json: boolean;
-}
-
 /** Options every subcommand shares, with the same names Ansible users know. */
-export function withGlobalOptions(y: Argv): Argv<GlobalOptions> {
+export function withGlobalOptions(y: Argv) {
   return y
     .option('inventory', {
       alias: 'i',
@@ -62,5 +44,15 @@ export function withGlobalOptions(y: Argv): Argv<GlobalOptions> {
       if (!Number.isInteger(a.forks) || a.forks < 1) throw new Error('--forks must be a positive integer');
       if (!(a.timeout > 0)) throw new Error('--timeout must be a positive number of seconds');
       return true;
-    }) as unknown as Argv<GlobalOptions>;
+    });
 }
+
+type ArgsOf<Y> = Y extends Argv<infer T> ? T : never;
+type CamelCase<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
+
+/** What a command gets: yargs also sets every kebab-case option under its camelCase name. */
+export type Parsed<T> = { [K in keyof T as K extends string ? CamelCase<K> : K]: T[K] };
+
+/** The global options as yargs types them from withGlobalOptions. */
+export type GlobalArgs = ArgsOf<ReturnType<typeof withGlobalOptions>>;
+export type GlobalOptions = Parsed<GlobalArgs>;

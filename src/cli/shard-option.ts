@@ -1,12 +1,12 @@
 import type { Argv } from 'yargs';
-import { parseShard, type Shard } from '../inventory/shard.js';
+import { parseShard } from '../inventory/shard.js';
 
 /** `--shard i/N` for the commands that work on hosts (run, ping). */
-export function withShardOption<T>(y: Argv<T>): Argv<T & { shard?: Shard }> {
+export function withShardOption<T>(y: Argv<T>) {
   return y.option('shard', {
     type: 'string',
     requiresArg: true,
     coerce: (v: string | undefined) => (v === undefined ? undefined : parseShard(v)),
     describe: 'Work on part i of N of the selected hosts (stable: by a hash of the host name); combine the --json outputs with `report merge`',
-  }) as unknown as Argv<T & { shard?: Shard }>;
+  });
 }

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import type { Command, CommandContext } from '../command.js';
+import { defineCommand, type CommandContext } from '../command.js';
 import type { GlobalOptions } from '../options.js';
 import { ExitCode, FalcoDeployError } from '../../errors.js';
 import { loadInventory } from '../../inventory/index.js';
@@ -23,7 +23,7 @@ const CLEAR_SCREEN = '\x1b[H\x1b[2J';
  * host, a table (or JSON lines), exit 0 only when every selected host is healthy; 2 when a host
  * is degraded, 3 when hosts are unreachable and none degraded (docs/health.md).
  */
-export const healthCommand: Command<HealthArgs> = {
+export const healthCommand = defineCommand({
   command: 'health',
   describe: 'Falco health of every host: unit, /healthz, driver, version, rules, recent alerts and drops (one probe per host)',
   builder: (y) =>
@@ -33,7 +33,7 @@ export const healthCommand: Command<HealthArgs> = {
       .check((a) => {
         if (a.watch !== undefined && !(a.watch > 0)) throw new Error('--watch must be a positive number of seconds');
         return true;
-      }) as never,
+      }),
   run: async (args, ctx) => {
     const inventory = await loadInventory(args.inventory, { onWarning: (m) => ctx.stderr.write(`[WARNING]: ${m}\n`) });
     const hosts = inventory.listHosts('all', args.limit);
@@ -43,7 +43,7 @@ export const healthCommand: Command<HealthArgs> = {
       connector.pool.connect(connector.targetOrUnreachable(name, inventory.hostVars(name), (variable) => inventory.varOrigin(name, variable)));
     return runHealth(connector, connect, hosts, args, ctx);
   },
-};
+});
 
 async function runHealth(connector: Connector, connect: ConnectHost, hosts: string[], args: GlobalOptions & HealthArgs, ctx: CommandContext): Promise<number> {
   const interrupt = () => void connector.interrupt();

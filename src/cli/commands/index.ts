@@ -8,5 +8,4 @@ import { runCommand } from './run.js';
 import { reportCommand } from './report.js';
 
 /** Every subcommand, in --help order. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own argument type
-export const commands: Command<any>[] = [runCommand, inventoryCommand, pingCommand, healthCommand, alertsCommand, sandboxCommand, reportCommand];
+export const commands: Command[] = [runCommand, inventoryCommand, pingCommand, healthCommand, alertsCommand, sandboxCommand, reportCommand];

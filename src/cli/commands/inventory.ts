@@ -1,22 +1,14 @@
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { ExitCode, FalcoDeployError } from '../../errors.js';
 import { loadInventory } from '../../inventory/index.js';
 import { ansibleUnsafeJson } from '../../template/unsafe.js';
 
-interface InventoryArgs {
-  list?: boolean;
-  host?: string;
-  graph?: boolean;
-  listHosts?: boolean;
-  vars?: boolean;
-  pattern?: string;
-}
 
 /**
  * `falco-deploy inventory`: the inventory as Ansible sees it (same output as ansible-inventory,
  * variables as they are: secrets are not masked here, it is a data export).
  */
-export const inventoryCommand: Command<InventoryArgs> = {
+export const inventoryCommand = defineCommand({
   command: 'inventory [pattern]',
   describe: 'Show the inventory as Ansible sees it (--list, --host H, --graph [GROUP], --list-hosts)',
   builder: (y) =>
@@ -34,7 +26,7 @@ export const inventoryCommand: Command<InventoryArgs> = {
           throw new Error('A positional argument is only used with --graph (GROUP) or --list-hosts (PATTERN)');
         }
         return true;
-      }) as never,
+      }),
   run: async (args, ctx) => {
     const inventory = await loadInventory(args.inventory, {
       onWarning: (m) => ctx.stderr.write(`[WARNING]: ${m}\n`),
@@ -65,4 +57,4 @@ export const inventoryCommand: Command<InventoryArgs> = {
     }
     return ExitCode.ok;
   },
-};
+});

@@ -1,4 +1,4 @@
-import type { Command, CommandContext } from '../command.js';
+import { defineCommand, type CommandContext } from '../command.js';
 import type { GlobalOptions } from '../options.js';
 import { ExitCode } from '../../errors.js';
 import { INTERRUPTED_MESSAGE } from '../../output/recap.js';
@@ -21,7 +21,7 @@ export interface PingInventory {
  * print one line (or JSON object) per host and a recap. Exit 0 all ok, 3 any unreachable,
  * 2 if a host answered but its command failed (e.g. sudo with --become).
  */
-export const pingCommand: Command = {
+export const pingCommand = defineCommand({
   command: 'ping',
   describe: 'Check SSH reachability of the inventory hosts (connect latency, remote user and node name)',
   builder: (y) => withShardOption(y),
@@ -29,7 +29,7 @@ export const pingCommand: Command = {
     const inventory = await loadInventory(args.inventory, { onWarning: (m) => ctx.stderr.write(`[WARNING]: ${m}\n`) });
     return runPing(inventory, args, ctx);
   },
-};
+});
 
 export async function runPing(inventory: PingInventory, args: GlobalOptions & { shard?: Shard }, ctx: CommandContext, io: ConnectorIo = {}): Promise<number> {
   const names = inShard(inventory.listHosts('all', args.limit), args.shard);

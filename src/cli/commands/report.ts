@@ -1,7 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Argv } from 'yargs';
-import type { Command } from '../command.js';
-import type { GlobalOptions } from '../options.js';
+import { defineCommand } from '../command.js';
 import { InputError } from '../../errors.js';
 import { runExitCode } from '../../engine/outcome.js';
 import { writeRetryFile } from '../../engine/retry-file.js';
@@ -9,29 +7,24 @@ import { pickRenderer } from '../../output/pick.js';
 import { hostsToRetry, mergeRuns, parseRunOutput } from '../../report/merge.js';
 import { retryFilePath } from '../retry-file.js';
 
-interface ReportArgs {
-  action: 'merge';
-  files: string[];
-  retryFile?: string;
-}
 
 /**
  * `falco-deploy report merge FILE...`: the `run --json` outputs of the shards of one run (`--shard
  * i/N`) as one recap, retry file and exit code, the same as one run over all their hosts.
  */
-export const reportCommand: Command<ReportArgs> = {
+export const reportCommand = defineCommand({
   command: 'report <action> <files..>',
   describe: 'Combine the --json outputs of sharded runs (--shard i/N) into one recap, retry file and exit code',
   builder: (y) =>
-    (y as Argv<GlobalOptions>)
-      .positional('action', { type: 'string', choices: ['merge'] as const, describe: 'merge: one recap from several run --json outputs' })
-      .positional('files', { type: 'string', array: true, describe: 'run --json output files, one per shard' })
+    y
+      .positional('action', { type: 'string', choices: ['merge'] as const, demandOption: true, describe: 'merge: one recap from several run --json outputs' })
+      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'run --json output files, one per shard' })
       .option('retry-file', {
         type: 'string',
         requiresArg: true,
         describe: 'Write failed/unreachable hosts here (default: where `run` would, when retry files are enabled)',
       })
-      .example('$0 report merge shard-1.json shard-2.json', 'one PLAY RECAP; exit code as one run would give') as unknown as Argv<GlobalOptions & ReportArgs>,
+      .example('$0 report merge shard-1.json shard-2.json', 'one PLAY RECAP; exit code as one run would give'),
   run: async (args, ctx) => {
     const outputs = await Promise.all(
       args.files.map(async (file) => {
@@ -59,4 +52,4 @@ export const reportCommand: Command<ReportArgs> = {
     }
     return runExitCode(merged.stats, merged.interrupted);
   },
-};
+});

@@ -1,7 +1,5 @@
 import { dirname } from 'node:path';
-import type { Argv } from 'yargs';
-import type { Command } from '../command.js';
-import type { GlobalOptions } from '../options.js';
+import { defineCommand } from '../command.js';
 import { ExitCode, FalcoDeployError } from '../../errors.js';
 import { loadInventory } from '../../inventory/index.js';
 import { checkPlaybook, validateArgs, listHosts, listTasks, parseExtraVars, selectByTags } from '../../playbook/index.js';
@@ -16,32 +14,17 @@ import { configuredRolesPath } from '../roles-path.js';
 import { pickRenderer } from '../../output/pick.js';
 import { alertTailLines, reportHealthAfterRun } from '../../health/after-run.js';
 import { useColour } from '../../health/table.js';
-import { inShard, type Shard } from '../../inventory/shard.js';
+import { inShard } from '../../inventory/shard.js';
 import { withShardOption } from '../shard-option.js';
 import { remainingHosts, rolloutOf, rolloutText } from '../../output/rollout.js';
 import { writeFileSync } from 'node:fs';
 
-interface RunArgs {
-  playbook: string;
-  check: boolean;
-  diff: boolean;
-  tags?: string[];
-  skipTags?: string[];
-  extraVars?: string[];
-  listHosts: boolean;
-  listTasks: boolean;
-  syntaxCheck: boolean;
-  startAtTask?: string;
-  forceHandlers: boolean;
-  stats: boolean;
-  shard?: Shard;
-}
 
-export const runCommand: Command<RunArgs> = {
+export const runCommand = defineCommand({
   command: 'run <playbook>',
   describe: 'Run an Ansible-style playbook (install/upgrade/configure Falco)',
   builder: (y) =>
-    withShardOption(y as Argv<GlobalOptions>)
+    withShardOption(y)
       .positional('playbook', { type: 'string', demandOption: true, describe: 'Playbook file' })
       .option('check', { alias: 'C', type: 'boolean', default: false, describe: 'Predict changes, change nothing' })
       .option('diff', { alias: 'D', type: 'boolean', default: false, describe: 'Show unified diffs of changed files' })
@@ -53,9 +36,7 @@ export const runCommand: Command<RunArgs> = {
       .option('syntax-check', { type: 'boolean', default: false, describe: 'Load and validate, touch no host' })
       .option('start-at-task', { type: 'string', describe: 'Start at the first task with this name' })
       .option('force-handlers', { type: 'boolean', default: false, describe: 'Run notified handlers even on failed hosts' })
-      .option('stats', { type: 'boolean', default: false, describe: 'Print exec channels, round trips and controller CPU per host' }) as unknown as Argv<
-      GlobalOptions & RunArgs
-    >,
+      .option('stats', { type: 'boolean', default: false, describe: 'Print exec channels, round trips and controller CPU per host' }),
   run: async (args, ctx) => {
     const warn = (m: string) => ctx.stderr.write(`[WARNING]: ${m}\n`);
     const inventory = await loadInventory(args.inventory, { onWarning: warn });
@@ -160,7 +141,7 @@ export const runCommand: Command<RunArgs> = {
       if (falcoPlay) await connections.closeAll();
     }
   },
-};
+});
 
 /** A play's hosts, or none when its pattern is a template only the run can resolve. */
 function hostsOrNone(select: () => string[]): string[] {

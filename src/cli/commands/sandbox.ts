@@ -1,4 +1,4 @@
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { ExitCode, FalcoDeployError } from '../../errors.js';
 import {
   DEFAULT_SANDBOX,
@@ -18,23 +18,9 @@ import {
 import { prepareSandboxRepo } from '../../sandbox/falco-repo.js';
 
 const ACTIONS = ['up', 'status', 'down', 'fault'] as const;
-type Action = (typeof ACTIONS)[number];
 
-interface SandboxArgs {
-  action: Action;
-  host?: string;
-  fault?: string;
-  hosts?: number;
-  kind?: string;
-  name?: string;
-  dir?: string;
-  all: boolean;
-  var: string[];
-  falcoRepo: boolean;
-  bind: string[];
-}
 
-export const sandboxCommand: Command<SandboxArgs> = {
+export const sandboxCommand = defineCommand({
   command: 'sandbox <action> [host] [fault]',
   describe: 'Local test fleet: `up --hosts N --kind lite|systemd`, `status`, `down`, `fault HOST ACTION` (needs root)',
   builder: (y) =>
@@ -63,7 +49,7 @@ export const sandboxCommand: Command<SandboxArgs> = {
         describe: 'up: SOURCE:TARGET[:rw] controller dir mounted into every host, read-only unless :rw (repeatable)',
       })
       .example('$0 sandbox up --hosts 3 --kind lite', 'three hosts; then: ssh -F .sandbox/default/ssh_config default-h1')
-      .example('$0 sandbox fault default-h2 refuse', 'port 22 answers with a reset until `fault default-h2 up`') as never,
+      .example('$0 sandbox fault default-h2 refuse', 'port 22 answers with a reset until `fault default-h2 up`'),
   run: async (args, ctx) => {
     const log = (line: string) => ctx.stderr.write(`${line}\n`);
     const out = (text: string) => ctx.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -111,7 +97,7 @@ export const sandboxCommand: Command<SandboxArgs> = {
       }
     }
   },
-};
+});
 
 function usage(message: string): FalcoDeployError {
   return new FalcoDeployError(message, { phase: 'usage' });

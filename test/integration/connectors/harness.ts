@@ -20,7 +20,11 @@ export function testConnector(homeDir: string, opts: Partial<ConnectorCliOptions
 export function globalOptions(over: Partial<GlobalOptions> = {}): GlobalOptions {
   return {
     inventory: [],
+    limit: undefined,
     forks: 50,
+    user: undefined,
+    privateKey: undefined,
+    connection: undefined,
     hostKeyChecking: 'strict',
     timeout: 10,
     become: false,
