@@ -46,12 +46,12 @@ try {
   step('an attack on each host: cat /etc/shadow');
   const names = falcoDeploy(['inventory', '-i', inventory, '--list-hosts'], { capture: true }).out.trim().split('\n');
   for (const h of names) ssh(h, 'cat /etc/shadow > /dev/null');
-  step('the alerts, gathered from every host and merged in time order');
+  step('the alerts, gathered from every host: counts per rule and host');
   const alerted = (out) => new Set(out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((a) => /shadow/.test(a.output ?? '')).map((a) => a.host));
   for (let i = 0; i < 20 && alerted(falcoDeploy(['alerts', '-i', inventory, '--since', '10m', '--json'], { capture: true, quiet: true }).out).size < names.length; i++) {
     spawnSync('sleep', ['0.5']);
   }
-  exitCode ||= falcoDeploy(['alerts', '-i', inventory, '--since', '10m', '--priority', 'warning']).code;
+  exitCode ||= falcoDeploy(['alerts', '-i', inventory, '--since', '10m', '--priority', 'warning', '--summary']).code;
   step('fleet health (one probe per host)');
   exitCode ||= falcoDeploy(['health', '-i', inventory]).code;
 } finally {
