@@ -16,6 +16,7 @@ import { delegateLabel, execTarget, factsHolder } from './delegation.js';
 import { errorMessage, failure, type TaskOutcome } from './outcome.js';
 import { loopItem, loopItems, moduleContext } from './task-inputs.js';
 import { noLogValues } from '../argspec/no-log.js';
+import { redact } from '../output/redact.js';
 import type { Vars } from './ports.js';
 import type { EnvironmentEntry, Task } from '../playbook/model.js';
 
@@ -31,6 +32,7 @@ export async function runTaskOnHost(ctx: PlayContext, task: Task, host: string, 
     } else {
       outcome = await runWithRetries(ctx, task, host, scope, baseVars);
     }
+    outcome.action = ctx.options.findModule(task.module)?.name ?? task.module;
     // Host data (and results built from it) is never templated again, wherever it goes.
     outcome.result = settleUnsafe(outcome.result);
     if (task.register && outcome.status !== 'unreachable') {
@@ -56,25 +58,31 @@ async function runLoop(ctx: PlayContext, task: Task, host: string, scope: Includ
   }
   const loopVar = task.loopControl?.loopVar ?? 'item';
   const results: ItemResult[] = [];
+  const itemLabels: string[] = [];
   const diffs: FileDiff[] = [];
   const warnings: string[] = [];
   let unreachable: TaskOutcome | undefined;
+  let last: TaskOutcome | undefined;
   for (let i = 0; i < items.length; i++) {
     const vars: Vars = { ...baseVars, [loopVar]: loopItem(items, i), ansible_loop_var: loopVar };
     if (task.loopControl?.indexVar) vars[task.loopControl.indexVar] = i;
     const one = await runWithRetries(ctx, task, host, scope, vars);
+    last = one;
     if (one.status === 'unreachable') {
       unreachable = one;
       break;
     }
     results.push({ ...one.result, [loopVar]: items[i], ansible_loop_var: loopVar });
+    const label = task.loopControl?.label === undefined ? items[i] : ctx.templater.templateData(task.loopControl.label, vars, task.source);
+    itemLabels.push(pyStr(plainData(label)));
     diffs.push(...(one.diff ?? []));
     warnings.push(...(one.warnings ?? []));
   }
   if (unreachable) return unreachable;
   const result = aggregateLoop(results);
   const status: HostStatus = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
-  return { status, changed: Boolean(result.changed), result, diff: diffs, warnings, msg: result.msg as string | undefined };
+  const verboseAlways = last?.verboseAlways;
+  return { status, changed: Boolean(result.changed), result, diff: diffs, warnings, msg: result.msg as string | undefined, itemLabels, verboseAlways };
 }
 
 async function runWithRetries(ctx: PlayContext, task: Task, host: string, scope: IncludeScope, vars: Vars): Promise<TaskOutcome> {
@@ -87,10 +95,11 @@ async function runWithRetries(ctx: PlayContext, task: Task, host: string, scope:
     };
   }
   if (!task.until?.length) return runOnce(ctx, task, host, scope, vars);
-  const retries = Number(ctx.templater.templateData(task.retries ?? 3, vars, task.source));
+  // ansible-core 2.14: `retries` counts every attempt (3 without it), and a RETRYING line follows each failed one
+  const attempts = Math.max(1, Number(ctx.templater.templateData(task.retries ?? 3, vars, task.source)));
   const delay = Number(ctx.templater.templateData(task.delay ?? 5, vars, task.source));
   let out!: TaskOutcome;
-  for (let attempt = 1; attempt <= retries + 1; attempt++) {
+  for (let attempt = 1; attempt <= attempts; attempt++) {
     // A retry waits for the host to change: read it again rather than from the probe cache.
     if (attempt > 1) ctx.states.get(host)!.probeCache.clear();
     out = await runOnce(ctx, task, host, scope, vars);
@@ -98,7 +107,8 @@ async function runWithRetries(ctx: PlayContext, task: Task, host: string, scope:
     out.result.attempts = attempt;
     const bound = task.register ? { ...vars, [task.register]: out.result } : vars;
     if (ctx.templater.evaluateCondition(task.until, bound, task.source)) return out;
-    if (attempt <= retries) await sleep(delay * 1000, ctx.signal);
+    ctx.emit({ type: 'retry', host, task: task.displayName, retriesLeft: attempts - attempt + 1, result: redact(out.result, ctx.secrets) });
+    if (attempt < attempts) await sleep(delay * 1000, ctx.signal);
   }
   return { ...out, status: 'failed', result: { ...out.result, failed: true, msg: out.result.msg ?? 'Retries exhausted' } };
 }

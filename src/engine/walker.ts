@@ -177,6 +177,9 @@ function settle(ctx: PlayContext, task: Task, scope: IncludeScope, host: string,
     diff: noLog ? undefined : outcome.diff && redact(outcome.diff, ctx.secrets),
     warnings: outcome.warnings,
     ...(outcome.delegatedTo !== undefined ? { delegatedTo: outcome.delegatedTo } : {}),
+    action: outcome.action,
+    verboseAlways: outcome.verboseAlways,
+    itemLabels: noLog || outcome.itemLabels === undefined ? undefined : outcome.itemLabels.map((l) => redact(l, ctx.secrets)),
     ignored: status === 'ignored',
   });
 }

@@ -35,11 +35,19 @@ export type RunEvent =
       warnings?: string[];
       /** The delegated host the task ran on (delegate_to, local_action). */
       delegatedTo?: string;
+      /** The module that ran (its short name): Ansible's callback cleans debug's result its own way. */
+      action?: string;
+      /** debug, assert: the result is shown without -v (Ansible's _ansible_verbose_always). */
+      verboseAlways?: boolean;
+      /** A looped task: one label per entry of result.results (loop_control.label or the item). */
+      itemLabels?: string[];
       /** ignore_errors turned a failure into "ignored". */
       ignored?: boolean;
       durationMs?: number;
     }
   | { type: 'warning'; host?: string; message: string }
+  /** An `until` attempt failed: another one follows (Ansible's FAILED - RETRYING line). */
+  | { type: 'retry'; host: string; task: string; retriesLeft: number; result?: Record<string, unknown> }
   | { type: 'no_hosts'; play: string }
   | {
       type: 'recap';
