@@ -14,7 +14,7 @@ import { playNodes, speculativeProbes } from './prefetch.js';
 import { runLocalTask } from './local-tasks.js';
 import { delegateLabel, execTarget, factsHolder } from './delegation.js';
 import { errorMessage, failure, type TaskOutcome } from './outcome.js';
-import { loopItem, loopItems, moduleContext } from './task-inputs.js';
+import { itemLabel, loopItem, loopItems, moduleContext } from './task-inputs.js';
 import { noLogValues } from '../argspec/no-log.js';
 import { redact } from '../output/redact.js';
 import type { Vars } from './ports.js';
@@ -73,8 +73,7 @@ async function runLoop(ctx: PlayContext, task: Task, host: string, scope: Includ
       break;
     }
     results.push({ ...one.result, [loopVar]: items[i], ansible_loop_var: loopVar });
-    const label = task.loopControl?.label === undefined ? items[i] : ctx.templater.templateData(task.loopControl.label, vars, task.source);
-    itemLabels.push(pyStr(plainData(label)));
+    itemLabels.push(itemLabel(ctx, task, items[i], vars));
     diffs.push(...(one.diff ?? []));
     warnings.push(...(one.warnings ?? []));
   }
@@ -167,7 +166,7 @@ async function runRemote(
   const facts = await probeValues(state, probes, become);
   const plan = await mod.plan(args, facts, modCtx);
   const warnings = plan.warnings;
-  const diff = task.diff ?? ctx.options.diff ? plan.diff : undefined;
+  const diff = (task.diff ?? ctx.options.diff) ? plan.diff : undefined;
   const delegatedTo = delegateLabel(ctx, task, host, vars);
   if (plan.failed) return { ...failure(plan.failed, plan.result), warnings, diff, delegatedTo };
   if (plan.skippedReason) {

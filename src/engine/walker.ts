@@ -6,7 +6,8 @@ import { FalcoDeployError } from '../errors.js';
 import type { Block, IncludeTasks, Task, TaskNode } from '../playbook/model.js';
 import type { Vars } from './ports.js';
 import { runTaskOnHost } from './task-run.js';
-import { loopItem, loopItems } from './task-inputs.js';
+import { itemLabel, loopItem, loopItems } from './task-inputs.js';
+import { CONDITIONAL_FALSE } from './loop-result.js';
 import { errorMessage, failHosts, failure, type TaskOutcome } from './outcome.js';
 import { plainData } from '../template/index.js';
 import { redact, NO_LOG_MESSAGE } from '../output/redact.js';
@@ -56,41 +57,53 @@ async function runBlock(ctx: PlayContext, node: Block, hosts: string[], scope: I
 }
 
 async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[], scope: IncludeScope): Promise<void> {
-  // One group per distinct (file, params): hosts that include the same thing run it in lockstep.
-  const groups = new Map<string, { file: string; params: Record<string, unknown>; hosts: string[] }>();
+  if (ctx.signal?.aborted) return;
+  ctx.emit({ type: 'task_start', task: node.displayName, hosts });
+  // As Ansible's IncludedFile: hosts that include the same file with the same params run it in
+  // lockstep; a host including it again (a loop) gets a run of its own.
+  const groups: { key: string; file: string; params: Record<string, unknown>; label?: string; hosts: string[] }[] = [];
   const conditions = [...node.when, ...node.ownWhen];
   for (const host of hosts) {
     try {
       const vars = varsFor(ctx, host, scope, node);
-      if (conditions.length && !ctx.templater.evaluateCondition(conditions, vars, node.source)) continue;
+      if (conditions.length && !ctx.templater.evaluateCondition(conditions, vars, node.source)) {
+        ctx.stats.record(host, 'skipped', false);
+        ctx.emit({ type: 'host_result', host, task: node.displayName, status: 'skipped', result: { changed: false, skip_reason: CONDITIONAL_FALSE } });
+        continue;
+      }
       const loopVar = node.loopControl?.loopVar ?? 'item';
       const items = node.loop ? (loopItems(ctx, node.loop, vars, node) as unknown[]) : [undefined];
       for (let i = 0; i < items.length; i++) {
         const params: Record<string, unknown> = node.loop ? { [loopVar]: loopItem(items, i) } : {};
         if (node.loop && node.loopControl?.indexVar) params[node.loopControl.indexVar] = i;
-        const file = String(plainData(ctx.templater.templateData(node.file, { ...vars, ...params }, node.source)));
+        const itemVars = { ...vars, ...params };
+        const file = String(plainData(ctx.templater.templateData(node.file, itemVars, node.source)));
         const key = JSON.stringify([file, params]);
-        const g = groups.get(key) ?? { file, params, hosts: [] };
-        g.hosts.push(host);
-        groups.set(key, g);
+        const label = node.loop ? itemLabel(ctx, node, items[i], itemVars) : undefined;
+        const g = groups.find((x) => x.key === key && !x.hosts.includes(host));
+        if (g) g.hosts.push(host);
+        else groups.push({ key, file, params, label, hosts: [host] });
       }
+      ctx.stats.record(host, 'ok', false);
     } catch (err) {
       failInclude(ctx, node, [host], err);
     }
   }
-  for (const g of groups.values()) {
-    if (ctx.signal?.aborted) return;
-    ctx.emit({ type: 'task_start', task: `${node.displayName} (${g.file})`, hosts: g.hosts });
-    let nodes: TaskNode[];
+  const loaded: { nodes: TaskNode[]; hosts: string[]; params: Record<string, unknown> }[] = [];
+  for (const g of groups) {
     try {
-      nodes = ctx.runtime.loadTaskFile(g.file, node.searchDirs, node.context, node.source);
+      const { path, nodes } = ctx.runtime.loadTaskFile(g.file, node.searchDirs, node.context, node.source);
+      ctx.emit({ type: 'include', file: path, hosts: g.hosts, label: g.label });
+      loaded.push({ nodes, hosts: g.hosts, params: g.params });
     } catch (err) {
       // Found mid-run, after other tasks may have changed hosts: a failure of these hosts, as in
       // Ansible, not "bad input, nothing changed".
       failInclude(ctx, node, g.hosts, err);
-      continue;
     }
-    await runNodes(ctx, nodes, g.hosts, { ...scope, includeParams: { ...scope.includeParams, ...g.params } });
+  }
+  for (const l of loaded) {
+    if (ctx.signal?.aborted) return;
+    await runNodes(ctx, l.nodes, l.hosts, { ...scope, includeParams: { ...scope.includeParams, ...l.params } });
   }
 }
 

@@ -8,7 +8,7 @@ const HIDDEN_IN_DEBUG = ['changed', 'failed', 'skipped', 'invocation', 'skip_rea
 const DEBUG_ALLOWED = new Set(['msg', 'exception', 'warnings', 'deprecations']);
 
 /** A result as ansible-playbook's default callback shows it (internal keys, invocation, diff and shown warnings removed). */
-export function displayedResult(result: Record<string, unknown>, action: string | undefined, verbose: number): Record<string, unknown> {
+function displayedResult(result: Record<string, unknown>, action: string | undefined, verbose: number): Record<string, unknown> {
   const out = Object.fromEntries(Object.entries(result).filter(([k]) => !k.startsWith('_ansible_') && !DROPPED.has(k)));
   if (verbose < 3) {
     delete out.invocation;

@@ -46,6 +46,8 @@ export type RunEvent =
       durationMs?: number;
     }
   | { type: 'warning'; host?: string; message: string }
+  /** include_tasks loaded `file` (its path) for these hosts: Ansible's `included:` line. */
+  | { type: 'include'; file: string; hosts: string[]; label?: string }
   /** An `until` attempt failed: another one follows (Ansible's FAILED - RETRYING line). */
   | { type: 'retry'; host: string; task: string; retriesLeft: number; result?: Record<string, unknown> }
   | { type: 'no_hosts'; play: string }

@@ -30,6 +30,9 @@ export class PlainRenderer implements Renderer {
       case 'host_result':
         w(this.hostLine(e));
         break;
+      case 'include':
+        w(`included: ${e.file} for ${e.hosts.join(', ')}${e.label === undefined ? '' : ` => (item=${e.label})`}\n`);
+        break;
       case 'retry':
         w(`FAILED - RETRYING: [${e.host}]: ${e.task} (${e.retriesLeft} retries left).${this.opts.verbose > 1 && e.result ? `Result was: ${dumpResult(e.result, { verbose: this.opts.verbose })}` : ''}\n`);
         break;
@@ -53,7 +56,10 @@ export class PlainRenderer implements Renderer {
 
   private hostLine(e: Extract<RunEvent, { type: 'host_result' }>): string {
     let text = '';
-    if (this.opts.showDiff) for (const d of e.diff ?? []) text += formatDiff(d);
+    // the engine attaches a diff only where --diff or the task's `diff:` asks for one
+    for (const d of e.diff ?? []) text += formatDiff(d);
+    // meta tasks: Ansible's strategy reports only a skip
+    if (e.action === 'meta' && e.status !== 'skipped') return text;
     for (const warning of e.warnings ?? []) text += `[WARNING]: ${e.host}: ${warning}\n`;
     // as Ansible's default callback: `ok: [web1 -> localhost]` for a delegated task (not on skips)
     const who = e.delegatedTo === undefined ? e.host : `${e.host} -> ${e.delegatedTo}`;

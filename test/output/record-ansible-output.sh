@@ -11,5 +11,7 @@ for name in "$@"; do
   [ -f "$dir/args" ] && args="$(cat "$dir/args")"
   # shellcheck disable=SC2086 # args holds words on purpose
   (cd "$dir" && ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0 ansible-playbook $args -i localhost, -c local playbook.yml > ansible.txt 2>&1) || true
+  # the case's own path differs from checkout to checkout
+  sed -i "s|$dir|<case-dir>|g" "$dir/ansible.txt"
   echo "recorded $name"
 done
