@@ -94,8 +94,9 @@ async function runWithRetries(ctx: PlayContext, task: Task, host: string, scope:
     };
   }
   if (!task.until?.length) return runOnce(ctx, task, host, scope, vars);
-  // ansible-core 2.14: `retries` counts every attempt (3 without it), and a RETRYING line follows each failed one
-  const attempts = Math.max(1, Number(ctx.templater.templateData(task.retries ?? 3, vars, task.source)));
+  // ansible-core 2.14: `retries` counts every attempt (3 without it, 1 for 0), and a RETRYING line follows each failed one (none for 0)
+  const retries = Number(ctx.templater.templateData(task.retries ?? 3, vars, task.source));
+  const attempts = Math.max(1, retries);
   const delay = Number(ctx.templater.templateData(task.delay ?? 5, vars, task.source));
   let out!: TaskOutcome;
   for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -106,7 +107,7 @@ async function runWithRetries(ctx: PlayContext, task: Task, host: string, scope:
     out.result.attempts = attempt;
     const bound = task.register ? { ...vars, [task.register]: out.result } : vars;
     if (ctx.templater.evaluateCondition(task.until, bound, task.source)) return out;
-    ctx.emit({ type: 'retry', host, task: task.displayName, retriesLeft: attempts - attempt + 1, result: redact(out.result, ctx.secrets) });
+    if (retries > 0) ctx.emit({ type: 'retry', host, task: task.displayName, retriesLeft: attempts - attempt + 1, result: redact(out.result, ctx.secrets) });
     if (attempt < attempts) await sleep(delay * 1000, ctx.signal);
   }
   return { ...out, status: 'failed', result: { ...out.result, failed: true, msg: out.result.msg ?? 'Retries exhausted' } };

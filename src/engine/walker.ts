@@ -63,6 +63,7 @@ async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[],
   // lockstep; a host including it again (a loop) gets a run of its own.
   const groups: { key: string; file: string; params: Record<string, unknown>; label?: string; hosts: string[] }[] = [];
   const conditions = [...node.when, ...node.ownWhen];
+  const included = new Set<string>();
   for (const host of hosts) {
     try {
       const vars = varsFor(ctx, host, scope, node);
@@ -84,7 +85,7 @@ async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[],
         if (g) g.hosts.push(host);
         else groups.push({ key, file, params, label, hosts: [host] });
       }
-      ctx.stats.record(host, 'ok', false);
+      included.add(host);
     } catch (err) {
       failInclude(ctx, node, [host], err);
     }
@@ -99,8 +100,11 @@ async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[],
       // Found mid-run, after other tasks may have changed hosts: a failure of these hosts, as in
       // Ansible, not "bad input, nothing changed".
       failInclude(ctx, node, g.hosts, err);
+      for (const h of g.hosts) included.delete(h);
     }
   }
+  // as ansible-playbook's recap: the include counts ok once per host, unless its file failed to load
+  for (const h of included) ctx.stats.record(h, 'ok', false);
   for (const l of loaded) {
     if (ctx.signal?.aborted) return;
     await runNodes(ctx, l.nodes, l.hosts, { ...scope, includeParams: { ...scope.includeParams, ...l.params } });
@@ -186,15 +190,24 @@ function settle(ctx: PlayContext, task: Task, scope: IncludeScope, host: string,
     task: task.displayName,
     status,
     msg: noLog || outcome.msg === undefined ? undefined : redact(outcome.msg, ctx.secrets),
-    result: noLog ? { censored: NO_LOG_MESSAGE, changed: outcome.changed } : redact(outcome.result, ctx.secrets),
+    result: noLog ? censored(outcome) : redact(outcome.result, ctx.secrets),
     diff: noLog ? undefined : outcome.diff && redact(outcome.diff, ctx.secrets),
     warnings: outcome.warnings,
     ...(outcome.delegatedTo !== undefined ? { delegatedTo: outcome.delegatedTo } : {}),
     action: outcome.action,
-    verboseAlways: outcome.verboseAlways,
-    itemLabels: noLog || outcome.itemLabels === undefined ? undefined : outcome.itemLabels.map((l) => redact(l, ctx.secrets)),
+    verboseAlways: noLog ? undefined : outcome.verboseAlways,
+    // no_log: items are named None, as Ansible's callback names a censored item
+    itemLabels: outcome.itemLabels?.map((l) => (noLog ? 'None' : redact(l, ctx.secrets))),
+    noLog,
     ignored: status === 'ignored',
   });
+}
+
+/** What output may show of a no_log result: whether it changed, and for a loop the same of each item. */
+function censored(outcome: TaskOutcome): Record<string, unknown> {
+  const hidden = (r: Record<string, unknown>) => ({ censored: NO_LOG_MESSAGE, changed: Boolean(r.changed), ...(r.failed ? { failed: true } : {}), ...(r.skipped ? { skipped: true } : {}) });
+  const results = outcome.itemLabels && Array.isArray(outcome.result.results) ? (outcome.result.results as Record<string, unknown>[]).map(hidden) : undefined;
+  return { ...hidden(outcome.result), changed: outcome.changed, ...(results ? { results } : {}) };
 }
 
 /**

@@ -41,6 +41,8 @@ export type RunEvent =
       verboseAlways?: boolean;
       /** A looped task: one label per entry of result.results (loop_control.label or the item). */
       itemLabels?: string[];
+      /** no_log: the result is censored (a loop still gets its item lines, then the task's own line). */
+      noLog?: boolean;
       /** ignore_errors turned a failure into "ignored". */
       ignored?: boolean;
       durationMs?: number;

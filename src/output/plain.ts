@@ -72,25 +72,30 @@ export class PlainRenderer implements Renderer {
     if (items) {
       // a loop: one line per item, as each item's callback prints it; the task's own line only for a skip
       items.forEach((r, i) => (text += this.itemLine(who, e.host, e.itemLabels![i] ?? '', r, dump, shown)));
-      if (e.status === 'skipped') text += `skipping: [${e.host}]\n`;
-      if (e.status === 'ignored') text += '...ignoring\n';
-      return text;
+      if (!e.noLog) {
+        if (e.status === 'skipped') text += `skipping: [${e.host}]\n`;
+        if (e.status === 'ignored') text += '...ignoring\n';
+        return text;
+      }
     }
+    // a censored loop's own line: the aggregate result, which debug's "always verbose" is not
+    const own = items ? Object.fromEntries(Object.entries(result).filter(([k]) => k !== 'results')) : result;
+    const ownShown = items ? (this.opts.verbose > 0 ? ` => ${dump(own, true)}` : '') : shown(own);
     switch (e.status) {
       case 'failed':
-        text += `fatal: [${who}]: FAILED! => ${dump(result)}\n`;
+        text += `fatal: [${who}]: FAILED! => ${dump(own)}\n`;
         break;
       case 'unreachable':
         text += `fatal: [${who}]: UNREACHABLE! => ${dump({ changed: false, msg: e.msg, unreachable: true })}\n`;
         break;
       case 'ignored':
-        text += `fatal: [${who}]: FAILED! => ${dump(result)}\n...ignoring\n`;
+        text += `fatal: [${who}]: FAILED! => ${dump(own)}\n...ignoring\n`;
         break;
       case 'skipped':
-        text += `skipping: [${e.host}]${this.opts.verbose > 0 ? ` => ${dump(result, true)}` : ''}\n`;
+        text += `skipping: [${e.host}]${this.opts.verbose > 0 ? ` => ${dump(own, true)}` : ''}\n`;
         break;
       default:
-        text += `${e.status}: [${who}]${shown(result)}\n`;
+        text += `${e.status}: [${who}]${ownShown}\n`;
     }
     return text;
   }
