@@ -30,11 +30,11 @@ export async function runLocalTask(
           if (!(err instanceof TemplateUndefinedError)) throw err;
           value = 'VARIABLE IS NOT DEFINED!';
         }
-        return { status: 'ok', changed: false, result: { [name]: value, changed: false } };
+        return { status: 'ok', changed: false, result: { [name]: value, changed: false }, verboseAlways: true };
       }
       const msg = args.msg ?? 'Hello world!';
       const shown = plainData(msg);
-      return { status: 'ok', changed: false, result: { msg, changed: false }, msg: typeof shown === 'string' ? shown : JSON.stringify(shown) };
+      return { status: 'ok', changed: false, result: { msg, changed: false }, msg: typeof shown === 'string' ? shown : JSON.stringify(shown), verboseAlways: true };
     }
     case 'set_fact': {
       const facts = Object.fromEntries(Object.entries(args).filter(([k]) => k !== 'cacheable').map(([k, v]) => [k, settleUnsafe(v)]));
@@ -50,7 +50,7 @@ export async function runLocalTask(
         }
       }
       const msg = String(args.success_msg ?? 'All assertions passed');
-      return { status: 'ok', changed: false, result: { changed: false, msg }, msg: args.quiet ? undefined : msg };
+      return { status: 'ok', changed: false, result: { changed: false, msg }, msg: args.quiet ? undefined : msg, verboseAlways: !args.quiet };
     }
     case 'include_vars': {
       const outcome = includeVars(args, task, vars, ctx.play.baseDir);

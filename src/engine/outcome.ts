@@ -15,6 +15,12 @@ export interface TaskOutcome {
   meta?: string;
   /** The delegated host the commands ran on. */
   delegatedTo?: string;
+  /** The module that ran (short name), for how output shows its result. */
+  action?: string;
+  /** debug, assert: shown without -v. */
+  verboseAlways?: boolean;
+  /** A loop: each item's label (loop_control.label or the item), as output names it. */
+  itemLabels?: string[];
   /** Commands were applied: later probes of this host are stale. */
   applied?: boolean;
 }

@@ -12,7 +12,7 @@ export function playbookRuntime(templater: TemplaterPort): PlaybookRuntime {
   return {
     loadTaskFile(file, searchDirs, ctx, from) {
       const path = resolveTaskFile(file, searchDirs, { file: from.file, line: from.line ?? 1, column: from.column ?? 1 });
-      return loadTaskFile(path, ctx);
+      return { path, nodes: loadTaskFile(path, ctx) };
     },
 
     resolveLocal(src, kind, role, playDir) {

@@ -19,8 +19,8 @@ export type TemplaterPort = Pick<TemplateLayer, 'templateData' | 'evaluateCondit
 
 /** Run-time services of the playbook loader. */
 export interface PlaybookRuntime {
-  /** include_tasks: the nodes of a task file (already validated). */
-  loadTaskFile(file: string, searchDirs: readonly string[], ctx: TaskFileContext, from: Origin): TaskNode[];
+  /** include_tasks: the task file found (its path) and its nodes (already validated). */
+  loadTaskFile(file: string, searchDirs: readonly string[], ctx: TaskFileContext, from: Origin): { path: string; nodes: TaskNode[] };
   /** Resolve a template/copy src: role dir first, then the playbook dir. */
   resolveLocal(src: string, kind: 'files' | 'templates', role: RoleInstance | undefined, playDir: string): string;
   /** vars_files of a play, read once per play (paths templated with play + extra vars). */

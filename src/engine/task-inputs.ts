@@ -5,6 +5,8 @@ import type { ModuleContext } from '../modules/contract.js';
 import type { Vars } from './ports.js';
 import { findInSearchPath, firstFound, isUnsafe, markUnsafe, settleUnsafe, TemplateUndefinedError } from '../template/index.js';
 import type { LoopSpec, Task } from '../playbook/model.js';
+import { plainData } from '../template/index.js';
+import { pyStr } from '../python/repr.js';
 
 export function moduleContext(
   ctx: PlayContext,
@@ -75,4 +77,10 @@ function withItems(kind: LoopSpec['with'], items: unknown): unknown {
 /** Item `i` as its loop variable: an item of host data is host data. */
 export function loopItem(items: unknown[], i: number): unknown {
   return isUnsafe(items) ? markUnsafe(items[i]) : settleUnsafe(items[i]);
+}
+
+/** How output names a loop item: loop_control.label rendered for it, else the item, as Python's str(). */
+export function itemLabel(ctx: PlayContext, task: Pick<Task, 'loopControl' | 'source'>, item: unknown, vars: Vars): string {
+  const label = task.loopControl?.label === undefined ? item : ctx.templater.templateData(task.loopControl.label, vars, task.source);
+  return pyStr(plainData(label));
 }

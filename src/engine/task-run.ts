@@ -14,8 +14,9 @@ import { playNodes, speculativeProbes } from './prefetch.js';
 import { runLocalTask } from './local-tasks.js';
 import { delegateLabel, execTarget, factsHolder } from './delegation.js';
 import { errorMessage, failure, type TaskOutcome } from './outcome.js';
-import { loopItem, loopItems, moduleContext } from './task-inputs.js';
+import { itemLabel, loopItem, loopItems, moduleContext } from './task-inputs.js';
 import { noLogValues } from '../argspec/no-log.js';
+import { redact } from '../output/redact.js';
 import type { Vars } from './ports.js';
 import type { EnvironmentEntry, Task } from '../playbook/model.js';
 
@@ -31,6 +32,7 @@ export async function runTaskOnHost(ctx: PlayContext, task: Task, host: string, 
     } else {
       outcome = await runWithRetries(ctx, task, host, scope, baseVars);
     }
+    outcome.action = ctx.options.findModule(task.module)?.name ?? task.module;
     // Host data (and results built from it) is never templated again, wherever it goes.
     outcome.result = settleUnsafe(outcome.result);
     if (task.register && outcome.status !== 'unreachable') {
@@ -56,25 +58,30 @@ async function runLoop(ctx: PlayContext, task: Task, host: string, scope: Includ
   }
   const loopVar = task.loopControl?.loopVar ?? 'item';
   const results: ItemResult[] = [];
+  const itemLabels: string[] = [];
   const diffs: FileDiff[] = [];
   const warnings: string[] = [];
   let unreachable: TaskOutcome | undefined;
+  let last: TaskOutcome | undefined;
   for (let i = 0; i < items.length; i++) {
     const vars: Vars = { ...baseVars, [loopVar]: loopItem(items, i), ansible_loop_var: loopVar };
     if (task.loopControl?.indexVar) vars[task.loopControl.indexVar] = i;
     const one = await runWithRetries(ctx, task, host, scope, vars);
+    last = one;
     if (one.status === 'unreachable') {
       unreachable = one;
       break;
     }
     results.push({ ...one.result, [loopVar]: items[i], ansible_loop_var: loopVar });
+    itemLabels.push(itemLabel(ctx, task, items[i], vars));
     diffs.push(...(one.diff ?? []));
     warnings.push(...(one.warnings ?? []));
   }
   if (unreachable) return unreachable;
   const result = aggregateLoop(results);
   const status: HostStatus = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
-  return { status, changed: Boolean(result.changed), result, diff: diffs, warnings, msg: result.msg as string | undefined };
+  const verboseAlways = last?.verboseAlways;
+  return { status, changed: Boolean(result.changed), result, diff: diffs, warnings, msg: result.msg as string | undefined, itemLabels, verboseAlways };
 }
 
 async function runWithRetries(ctx: PlayContext, task: Task, host: string, scope: IncludeScope, vars: Vars): Promise<TaskOutcome> {
@@ -87,10 +94,12 @@ async function runWithRetries(ctx: PlayContext, task: Task, host: string, scope:
     };
   }
   if (!task.until?.length) return runOnce(ctx, task, host, scope, vars);
+  // ansible-core 2.14: `retries` counts every attempt (3 without it, 1 for 0), and a RETRYING line follows each failed one (none for 0)
   const retries = Number(ctx.templater.templateData(task.retries ?? 3, vars, task.source));
+  const attempts = Math.max(1, retries);
   const delay = Number(ctx.templater.templateData(task.delay ?? 5, vars, task.source));
   let out!: TaskOutcome;
-  for (let attempt = 1; attempt <= retries + 1; attempt++) {
+  for (let attempt = 1; attempt <= attempts; attempt++) {
     // A retry waits for the host to change: read it again rather than from the probe cache.
     if (attempt > 1) ctx.states.get(host)!.probeCache.clear();
     out = await runOnce(ctx, task, host, scope, vars);
@@ -98,7 +107,8 @@ async function runWithRetries(ctx: PlayContext, task: Task, host: string, scope:
     out.result.attempts = attempt;
     const bound = task.register ? { ...vars, [task.register]: out.result } : vars;
     if (ctx.templater.evaluateCondition(task.until, bound, task.source)) return out;
-    if (attempt <= retries) await sleep(delay * 1000, ctx.signal);
+    if (retries > 0) ctx.emit({ type: 'retry', host, task: task.displayName, retriesLeft: attempts - attempt + 1, result: redact(out.result, ctx.secrets) });
+    if (attempt < attempts) await sleep(delay * 1000, ctx.signal);
   }
   return { ...out, status: 'failed', result: { ...out.result, failed: true, msg: out.result.msg ?? 'Retries exhausted' } };
 }
@@ -157,7 +167,7 @@ async function runRemote(
   const facts = await probeValues(state, probes, become);
   const plan = await mod.plan(args, facts, modCtx);
   const warnings = plan.warnings;
-  const diff = task.diff ?? ctx.options.diff ? plan.diff : undefined;
+  const diff = (task.diff ?? ctx.options.diff) ? plan.diff : undefined;
   const delegatedTo = delegateLabel(ctx, task, host, vars);
   if (plan.failed) return { ...failure(plan.failed, plan.result), warnings, diff, delegatedTo };
   if (plan.skippedReason) {

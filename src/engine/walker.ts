@@ -6,7 +6,8 @@ import { FalcoDeployError } from '../errors.js';
 import type { Block, IncludeTasks, Task, TaskNode } from '../playbook/model.js';
 import type { Vars } from './ports.js';
 import { runTaskOnHost } from './task-run.js';
-import { loopItem, loopItems } from './task-inputs.js';
+import { itemLabel, loopItem, loopItems } from './task-inputs.js';
+import { CONDITIONAL_FALSE } from './loop-result.js';
 import { errorMessage, failHosts, failure, type TaskOutcome } from './outcome.js';
 import { plainData } from '../template/index.js';
 import { redact, NO_LOG_MESSAGE } from '../output/redact.js';
@@ -56,41 +57,57 @@ async function runBlock(ctx: PlayContext, node: Block, hosts: string[], scope: I
 }
 
 async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[], scope: IncludeScope): Promise<void> {
-  // One group per distinct (file, params): hosts that include the same thing run it in lockstep.
-  const groups = new Map<string, { file: string; params: Record<string, unknown>; hosts: string[] }>();
+  if (ctx.signal?.aborted) return;
+  ctx.emit({ type: 'task_start', task: node.displayName, hosts });
+  // As Ansible's IncludedFile: hosts that include the same file with the same params run it in
+  // lockstep; a host including it again (a loop) gets a run of its own.
+  const groups: { key: string; file: string; params: Record<string, unknown>; label?: string; hosts: string[] }[] = [];
   const conditions = [...node.when, ...node.ownWhen];
+  const included = new Set<string>();
   for (const host of hosts) {
     try {
       const vars = varsFor(ctx, host, scope, node);
-      if (conditions.length && !ctx.templater.evaluateCondition(conditions, vars, node.source)) continue;
+      if (conditions.length && !ctx.templater.evaluateCondition(conditions, vars, node.source)) {
+        ctx.stats.record(host, 'skipped', false);
+        ctx.emit({ type: 'host_result', host, task: node.displayName, status: 'skipped', result: { changed: false, skip_reason: CONDITIONAL_FALSE } });
+        continue;
+      }
       const loopVar = node.loopControl?.loopVar ?? 'item';
       const items = node.loop ? (loopItems(ctx, node.loop, vars, node) as unknown[]) : [undefined];
       for (let i = 0; i < items.length; i++) {
         const params: Record<string, unknown> = node.loop ? { [loopVar]: loopItem(items, i) } : {};
         if (node.loop && node.loopControl?.indexVar) params[node.loopControl.indexVar] = i;
-        const file = String(plainData(ctx.templater.templateData(node.file, { ...vars, ...params }, node.source)));
+        const itemVars = { ...vars, ...params };
+        const file = String(plainData(ctx.templater.templateData(node.file, itemVars, node.source)));
         const key = JSON.stringify([file, params]);
-        const g = groups.get(key) ?? { file, params, hosts: [] };
-        g.hosts.push(host);
-        groups.set(key, g);
+        const label = node.loop ? itemLabel(ctx, node, items[i], itemVars) : undefined;
+        const g = groups.find((x) => x.key === key && !x.hosts.includes(host));
+        if (g) g.hosts.push(host);
+        else groups.push({ key, file, params, label, hosts: [host] });
       }
+      included.add(host);
     } catch (err) {
       failInclude(ctx, node, [host], err);
     }
   }
-  for (const g of groups.values()) {
-    if (ctx.signal?.aborted) return;
-    ctx.emit({ type: 'task_start', task: `${node.displayName} (${g.file})`, hosts: g.hosts });
-    let nodes: TaskNode[];
+  const loaded: { nodes: TaskNode[]; hosts: string[]; params: Record<string, unknown> }[] = [];
+  for (const g of groups) {
     try {
-      nodes = ctx.runtime.loadTaskFile(g.file, node.searchDirs, node.context, node.source);
+      const { path, nodes } = ctx.runtime.loadTaskFile(g.file, node.searchDirs, node.context, node.source);
+      ctx.emit({ type: 'include', file: path, hosts: g.hosts, label: g.label });
+      loaded.push({ nodes, hosts: g.hosts, params: g.params });
     } catch (err) {
       // Found mid-run, after other tasks may have changed hosts: a failure of these hosts, as in
       // Ansible, not "bad input, nothing changed".
       failInclude(ctx, node, g.hosts, err);
-      continue;
+      for (const h of g.hosts) included.delete(h);
     }
-    await runNodes(ctx, nodes, g.hosts, { ...scope, includeParams: { ...scope.includeParams, ...g.params } });
+  }
+  // as ansible-playbook's recap: the include counts ok once per host, unless its file failed to load
+  for (const h of included) ctx.stats.record(h, 'ok', false);
+  for (const l of loaded) {
+    if (ctx.signal?.aborted) return;
+    await runNodes(ctx, l.nodes, l.hosts, { ...scope, includeParams: { ...scope.includeParams, ...l.params } });
   }
 }
 
@@ -173,12 +190,24 @@ function settle(ctx: PlayContext, task: Task, scope: IncludeScope, host: string,
     task: task.displayName,
     status,
     msg: noLog || outcome.msg === undefined ? undefined : redact(outcome.msg, ctx.secrets),
-    result: noLog ? { censored: NO_LOG_MESSAGE, changed: outcome.changed } : redact(outcome.result, ctx.secrets),
+    result: noLog ? censored(outcome) : redact(outcome.result, ctx.secrets),
     diff: noLog ? undefined : outcome.diff && redact(outcome.diff, ctx.secrets),
     warnings: outcome.warnings,
     ...(outcome.delegatedTo !== undefined ? { delegatedTo: outcome.delegatedTo } : {}),
+    action: outcome.action,
+    verboseAlways: noLog ? undefined : outcome.verboseAlways,
+    // no_log: items are named None, as Ansible's callback names a censored item
+    itemLabels: outcome.itemLabels?.map((l) => (noLog ? 'None' : redact(l, ctx.secrets))),
+    noLog,
     ignored: status === 'ignored',
   });
+}
+
+/** What output may show of a no_log result: whether it changed, and for a loop the same of each item. */
+function censored(outcome: TaskOutcome): Record<string, unknown> {
+  const hidden = (r: Record<string, unknown>) => ({ censored: NO_LOG_MESSAGE, changed: Boolean(r.changed), ...(r.failed ? { failed: true } : {}), ...(r.skipped ? { skipped: true } : {}) });
+  const results = outcome.itemLabels && Array.isArray(outcome.result.results) ? (outcome.result.results as Record<string, unknown>[]).map(hidden) : undefined;
+  return { ...hidden(outcome.result), changed: outcome.changed, ...(results ? { results } : {}) };
 }
 
 /**

@@ -96,6 +96,9 @@ export const lineinfile: ModuleDefinition<LineinfileArgs> = {
     if (absent) plan.result.found = edit.found;
     plan.warnings = warnings.length ? warnings : undefined;
     if (!edit.changed && !attrsChanged) plan.diff = undefined;
+    // Ansible's lineinfile labels its content diff `<path> (content)` on both sides
+    const content = `${a.path} (content)`;
+    plan.diff = plan.diff?.map((d) => (d.beforeHeader?.endsWith(' (file attributes)') ? d : { ...d, beforeHeader: content, afterHeader: content }));
     return plan;
   }),
   finish(_a, plan, results) {

@@ -1,15 +1,17 @@
-import { createTwoFilesPatch } from 'diff';
+import { structuredPatch } from 'diff';
 import type { FileDiff } from '../modules/contract.js';
 
-/** Unified diff text for --diff, with Ansible's before/after headers. */
+/** difflib's range: `start` alone for one line, `start-1,0` for none. */
+function range(start: number, length: number): string {
+  if (length === 1) return String(start);
+  return `${length === 0 ? start - 1 : start},${length}`;
+}
+
+/** A --diff block as Ansible's callback prints it: difflib.unified_diff with `before: `/`after: ` headers, then an empty line. */
 export function formatDiff(d: FileDiff): string {
-  return createTwoFilesPatch(
-    d.beforeHeader ?? d.path,
-    d.afterHeader ?? d.path,
-    d.before,
-    d.after,
-    undefined,
-    undefined,
-    { context: 3 },
-  ).replace(/^=+\n/, '');
+  const patch = structuredPatch(d.beforeHeader ?? d.path, d.afterHeader ?? d.path, d.before, d.after, undefined, undefined, { context: 3 });
+  if (!patch.hunks.length) return '';
+  let text = `--- before: ${patch.oldFileName}\n+++ after: ${patch.newFileName}\n`;
+  for (const h of patch.hunks) text += `@@ -${range(h.oldStart, h.oldLines)} +${range(h.newStart, h.newLines)} @@\n${h.lines.join('\n')}\n`;
+  return `${text}\n`;
 }

@@ -35,11 +35,23 @@ export type RunEvent =
       warnings?: string[];
       /** The delegated host the task ran on (delegate_to, local_action). */
       delegatedTo?: string;
+      /** The module that ran (its short name): Ansible's callback cleans debug's result its own way. */
+      action?: string;
+      /** debug, assert: the result is shown without -v (Ansible's _ansible_verbose_always). */
+      verboseAlways?: boolean;
+      /** A looped task: one label per entry of result.results (loop_control.label or the item). */
+      itemLabels?: string[];
+      /** no_log: the result is censored (a loop still gets its item lines, then the task's own line). */
+      noLog?: boolean;
       /** ignore_errors turned a failure into "ignored". */
       ignored?: boolean;
       durationMs?: number;
     }
   | { type: 'warning'; host?: string; message: string }
+  /** include_tasks loaded `file` (its path) for these hosts: Ansible's `included:` line. */
+  | { type: 'include'; file: string; hosts: string[]; label?: string }
+  /** An `until` attempt failed: another one follows (Ansible's FAILED - RETRYING line). */
+  | { type: 'retry'; host: string; task: string; retriesLeft: number; result?: Record<string, unknown> }
   | { type: 'no_hosts'; play: string }
   | {
       type: 'recap';

@@ -1,6 +1,7 @@
 import type { Renderer, RunEvent } from './events.js';
 import { banner, recapText } from './recap.js';
 import { formatDiff } from './diff.js';
+import { dumpResult } from './ansible-result.js';
 
 interface PlainOptions {
   out: NodeJS.WritableStream;
@@ -29,11 +30,18 @@ export class PlainRenderer implements Renderer {
       case 'host_result':
         w(this.hostLine(e));
         break;
+      case 'include':
+        w(`included: ${e.file} for ${e.hosts.join(', ')}${e.label === undefined ? '' : ` => (item=${e.label})`}\n`);
+        break;
+      case 'retry':
+        w(`FAILED - RETRYING: [${e.host}]: ${e.task} (${e.retriesLeft} retries left).${this.opts.verbose > 1 && e.result ? `Result was: ${dumpResult(e.result, { verbose: this.opts.verbose })}` : ''}\n`);
+        break;
       case 'warning':
         w(`[WARNING]: ${e.host ? `${e.host}: ` : ''}${e.message}\n`);
         break;
       case 'recap':
-        w(recapText(e));
+        // ansible-playbook ends with an empty line after the recap
+        w(`${recapText(e)}\n`);
         break;
       case 'stats':
         w('\nEXEC STATS (channels, round trips, controller CPU ms per task)\n');
@@ -48,31 +56,61 @@ export class PlainRenderer implements Renderer {
 
   private hostLine(e: Extract<RunEvent, { type: 'host_result' }>): string {
     let text = '';
-    if (this.opts.showDiff) for (const d of e.diff ?? []) text += formatDiff(d);
+    // the engine attaches a diff only where --diff or the task's `diff:` asks for one
+    for (const d of e.diff ?? []) text += formatDiff(d);
+    // meta tasks: Ansible's strategy reports only a skip
+    if (e.action === 'meta' && e.status !== 'skipped') return text;
     for (const warning of e.warnings ?? []) text += `[WARNING]: ${e.host}: ${warning}\n`;
-    const item = e.item !== undefined ? ` => (item=${typeof e.item === 'string' ? e.item : JSON.stringify(e.item)})` : '';
-    const verboseResult = this.opts.verbose > 0 && e.result ? ` => ${JSON.stringify(e.result)}` : '';
     // as Ansible's default callback: `ok: [web1 -> localhost]` for a delegated task (not on skips)
     const who = e.delegatedTo === undefined ? e.host : `${e.host} -> ${e.delegatedTo}`;
-    switch (e.status) {
-      case 'failed':
-        text += `fatal: [${who}]${item}: FAILED! => ${JSON.stringify(e.result ?? { msg: e.msg })}\n`;
-        break;
-      case 'unreachable':
-        text += `fatal: [${who}]: UNREACHABLE! => ${JSON.stringify({ msg: e.msg, unreachable: true })}\n`;
-        break;
-      case 'ignored':
-        text += `fatal: [${who}]${item}: FAILED! => ${JSON.stringify(e.result ?? { msg: e.msg })}\n...ignoring\n`;
-        break;
-      case 'skipped':
-        text += `skipping: [${e.host}]${item}${this.opts.verbose > 0 && e.msg ? ` => ${e.msg}` : ''}\n`;
-        break;
-      default: {
-        const debugMsg = e.msg !== undefined && e.status === 'ok' ? ` => ${JSON.stringify({ msg: e.msg }, null, 4)}` : '';
-        text += `${e.status}: [${who}]${item}${debugMsg || verboseResult}\n`;
+    const result = e.result ?? { msg: e.msg };
+    // a skip never ran the action, so debug's "always verbose" does not apply to it
+    const dump = (r: Record<string, unknown>, skipped = false) =>
+      dumpResult(r, { action: e.action, verbose: this.opts.verbose, verboseAlways: e.verboseAlways && !skipped });
+    const shown = (r: Record<string, unknown>) => (this.opts.verbose > 0 || e.verboseAlways ? ` => ${dump(r)}` : '');
+    const items = e.itemLabels && Array.isArray(result.results) ? (result.results as Record<string, unknown>[]) : undefined;
+    if (items) {
+      // a loop: one line per item, as each item's callback prints it; the task's own line only for a skip
+      items.forEach((r, i) => (text += this.itemLine(who, e.host, e.itemLabels![i] ?? '', r, dump, shown)));
+      if (!e.noLog) {
+        if (e.status === 'skipped') text += `skipping: [${e.host}]\n`;
+        if (e.status === 'ignored') text += '...ignoring\n';
+        return text;
       }
     }
+    // a censored loop's own line: the aggregate result, which debug's "always verbose" is not
+    const own = items ? Object.fromEntries(Object.entries(result).filter(([k]) => k !== 'results')) : result;
+    const ownShown = items ? (this.opts.verbose > 0 ? ` => ${dump(own, true)}` : '') : shown(own);
+    switch (e.status) {
+      case 'failed':
+        text += `fatal: [${who}]: FAILED! => ${dump(own)}\n`;
+        break;
+      case 'unreachable':
+        text += `fatal: [${who}]: UNREACHABLE! => ${dump({ changed: false, msg: e.msg, unreachable: true })}\n`;
+        break;
+      case 'ignored':
+        text += `fatal: [${who}]: FAILED! => ${dump(own)}\n...ignoring\n`;
+        break;
+      case 'skipped':
+        text += `skipping: [${e.host}]${this.opts.verbose > 0 ? ` => ${dump(own, true)}` : ''}\n`;
+        break;
+      default:
+        text += `${e.status}: [${who}]${ownShown}\n`;
+    }
     return text;
+  }
+
+  private itemLine(
+    who: string,
+    host: string,
+    label: string,
+    r: Record<string, unknown>,
+    dump: (r: Record<string, unknown>, skipped?: boolean) => string,
+    shown: (r: Record<string, unknown>) => string,
+  ): string {
+    if (r.failed) return `failed: [${who}] (item=${label}) => ${dump(r)}\n`;
+    if (r.skipped) return `skipping: [${host}] => (item=${label}) ${this.opts.verbose > 0 ? ` => ${dump(r, true)}` : ''}\n`;
+    return `${r.changed ? 'changed' : 'ok'}: [${who}] => (item=${label})${shown(r)}\n`;
   }
 
   end(): void {}

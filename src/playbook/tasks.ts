@@ -270,7 +270,7 @@ function parseTask(r: FieldReader, action: Action, id: string, ctx: TaskFileCont
   const task: Task = compact({
     kind: 'task' as const,
     ...base,
-    displayName: displayName(ctx, base.name, module),
+    displayName: displayName(ctx, base.name, moduleAs),
     module,
     moduleAs,
     args,

@@ -25,7 +25,8 @@ describe('cli: a bad ansible_port is treated alike by ping and run', () => {
 
       const run = await cli(['run', join(dir, 'pb.yml'), '-i', inv, '--timeout', '2']);
       expect(run.code).to.equal(ExitCode.unreachable);
-      expect(run.stdout).to.include(`fatal: [bad]: UNREACHABLE! => ${JSON.stringify({ msg: reason(port, inv, 3), unreachable: true })}`);
+      // as ansible-playbook: json.dumps(sort_keys=True), `changed: false` first
+      expect(run.stdout).to.include(`fatal: [bad]: UNREACHABLE! => {"changed": false, "msg": ${JSON.stringify(reason(port, inv, 3))}, "unreachable": true}`);
       expect(run.stdout).to.match(/other\s+: ok=0\s+changed=0\s+unreachable=1/);
     });
   }

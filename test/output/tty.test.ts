@@ -66,7 +66,7 @@ describe('TTY renderer on a terminal without a usable width', () => {
       await tty.end();
     });
     expect(drawn.split('\n').length).to.be.below(10);
-    expect(text).to.include('fatal: [h1]: FAILED! => {"msg":"boom"}');
+    expect(text).to.include('fatal: [h1]: FAILED! => {"msg": "boom"}');
     expect(text).to.match(/PLAY RECAP[\s\S]*h2\s+: ok=1/);
   });
 });
