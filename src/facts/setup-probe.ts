@@ -4,7 +4,7 @@
  */
 const COMMANDS = [
   'apt-get', 'dnf5', 'dnf', 'yum', 'microdnf', 'zypper', 'apk',
-  'sudo', 'curl', 'gpg', 'dkms', 'python3', 'python', 'systemctl', 'mokutil', 'systemd-detect-virt',
+  'sudo', 'initctl', 'curl', 'gpg', 'dkms', 'python3', 'python', 'systemctl', 'mokutil', 'systemd-detect-virt',
 ];
 
 /** What ansible-core's LinuxVirtual reads, in its order; parsed by linuxVirtual(). */
@@ -35,7 +35,9 @@ export const SETUP_SNIPPET = [
   '[ -r /etc/debian_version ] && echo "debian_version=$(head -n 1 /etc/debian_version)"',
   // python3-distro >= 1.7 (which ansible-core prefers to its bundled 1.6) reads /etc/debian_version for the version
   'grep -qs _debian_version /usr/lib/python3/dist-packages/distro/distro.py && echo python_distro_debian_version=1',
-  '[ -d /run/systemd/system ] && echo systemd_booted=1',
+  '{ [ -e /run/systemd/system/ ] || [ -e /dev/.run/systemd/ ] || [ -e /dev/.systemd/ ]; } && echo systemd_booted=1',
+  '[ -L /sbin/init ] && echo "sbin_init=$(readlink /sbin/init)"',
+  '[ -e /etc/init/ ] && echo etc_init=1; [ -e /sbin/openrc ] && echo sbin_openrc=1',
   '[ -d /etc/init.d ] && echo initd=1',
   'echo "pid1=$(cat /proc/1/comm 2>/dev/null)"',
   `for c in ${COMMANDS.join(' ')}; do p=$(command -v "$c" 2>/dev/null) && echo "bin.$c=$p"; done`,
@@ -52,7 +54,7 @@ export const SETUP_SNIPPET = [
   '[ -e "/lib/modules/$(uname -r)/build" ] && echo kernel_headers=1',
   ...VIRTUALIZATION_SIGNALS,
   'echo "epoch=$(date +%s)"; echo "date_utc=$(date -u +%Y-%m-%dT%H:%M:%SZ)"; echo "tz=$(date +%Z)"',
-  '[ -r /etc/machine-id ] && echo "machine_id=$(cat /etc/machine-id)"',
+  'm=$(cat /var/lib/dbus/machine-id 2>/dev/null); [ -n "$m" ] || m=$(cat /etc/machine-id 2>/dev/null); echo "machine_id=$(printf "%s\\n" "$m" | head -n 1)"',
   'echo "long_bit=$(getconf LONG_BIT 2>/dev/null)"',
   ':',
 ].join('\n');

@@ -79,12 +79,19 @@ function distributionFacts(kv: Record<string, string>) {
   };
 }
 
+const PROC1_SERVICE_MANAGERS: Record<string, string> = { procd: 'openwrt_init', 'runit-init': 'runit', svscan: 'svc', 'openrc-init': 'openrc' };
+
+/** ansible-core 2.14's ServiceMgrFactCollector on Linux: PID 1's name unless it is init or a shell, else the canaries. */
 function serviceManager(kv: Record<string, string>): string {
-  const pid1 = kv.pid1 ?? '';
-  if (pid1 === 'systemd' || (kv.systemd_booted === '1' && pid1 === 'init')) return 'systemd';
-  if (pid1 === 'openrc-init') return 'openrc';
-  if (pid1 === 'init' && kv.initd === '1') return 'sysvinit';
-  return 'unknown';
+  const proc1 = (kv.pid1?.trim() || kv.sbin_init?.split('/').pop() || '').trim();
+  if (proc1 && proc1 !== 'init' && !proc1.endsWith('sh')) return PROC1_SERVICE_MANAGERS[proc1] ?? proc1;
+  const systemctl = kv['bin.systemctl'] !== undefined;
+  if (systemctl && kv.systemd_booted === '1') return 'systemd';
+  if (kv['bin.initctl'] !== undefined && kv.etc_init === '1') return 'upstart';
+  if (kv.sbin_openrc === '1') return 'openrc';
+  if (systemctl && kv.sbin_init?.split('/').pop() === 'systemd') return 'systemd';
+  if (kv.initd === '1') return 'sysvinit';
+  return 'service';
 }
 
 function packageManager(kv: Record<string, string>, family: string): string {
@@ -144,7 +151,7 @@ function parseSetupOutput(stdout: string): Record<string, unknown> {
     nodename,
     hostname: nodename.split('.')[0],
     fqdn: kv.fqdn || nodename,
-    machine_id: kv.machine_id || null,
+    ...(kv.machine_id ? { machine_id: kv.machine_id } : {}), // absent, not null, when unknown (ansible-core)
     service_mgr: serviceManager(kv),
     pkg_mgr: packageManager(kv, dist.os_family),
     memtotal_mb: memKb === null ? null : Math.floor(memKb / 1024),
