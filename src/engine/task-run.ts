@@ -171,7 +171,9 @@ async function runRemote(
   const delegatedTo = delegateLabel(ctx, task, host, vars);
   if (plan.failed) return { ...failure(plan.failed, plan.result), warnings, diff, delegatedTo };
   if (plan.skippedReason) {
-    return { status: 'skipped', changed: false, result: { changed: false, skipped: true, msg: plan.skippedReason }, msg: plan.skippedReason, warnings };
+    // recorded from ansible-core: a module's own skip result (command, raw) also says failed: false; fetch's bare skip does not
+    const result = plan.result ? { ...plan.result, changed: false, skipped: true, failed: false } : { changed: false, skipped: true, msg: plan.skippedReason };
+    return { status: 'skipped', changed: false, result, msg: plan.skippedReason, warnings };
   }
   const commands = check ? plan.commands.filter((c) => c.readOnly) : plan.commands;
   const results: ExecResult[] = [];

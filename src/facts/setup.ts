@@ -1,6 +1,7 @@
 import { factIdentity, type FactRequest } from './request.js';
 import { parseKeyValueLines } from './key-value.js';
 import { SETUP_SNIPPET } from './setup-probe.js';
+import { linuxVirtual } from './virtualization.js';
 
 /** The gather-facts probe (one per host; the key is constant so every task shares it). */
 export function setupFacts(): FactRequest<Record<string, unknown>> {
@@ -42,32 +43,55 @@ function releaseName(osr: Record<string, string | undefined>): string {
   return m ? (m[1] ?? m[2]).trim() : '';
 }
 
+/**
+ * ansible-core asks python-distro for Debian's "best" version: the host's python3-distro >= 1.7
+ * counts /etc/debian_version (12.11), its bundled 1.6 does not (12).
+ */
+function distributionVersion(distribution: string, versionId: string, kv: Record<string, string>): string {
+  const full = (kv.debian_version ?? '').trim();
+  if (distribution === 'Debian' && kv.python_distro_debian_version === '1' && full.split('.').length > versionId.split('.').length) return full;
+  return versionId;
+}
+
+/** Only Debian (the point release of /etc/debian_version) and Amazon get a minor version in ansible-core. */
+function minorVersion(distribution: string, version: string, kv: Record<string, string>): { distribution_minor_version?: string } {
+  if (distribution === 'Debian') {
+    const m = /(\d+)\.(\d+)/.exec(kv.debian_version ?? '');
+    return m ? { distribution_minor_version: m[2] } : {};
+  }
+  if (distribution === 'Amazon') return { distribution_minor_version: version.split('.')[1] ?? 'NA' };
+  return {};
+}
+
 function distributionFacts(kv: Record<string, string>) {
   const osr: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(kv)) if (k.startsWith('osr.')) osr[k.slice(4)] = unquote(v);
   const id = (osr.ID ?? '').toLowerCase();
   const distribution = DISTRIBUTION_NAMES[id] ?? (id ? id.charAt(0).toUpperCase() + id.slice(1) : 'OtherLinux');
-  let version = osr.VERSION_ID ?? 'NA';
-  // Debian: /etc/debian_version has the point release (12.11); Ansible reports that.
-  const deb = /^(\d+)\.(\d+)/.exec(kv.debian_version ?? '');
-  if (distribution === 'Debian' && deb) version = `${deb[1]}.${deb[2]}`;
-  const [major, minor] = version.split('.');
+  const version = distributionVersion(distribution, osr.VERSION_ID ?? 'NA', kv);
   return {
     distribution,
     distribution_version: version,
-    distribution_major_version: major || 'NA',
-    ...(minor !== undefined ? { distribution_minor_version: minor } : {}),
+    distribution_major_version: version.split('.')[0] || 'NA',
+    ...minorVersion(distribution, version, kv),
     distribution_release: releaseName(osr),
     os_family: osFamily(distribution, (osr.ID_LIKE ?? '').split(/\s+/)),
   };
 }
 
+const PROC1_SERVICE_MANAGERS: Record<string, string> = { procd: 'openwrt_init', 'runit-init': 'runit', svscan: 'svc', 'openrc-init': 'openrc' };
+
+/** ansible-core 2.14's ServiceMgrFactCollector on Linux: PID 1's name unless it is init or a shell, else the canaries. */
 function serviceManager(kv: Record<string, string>): string {
-  const pid1 = kv.pid1 ?? '';
-  if (pid1 === 'systemd' || (kv.systemd_booted === '1' && pid1 === 'init')) return 'systemd';
-  if (pid1 === 'openrc-init') return 'openrc';
-  if (pid1 === 'init' && kv.initd === '1') return 'sysvinit';
-  return 'unknown';
+  const proc1 = (kv.pid1?.trim() || kv.sbin_init?.split('/').pop() || '').trim();
+  if (proc1 && proc1 !== 'init' && !proc1.endsWith('sh')) return PROC1_SERVICE_MANAGERS[proc1] ?? proc1;
+  const systemctl = kv['bin.systemctl'] !== undefined;
+  if (systemctl && kv.systemd_booted === '1') return 'systemd';
+  if (kv['bin.initctl'] !== undefined && kv.etc_init === '1') return 'upstart';
+  if (kv.sbin_openrc === '1') return 'openrc';
+  if (systemctl && kv.sbin_init?.split('/').pop() === 'systemd') return 'systemd';
+  if (kv.initd === '1') return 'sysvinit';
+  return 'service';
 }
 
 function packageManager(kv: Record<string, string>, family: string): string {
@@ -99,14 +123,6 @@ function secureBoot(kv: Record<string, string>, inContainer: boolean): boolean |
   return null;
 }
 
-function virtualization(kv: Record<string, string>): { type: string | null; role: string | null } {
-  const v = kv.virt;
-  if (v && v !== 'none') return { type: v, role: 'guest' };
-  if (kv.container) return { type: kv.container, role: 'guest' };
-  if (kv.dockerenv === '1') return { type: 'docker', role: 'guest' };
-  return v === 'none' ? { type: 'none', role: null } : { type: null, role: null };
-}
-
 const int = (v: string | undefined): number | null => (v !== undefined && /^\d+$/.test(v.trim()) ? Number(v.trim()) : null);
 
 /** Pure: the snippet's output -> facts named like Ansible's (without the ansible_ prefix). */
@@ -116,7 +132,7 @@ function parseSetupOutput(stdout: string): Record<string, unknown> {
   const arch = kv.machine ?? 'unknown';
   const kernel = kv.kernel ?? '';
   const kver = kernelVersion(kernel);
-  const virt = virtualization(kv);
+  const virt = linuxVirtual(kv);
   const python = kv['bin.python3'] ?? kv['bin.platform-python'] ?? kv['bin.python'] ?? null;
   const memKb = int(kv.memtotal_kb);
   const vcpus = int(kv.nproc_online) ?? int(kv.cpu_processors);
@@ -135,7 +151,7 @@ function parseSetupOutput(stdout: string): Record<string, unknown> {
     nodename,
     hostname: nodename.split('.')[0],
     fqdn: kv.fqdn || nodename,
-    machine_id: kv.machine_id || null,
+    ...(kv.machine_id ? { machine_id: kv.machine_id } : {}), // absent, not null, when unknown (ansible-core)
     service_mgr: serviceManager(kv),
     pkg_mgr: packageManager(kv, dist.os_family),
     memtotal_mb: memKb === null ? null : Math.floor(memKb / 1024),
@@ -148,8 +164,7 @@ function parseSetupOutput(stdout: string): Record<string, unknown> {
     user_uid: int(kv.user_uid),
     user_gid: int(kv.user_gid),
     user_dir: kv.user_dir || null,
-    virtualization_type: virt.type,
-    virtualization_role: virt.role,
+    ...virt,
     date_time: {
       epoch,
       iso8601: utc,
@@ -160,7 +175,7 @@ function parseSetupOutput(stdout: string): Record<string, unknown> {
     // falco-deploy's own facts (what the Falco driver choice depends on)
     btf_available: kv.btf === '1',
     bpf_ringbuf_likely: kver ? kver[0] > 5 || (kver[0] === 5 && kver[1] >= 8) : false,
-    secure_boot: secureBoot(kv, virt.role === 'guest' && virt.type !== null && !['kvm', 'qemu', 'vmware', 'microsoft', 'oracle', 'xen', 'amazon', 'bochs', 'parallels'].includes(virt.type)),
+    secure_boot: secureBoot(kv, virt.virtualization_tech_guest.includes('container')),
     kernel_headers_installed: kv.kernel_headers === '1',
     has_sudo: kv['bin.sudo'] !== undefined,
     has_curl: kv['bin.curl'] !== undefined,

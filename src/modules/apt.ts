@@ -79,7 +79,13 @@ function wantsCacheUpdate(a: AptArgs): boolean {
   return !!a.update_cache || a.cache_valid_time > 0;
 }
 
-function probes(raw: Record<string, unknown>): FactRequest[] {
+/** Versions to compare (latest, pins), or, in check mode, which packages exist at all. */
+function needsPolicy(a: AptArgs, specs: PackageSpec[], check: boolean): boolean {
+  if (a.state === 'absent' || a.state === 'removed') return false;
+  return check || a.state === 'latest' || specs.some((s) => s.version !== undefined);
+}
+
+function probes(raw: Record<string, unknown>, check: boolean): FactRequest[] {
   let a: AptArgs;
   let specs: PackageSpec[];
   try {
@@ -93,7 +99,7 @@ function probes(raw: Record<string, unknown>): FactRequest[] {
   if (wantsCacheUpdate(a)) out.push(aptCacheTime());
   const names = [...new Set(specs.map((s) => s.name))];
   if (names.length) out.push(dpkgPackages(names));
-  if (names.length && (a.state === 'latest' || specs.some((s) => s.version !== undefined))) out.push(aptPolicy(names));
+  if (names.length && needsPolicy(a, specs, check)) out.push(aptPolicy(names));
   if (a.deb) out.push(debFileStatus(a.deb));
   return out;
 }
@@ -144,6 +150,8 @@ function planPin(s: PackageSpec, installedVersion: string | null, policy: AptPol
   return { target: `${s.name}=${best}` };
 }
 
+const noPackage = (name: string) => `No package matching '${name}' is available`;
+
 export function planApt(raw: Record<string, unknown>, facts: ProbedFacts, ctx: ModuleContext): Plan {
   const a = args(raw);
   const specs = parseSpecs(a.name ?? []);
@@ -192,15 +200,16 @@ export function planApt(raw: Record<string, unknown>, facts: ProbedFacts, ctx: M
       changed = true;
     }
   } else if (specs.length) {
-    const needPolicy = state === 'latest' || specs.some((s) => s.version !== undefined);
-    const policy = needPolicy ? facts.get(aptPolicy(names)) : {};
+    const policy = needsPolicy(a, specs, ctx.check) ? facts.get(aptPolicy(names)) : {};
+    // apt-get resolves against a cache refreshed first; check mode refreshes nothing (ansible-core 2.14 neither)
+    const refreshed = cacheStale && !ctx.check;
     const targets: string[] = [];
     let outcomeKnown = true;
     for (const s of specs) {
       const p = installed[s.name];
       const isInstalled = !!p?.installed;
       if (s.version !== undefined) {
-        if (cacheStale) {
+        if (refreshed) {
           // the version table is about to change: let apt resolve the pin
           if (!isInstalled || !fnmatch(p.version, s.version)) targets.push(s.spec);
           continue;
@@ -211,18 +220,20 @@ export function planApt(raw: Record<string, unknown>, facts: ProbedFacts, ctx: M
         continue;
       }
       if (state === 'present') {
+        // Ansible's package_status: a name the cache does not know fails before anything runs
+        if (!isInstalled && ctx.check && !(s.name in policy)) return { commands: [], changed: false, failed: noPackage(s.name) };
         if (!isInstalled) targets.push(s.name);
         continue;
       }
       // latest: the candidate known now is stale when the cache is about to be refreshed
-      if (cacheStale) {
+      if (refreshed) {
         targets.push(s.name);
         outcomeKnown = false;
         continue;
       }
       const cand = policy[s.name]?.candidate ?? null;
       if (cand === null) {
-        if (!isInstalled) return { commands: [], changed: false, failed: `No package matching '${s.name}' is available` };
+        if (!isInstalled) return { commands: [], changed: false, failed: noPackage(s.name) };
         continue;
       }
       if (!isInstalled || p.version !== cand) targets.push(s.name);
@@ -270,7 +281,7 @@ export function finishApt(plan: Plan, results: ExecResult[]): Record<string, unk
 export const aptModule: ModuleDefinition = {
   name: 'apt',
   spec: aptSpec,
-  probes: (raw) => probes(raw),
+  probes: (raw, ctx) => probes(raw, ctx.check),
   plan: (raw, facts, ctx) => failOnArgError(() => planApt(raw, facts, ctx)),
   finish: (_raw, plan, results) => finishApt(plan, results),
 };

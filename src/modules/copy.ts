@@ -5,16 +5,24 @@ import { finishFileChange } from './files/finish.js';
 import { streamedSource, type StreamedFile } from './files/local-file.js';
 import { planManagedContent, type ContentWriteArgs } from './files/managed-content.js';
 import { failOnArgError } from '../argspec/plan-failure.js';
+import { pyStr } from '../python/repr.js';
+import { pyJson } from '../template/serialize.js';
 
 type CopyArgs = ContentWriteArgs & {
   src?: string;
-  content?: string;
+  content?: unknown;
   remote_src?: boolean;
+}
+
+/** As Ansible's copy action: a list or dict (a template rendered to one) is json.dumps'd, anything else str()'d. */
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  return Array.isArray(content) || (content !== null && typeof content === 'object') ? pyJson(content, null, false) : pyStr(content);
 }
 
 /** The content to write (a big src file is streamed, not read), or why there is none. */
 async function sourceContent(a: CopyArgs, ctx: ModuleContext): Promise<Buffer | StreamedFile | string> {
-  if (a.content !== undefined) return Buffer.from(typeof a.content === 'string' ? a.content : JSON.stringify(a.content));
+  if (a.content !== undefined) return Buffer.from(contentText(a.content));
   const src = a.src!;
   if (a.remote_src) return 'remote_src is not supported by falco-deploy copy; use command: cp, or fetch + copy';
   if (src.endsWith('/')) return `src ${src} is a directory: copying directories is not supported, copy each file`;

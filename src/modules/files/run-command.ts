@@ -74,6 +74,11 @@ function stdinOf(a: CommandArgs): string | undefined {
   return a.stdin_add_newline === false ? a.stdin : `${a.stdin}\n`;
 }
 
+/** What Ansible's command module registers when it does not run the command (guards, check mode). */
+function notRun(cmd: string | string[], msg: string, stdout: string): Record<string, unknown> {
+  return { changed: false, cmd, rc: 0, stdout, stderr: '', stdout_lines: splitLines(stdout), stderr_lines: [], start: null, end: null, delta: null, msg };
+}
+
 function planCommand(a: CommandArgs, facts: ProbedFacts, ctx: ModuleContext, useShell: boolean): Plan {
   const built = buildCommand(a, useShell);
   if (typeof built === 'string') return { commands: [], changed: false, failed: built, result: { rc: 256, msg: built } };
@@ -83,18 +88,16 @@ function planCommand(a: CommandArgs, facts: ProbedFacts, ctx: ModuleContext, use
   const createsProbe = guardProbe(a.creates, a, ctx);
   const removesProbe = guardProbe(a.removes, a, ctx);
   if (createsProbe && facts.get(createsProbe)) {
-    return { commands: [], changed: false, warnings, result: { changed: false, cmd, rc: 0, stdout: `skipped, since ${a.creates} exists`, stderr: '', msg: `${verb} not run command since '${a.creates}' exists` } };
+    return { commands: [], changed: false, warnings, result: notRun(cmd, `${verb} not run command since '${a.creates}' exists`, `skipped, since ${a.creates} exists`) };
   }
   if (removesProbe && !facts.get(removesProbe)) {
-    return { commands: [], changed: false, warnings, result: { changed: false, cmd, rc: 0, stdout: `skipped, since ${a.removes} does not exist`, stderr: '', msg: `${verb} not run command since '${a.removes}' does not exist` } };
+    return { commands: [], changed: false, warnings, result: notRun(cmd, `${verb} not run command since '${a.removes}' does not exist`, `skipped, since ${a.removes} does not exist`) };
   }
-  if (ctx.check) {
-    const msg = 'Command would have run if not in check mode';
-    if (!a.creates && !a.removes) {
-      return { commands: [], changed: false, skippedReason: msg, warnings, result: { changed: false, skipped: true, cmd, rc: 0, msg } };
-    }
+  const wouldRun = 'Command would have run if not in check mode';
+  if (ctx.check && !a.creates && !a.removes) {
+    return { commands: [], changed: false, skippedReason: wouldRun, warnings, result: { ...notRun(cmd, wouldRun, ''), skipped: true } };
   }
-  const check = ctx.check ? { rc: 0, msg: 'Command would have run if not in check mode' } : {};
+  const check = ctx.check ? notRun(cmd, wouldRun, '') : {};
   return {
     commands: [{ command: text, stdin: stdinOf(a), describe: Array.isArray(cmd) ? cmd.join(' ') : cmd }],
     changed: true,
