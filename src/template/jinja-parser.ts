@@ -39,11 +39,19 @@ export class PyParser extends (parserModule.Parser as new (...args: any[]) => an
       } else if (tok.type === lexer.TOKEN_OPERATOR && tok.value === '.') {
         this.nextToken();
         const val = this.nextToken();
-        let key: unknown;
-        if (val.type === lexer.TOKEN_SYMBOL) key = val.value;
-        else if (val.type === lexer.TOKEN_INT) key = parseInt(val.value, 10);
-        else this.fail(`expected name as lookup value, got ${val.value}`, val.lineno, val.colno);
-        node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, key));
+        const lookup = (key: unknown) => (node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, key)));
+        // nunjucks lexes `.0.stdout` as the float `0.` then `stdout`, and `.0.1` as `0.1`; Jinja's
+        // lexer never starts a float right after a dot, so these are item lookups, one per part.
+        const dotted = val.type === lexer.TOKEN_FLOAT ? /^(\d+)\.(\d*)$/.exec(val.value) : null;
+        if (val.type === lexer.TOKEN_SYMBOL) lookup(val.value);
+        else if (val.type === lexer.TOKEN_INT) lookup(parseInt(val.value, 10));
+        else if (dotted) {
+          lookup(parseInt(dotted[1], 10));
+          const after = dotted[2] ? { type: lexer.TOKEN_INT, value: dotted[2] } : this.nextToken();
+          if (after?.type === lexer.TOKEN_SYMBOL) lookup(after.value);
+          else if (after?.type === lexer.TOKEN_INT) lookup(parseInt(after.value, 10));
+          else this.fail(`expected name as lookup value, got ${after?.value}`, val.lineno, val.colno);
+        } else this.fail(`expected name as lookup value, got ${val.value}`, val.lineno, val.colno);
       } else {
         break;
       }
