@@ -40,13 +40,14 @@ export interface IncludeScope {
 
 export const ROOT_SCOPE: IncludeScope = { includeParams: {} };
 
-/** Whether `node` (or, without one, the play's fact gathering) runs with become: task, play, -b. */
-export function becomeFor(ctx: Pick<PlayContext, 'play' | 'options'>, node?: { become?: boolean }): boolean {
-  return node?.become ?? ctx.play.become ?? ctx.options.become ?? false;
+/** Whether `node` (or, without one, the play's fact gathering) runs with become: task, play, -b; a template is rendered with `vars`. */
+export function becomeFor(ctx: Pick<PlayContext, 'play' | 'options' | 'templater'>, vars: Vars, node?: { become?: boolean | string; source?: SourcePos }): boolean {
+  const value = node?.become ?? ctx.play.become ?? ctx.options.become ?? false;
+  return keywordFlag(ctx, 'become', value, vars, node?.source ?? ctx.play.source) ?? false;
 }
 
 /**
- * A boolean keyword (ignore_errors, ignore_unreachable, check_mode) as the task runs: a template
+ * A boolean keyword (ignore_errors, ignore_unreachable, check_mode, become, any_errors_fatal) as the task runs: a template
  * is rendered with the host's variables and read as Ansible reads a bool field.
  */
 export function keywordFlag(ctx: Pick<PlayContext, 'templater'>, key: string, value: boolean | string | undefined, vars: Vars, source?: SourcePos): boolean | undefined {
@@ -55,7 +56,7 @@ export function keywordFlag(ctx: Pick<PlayContext, 'templater'>, key: string, va
   try {
     return boolean(rendered);
   } catch (err) {
-    throw new FalcoDeployError(`the field '${key}' has an invalid value (${pyStr(rendered)}), and could not be converted to an bool.The error was: ${(err as Error).message}`, {
+    throw new FalcoDeployError(`the field '${key}' has an invalid value (${pyStr(value)}), and could not be converted to an bool.The error was: ${(err as Error).message}`, {
       phase: 'plan',
       cause: err,
     });

@@ -105,11 +105,11 @@ async function gatherAndPrefetch(ctx: PlayContext, hosts: string[]): Promise<voi
 async function prefetchHost(ctx: PlayContext, host: string, gather: boolean): Promise<void> {
   if (ctx.signal?.aborted) return;
   const state = ctx.states.get(host)!;
-  const become = becomeFor(ctx);
   const nodes = playNodes(ctx);
   const setup = gather && !state.factsGathered ? ctx.options.findModule('setup') : undefined;
-  const setupCtx = moduleContext(ctx, host, {}, {}, become, false);
   try {
+    const become = becomeFor(ctx, varsFor(ctx, host, ROOT_SCOPE));
+    const setupCtx = moduleContext(ctx, host, {}, {}, become, false);
     const setupProbes: FactRequest[] = setup ? await setup.probes({}, setupCtx) : [];
     const early = await speculativeProbes(ctx, host, nodes);
     await fetchGrouped(state, [...early, ...setupProbes.map((req) => ({ become, req }))]);

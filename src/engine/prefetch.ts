@@ -22,9 +22,9 @@ export async function speculativeProbes(ctx: PlayContext, host: string, nodes: T
     if (node.kind !== 'task' || ctx.states.get(host)!.finishedTasks.has(node.id)) continue;
     const mod = ctx.options.findModule(node.module);
     if (!mod || mod.local || !runsOnOwnHost(ctx, node)) continue;
-    const become = becomeFor(ctx, node);
     try {
       const vars = varsFor(ctx, host, ROOT_SCOPE, node);
+      const become = becomeFor(ctx, vars, node);
       if (node.when.length && !ctx.templater.evaluateCondition(node.when, vars, node.source)) continue;
       const loopVar = node.loopControl?.loopVar ?? 'item';
       const items = node.loop ? loopItems(ctx, node.loop, vars, node) : [undefined];

@@ -130,7 +130,9 @@ async function runModule(ctx: PlayContext, task: Task, host: string, scope: Incl
   const args = ctx.options.coerceArgs(mod.spec, mod.local ? templated : plainData(templated), mod.name);
   // as AnsibleModule: values of no_log options are masked wherever they show up in output
   for (const secret of noLogValues(mod.spec, args)) ctx.secrets.add(secret);
-  const become = becomeFor(ctx, task);
+  const become = becomeFor(ctx, vars, task);
+  // Ansible's strategy reads any_errors_fatal untemplated (walker.ts); the task only checks it is a boolean
+  keywordFlag(ctx, 'any_errors_fatal', task.anyErrorsFatal ?? ctx.play.anyErrorsFatal, vars, task.source);
   let outcome: TaskOutcome;
   if (mod.local) {
     outcome = await runLocalTask(ctx, mod.name, args, host, vars, task);

@@ -36,7 +36,7 @@ export function readInherited(r: FieldReader): Inherited {
     r.fail('become_method', `become_method '${method}' is not supported; only sudo is`);
   }
   return compact({
-    become: r.bool('become'),
+    become: r.boolOrTemplate('become'),
     becomeUser: r.str('become_user'),
     becomeMethod: method as 'sudo' | undefined,
     becomeFlags: r.str('become_flags'),
@@ -46,7 +46,7 @@ export function readInherited(r: FieldReader): Inherited {
     diff: r.bool('diff'),
     noLog: r.bool('no_log'),
     runOnce: r.bool('run_once'),
-    anyErrorsFatal: r.bool('any_errors_fatal'),
+    anyErrorsFatal: r.boolOrTemplate('any_errors_fatal'),
     remoteUser: r.str('remote_user'),
     timeout: r.int('timeout'),
     throttle: r.int('throttle'),

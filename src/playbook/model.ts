@@ -75,7 +75,7 @@ export interface Play {
   gatherFacts: boolean;
   gatherSubset?: string[];
   gatherTimeout?: number;
-  become?: boolean;
+  become?: boolean | string;
   becomeUser?: string;
   becomeMethod?: 'sudo';
   becomeFlags?: string;
@@ -86,7 +86,7 @@ export interface Play {
   serial?: SerialValue[] | string;
   /** 0-100; a template as the whole value stays a string, read at run time like `serial`. */
   maxFailPercentage?: number | string;
-  anyErrorsFatal?: boolean;
+  anyErrorsFatal?: boolean | string;
   strategy: 'linear' | 'free';
   order?: 'inventory' | 'reverse_inventory' | 'sorted' | 'reverse_sorted' | 'shuffle';
   tags: string[];
@@ -156,7 +156,7 @@ export interface LoopSpec {
 
 /** Keywords whose innermost setting wins (task, block, role, play); undefined = set nowhere. */
 export interface InheritedKeywords {
-  become?: boolean;
+  become?: boolean | string;
   becomeUser?: string;
   becomeMethod?: 'sudo';
   becomeFlags?: string;
@@ -167,7 +167,7 @@ export interface InheritedKeywords {
   diff?: boolean;
   noLog?: boolean;
   runOnce?: boolean;
-  anyErrorsFatal?: boolean;
+  anyErrorsFatal?: boolean | string;
   remoteUser?: string;
   timeout?: number;
   throttle?: number;

@@ -1,4 +1,4 @@
-/** ignore_errors, ignore_unreachable and check_mode given as templates: rendered per host, as Ansible does. */
+/** ignore_errors, ignore_unreachable, check_mode, become and any_errors_fatal given as templates: as ansible-core 2.14 reads them. */
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,12 +41,58 @@ describe('engine: templated boolean keywords', () => {
     expect(existsSync(join(r.dir, 'wet.txt'))).to.equal(true);
   });
 
-  it("a template that is no boolean fails the task with Ansible's field message", async () => {
+  it('become: "{{ ... }}" at play, role, block and task level is rendered per host', async () => {
     const r = await runLocal({
-      'inventory.ini': '[all]\na\n',
-      'playbook.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - name: bad\n      command: /bin/false\n      ignore_errors: "{{ \'maybe\' }}"\n',
+      'inventory.ini': '[all]\na use_sudo=true\nb use_sudo=false\n',
+      'roles/r/tasks/main.yml': '- { name: from role, command: echo role-level }\n',
+      'playbook.yml': `- hosts: all
+  gather_facts: false
+  become: "{{ use_sudo }}"
+  tasks:
+    - { name: from play, command: echo play-level }
+    - { name: from task, command: echo task-level, become: "{{ inventory_hostname == 'b' }}" }
+    - block:
+        - { name: from block, command: echo block-level }
+      become: "{{ false }}"
+- hosts: all
+  gather_facts: false
+  roles:
+    - { role: r, become: "{{ inventory_hostname == 'a' }}" }
+`,
     });
-    expect(r.results('bad')[0]!.status).to.equal('failed');
-    expect(r.results('bad')[0]!.msg).to.include("the field 'ignore_errors' has an invalid value (maybe), and could not be converted to an bool.");
+    const become = (cmd: string) => ['a', 'b'].map((h) => r.provider.connections.get(h)?.commands.find((x) => x.command.includes(cmd))?.become);
+    expect(become('play-level')).to.deep.equal([true, false]);
+    expect(become('task-level')).to.deep.equal([false, true]);
+    expect(become('block-level')).to.deep.equal([false, false]);
+    expect(become('role-level')).to.deep.equal([true, false]);
   });
+
+  it('any_errors_fatal: a template is accepted and, as in the 2.14 strategy, fatal whatever it renders', async () => {
+    const r = await runLocal({
+      'inventory.ini': '[all]\na\nb\n',
+      'playbook.yml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - { name: fails on a, command: /bin/false, when: "inventory_hostname == 'a'", any_errors_fatal: "{{ false }}" }
+    - { name: after, command: "true" }
+`,
+    });
+    expect(r.results('fails on a').map((e) => [e.host, e.status])).to.deep.equal([['a', 'failed'], ['b', 'skipped']]);
+    expect(r.results('after')).to.deep.equal([]);
+  });
+
+
+  // recorded from ansible-playbook 2.14: the message shows the field as written, not as rendered
+  for (const [key, command] of [['ignore_errors', '/bin/false'], ['become', 'id -un'], ['any_errors_fatal', '"true"']] as const) {
+    it(`${key} that renders no boolean fails the task with Ansible's field message`, async () => {
+      const r = await runLocal({
+        'inventory.ini': '[all]\na\n',
+        'playbook.yml': `- hosts: all\n  gather_facts: false\n  tasks:\n    - name: bad\n      command: ${command}\n      ${key}: "{{ 'maybe' }}"\n`,
+      });
+      expect(r.results('bad')[0]!.status).to.equal('failed');
+      expect(r.results('bad')[0]!.msg).to.include(
+        `the field '${key}' has an invalid value ({{ 'maybe' }}), and could not be converted to an bool.The error was: The value 'maybe' is not a valid boolean.`,
+      );
+    });
+  }
 });

@@ -126,7 +126,8 @@ export const runCommand = defineCommand({
         await reportHealthAfterRun({
           connect: (h) => connections.get(h, inventory.hostVars(h)),
           hosts: [...outcome.states.values()].map((st) => ({ name: st.name, unreachable: st.unreachable })),
-          become: falcoPlay.become ?? args.become,
+          // a templated play become is per host; the after-run probes fall back to -b
+          become: typeof falcoPlay.become === 'boolean' ? falcoPlay.become : args.become,
           tailLines,
           json: args.json,
           colour: useColour(ctx.stdout),
