@@ -3,6 +3,7 @@ import { command } from './command.js';
 import { copy } from './copy.js';
 import { fetch } from './fetch.js';
 import { file } from './file.js';
+import { blockinfile } from './blockinfile.js';
 import { lineinfile } from './lineinfile.js';
 import { raw } from './raw.js';
 import { setup } from './setup.js';
@@ -12,5 +13,5 @@ import { stat } from './stat.js';
 import { template } from './template.js';
 
 export const filesAndCommandsModules: ModuleDefinition[] = [
-  command, shell, raw, copy, template, file, lineinfile, stat, slurp, fetch, setup,
+  command, shell, raw, copy, template, file, lineinfile, blockinfile, stat, slurp, fetch, setup,
 ] as ModuleDefinition[];
