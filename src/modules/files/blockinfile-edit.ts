@@ -4,7 +4,7 @@
  */
 import { pythonRegex, searchLine } from '../../python/re.js';
 
-export interface BlockinfileParams {
+export type BlockinfileParams = {
   state?: 'present' | 'absent';
   marker?: string;
   block?: string;
