@@ -2,7 +2,7 @@
  * Ansible's lineinfile algorithm (ansible-core 2.14 lineinfile.py present()/absent()) as a pure
  * function on the file's text. Lines keep their endings like Python's readlines().
  */
-import { pythonRegex, searchLine as search } from '../../python/re.js';
+import { expandTemplate, pythonRegex, searchLine as search } from '../../python/re.js';
 
 export type LineinfileParams = {
   state?: 'present' | 'absent';
@@ -21,18 +21,6 @@ export interface LineinfileEdit {
   msg: string;
   /** state=absent: number of removed lines. */
   found?: number;
-}
-
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', a: '\x07', b: '\b', '\\': '\\' };
-
-/** Python's Match.expand(template): \1, \g<1>, \g<name>, and \n-style escapes. */
-function expandTemplate(m: RegExpExecArray, template: string): string {
-  return template.replace(/\\(g<([^>]+)>|\d{1,2}|.)/gs, (all, what: string, g: string | undefined) => {
-    if (g !== undefined) return (/^\d+$/.test(g) ? m[Number(g)] : m.groups?.[g]) ?? '';
-    if (/^\d+$/.test(what)) return m[Number(what)] ?? '';
-    if (what in ESCAPES) return ESCAPES[what];
-    return all;
-  });
 }
 
 function readLines(text: string): string[] {

@@ -223,15 +223,20 @@ describe('file modules applied locally through sh -c', function () {
     expect(readFileSync(p, 'utf8')).to.equal('# comment\nPermitRootLogin no\nAdded 1\n');
   });
 
-  it('blockinfile writes byte-for-byte what ansible-core wrote (recorded cases), then converges', async () => {
-    const recorded = parse(readFileSync(new URL('./blockinfile-cases.yaml', import.meta.url), 'utf8')) as { name: string; before: string | null; params: Record<string, unknown>; expect: { after?: string | null } }[];
-    const names = ['blockinfile', 'ansible.builtin.blockinfile', 'ansible.legacy.blockinfile'];
-    for (const [i, c] of recorded.filter((r) => r.expect.after !== undefined).entries()) {
-      const p = join(dir, `block${i}`);
-      if (c.before !== null) writeFileSync(p, c.before);
-      await converges(names[i % names.length], { ...c.params, path: p });
-      expect(readFileSync(p, 'utf8'), c.name).to.equal(c.expect.after);
-    }
+  for (const module of ['blockinfile', 'replace']) {
+    it(`${module} writes byte-for-byte what ansible-core wrote (recorded cases), then converges`, async () => {
+      const recorded = parse(readFileSync(new URL(`./${module}-cases.yaml`, import.meta.url), 'utf8')) as { name: string; before: string | null; params: Record<string, unknown>; expect: { after?: string | null } }[];
+      const names = [module, `ansible.builtin.${module}`, `ansible.legacy.${module}`];
+      for (const [i, c] of recorded.filter((r) => r.expect.after !== undefined).entries()) {
+        const p = join(dir, `edit${i}`);
+        if (c.before !== null) writeFileSync(p, c.before);
+        await converges(names[i % names.length], { ...c.params, path: p });
+        expect(readFileSync(p, 'utf8'), c.name).to.equal(c.expect.after);
+      }
+    });
+  }
+
+  it('blockinfile edits through a symlink and sets the mode', async () => {
     const target = join(dir, 'target');
     writeFileSync(target, 'a\n');
     const viaLink = join(dir, 'link-to-target');

@@ -1,5 +1,5 @@
 /**
- * lineinfile and blockinfile against behaviour RECORDED from ansible-core's own modules
+ * lineinfile, blockinfile and replace against behaviour RECORDED from ansible-core's own modules
  * (<module>-cases.yaml, re-record with `record-file-edit.py <module>`): the plan's written content
  * must equal what Ansible wrote.
  */
@@ -28,7 +28,7 @@ function statOf(before: string | null): FileStat {
   return { exists: true, type: 'file', islnk: false, mode: '0644', uid: 0, gid: 0, owner: 'root', group: 'root', size: b.length, readable: true, checksum: sha1(b), content: b.toString('base64') };
 }
 
-for (const module of ['lineinfile', 'blockinfile']) {
+for (const module of ['lineinfile', 'blockinfile', 'replace']) {
   describe(`${module} matches recorded ansible-core behaviour`, () => {
     const mod = findModule(module)!;
     for (const c of casesOf(module)) {
