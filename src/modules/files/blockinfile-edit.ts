@@ -3,6 +3,7 @@
  * the file's text. Lines keep their endings like Python's bytes.splitlines(True).
  */
 import { pythonRegex, searchLine } from '../../python/re.js';
+import type { TextEdit } from './text-edit.js';
 
 export type BlockinfileParams = {
   state?: 'present' | 'absent';
@@ -12,12 +13,6 @@ export type BlockinfileParams = {
   insertbefore?: string;
   marker_begin?: string;
   marker_end?: string;
-}
-
-export interface BlockinfileEdit {
-  content: string;
-  changed: boolean;
-  msg: string;
 }
 
 const splitLines = (text: string): string[] => text.match(/[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$/g) ?? [];
@@ -42,7 +37,7 @@ function insertionIndex(original: string, lines: string[], insertafter: string |
 }
 
 /** `original` undefined: the file does not exist (create=true). */
-export function blockinfileEdit(original: string | undefined, p: BlockinfileParams): BlockinfileEdit {
+export function blockinfileEdit(original: string | undefined, p: BlockinfileParams): TextEdit {
   const lines = splitLines(original ?? '');
   const marker = p.marker ?? '# {mark} ANSIBLE MANAGED BLOCK';
   const marker0 = `${marker.replaceAll('{mark}', p.marker_begin ?? 'BEGIN')}\n`;

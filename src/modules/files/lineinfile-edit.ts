@@ -15,7 +15,7 @@ export type LineinfileParams = {
   firstmatch?: boolean;
 }
 
-export interface LineinfileEdit {
+interface LineinfileEdit {
   content: string;
   changed: boolean;
   msg: string;
