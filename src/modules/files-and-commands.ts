@@ -3,8 +3,10 @@ import { command } from './command.js';
 import { copy } from './copy.js';
 import { fetch } from './fetch.js';
 import { file } from './file.js';
+import { blockinfile } from './blockinfile.js';
 import { lineinfile } from './lineinfile.js';
 import { raw } from './raw.js';
+import { replace } from './replace.js';
 import { setup } from './setup.js';
 import { shell } from './shell.js';
 import { slurp } from './slurp.js';
@@ -12,5 +14,5 @@ import { stat } from './stat.js';
 import { template } from './template.js';
 
 export const filesAndCommandsModules: ModuleDefinition[] = [
-  command, shell, raw, copy, template, file, lineinfile, stat, slurp, fetch, setup,
+  command, shell, raw, copy, template, file, lineinfile, blockinfile, replace, stat, slurp, fetch, setup,
 ] as ModuleDefinition[];

@@ -1,28 +1,10 @@
-import { posix } from 'node:path';
-import type { ModuleContext, ModuleDefinition, Plan } from './contract.js';
-import { sh } from '../shell/quote.js';
-import { attrChanges, hasChanges, FILE_ATTR_SPEC } from './files/attrs.js';
-import { destStat, writePath } from './files/dest.js';
-import { finishFileChange } from './files/finish.js';
-import { lineinfileAbsent, lineinfilePresent, type LineinfileEdit, type LineinfileParams } from './files/lineinfile-edit.js';
-import { planManagedContent } from './files/managed-content.js';
+import type { ModuleDefinition } from './contract.js';
+import { FILE_ATTR_SPEC } from './files/attrs.js';
+import { lineinfileAbsent, lineinfilePresent, type LineinfileParams } from './files/lineinfile-edit.js';
+import { failPlan as fail, finishTextEdit, planTextEdit, textEditProbe as probe, type TextEditArgs } from './files/text-edit.js';
 import { failOnArgError } from '../argspec/plan-failure.js';
 
-type LineinfileArgs = LineinfileParams & {
-  path: string;
-  create?: boolean;
-  backup?: boolean;
-  validate?: string;
-  mode?: string | number;
-  owner?: string;
-  group?: string;
-}
-
-/** lineinfile edits the whole file, so the probe returns it (up to this size). */
-const LINEINFILE_MAX_BYTES = 16 * 1024 * 1024;
-
-const probe = (a: LineinfileArgs, ctx: ModuleContext) => destStat(a.path, ctx, LINEINFILE_MAX_BYTES);
-const fail = (msg: string, result?: Record<string, unknown>): Plan => ({ commands: [], changed: false, failed: msg, result });
+type LineinfileArgs = LineinfileParams & TextEditArgs;
 
 function argProblem(a: LineinfileArgs): string | undefined {
   if (a.state === 'absent') {
@@ -74,38 +56,21 @@ export const lineinfile: ModuleDefinition<LineinfileArgs> = {
       if (absent) return { commands: [], changed: false, result: { msg: 'file not present', changed: false } };
       if (!a.create) return fail(`Destination ${a.path} does not exist !`, { rc: 257 });
     }
-    if (st.exists && st.content_too_large) return fail(`${a.path} is larger than ${LINEINFILE_MAX_BYTES} bytes; lineinfile will not edit it`);
-    if (st.exists && st.content === undefined) return fail(`cannot read ${a.path} (not readable by the remote user; try become: true)`);
-    const before = st.exists ? Buffer.from(st.content!, 'base64').toString('utf8') : '';
-    let edit: LineinfileEdit;
-    try {
-      edit = absent ? lineinfileAbsent(before, a) : lineinfilePresent(before, a);
-    } catch (e) {
-      return fail(`invalid regular expression: ${(e as Error).message}`);
-    }
-    const plan = planManagedContent({
-      // Like Ansible, edit through a symlink (write to its real path) instead of replacing it.
-      dest: writePath(a.path, st, true), content: Buffer.from(edit.content, 'utf8'), stat: st, ctx,
-      attrs: a, backup: a.backup, validate: a.validate, beforeText: before,
+    let found: number | undefined;
+    const plan = planTextEdit('lineinfile', a, st, ctx, (before = '') => {
+      const edit = absent ? lineinfileAbsent(before, a) : lineinfilePresent(before, a);
+      found = edit.found;
+      return edit;
     });
-    if (!st.exists) plan.commands.unshift({ command: sh`mkdir -p -- ${posix.dirname(a.path)}` });
-    const attrsChanged = st.exists && hasChanges(attrChanges(a, st));
-    let msg = edit.msg;
-    if (attrsChanged) msg = msg ? `${msg} and ownership, perms or SE linux context changed` : 'ownership, perms or SE linux context changed';
-    plan.result = { ...plan.result, msg, backup: '' };
-    if (absent) plan.result.found = edit.found;
+    if (plan.failed) return plan;
+    plan.result = { ...plan.result, backup: '' };
+    if (absent) plan.result.found = found;
     plan.warnings = warnings.length ? warnings : undefined;
-    if (!edit.changed && !attrsChanged) plan.diff = undefined;
-    // Ansible's lineinfile labels its content diff `<path> (content)` on both sides
-    const content = `${a.path} (content)`;
-    plan.diff = plan.diff?.map((d) => (d.beforeHeader?.endsWith(' (file attributes)') ? d : { ...d, beforeHeader: content, afterHeader: content }));
     return plan;
   }),
   finish(_a, plan, results) {
-    const out = finishFileChange(plan, results);
+    const out = finishTextEdit(plan, results);
     if (out.backup_file) out.backup = out.backup_file;
-    // Ansible's lineinfile returns no file attributes (unlike copy).
-    for (const k of ['dest', 'checksum', 'md5sum', 'size', 'state', 'mode', 'owner', 'group', 'uid', 'gid', 'path']) delete out[k];
     return out;
   },
 };

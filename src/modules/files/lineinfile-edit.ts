@@ -2,6 +2,7 @@
  * Ansible's lineinfile algorithm (ansible-core 2.14 lineinfile.py present()/absent()) as a pure
  * function on the file's text. Lines keep their endings like Python's readlines().
  */
+import { expandTemplate, pythonRegex, searchLine as search } from '../../python/re.js';
 
 export type LineinfileParams = {
   state?: 'present' | 'absent';
@@ -14,42 +15,12 @@ export type LineinfileParams = {
   firstmatch?: boolean;
 }
 
-export interface LineinfileEdit {
+interface LineinfileEdit {
   content: string;
   changed: boolean;
   msg: string;
   /** state=absent: number of removed lines. */
   found?: number;
-}
-
-/** Python `re` syntax -> JS RegExp (named groups, \A \Z, a leading inline-flag group). */
-function pythonRegex(pattern: string): RegExp {
-  let flags = '';
-  let src = pattern;
-  const inline = /^\(\?([aiLmsux]+)\)/.exec(src);
-  if (inline) {
-    for (const f of inline[1]) if ('ims'.includes(f) && !flags.includes(f)) flags += f;
-    src = src.slice(inline[0].length);
-  }
-  src = src.replace(/\(\?P</g, '(?<').replace(/\(\?P=(\w+)\)/g, '\\k<$1>').replace(/\\A/g, '^').replace(/\\Z/g, '$');
-  return new RegExp(src, flags);
-}
-
-/** Python `re.search` on one readlines() line: `$` also matches before the final "\n". */
-function search(re: RegExp, line: string): RegExpExecArray | null {
-  return re.exec(line.endsWith('\n') ? line.slice(0, -1) : line);
-}
-
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', a: '\x07', b: '\b', '\\': '\\' };
-
-/** Python's Match.expand(template): \1, \g<1>, \g<name>, and \n-style escapes. */
-function expandTemplate(m: RegExpExecArray, template: string): string {
-  return template.replace(/\\(g<([^>]+)>|\d{1,2}|.)/gs, (all, what: string, g: string | undefined) => {
-    if (g !== undefined) return (/^\d+$/.test(g) ? m[Number(g)] : m.groups?.[g]) ?? '';
-    if (/^\d+$/.test(what)) return m[Number(what)] ?? '';
-    if (what in ESCAPES) return ESCAPES[what];
-    return all;
-  });
 }
 
 function readLines(text: string): string[] {

@@ -7,6 +7,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { parse } from 'yaml';
 import { fileStat } from '../../../src/facts/file-stat.js';
 import { STREAM_MIN_BYTES } from '../../../src/modules/files/local-file.js';
 import { sh } from '../../../src/shell/quote.js';
@@ -220,6 +221,29 @@ describe('file modules applied locally through sh -c', function () {
     await converges('lineinfile', { path: viaLink, line: 'Added 1' });
     expect(lstatSync(viaLink).isSymbolicLink(), 'the link survives').to.equal(true);
     expect(readFileSync(p, 'utf8')).to.equal('# comment\nPermitRootLogin no\nAdded 1\n');
+  });
+
+  for (const module of ['blockinfile', 'replace']) {
+    it(`${module} writes byte-for-byte what ansible-core wrote (recorded cases), then converges`, async () => {
+      const recorded = parse(readFileSync(new URL(`./${module}-cases.yaml`, import.meta.url), 'utf8')) as { name: string; before: string | null; params: Record<string, unknown>; expect: { after?: string | null } }[];
+      const names = [module, `ansible.builtin.${module}`, `ansible.legacy.${module}`];
+      for (const [i, c] of recorded.filter((r) => r.expect.after !== undefined).entries()) {
+        const p = join(dir, `edit${i}`);
+        if (c.before !== null) writeFileSync(p, c.before);
+        await converges(names[i % names.length], { ...c.params, path: p });
+        expect(readFileSync(p, 'utf8'), c.name).to.equal(c.expect.after);
+      }
+    });
+  }
+
+  it('blockinfile edits through a symlink and sets the mode', async () => {
+    const target = join(dir, 'target');
+    writeFileSync(target, 'a\n');
+    const viaLink = join(dir, 'link-to-target');
+    runLocal(sh`ln -s ${target} ${viaLink}`);
+    await converges('blockinfile', { path: viaLink, block: 'x=1', mode: '0600' });
+    expect(lstatSync(viaLink).isSymbolicLink(), 'the link survives').to.equal(true);
+    expect(modeOf(target)).to.equal('0600');
   });
 
   it('stat reports what fs.stat sees', async () => {

@@ -1,0 +1,54 @@
+/**
+ * lineinfile, blockinfile and replace against behaviour RECORDED from ansible-core's own modules
+ * (<module>-cases.yaml, re-record with `record-file-edit.py <module>`): the plan's written content
+ * must equal what Ansible wrote.
+ */
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { fileURLToPath } from 'node:url';
+import type { FileStat } from '../../../src/facts/file-stat.js';
+import { findModule } from '../../../src/modules/registry.js';
+import { sha1 } from '../../../src/modules/files/atomic-write.js';
+import { localContext } from './local-host.js';
+import { fixtureFacts } from '../../support/fact-fixtures.js';
+
+interface RecordedCase {
+  name: string;
+  before: string | null;
+  params: Record<string, unknown>;
+  expect: { changed?: boolean; msg?: string; after?: string | null; failed?: string };
+}
+
+const casesOf = (module: string) => parse(readFileSync(fileURLToPath(new URL(`./${module}-cases.yaml`, import.meta.url)), 'utf8')) as RecordedCase[];
+
+function statOf(before: string | null): FileStat {
+  if (before === null) return { exists: false };
+  const b = Buffer.from(before);
+  return { exists: true, type: 'file', islnk: false, mode: '0644', uid: 0, gid: 0, owner: 'root', group: 'root', size: b.length, readable: true, checksum: sha1(b), content: b.toString('base64') };
+}
+
+for (const module of ['lineinfile', 'blockinfile', 'replace']) {
+  describe(`${module} matches recorded ansible-core behaviour`, () => {
+    const mod = findModule(module)!;
+    for (const c of casesOf(module)) {
+      it(c.name, async () => {
+        const path = '/etc/example.conf';
+        const args = { ...c.params, path };
+        const ctx = localContext();
+        const facts = fixtureFacts(await mod.probes(args, ctx), [{ fact: 'file_stat', args: { path }, value: statOf(c.before) }], c.name);
+        const plan = await mod.plan(args, facts, ctx);
+        if (c.expect.failed !== undefined) {
+          expect(plan.failed).to.equal(c.expect.failed.replace('{path}', path));
+          return;
+        }
+        expect(plan.failed).to.equal(undefined);
+        expect(plan.changed, 'changed').to.equal(c.expect.changed);
+        expect(plan.result?.msg ?? '', 'msg').to.equal(c.expect.msg);
+        const write = plan.commands.find((x) => x.stdin !== undefined);
+        const after = write ? write.stdin!.toString() : c.before;
+        expect(after, 'content after').to.equal(c.expect.after);
+      });
+    }
+  });
+}
