@@ -72,7 +72,16 @@ describe('falco stand-in daemon (local, loopback only)', function () {
   this.timeout(60_000);
   const cleanup: (() => void)[] = [];
   afterEach(async () => {
-    while (cleanup.length) cleanup.pop()!();
+    // every step runs even when one throws: a daemon or receiver left behind would keep mocha alive
+    const errors: unknown[] = [];
+    while (cleanup.length) {
+      try {
+        cleanup.pop()!();
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+    if (errors.length) throw errors[0];
   });
 
   it('serves /healthz and /versions, alerts on real activity, and restarts on SIGHUP', async () => {
