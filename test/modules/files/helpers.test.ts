@@ -1,5 +1,6 @@
 /** Table runner for the small pure helpers of the file modules (cases/*.yaml next to this file). */
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -31,5 +32,11 @@ describe('file module helpers (table-driven)', () => {
   }
   for (const c of table<{ arg: string; word: string }>('expanding-word')) {
     it(`argv word ${JSON.stringify(c.arg)}`, () => expect(expandingWord(c.arg)).to.equal(c.word));
+  }
+  for (const c of table<{ arg: string; env: Record<string, string>; expands: string }>('expanding-word-run')) {
+    it(`argv word ${JSON.stringify(c.arg)} expands in sh as Python's expandvars`, () => {
+      const out = execFileSync('sh', ['-c', `printf %s ${expandingWord(c.arg)}`], { env: { PATH: process.env.PATH, ...c.env } });
+      expect(out.toString()).to.equal(c.expands);
+    });
   }
 });
