@@ -144,7 +144,7 @@ export class PyCompiler extends (compilerModule.Compiler as new (...args: any[])
   }
 
   compileGroup(node: any, frame: any): void {
-    if (node.children.length === 1) {
+    if (node.children.length === 1 && !node.isTuple) {
       this._compileAggregate(node, frame, '(', ')');
       return;
     }

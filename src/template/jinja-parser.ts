@@ -12,6 +12,8 @@ const TEST_ARG_STARTS = new Set([
 // Jinja's names; nunjucks' lexer reads any run of non-delimiters (`m"x`) as one symbol, and its
 // compiler pastes symbols into generated JavaScript unquoted.
 const NAME = /^[\p{L}_][\p{L}\p{N}_]*$/u;
+// Far beyond what real templates nest.
+const MAX_NESTING = 100;
 
 export class PyParser extends (parserModule.Parser as new (...args: any[]) => any) {
   [key: string]: any;
@@ -33,9 +35,7 @@ export class PyParser extends (parserModule.Parser as new (...args: any[]) => an
       if (tok.type === lexer.TOKEN_LEFT_PAREN) {
         node = new nodes.FunCall(tok.lineno, tok.colno, node, this.parseSignature());
       } else if (tok.type === lexer.TOKEN_LEFT_BRACKET) {
-        const lookup = this.parseAggregate();
-        if (lookup.children.length > 1) this.fail('invalid index');
-        node = new nodes.LookupVal(tok.lineno, tok.colno, node, lookup.children[0]);
+        node = new nodes.LookupVal(tok.lineno, tok.colno, node, this.nested(tok, () => this.parseSubscript()));
       } else if (tok.type === lexer.TOKEN_OPERATOR && tok.value === '.') {
         this.nextToken();
         const val = this.nextToken();
@@ -95,43 +95,83 @@ export class PyParser extends (parserModule.Parser as new (...args: any[]) => an
     return not ? new nodes.Not(node.lineno, node.colno, node) : node;
   }
 
-  /**
-   * Jinja's slice syntax `x[a:b:c]` (nunjucks only has it through its global jinja-compat patch).
-   * A bracket is a slice when a `:` appears at its own nesting level; deciding that by looking
-   * ahead (instead of parsing, failing and re-parsing) keeps nested brackets linear, not
-   * exponential (`x[[[[...` would otherwise hang).
-   */
+  /** Literals `(...)`, `[...]`, `{...}`. */
   parseAggregate(): any {
     const tok = this.peekToken();
-    if (!tok || tok.type !== lexer.TOKEN_LEFT_BRACKET || !this.bracketHoldsColon()) return super.parseAggregate();
-    this.nextToken();
-    const node = new SliceNode(tok.lineno, tok.colno);
-    for (let i = 0; i <= node.fields.length; i++) {
-      if (this.skip(lexer.TOKEN_RIGHT_BRACKET)) break;
-      if (i === node.fields.length) this.fail('parseSlice: too many slice components', tok.lineno, tok.colno);
-      if (!this.skip(lexer.TOKEN_COLON)) {
-        node[node.fields[i]] = this.parseExpression();
-        this.skip(lexer.TOKEN_COLON);
-      }
-    }
-    return new nodes.Array(tok.lineno, tok.colno, [node]);
+    return this.nested(tok, () => this.parseCollection());
   }
 
-  /** Whether the peeked `[` has a `:` at its own level before its `]` (tokens are not consumed). */
-  private bracketHoldsColon(): boolean {
-    const saved = { index: this.tokens.index, lineno: this.tokens.lineno, colno: this.tokens.colno, in_code: this.tokens.in_code };
-    let depth = 0;
-    let found = false;
-    for (let t = this.tokens.nextToken(); t; t = this.tokens.nextToken()) {
-      if (t.type === lexer.TOKEN_LEFT_BRACKET || t.type === lexer.TOKEN_LEFT_PAREN || t.type === lexer.TOKEN_LEFT_CURLY) depth++;
-      else if (t.type === lexer.TOKEN_RIGHT_BRACKET || t.type === lexer.TOKEN_RIGHT_PAREN || t.type === lexer.TOKEN_RIGHT_CURLY) {
-        if (--depth < 0) break;
-      } else if (t.type === lexer.TOKEN_COLON && depth === 0) {
-        found = true;
-        break;
-      } else if (t.type === lexer.TOKEN_VARIABLE_END || t.type === lexer.TOKEN_BLOCK_END) break;
+  private nesting = 0;
+
+  /** Bounds the recursion where Python's Jinja stops at its recursion limit. */
+  private nested<T>(tok: any, parse: () => T): T {
+    if (++this.nesting > MAX_NESTING) this.fail(`brackets nested more than ${MAX_NESTING} levels deep`, tok?.lineno, tok?.colno);
+    try {
+      return parse();
+    } finally {
+      this.nesting--;
     }
-    Object.assign(this.tokens, saved);
-    return found;
+  }
+
+  /**
+   * `x[i]` and Jinja's slices `x[a:b:c]` (nunjucks only has them through its global jinja-compat
+   * patch), decided by the token after the first expression, so nested brackets parse in linear time.
+   */
+  private parseSubscript(): any {
+    const open = this.nextToken();
+    const index = this.peekToken()?.type === lexer.TOKEN_COLON ? null : this.parseExpression();
+    if (index && this.skip(lexer.TOKEN_RIGHT_BRACKET)) return index;
+    if (!this.skip(lexer.TOKEN_COLON)) this.fail('expected ] or : in a subscript', open.lineno, open.colno);
+    const part = () => ([lexer.TOKEN_COLON, lexer.TOKEN_RIGHT_BRACKET].includes(this.peekToken()?.type) ? null : this.parseExpression());
+    const stop = part();
+    const step = this.skip(lexer.TOKEN_COLON) ? part() : null;
+    if (!this.skip(lexer.TOKEN_RIGHT_BRACKET)) this.fail('expected ] after a slice', open.lineno, open.colno);
+    return new SliceNode(open.lineno, open.colno, index, stop, step);
+  }
+
+  /**
+   * `(...)`, `[...]` and `{...}` as Jinja parses them: a trailing comma is allowed, and `(x,)` is
+   * a one-item tuple where `(x)` is just x.
+   */
+  private parseCollection(): any {
+    const tok = this.nextToken();
+    const Kind = { [lexer.TOKEN_LEFT_PAREN]: nodes.Group, [lexer.TOKEN_LEFT_BRACKET]: nodes.Array, [lexer.TOKEN_LEFT_CURLY]: nodes.Dict }[tok?.type];
+    if (!Kind) return null;
+    const node = new Kind(tok.lineno, tok.colno);
+    let trailingComma = false;
+    while (!this.skipClosing()) {
+      if (node.children.length > 0 && !trailingComma) this.fail('expected comma after expression', tok.lineno, tok.colno);
+      if (node instanceof nodes.Dict) {
+        const key = this.parsePrimary();
+        if (!this.skip(lexer.TOKEN_COLON)) this.fail('expected colon after dict key', tok.lineno, tok.colno);
+        node.addChild(new nodes.Pair(key.lineno, key.colno, key, this.parseExpression()));
+      } else node.addChild(this.parseExpression());
+      trailingComma = this.skip(lexer.TOKEN_COMMA);
+    }
+    if (node instanceof nodes.Group && trailingComma) node.isTuple = true;
+    return node;
+  }
+
+  /** Call arguments, with Jinja's trailing comma (`f(1,)`, `f(a=1,)`). */
+  parseSignature(tolerant?: boolean, noParens?: boolean): any {
+    const tok = this.peekToken();
+    if (noParens || tok?.type !== lexer.TOKEN_LEFT_PAREN) return super.parseSignature(tolerant, noParens);
+    this.nextToken();
+    const args = new nodes.NodeList(tok.lineno, tok.colno);
+    const kwargs = new nodes.KeywordArgs(tok.lineno, tok.colno);
+    let comma = true;
+    while (!this.skip(lexer.TOKEN_RIGHT_PAREN)) {
+      if (!comma) this.fail('expected comma after expression', tok.lineno, tok.colno);
+      const arg = this.parseExpression();
+      if (this.skipValue(lexer.TOKEN_OPERATOR, '=')) kwargs.addChild(new nodes.Pair(arg.lineno, arg.colno, arg, this.parseExpression()));
+      else args.addChild(arg);
+      comma = this.skip(lexer.TOKEN_COMMA);
+    }
+    if (kwargs.children.length) args.addChild(kwargs);
+    return args;
+  }
+
+  private skipClosing(): boolean {
+    return this.skip(lexer.TOKEN_RIGHT_PAREN) || this.skip(lexer.TOKEN_RIGHT_BRACKET) || this.skip(lexer.TOKEN_RIGHT_CURLY);
   }
 }

@@ -105,27 +105,28 @@ describe('hostile input: clear errors in bounded time', function () {
     ['INI', 'hosts', '[web]\nhost[1:1000000]\n', 2],
     ['YAML', 'hosts.yml', 'all:\n  hosts:\n    h[1:1000]x[1:1000]:\n', 3],
   ] as const) {
-    it(`a ${kind} host range of a million hosts: exit 4 at file:line, at once`, async () => {
+    // The message is the bound: expansion stops at the 100001st host.
+    it(`a ${kind} host range of a million hosts: exit 4 at file:line, before expanding it`, async () => {
       const inv = file(name, text);
-      const started = Date.now();
       const { code, stderr } = await cli(['run', playbook(), '-i', inv, '--syntax-check']);
       expect(code).to.equal(ExitCode.badInput);
       expect(stderr).to.include(`${inv}:${line}`).and.match(/host range expands to more than 100000 hosts/);
-      expect(Date.now() - started).to.be.below(5000);
     });
   }
 
   // Found by test/fuzz/parsers.fuzz.test.ts.
   for (const [name, template] of [
     ['30 nested brackets (the parser re-parsed each one: exponential)', `{{ r.stdout${'['.repeat(30)} | length > 0 }}`],
+    ['3000 nested brackets (a look-ahead per bracket: quadratic)', `{{ x | f(y${'['.repeat(3000)} }}`],
     ['a quote inside a name (pasted into generated JavaScript)', '{{ x | m"ndatory }}'],
     ['a tree the compiler cannot compile', '{{/(x | from_json.nan).a }}'],
   ] as const) {
     it(`template with ${name}: a syntax error at load and at render, at once`, () => {
-      const started = Date.now();
+      const started = process.cpuUsage();
       expect(() => checkTemplate(template, 'vars', { file: 'play.yml', line: 3 })).to.throw(TemplateSyntaxError).with.property('file', 'play.yml');
       expect(() => createTemplater({ searchPaths: [] }).renderString(template, { x: 1 })).to.throw(TemplateSyntaxError);
-      expect(Date.now() - started).to.be.below(1000);
+      const used = process.cpuUsage(started);
+      expect((used.user + used.system) / 1000, 'CPU ms').to.be.below(1000);
     });
   }
 

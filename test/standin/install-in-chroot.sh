@@ -55,7 +55,7 @@ for _ in $(seq 50); do curl -sf 127.0.0.1:8765/healthz >/dev/null && break; slee
 say healthz "$(curl -s 127.0.0.1:8765/healthz)"
 cat /etc/shadow >/dev/null
 for _ in $(seq 50); do grep -q 'Read sensitive file untrusted' /tmp/events.json 2>/dev/null && break; sleep 0.1; done
-say alert "$(head -n1 /tmp/events.json 2>/dev/null)"
+say alert "$(grep -m1 'Read sensitive file untrusted' /tmp/events.json 2>/dev/null)"  # not whatever else the machine ran first
 kill -INT "$pid"; wait "$pid"
 rc=$?; say daemon_exit "$rc"; logtail "$rc" /tmp/falco.log
 

@@ -23,8 +23,8 @@ printf 'json_output: true\nfile_output:\n  enabled: true\n  filename: /var/log/f
 systemctl restart falco.service
 wait_active falco.service; wait_healthz >/dev/null
 cat /etc/shadow >/dev/null
-for _ in $(seq 50); do [ -s /var/log/falco/events.json ] && break; sleep 0.1; done
-say alert "$(head -n1 /var/log/falco/events.json)"
+for _ in $(seq 50); do grep -q 'Read sensitive file untrusted' /var/log/falco/events.json 2>/dev/null && break; sleep 0.1; done
+say alert "$(grep -m1 'Read sensitive file untrusted' /var/log/falco/events.json)"
 say events_mode "$(stat -c %a /var/log/falco/events.json)"
 
 systemctl reload falco.service
@@ -34,7 +34,8 @@ say after_reload "$(systemctl is-active falco.service) $(wait_healthz)"
 # engine.kind would not do: the unit's -o engine.kind=modern_ebpf wins over config.d
 echo 'priority: nonsense' >/etc/falco/config.d/95-broken.yaml
 systemctl restart falco.service
-sleep 2
+# until the daemon has read its config and exited (seconds on a loaded machine)
+for _ in $(seq 150); do [ "$(systemctl is-active falco.service)" = active ] || break; sleep 0.2; done
 say broken "$(systemctl is-active falco.service)"
 say broken_log "$(journalctl --no-pager -o cat | grep -m1 'must be one of')"
 journalctl --no-pager -n 25 -o short >&2  # context for the test's failure messages
