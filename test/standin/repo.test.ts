@@ -148,12 +148,10 @@ describe('falco stand-in signed apt repository', function () {
     }
   });
 
-  it('build.sh is reproducible and fast', () => {
+  it('build.sh is reproducible', () => {
     const a = join(work, 'a');
     const b = join(work, 'b');
-    const started = Date.now();
     expect(run(BUILD_DEBS, [a, NEW_VERSION]).status).to.equal(0);
-    expect(Date.now() - started).to.be.below(5000);
     expect(run(BUILD_DEBS, [b, NEW_VERSION]).status).to.equal(0);
     const name = `falco_${NEW_VERSION}_amd64.deb`;
     expect(sha256(join(a, name))).to.equal(sha256(join(b, name)));

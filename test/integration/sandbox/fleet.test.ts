@@ -125,7 +125,7 @@ describe('sandbox fleet (integration: 3 lite + 2 systemd hosts)', function () {
     await sandboxFault(LITE, h, 'refuse');
     const r = await ssh(lite.sshConfig, h, 'true');
     expect(r.stderr).to.match(/Connection refused/);
-    expect(r.ms).to.be.below(1500);
+    expect(r.ms, 'refused, not dropped (a dropped SYN waits for ConnectTimeout 5)').to.be.below(4000);
     await sandboxFault(LITE, h, 'up');
     expect((await ssh(lite.sshConfig, h, 'true')).code).to.equal(0);
   });
