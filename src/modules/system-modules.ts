@@ -3,6 +3,7 @@ import { aptModule } from './apt.js';
 import { aptRepositoryModule } from './apt_repository.js';
 import { deb822RepositoryModule } from './deb822_repository.js';
 import { dnfModule } from './dnf.js';
+import { getUrl } from './get_url.js';
 import { packageModule } from './package.js';
 import { rpmKeyModule } from './rpm_key.js';
 import { serviceModule } from './service.js';
@@ -25,4 +26,5 @@ export const systemModules: ModuleDefinition[] = [
   serviceModule,
   waitForModule,
   uriModule,
+  getUrl,
 ];
