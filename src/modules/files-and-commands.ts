@@ -13,7 +13,8 @@ import { shell } from './shell.js';
 import { slurp } from './slurp.js';
 import { stat } from './stat.js';
 import { template } from './template.js';
+import { unarchive } from './unarchive.js';
 
 export const filesAndCommandsModules: ModuleDefinition[] = [
-  command, shell, raw, copy, template, file, lineinfile, blockinfile, replace, stat, slurp, fetch, setup, find,
+  command, shell, raw, copy, template, file, lineinfile, blockinfile, replace, stat, slurp, fetch, setup, find, unarchive,
 ] as ModuleDefinition[];
