@@ -7,6 +7,7 @@ import { getUrl } from './get_url.js';
 import { packageModule } from './package.js';
 import { rpmKeyModule } from './rpm_key.js';
 import { serviceModule } from './service.js';
+import { serviceFacts } from './service_facts.js';
 import { signingKeyModule } from './signing_key.js';
 import { systemdModule } from './systemd.js';
 import { uriModule } from './uri.js';
@@ -27,4 +28,5 @@ export const systemModules: ModuleDefinition[] = [
   waitForModule,
   uriModule,
   getUrl,
+  serviceFacts,
 ];
