@@ -180,7 +180,7 @@ function finishGetUrl(plan: Plan, results: ExecResult[]): Record<string, unknown
   const out: Record<string, unknown> = { ...base };
   if (d.checksumSrc) out.checksum_src = d.checksumSrc;
   if (d.checksumDest) out.checksum_dest = d.checksumDest;
-  const info = { gid: Number(d.stat.gid), group: d.stat.group, mode: d.stat.mode?.padStart(4, '0'), owner: d.stat.owner, size: Number(d.stat.size), state: 'file', uid: Number(d.stat.uid) };
+  const info = d.info;
   const msg = r.stderr.trim().split('\n').pop() || 'Request failed';
   // url_get's fail_json names only these keys
   if (r.exitCode === 2 || r.exitCode === 3) {

@@ -79,10 +79,7 @@ function finishUnarchive(a: UnarchiveArgs, plan: Plan, results: ExecResult[]): R
   }
   out.changed = o.extracted !== undefined || o.attrsChanged;
   if (a.list_files) out.files = o.files;
-  return {
-    ...out,
-    gid: Number(o.stat.gid), group: o.stat.group, mode: o.stat.mode?.padStart(4, '0'), owner: o.stat.owner, size: Number(o.stat.size), state: 'directory', uid: Number(o.stat.uid),
-  };
+  return { ...out, ...o.info };
 }
 
 export const unarchive: ModuleDefinition<UnarchiveArgs> = {

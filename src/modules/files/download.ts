@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { raw, sh } from '../../shell/quote.js';
 import { parseKeyValueLines } from '../../facts/key-value.js';
+import { PATH_INFO_LINES, pathInfo, type PathInfo } from './path-info.js';
 
 interface DownloadOptions {
   url: string;
@@ -47,7 +48,7 @@ export function downloadCommand(o: DownloadOptions): string {
     'tmp=$(mktemp "$dir/.falco-deploy.XXXXXXXX"); hdr=$(mktemp)',
     'trap \'rm -f -- "$tmp" "$hdr"\' EXIT',
     'trap "exit 129" HUP INT TERM PIPE',
-    "info() { stat -c 'uid=%u gid=%g owner=%U group=%G mode=%a size=%s' -- \"$dest\" | tr ' ' '\\n'; }",
+    `info() { ${PATH_INFO_LINES}; }`,
     `echo "src=$tmp"`,
     sh`code=$(curl ${curlArgs} ${raw(o.ifModifiedSince ? '-z "$dest" ' : '')}-D "$hdr" -o "$tmp" -w '%{http_code}' -- ${o.url}) || { echo "Request failed: curl exit $?" >&2; exit 2; }`,
     'echo "status_code=$code"',
@@ -90,7 +91,7 @@ interface DownloadOutcome {
   checksumDest?: string;
   backupFile?: string;
   md5sum?: string;
-  stat: Record<string, string>;
+  info: PathInfo;
 }
 
 export function parseDownload(stdout: string): DownloadOutcome {
@@ -106,6 +107,6 @@ export function parseDownload(stdout: string): DownloadOutcome {
     checksumDest: kv.checksum_dest,
     backupFile: kv.backup_file,
     md5sum: kv.md5sum,
-    stat: Object.fromEntries(['uid', 'gid', 'owner', 'group', 'mode', 'size'].filter((k) => kv[k] !== undefined).map((k) => [k, kv[k]])),
+    info: pathInfo(kv, 'file'),
   };
 }

@@ -1,5 +1,6 @@
 import { sh } from '../../shell/quote.js';
 import { parseKeyValueLines } from '../../facts/key-value.js';
+import { PATH_INFO_LINES, pathInfo, type PathInfo } from './path-info.js';
 
 interface UnarchiveOptions {
   /** The archive on the host; undefined = it arrives on stdin (a controller src). */
@@ -91,7 +92,7 @@ export function unarchiveCommand(o: UnarchiveOptions): string {
         + `printf '%s\\n' "$l" | sed -n 's#^/*\\([^/]*\\)/.*#\\1#p' | sort -u | while IFS= read -r p; do ${attrs.join('; ')}; done; echo "attrs_changed=$c"; }`,
     );
   }
-  lines.push("stat -c 'uid=%u gid=%g owner=%U group=%G mode=%a size=%s' -- \"$dest\" | tr ' ' '\\n'");
+  lines.push(PATH_INFO_LINES);
   return sh`sh -c ${lines.join('\n')}`;
 }
 
@@ -103,7 +104,7 @@ interface UnarchiveOutcome {
   files: string[];
   extracted?: { rc: number; out: string; err: string };
   attrsChanged: boolean;
-  stat: Record<string, string>;
+  info: PathInfo;
 }
 
 const b64 = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString('utf8');
@@ -120,6 +121,6 @@ export function parseUnarchive(stdout: string): UnarchiveOutcome {
     files,
     extracted: kv.extract_rc !== undefined ? { rc: Number(kv.extract_rc), out: b64(kv.extract_out), err: b64(kv.extract_err) } : undefined,
     attrsChanged: kv.attrs_changed === '1',
-    stat: Object.fromEntries(['uid', 'gid', 'owner', 'group', 'mode', 'size'].filter((k) => kv[k] !== undefined).map((k) => [k, kv[k]])),
+    info: pathInfo(kv, 'directory'),
   };
 }
