@@ -2,6 +2,7 @@ import type { FactFactory } from './request.js';
 import { aptCacheTime, aptPolicy, debFileStatus, dnfUpdates, dpkgPackages, rpmPackages } from './packages.js';
 import { aptSourcesLists, fileContent, keyringFingerprints, rpmGpgKeys } from './repos.js';
 import { systemdUnits } from './systemd.js';
+import { serviceListing } from './service-listing.js';
 import { httpResponse, waitCondition } from './net.js';
 
 /** System fact factories by name (the names are the test-case folders under test/cases/facts/). */
@@ -19,4 +20,5 @@ export const systemFacts: Record<string, FactFactory> = {
   systemd_units: systemdUnits,
   wait_condition: waitCondition,
   http_response: httpResponse,
+  service_listing: serviceListing,
 };

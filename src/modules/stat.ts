@@ -1,4 +1,5 @@
 import type { ModuleDefinition } from './contract.js';
+import { modeFlags } from './files/mode-flags.js';
 import { CHECKSUM_ALGORITHMS, fileStat, type ChecksumAlgorithm, type FileStat } from '../facts/file-stat.js';
 
 type StatArgs = {
@@ -20,7 +21,6 @@ function probe(a: StatArgs, become: boolean) {
 /** Ansible's `stat` result dict from the probe. */
 function ansibleStat(path: string, st: FileStat): Record<string, unknown> {
   if (!st.exists) return { exists: false };
-  const mode = parseInt(st.mode ?? '0', 8);
   const out: Record<string, unknown> = {
     exists: true,
     path,
@@ -46,11 +46,7 @@ function ansibleStat(path: string, st: FileStat): Record<string, unknown> {
     readable: st.readable,
     writeable: st.writeable,
     executable: st.executable,
-    isuid: (mode & 0o4000) !== 0,
-    isgid: (mode & 0o2000) !== 0,
-    wusr: (mode & 0o200) !== 0, rusr: (mode & 0o400) !== 0, xusr: (mode & 0o100) !== 0,
-    wgrp: (mode & 0o20) !== 0, rgrp: (mode & 0o40) !== 0, xgrp: (mode & 0o10) !== 0,
-    woth: (mode & 0o2) !== 0, roth: (mode & 0o4) !== 0, xoth: (mode & 0o1) !== 0,
+    ...modeFlags(st.mode),
   };
   if (st.type === 'link') {
     out.lnk_source = st.lnk_source;

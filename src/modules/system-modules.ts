@@ -3,9 +3,11 @@ import { aptModule } from './apt.js';
 import { aptRepositoryModule } from './apt_repository.js';
 import { deb822RepositoryModule } from './deb822_repository.js';
 import { dnfModule } from './dnf.js';
+import { getUrl } from './get_url.js';
 import { packageModule } from './package.js';
 import { rpmKeyModule } from './rpm_key.js';
 import { serviceModule } from './service.js';
+import { serviceFacts } from './service_facts.js';
 import { signingKeyModule } from './signing_key.js';
 import { systemdModule } from './systemd.js';
 import { uriModule } from './uri.js';
@@ -25,4 +27,6 @@ export const systemModules: ModuleDefinition[] = [
   serviceModule,
   waitForModule,
   uriModule,
+  getUrl,
+  serviceFacts,
 ];
