@@ -3,6 +3,7 @@ import { aptCacheTime, aptPolicy, debFileStatus, dnfUpdates, dpkgPackages, rpmPa
 import { aptSourcesLists, fileContent, keyringFingerprints, rpmGpgKeys } from './repos.js';
 import { systemdUnits } from './systemd.js';
 import { httpResponse, waitCondition } from './net.js';
+import { getentGroup, userAccount } from './accounts.js';
 
 /** System fact factories by name (the names are the test-case folders under test/cases/facts/). */
 export const systemFacts: Record<string, FactFactory> = {
@@ -19,4 +20,6 @@ export const systemFacts: Record<string, FactFactory> = {
   systemd_units: systemdUnits,
   wait_condition: waitCondition,
   http_response: httpResponse,
+  getent_group: getentGroup,
+  user_account: userAccount,
 };

@@ -11,6 +11,7 @@ import { systemdModule } from './systemd.js';
 import { uriModule } from './uri.js';
 import { waitForModule } from './wait_for.js';
 import { yumRepositoryModule } from './yum_repository.js';
+import { groupModule } from './group.js';
 
 export const systemModules: ModuleDefinition[] = [
   packageModule,
@@ -25,4 +26,5 @@ export const systemModules: ModuleDefinition[] = [
   serviceModule,
   waitForModule,
   uriModule,
+  groupModule,
 ];
