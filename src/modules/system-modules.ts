@@ -12,6 +12,7 @@ import { uriModule } from './uri.js';
 import { waitForModule } from './wait_for.js';
 import { yumRepositoryModule } from './yum_repository.js';
 import { groupModule } from './group.js';
+import { userModule } from './user.js';
 
 export const systemModules: ModuleDefinition[] = [
   packageModule,
@@ -27,4 +28,5 @@ export const systemModules: ModuleDefinition[] = [
   waitForModule,
   uriModule,
   groupModule,
+  userModule,
 ];
