@@ -4,6 +4,7 @@ import { aptSourcesLists, fileContent, keyringFingerprints, rpmGpgKeys } from '.
 import { systemdUnits } from './systemd.js';
 import { httpResponse, waitCondition } from './net.js';
 import { getentGroup, userAccount } from './accounts.js';
+import { debconfShow } from './debconf.js';
 
 /** System fact factories by name (the names are the test-case folders under test/cases/facts/). */
 export const systemFacts: Record<string, FactFactory> = {
@@ -22,4 +23,5 @@ export const systemFacts: Record<string, FactFactory> = {
   http_response: httpResponse,
   getent_group: getentGroup,
   user_account: userAccount,
+  debconf_show: debconfShow,
 };

@@ -13,6 +13,7 @@ import { waitForModule } from './wait_for.js';
 import { yumRepositoryModule } from './yum_repository.js';
 import { groupModule } from './group.js';
 import { userModule } from './user.js';
+import { debconfModule } from './debconf.js';
 
 export const systemModules: ModuleDefinition[] = [
   packageModule,
@@ -29,4 +30,5 @@ export const systemModules: ModuleDefinition[] = [
   uriModule,
   groupModule,
   userModule,
+  debconfModule,
 ];
