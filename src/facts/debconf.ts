@@ -1,7 +1,7 @@
 import { factIdentity, type FactRequest } from './request.js';
 import { sh } from '../shell/quote.js';
 
-export interface DebconfSelections {
+interface DebconfSelections {
   /** question -> value, as the debconf module reads `debconf-show` (seen marker dropped, both sides stripped). */
   selections: Record<string, string>;
   /** stderr of a failed debconf-show (the module fails with it). */

@@ -41,7 +41,7 @@ function accountCommand(argv: string[]): AccountCommand {
 }
 
 /** grp lookups as the module does them: a number is tried as a gid first, then as a name. */
-export function findGroup(groups: readonly GroupEntry[], group: string): GroupEntry | undefined {
+function findGroup(groups: readonly GroupEntry[], group: string): GroupEntry | undefined {
   if (/^\s*[+-]?\d+\s*$/.test(group)) {
     const byGid = groups.find((g) => g.gid === Number(group));
     if (byGid) return byGid;
