@@ -4,6 +4,8 @@ import { aptSourcesLists, fileContent, keyringFingerprints, rpmGpgKeys } from '.
 import { systemdUnits } from './systemd.js';
 import { serviceListing } from './service-listing.js';
 import { httpResponse, waitCondition } from './net.js';
+import { getentGroup, userAccount } from './accounts.js';
+import { debconfShow } from './debconf.js';
 
 /** System fact factories by name (the names are the test-case folders under test/cases/facts/). */
 export const systemFacts: Record<string, FactFactory> = {
@@ -21,4 +23,7 @@ export const systemFacts: Record<string, FactFactory> = {
   wait_condition: waitCondition,
   http_response: httpResponse,
   service_listing: serviceListing,
+  getent_group: getentGroup,
+  user_account: userAccount,
+  debconf_show: debconfShow,
 };

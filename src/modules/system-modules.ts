@@ -13,6 +13,9 @@ import { systemdModule } from './systemd.js';
 import { uriModule } from './uri.js';
 import { waitForModule } from './wait_for.js';
 import { yumRepositoryModule } from './yum_repository.js';
+import { groupModule } from './group.js';
+import { userModule } from './user.js';
+import { debconfModule } from './debconf.js';
 
 export const systemModules: ModuleDefinition[] = [
   packageModule,
@@ -29,4 +32,7 @@ export const systemModules: ModuleDefinition[] = [
   uriModule,
   getUrl,
   serviceFacts,
+  groupModule,
+  userModule,
+  debconfModule,
 ];

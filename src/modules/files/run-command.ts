@@ -120,7 +120,7 @@ function pythonDelta(ms: number): string {
 }
 
 /** str.splitlines() of Ansible's stdout_lines. */
-function splitLines(s: string): string[] {
+export function splitLines(s: string): string[] {
   if (s === '') return [];
   return s.replace(/\r?\n$/, '').split(/\r?\n|\r/);
 }

@@ -1,0 +1,29 @@
+#!/usr/bin/env python3
+"""Re-record <name>.ansible.json: <name>.yml run twice by ansible-playbook (ansible-core 2.14) on a
+fresh lite sandbox host. Needs root. Usage: python3 record.py accounts debconf"""
+import json, os, shutil, subprocess, sys, tempfile
+
+here = os.path.dirname(os.path.abspath(__file__))
+root = os.path.abspath(os.path.join(here, '../../..'))
+cli = ['node', os.path.join(root, 'bin/falco-deploy.js')]
+env = dict(os.environ, ANSIBLE_PIPELINING='1', ANSIBLE_NOCOLOR='1', ANSIBLE_LOAD_CALLBACK_PLUGINS='1',
+           ANSIBLE_STDOUT_CALLBACK='results_json', ANSIBLE_CALLBACK_PLUGINS=os.path.join(root, 'test/support/ansible-callback'))
+version = subprocess.run(['ansible', '--version'], capture_output=True, text=True).stdout.split('\n')[0]
+drop = ('invocation', '_ansible_no_log', 'start', 'end', 'delta')
+
+for playbook in sys.argv[1:]:
+    name = 'record-' + playbook
+    work = tempfile.mkdtemp(prefix=name + '-')
+    subprocess.run(cli + ['sandbox', 'up', '--kind', 'lite', '--hosts', '1', '--name', name, '--dir', work], check=True, stdout=subprocess.DEVNULL)
+    try:
+        runs = []
+        for _ in range(2):
+            out = subprocess.run(['ansible-playbook', '-i', os.path.join(work, 'inventory.ini'), os.path.join(here, playbook + '.yml')],
+                                 env=env, capture_output=True, text=True).stdout
+            runs.append([{k: v for k, v in json.loads(l)['result'].items() if k not in drop} for l in out.splitlines() if l.startswith('{')])
+    finally:
+        subprocess.run(cli + ['sandbox', 'down', '--name', name], check=True, stdout=subprocess.DEVNULL)
+        shutil.rmtree(work)
+    with open(os.path.join(here, playbook + '.ansible.json'), 'w') as f:
+        json.dump({'recorded_with': version, 'runs': runs}, f, indent=1, sort_keys=True)
+        f.write('\n')

@@ -1,0 +1,75 @@
+/**
+ * Modules that change system state (user, group, debconf) over real SSH on fresh lite sandbox hosts
+ * (each its own /etc/passwd and debconf database): each <name>.yml run twice by falco-deploy must
+ * give, task by task, the results ansible-core 2.14 gave on a fresh host (<name>.ansible.json,
+ * recorded by record.py). Each playbook ends with a task that prints the host state it left.
+ */
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sandboxDown, sandboxUp, type SandboxInfo } from '../../../src/sandbox/index.js';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const CLI = resolve(HERE, '../../../bin/falco-deploy.js');
+const NAME = 'recorded-modules';
+const PLAYBOOKS = ['accounts', 'debconf'];
+
+/** Keys that differ by nature: timings, tool internals, and the failed flag (the status says it). */
+const VOLATILE = new Set(['invocation', 'start', 'end', 'delta', 'warnings', 'failed']);
+
+function normalize(r: Record<string, unknown>): Record<string, unknown> {
+  const out = Object.fromEntries(Object.entries(r).filter(([k]) => !VOLATILE.has(k) && !k.startsWith('_ansible')));
+  // output masks every secret-named key; Ansible's placeholder is not the password either
+  if (out.password === '********') out.password = 'NOT_LOGGING_PASSWORD';
+  return out;
+}
+
+describe('user, group, debconf against recorded ansible-core 2.14 results (lite sandbox, root)', function () {
+  this.timeout(240_000);
+  let sb: SandboxInfo;
+  let dir: string;
+
+  type Results = { task: string; result: Record<string, unknown> }[];
+  /** Per playbook, the host results of its first and second run. */
+  const runs = new Map<string, Results[]>();
+
+  const run = async (playbook: string, host: string): Promise<Results> => {
+    // a failed task exits non-zero: the results are what is compared
+    const r = await promisify(execFile)('node', [CLI, 'run', join(HERE, `${playbook}.yml`), '-i', sb.inventory, '--limit', host, '--json'], { maxBuffer: 64 << 20 })
+      .catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '' }));
+    const events = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    return events.filter((e) => e.type === 'host_result');
+  };
+
+  before(async function () {
+    if (process.getuid?.() !== 0) this.skip();
+    dir = mkdtempSync(join(tmpdir(), 'fd-recorded-modules-'));
+    sb = await sandboxUp({ name: NAME, kind: 'lite', hosts: PLAYBOOKS.length, dir: join(dir, 'sandbox') });
+    // one host per playbook: the playbooks run side by side, each twice in a row
+    await Promise.all(PLAYBOOKS.map(async (playbook, h) => {
+      const host = sb.hosts[h]!.name;
+      runs.set(playbook, [await run(playbook, host), await run(playbook, host)]);
+    }));
+  });
+
+  after(async () => {
+    if (sb) await sandboxDown({ name: NAME, dir: join(dir, 'sandbox') });
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const playbook of PLAYBOOKS) {
+    const recorded = JSON.parse(readFileSync(join(HERE, `${playbook}.ansible.json`), 'utf8')) as { runs: Record<string, unknown>[][] };
+    for (const [i, label] of ['first run', 'second run'].entries()) {
+      it(`${playbook}.yml, ${label}: every task's result and the host state after as ansible-core's`, () => {
+        const ours = runs.get(playbook)![i]!;
+        const theirs = recorded.runs[i]!;
+        expect(ours.map((e) => e.task), 'tasks run').to.have.length(theirs.length);
+        ours.forEach((e, n) => expect(normalize(e.result), `task ${e.task}`).to.deep.equal(normalize(theirs[n]!)));
+      });
+    }
+  }
+});
