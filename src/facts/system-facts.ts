@@ -2,6 +2,7 @@ import type { FactFactory } from './request.js';
 import { aptCacheTime, aptPolicy, debFileStatus, dnfUpdates, dpkgPackages, rpmPackages } from './packages.js';
 import { aptSourcesLists, fileContent, keyringFingerprints, rpmGpgKeys } from './repos.js';
 import { systemdUnits } from './systemd.js';
+import { sysctlValue } from './sysctl.js';
 import { httpResponse, waitCondition } from './net.js';
 
 /** System fact factories by name (the names are the test-case folders under test/cases/facts/). */
@@ -12,6 +13,7 @@ export const systemFacts: Record<string, FactFactory> = {
   deb_file_status: (a: { path: string }) => debFileStatus(a.path),
   rpm_packages: (a: { specs: string[] }) => rpmPackages(a.specs),
   dnf_updates: (a: { names: string[]; refresh?: boolean }) => dnfUpdates(a.names, !!a.refresh),
+  sysctl_value: sysctlValue,
   system_file_content: (a: { path: string }) => fileContent(a.path),
   keyring_fingerprints: (a: { path: string }) => keyringFingerprints(a.path),
   rpm_gpg_keys: () => rpmGpgKeys(),

@@ -8,6 +8,8 @@ import { rpmKeyModule } from './rpm_key.js';
 import { serviceModule } from './service.js';
 import { signingKeyModule } from './signing_key.js';
 import { systemdModule } from './systemd.js';
+import { sysctl } from './sysctl.js';
+import { iniFile } from './ini_file.js';
 import { uriModule } from './uri.js';
 import { waitForModule } from './wait_for.js';
 import { yumRepositoryModule } from './yum_repository.js';
@@ -25,4 +27,6 @@ export const systemModules: ModuleDefinition[] = [
   serviceModule,
   waitForModule,
   uriModule,
+  sysctl,
+  iniFile,
 ];
