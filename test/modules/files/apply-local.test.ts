@@ -12,6 +12,8 @@ import { fileStat } from '../../../src/facts/file-stat.js';
 import { STREAM_MIN_BYTES } from '../../../src/modules/files/local-file.js';
 import { sh } from '../../../src/shell/quote.js';
 import { applyModule, localContext, runLocal } from './local-host.js';
+import { findModule } from '../../../src/modules/registry.js';
+import { validateArgs } from '../../../src/argspec/validate.js';
 
 const modeOf = (p: string) => (statSync(p).mode & 0o7777).toString(8).padStart(4, '0');
 
@@ -235,6 +237,21 @@ describe('file modules applied locally through sh -c', function () {
       }
     });
   }
+
+  it('ini_file writes byte-for-byte what community.general.ini_file wrote (recorded cases), then converges, under its four names', async () => {
+    const recorded = parse(readFileSync(new URL('./ini_file-cases.yaml', import.meta.url), 'utf8')) as { name: string; before: string | null; params: Record<string, unknown>; expect: { after?: string | null } }[];
+    const names = ['ini_file', 'ansible.builtin.ini_file', 'ansible.legacy.ini_file', 'community.general.ini_file'];
+    const spec = findModule('ini_file')!.spec;
+    for (const [i, c] of recorded.filter((r) => r.expect.after !== undefined && r.expect.after !== null).entries()) {
+      const p = join(dir, 'sub dir', `edit${i}.ini`);
+      if (c.before !== null) {
+        mkdirSync(join(dir, 'sub dir'), { recursive: true });
+        writeFileSync(p, c.before);
+      }
+      await converges(names[i % names.length], validateArgs(spec, { ...c.params, path: p }, 'ini_file'));
+      expect(readFileSync(p, 'utf8'), c.name).to.equal(c.expect.after);
+    }
+  });
 
   it('blockinfile edits through a symlink and sets the mode', async () => {
     const target = join(dir, 'target');
