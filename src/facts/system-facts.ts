@@ -3,6 +3,7 @@ import { aptCacheTime, aptPolicy, debFileStatus, dnfUpdates, dpkgPackages, rpmPa
 import { aptSourcesLists, fileContent, keyringFingerprints, rpmGpgKeys } from './repos.js';
 import { systemdUnits } from './systemd.js';
 import { sysctlValue } from './sysctl.js';
+import { authorizedKeysFile } from './authorized-keys.js';
 import { httpResponse, waitCondition } from './net.js';
 
 /** System fact factories by name (the names are the test-case folders under test/cases/facts/). */
@@ -14,6 +15,7 @@ export const systemFacts: Record<string, FactFactory> = {
   rpm_packages: (a: { specs: string[] }) => rpmPackages(a.specs),
   dnf_updates: (a: { names: string[]; refresh?: boolean }) => dnfUpdates(a.names, !!a.refresh),
   sysctl_value: sysctlValue,
+  authorized_keys_file: authorizedKeysFile,
   system_file_content: (a: { path: string }) => fileContent(a.path),
   keyring_fingerprints: (a: { path: string }) => keyringFingerprints(a.path),
   rpm_gpg_keys: () => rpmGpgKeys(),

@@ -10,6 +10,7 @@ import { signingKeyModule } from './signing_key.js';
 import { systemdModule } from './systemd.js';
 import { sysctl } from './sysctl.js';
 import { iniFile } from './ini_file.js';
+import { authorizedKey } from './authorized_key.js';
 import { uriModule } from './uri.js';
 import { waitForModule } from './wait_for.js';
 import { yumRepositoryModule } from './yum_repository.js';
@@ -29,4 +30,5 @@ export const systemModules: ModuleDefinition[] = [
   uriModule,
   sysctl,
   iniFile,
+  authorizedKey,
 ];

@@ -30,16 +30,22 @@ function statOf(before: string | null): FileStat {
 }
 
 /** The argument naming the edited file, and answers to the module's other probes (none bear on the file). */
-const modules: { module: string; pathArg: string; otherFacts?: unknown[] }[] = [
+const modules: { module: string; pathArg: string; otherFacts?: unknown[]; facts?: (path: string, before: string | null) => unknown[] }[] = [
   { module: 'lineinfile', pathArg: 'path' },
   { module: 'blockinfile', pathArg: 'path' },
   { module: 'replace', pathArg: 'path' },
   // recorded with reload and sysctl_set off: the kernel's value is read but does not count
   { module: 'sysctl', pathArg: 'sysctl_file', otherFacts: [{ fact: 'sysctl_value', value: { sysctl: true, value: null } }] },
   { module: 'ini_file', pathArg: 'path' },
+  // recorded as root with a temp path: its one probe finds the user and reads the file
+  {
+    module: 'authorized_key',
+    pathArg: 'path',
+    facts: (path, before) => [{ fact: 'authorized_keys_file', value: { user: { uid: 0, gid: 0, home: '/root' }, file: path, realpath: path, content: before ?? '' } }],
+  },
 ];
 
-for (const { module, pathArg, otherFacts = [] } of modules) {
+for (const { module, pathArg, otherFacts = [], facts: factsFor } of modules) {
   describe(`${module} matches recorded Ansible behaviour`, () => {
     const mod = findModule(module)!;
     for (const c of casesOf(module)) {
@@ -54,7 +60,8 @@ for (const { module, pathArg, otherFacts = [] } of modules) {
           return;
         }
         const ctx = localContext();
-        const facts = fixtureFacts(await mod.probes(args, ctx), [{ fact: 'file_stat', args: { path }, value: statOf(c.before) }, ...otherFacts], c.name);
+        const answers = factsFor ? factsFor(path, c.before) : [{ fact: 'file_stat', args: { path }, value: statOf(c.before) }, ...otherFacts];
+        const facts = fixtureFacts(await mod.probes(args, ctx), answers, c.name);
         const plan = await mod.plan(args, facts, ctx);
         if (c.expect.failed !== undefined) {
           expect(plan.failed).to.equal(c.expect.failed.replace('{path}', path));

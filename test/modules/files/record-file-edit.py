@@ -17,7 +17,8 @@ here = os.path.dirname(os.path.abspath(__file__))
 module = sys.argv[1]
 # task key (FQCN for collection modules) and the argument naming the edited file
 MODULES = {'lineinfile': ('lineinfile', 'path'), 'blockinfile': ('blockinfile', 'path'), 'replace': ('replace', 'path'),
-           'sysctl': ('ansible.posix.sysctl', 'sysctl_file'), 'ini_file': ('community.general.ini_file', 'path')}
+           'sysctl': ('ansible.posix.sysctl', 'sysctl_file'), 'ini_file': ('community.general.ini_file', 'path'),
+           'authorized_key': ('ansible.posix.authorized_key', 'path')}
 fqcn, path_arg = MODULES[module]
 cases = yaml.safe_load(open(os.path.join(here, '%s-inputs.yaml' % module)))
 work = tempfile.mkdtemp(prefix='%s-rec-' % module)
