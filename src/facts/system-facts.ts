@@ -4,6 +4,7 @@ import { aptSourcesLists, fileContent, keyringFingerprints, rpmGpgKeys } from '.
 import { systemdUnits } from './systemd.js';
 import { sysctlValue } from './sysctl.js';
 import { authorizedKeysFile } from './authorized-keys.js';
+import { mountState } from './mount-state.js';
 import { httpResponse, waitCondition } from './net.js';
 
 /** System fact factories by name (the names are the test-case folders under test/cases/facts/). */
@@ -16,6 +17,7 @@ export const systemFacts: Record<string, FactFactory> = {
   dnf_updates: (a: { names: string[]; refresh?: boolean }) => dnfUpdates(a.names, !!a.refresh),
   sysctl_value: sysctlValue,
   authorized_keys_file: authorizedKeysFile,
+  mount_state: mountState,
   system_file_content: (a: { path: string }) => fileContent(a.path),
   keyring_fingerprints: (a: { path: string }) => keyringFingerprints(a.path),
   rpm_gpg_keys: () => rpmGpgKeys(),

@@ -11,6 +11,7 @@ import { systemdModule } from './systemd.js';
 import { sysctl } from './sysctl.js';
 import { iniFile } from './ini_file.js';
 import { authorizedKey } from './authorized_key.js';
+import { mount } from './mount.js';
 import { uriModule } from './uri.js';
 import { waitForModule } from './wait_for.js';
 import { yumRepositoryModule } from './yum_repository.js';
@@ -31,4 +32,5 @@ export const systemModules: ModuleDefinition[] = [
   sysctl,
   iniFile,
   authorizedKey,
+  mount,
 ];

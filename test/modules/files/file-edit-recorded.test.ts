@@ -43,6 +43,8 @@ const modules: { module: string; pathArg: string; otherFacts?: unknown[]; facts?
     pathArg: 'path',
     facts: (path, before) => [{ fact: 'authorized_keys_file', value: { user: { uid: 0, gid: 0, home: '/root' }, file: path, realpath: path, content: before ?? '' } }],
   },
+  // fstab states only: the mount point's state does not count
+  { module: 'mount', pathArg: 'fstab', facts: (_path, before) => [{ fact: 'mount_state', value: { exists: false, ismount: false, mounts: {}, fstab: before } }] },
 ];
 
 for (const { module, pathArg, otherFacts = [], facts: factsFor } of modules) {

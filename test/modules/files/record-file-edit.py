@@ -18,7 +18,7 @@ module = sys.argv[1]
 # task key (FQCN for collection modules) and the argument naming the edited file
 MODULES = {'lineinfile': ('lineinfile', 'path'), 'blockinfile': ('blockinfile', 'path'), 'replace': ('replace', 'path'),
            'sysctl': ('ansible.posix.sysctl', 'sysctl_file'), 'ini_file': ('community.general.ini_file', 'path'),
-           'authorized_key': ('ansible.posix.authorized_key', 'path')}
+           'authorized_key': ('ansible.posix.authorized_key', 'path'), 'mount': ('ansible.posix.mount', 'fstab')}
 fqcn, path_arg = MODULES[module]
 cases = yaml.safe_load(open(os.path.join(here, '%s-inputs.yaml' % module)))
 work = tempfile.mkdtemp(prefix='%s-rec-' % module)
@@ -28,6 +28,9 @@ for i, c in enumerate(cases):
     if c['before'] is not None:
         with open(path, 'wb') as f:
             f.write(c['before'].encode())
+    if module == 'mount':
+        # fstab only: never mount or unmount on this machine
+        assert c['params']['state'] in ('present', 'absent_from_fstab'), c['name']
     if module == 'sysctl':
         # file only: never set or reload this machine's kernel values
         assert c['params'].get('reload') is False and not c['params'].get('sysctl_set'), c['name']
