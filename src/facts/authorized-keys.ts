@@ -1,5 +1,6 @@
 import { factIdentity, type FactRequest } from './request.js';
 import { sh } from '../shell/quote.js';
+import { fileTextAfter, printFileAfter } from './text-in-output.js';
 
 interface AuthorizedKeysFile {
   /** The user's passwd entry (pwd.getpwnam through NSS), absent when there is no such user. */
@@ -21,14 +22,14 @@ export function authorizedKeysFile(a: { user: string; path?: string | null; beco
       a.path ? sh`f=${a.path}` : 'home=$(printf %s "$ent" | cut -d: -f6); [ -z "$ent" ] && f= || f="$home/.ssh/authorized_keys"',
       '[ -z "$f" ] && exit 0',
       'printf "file %s\\n" "$f"; printf "real %s\\n" "$(realpath -m -- "$f")"',
-      'if [ -f "$f" ]; then echo content; base64 < "$f" | tr -d "\\n"; echo; fi',
+      `if [ -f "$f" ]; then ${printFileAfter('content', 'f')}; fi`,
     ].join('\n'),
     become: a.become || undefined,
     maxOutputBytes: 4 * 1024 * 1024,
     parse: (r) => {
-      const out: AuthorizedKeysFile = { content: '' };
       const lines = r.stdout.split('\n');
-      for (const [i, line] of lines.entries()) {
+      const out: AuthorizedKeysFile = { content: fileTextAfter(lines, 'content') ?? '' };
+      for (const line of lines) {
         const [word] = line.split(' ', 1);
         const rest = line.slice(word.length + 1);
         if (word === 'user') {
@@ -36,7 +37,6 @@ export function authorizedKeysFile(a: { user: string; path?: string | null; beco
           out.user = { uid: Number(f[2]), gid: Number(f[3]), home: f[5] };
         } else if (word === 'file') out.file = rest;
         else if (word === 'real') out.realpath = rest;
-        else if (word === 'content') out.content = Buffer.from(lines[i + 1] ?? '', 'base64').toString('utf8');
       }
       return out;
     },

@@ -1,5 +1,6 @@
 import { factIdentity, type FactRequest } from './request.js';
 import { sh } from '../shell/quote.js';
+import { fileTextAfter, printFileAfter } from './text-in-output.js';
 
 interface LinuxMount {
   src: string;
@@ -55,7 +56,7 @@ export function mountState(a: { path: string; fstab: string; become?: boolean })
       '  [ "${s1% *}" != "${s2% *}" ] || [ "${s1#* }" = "${s2#* }" ] && echo ismount',
       'fi',
       'echo mountinfo; cat /proc/self/mountinfo; echo endmountinfo',
-      'if [ -f "$t" ]; then stat -L -c "fstabstat %a %u %g" -- "$t"; echo fstab; base64 < "$t" | tr -d "\\n"; echo; fi',
+      `if [ -f "$t" ]; then stat -L -c "fstabstat %a %u %g" -- "$t"; ${printFileAfter('fstab', 't')}; fi`,
     ].join('\n'),
     become: a.become || undefined,
     maxOutputBytes: 4 * 1024 * 1024,
@@ -65,14 +66,13 @@ export function mountState(a: { path: string; fstab: string; become?: boolean })
       const end = lines.indexOf('endmountinfo');
       if (start < 0 || end < start) throw new Error(`unexpected mount probe output: ${JSON.stringify(r.stdout.slice(0, 80))}`);
       const head = lines.slice(0, start);
-      const fstabAt = lines.indexOf('fstab', end);
       const stat = lines.find((l) => l.startsWith('fstabstat '))?.split(' ');
       return {
         ...(stat ? { fstabMode: stat[1].padStart(4, '0'), fstabIds: { uid: Number(stat[2]), gid: Number(stat[3]) } } : {}),
         exists: head.includes('exists'),
         ismount: head.includes('ismount'),
         mounts: linuxMounts(lines.slice(start + 1, end).join('\n')),
-        fstab: fstabAt < 0 ? null : Buffer.from(lines[fstabAt + 1] ?? '', 'base64').toString('utf8'),
+        fstab: fileTextAfter(lines, 'fstab', end) ?? null,
       };
     },
   };
