@@ -3,6 +3,9 @@ import { aptCacheTime, aptPolicy, debFileStatus, dnfUpdates, dpkgPackages, rpmPa
 import { aptSourcesLists, fileContent, keyringFingerprints, rpmGpgKeys } from './repos.js';
 import { systemdUnits } from './systemd.js';
 import { serviceListing } from './service-listing.js';
+import { sysctlValue } from './sysctl.js';
+import { authorizedKeysFile } from './authorized-keys.js';
+import { mountState } from './mount-state.js';
 import { httpResponse, waitCondition } from './net.js';
 import { getentGroup, userAccount } from './accounts.js';
 import { debconfShow } from './debconf.js';
@@ -15,6 +18,9 @@ export const systemFacts: Record<string, FactFactory> = {
   deb_file_status: (a: { path: string }) => debFileStatus(a.path),
   rpm_packages: (a: { specs: string[] }) => rpmPackages(a.specs),
   dnf_updates: (a: { names: string[]; refresh?: boolean }) => dnfUpdates(a.names, !!a.refresh),
+  sysctl_value: sysctlValue,
+  authorized_keys_file: authorizedKeysFile,
+  mount_state: mountState,
   system_file_content: (a: { path: string }) => fileContent(a.path),
   keyring_fingerprints: (a: { path: string }) => keyringFingerprints(a.path),
   rpm_gpg_keys: () => rpmGpgKeys(),

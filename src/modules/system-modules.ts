@@ -10,6 +10,10 @@ import { serviceModule } from './service.js';
 import { serviceFacts } from './service_facts.js';
 import { signingKeyModule } from './signing_key.js';
 import { systemdModule } from './systemd.js';
+import { sysctl } from './sysctl.js';
+import { iniFile } from './ini_file.js';
+import { authorizedKey } from './authorized_key.js';
+import { mount } from './mount.js';
 import { uriModule } from './uri.js';
 import { waitForModule } from './wait_for.js';
 import { yumRepositoryModule } from './yum_repository.js';
@@ -35,4 +39,8 @@ export const systemModules: ModuleDefinition[] = [
   groupModule,
   userModule,
   debconfModule,
+  sysctl,
+  iniFile,
+  authorizedKey,
+  mount,
 ];

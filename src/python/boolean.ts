@@ -44,8 +44,13 @@ export function boolean(value: unknown, strict = true): boolean {
 }
 
 /** What boolean() compares against the word lists: lower-cased stripped text, or a number. */
+/** Python's str.strip() with no argument. */
+export function pyStrip(s: string): string {
+  return s.replace(PY_STRIP, '');
+}
+
 function normalized(value: unknown): string | number | undefined {
-  if (typeof value === 'string' || value instanceof String) return value.valueOf().toLowerCase().replace(PY_STRIP, '');
+  if (typeof value === 'string' || value instanceof String) return pyStrip(value.valueOf().toLowerCase());
   if (typeof value === 'number') return value;
   if (value instanceof PyFloat) return value.value;
   return undefined;

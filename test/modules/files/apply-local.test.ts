@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
@@ -12,6 +12,8 @@ import { fileStat } from '../../../src/facts/file-stat.js';
 import { STREAM_MIN_BYTES } from '../../../src/modules/files/local-file.js';
 import { sh } from '../../../src/shell/quote.js';
 import { applyModule, localContext, runLocal } from './local-host.js';
+import { findModule } from '../../../src/modules/registry.js';
+import { validateArgs } from '../../../src/argspec/validate.js';
 
 const modeOf = (p: string) => (statSync(p).mode & 0o7777).toString(8).padStart(4, '0');
 
@@ -235,6 +237,41 @@ describe('file modules applied locally through sh -c', function () {
       }
     });
   }
+
+  it('ini_file writes byte-for-byte what community.general.ini_file wrote (recorded cases), then converges, under its four names', async () => {
+    const recorded = parse(readFileSync(new URL('./ini_file-cases.yaml', import.meta.url), 'utf8')) as { name: string; before: string | null; params: Record<string, unknown>; expect: { after?: string | null } }[];
+    const names = ['ini_file', 'ansible.builtin.ini_file', 'ansible.legacy.ini_file', 'community.general.ini_file'];
+    const spec = findModule('ini_file')!.spec;
+    for (const [i, c] of recorded.filter((r) => r.expect.after !== undefined && r.expect.after !== null).entries()) {
+      const p = join(dir, 'sub dir', `edit${i}.ini`);
+      if (c.before !== null) {
+        mkdirSync(join(dir, 'sub dir'), { recursive: true });
+        writeFileSync(p, c.before);
+      }
+      await converges(names[i % names.length], validateArgs(spec, { ...c.params, path: p }, 'ini_file'));
+      expect(readFileSync(p, 'utf8'), c.name).to.equal(c.expect.after);
+    }
+  });
+
+  it('authorized_key writes what ansible.posix.authorized_key wrote (recorded cases), makes the dir 0700 and the file 0600, then converges', async () => {
+    const recorded = parse(readFileSync(new URL('./authorized_key-cases.yaml', import.meta.url), 'utf8')) as { name: string; before: string | null; params: Record<string, unknown>; expect: { after?: string | null } }[];
+    const spec = findModule('authorized_key')!.spec;
+    const user = userInfo().username;
+    for (const [i, c] of recorded.filter((r) => r.expect.after !== undefined && r.expect.after !== null).entries()) {
+      const ssh = join(dir, `home ${i}`, '.ssh');
+      const p = join(ssh, 'authorized_keys');
+      mkdirSync(join(dir, `home ${i}`));
+      if (c.before !== null) {
+        mkdirSync(ssh, { recursive: true, mode: 0o755 });
+        writeFileSync(p, c.before, { mode: 0o644 });
+      }
+      const name = i % 2 ? 'ansible.posix.authorized_key' : 'authorized_key';
+      const first = await converges(name, validateArgs(spec, { ...c.params, user, path: p }, 'authorized_key'));
+      expect(readFileSync(p, 'utf8'), c.name).to.equal(c.expect.after);
+      if (first.plan.changed && c.params.manage_dir !== false) expect(modeOf(ssh), c.name).to.equal('0700');
+      if (first.plan.changed) expect(modeOf(p), c.name).to.equal('0600');
+    }
+  });
 
   it('blockinfile edits through a symlink and sets the mode', async () => {
     const target = join(dir, 'target');

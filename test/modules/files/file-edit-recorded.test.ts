@@ -1,7 +1,7 @@
 /**
- * lineinfile, blockinfile and replace against behaviour RECORDED from ansible-core's own modules
- * (<module>-cases.yaml, re-record with `record-file-edit.py <module>`): the plan's written content
- * must equal what Ansible wrote.
+ * lineinfile, blockinfile, replace (ansible-core) and sysctl, ini_file (collections) against behaviour
+ * RECORDED from the real modules (<module>-cases.yaml, re-record with `record-file-edit.py <module>`):
+ * the plan's written content must equal what Ansible wrote.
  */
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { fileURLToPath } from 'node:url';
 import type { FileStat } from '../../../src/facts/file-stat.js';
 import { findModule } from '../../../src/modules/registry.js';
+import { ArgumentError, validateArgs } from '../../../src/argspec/validate.js';
 import { sha1 } from '../../../src/modules/files/atomic-write.js';
 import { localContext } from './local-host.js';
 import { fixtureFacts } from '../../support/fact-fixtures.js';
@@ -28,15 +29,41 @@ function statOf(before: string | null): FileStat {
   return { exists: true, type: 'file', islnk: false, mode: '0644', uid: 0, gid: 0, owner: 'root', group: 'root', size: b.length, readable: true, checksum: sha1(b), content: b.toString('base64') };
 }
 
-for (const module of ['lineinfile', 'blockinfile', 'replace']) {
-  describe(`${module} matches recorded ansible-core behaviour`, () => {
+/** The argument naming the edited file, and answers to the module's other probes (none bear on the file). */
+const modules: { module: string; pathArg: string; otherFacts?: unknown[]; facts?: (path: string, before: string | null) => unknown[] }[] = [
+  { module: 'lineinfile', pathArg: 'path' },
+  { module: 'blockinfile', pathArg: 'path' },
+  { module: 'replace', pathArg: 'path' },
+  // recorded with reload and sysctl_set off: the kernel's value is read but does not count
+  { module: 'sysctl', pathArg: 'sysctl_file', otherFacts: [{ fact: 'sysctl_value', value: { sysctl: true, value: null } }] },
+  { module: 'ini_file', pathArg: 'path' },
+  // recorded as root with a temp path: its one probe finds the user and reads the file
+  {
+    module: 'authorized_key',
+    pathArg: 'path',
+    facts: (path, before) => [{ fact: 'authorized_keys_file', value: { user: { uid: 0, gid: 0, home: '/root' }, file: path, realpath: path, content: before ?? '' } }],
+  },
+  // fstab states only: the mount point's state does not count
+  { module: 'mount', pathArg: 'fstab', facts: (_path, before) => [{ fact: 'mount_state', value: { exists: false, ismount: false, mounts: {}, fstab: before } }] },
+];
+
+for (const { module, pathArg, otherFacts = [], facts: factsFor } of modules) {
+  describe(`${module} matches recorded Ansible behaviour`, () => {
     const mod = findModule(module)!;
     for (const c of casesOf(module)) {
       it(c.name, async () => {
         const path = '/etc/example.conf';
-        const args = { ...c.params, path };
+        let args: Record<string, unknown>;
+        try {
+          args = validateArgs(mod.spec, { ...c.params, [pathArg]: path }, mod.name);
+        } catch (e) {
+          if (!(e instanceof ArgumentError) || c.expect.failed === undefined) throw e;
+          expect(e.message).to.equal(c.expect.failed);
+          return;
+        }
         const ctx = localContext();
-        const facts = fixtureFacts(await mod.probes(args, ctx), [{ fact: 'file_stat', args: { path }, value: statOf(c.before) }], c.name);
+        const answers = factsFor ? factsFor(path, c.before) : [{ fact: 'file_stat', args: { path }, value: statOf(c.before) }, ...otherFacts];
+        const facts = fixtureFacts(await mod.probes(args, ctx), answers, c.name);
         const plan = await mod.plan(args, facts, ctx);
         if (c.expect.failed !== undefined) {
           expect(plan.failed).to.equal(c.expect.failed.replace('{path}', path));
