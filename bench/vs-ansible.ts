@@ -181,11 +181,21 @@ async function expectOk(cmd: string, args: readonly string[]): Promise<void> {
 
 async function runOurs(cmd: string, args: readonly string[]): Promise<RunFigures> {
   const r = await measure(cmd, args);
-  if (r.status !== 0) throw new Error(`falco-deploy exited ${r.status}: ${r.stderr}\n${r.stdout.slice(-3000)}`);
+  if (r.status !== 0) throw new Error(`falco-deploy exited ${r.status}: ${r.stderr}\n${failures(r.stdout)}`);
   const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
   const recap = Object.values(events.find((e) => e.type === 'recap').stats as Record<string, Recap>);
   const perHost = Object.values(events.find((e) => e.type === 'stats').perHost as Record<string, { roundTrips: number }>);
   return figuresOf(r, recap, median(perHost.map((s) => s.roundTrips)));
+}
+
+/** The failed and unreachable host results of a --json run (the recap alone does not say why). */
+function failures(jsonLines: string): string {
+  const bad = jsonLines
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { type?: string; status?: string; host?: string; task?: string; msg?: string })
+    .filter((e) => e.type === 'host_result' && (e.status === 'failed' || e.status === 'unreachable'));
+  return bad.length ? bad.map((e) => `${e.host} | ${e.task} | ${e.status}: ${e.msg}`).join('\n') : jsonLines.slice(-3000);
 }
 
 async function runAnsible(args: string[], sshWrapper: string, sshLog: string, n: number): Promise<RunFigures> {
