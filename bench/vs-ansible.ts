@@ -3,13 +3,19 @@
  * facts, apt key + source from the local signed repo, a package from it, templated config, files,
  * a service where the host has systemd) on the same lite sandbox fleet, N hosts at a time.
  *
- *   npx tsx bench/vs-ansible.ts [--hosts 10,50,100,200] [--rounds 3] [--svg docs/benchmarks-vs-ansible.svg]
+ *   npx tsx bench/vs-ansible.ts [--hosts 10,50,100,200] [--rounds 3] [--svg docs/benchmarks-vs-ansible.svg] [--cli bin/falco-deploy.js] [--timeout 60]
  *
  * Per N: one fleet; per round, each tool (order alternates between rounds) starts from reset hosts
  * and runs the playbook twice: first run, then converged run. The reset (untimed) removes what the
  * playbook made and the apt lists. Prints medians over rounds, the Ansible/falco-deploy ratio, exec
  * round trips per host, controller CPU ms per host-task and peak controller RSS; writes the SVG chart
- * of wall time against N. Figures only: nothing here passes or fails on time.
+ * of wall time against N. Each round also times `falco-deploy ping` (connect + one command on every
+ * host, the bare parallel connect time) next to falco-deploy's converged run: the ratio is printed.
+ * The table is printed after each N, so an interrupted run still leaves the sizes it finished.
+ * Figures only: nothing here passes or fails on time.
+ *
+ * Both tools get the same connect timeout (--timeout, default 60 s: at 200 hosts on a loaded 2-core
+ * machine the SSH handshakes alone take up to ~11 s, past both tools' default of 10 s).
  *
  * Ansible: Debian's ansible-core, pipelining, ControlPersist, forks=N, strict host keys against the
  * sandbox known_hosts (as falco-deploy). Its round trips are counted with a wrapper around ssh
@@ -27,19 +33,22 @@ import { renderChart, type Series } from './vs-ansible/chart.js';
 
 const { values } = parseArgs({
   options: {
-    hosts: { type: 'string', default: '10,50' },
+    hosts: { type: 'string', default: '10,50,100,200' },
     rounds: { type: 'string', default: '3' },
     svg: { type: 'string', default: 'docs/benchmarks-vs-ansible.svg' },
     name: { type: 'string', default: 'benchvs' },
+    cli: { type: 'string', default: 'bin/falco-deploy.js' },
+    timeout: { type: 'string', default: '60' },
   },
 });
 const sizes = values.hosts.split(',').map(Number);
 const rounds = Number(values.rounds);
-const cli = resolve('bin/falco-deploy.js');
+const cli = resolve(values.cli);
 const playbook = resolve('bench/vs-ansible/site.yml');
 const PYTHON_APT_DEBS = '/var/tmp/falco-deploy/bench-debs';
 
 type Tool = 'falco-deploy' | 'ansible';
+type Results = Record<number, Record<Tool, Record<Phase, RunFigures[]>> & { pingMs: number[] }>;
 type Phase = 'first' | 'converged';
 interface RunFigures {
   wallMs: number;
@@ -68,7 +77,7 @@ async function main(): Promise<void> {
   ensurePythonAptDebs();
   console.log(`bench/vs-ansible: hosts ${sizes.join(', ')}; ${rounds} rounds; ${execFileSync('ansible-playbook', ['--version'], { encoding: 'utf8' }).split('\n')[0]}; node ${process.version}`);
   console.log(`machine: ${execFileSync('nproc', { encoding: 'utf8' }).trim()} cores, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
-  const results: Record<number, Record<Tool, Record<Phase, RunFigures[]>>> = {};
+  const results: Results = {};
   for (const n of sizes) {
     const name = values.name;
     const sbDir = join(work, `sandbox-${n}`);
@@ -82,10 +91,10 @@ async function main(): Promise<void> {
       bindMounts: [repo.bind, { source: PYTHON_APT_DEBS, target: `${PYTHON_APT_DEBS}-mnt` }],
     });
     const extra = ['-e', `bench_repo_key=${join(repo.repo.dir, 'falcosecurity-packages.asc')}`];
-    const ours = (file: string, args: string[] = []) => ['node', [cli, 'run', file, '-i', sb.inventory, '--forks', String(n), ...extra, ...args]] as const;
+    const ours = (file: string, args: string[] = []) => ['node', [cli, 'run', file, '-i', sb.inventory, '--forks', String(n), '--timeout', values.timeout, ...extra, ...args]] as const;
     try {
       await expectOk(...ours(join(work, 'prepare.yml')));
-      results[n] = { 'falco-deploy': { first: [], converged: [] }, ansible: { first: [], converged: [] } };
+      results[n] = { 'falco-deploy': { first: [], converged: [] }, ansible: { first: [], converged: [] }, pingMs: [] };
       for (let round = 1; round <= rounds; round++) {
         const order: Tool[] = round % 2 ? ['falco-deploy', 'ansible'] : ['ansible', 'falco-deploy'];
         for (const tool of order) {
@@ -94,24 +103,32 @@ async function main(): Promise<void> {
             const figures =
               tool === 'falco-deploy'
                 ? await runOurs(...ours(playbook, ['--json', '--stats']))
-                : await runAnsible(['-i', sb.inventory, '--forks', String(n), ...extra, playbook], sshWrapper, sshLog, n);
+                : await runAnsible(['-i', sb.inventory, '--forks', String(n), '--timeout', values.timeout, ...extra, playbook], sshWrapper, sshLog, n);
             results[n][tool][phase].push(figures);
             console.log(`  N=${n} round ${round} ${tool.padEnd(12)} ${phase.padEnd(9)} ${line(figures)}`);
           }
         }
+        const ping = await measure('node', [cli, 'ping', '-i', sb.inventory, '--forks', String(n), '--timeout', values.timeout, '--json']);
+        if (ping.status !== 0) throw new Error(`falco-deploy ping exited ${ping.status}: ${ping.stderr}\n${ping.stdout.slice(-3000)}`);
+        results[n].pingMs.push(ping.wallMs);
+        console.log(`  N=${n} round ${round} falco-deploy ping      wall ${(ping.wallMs / 1000).toFixed(2)} s, CPU ${ping.cpuMs.toFixed(0)} ms`);
       }
     } finally {
       await sandboxDown({ name, dir: sbDir });
     }
     printSummary(n, results[n]);
+    printTable(results);
+    writeChart(results);
   }
-  printTable(results);
+}
+
+function writeChart(results: Results): void {
   const series: Series[] = (['falco-deploy', 'ansible'] as Tool[]).flatMap((tool) =>
     (['first', 'converged'] as Phase[]).map((phase) => ({
       label: `${tool} ${phase} run`,
       dashed: phase === 'converged',
       color: tool === 'falco-deploy' ? '#1f77b4' : '#d62728',
-      points: sizes.filter((n) => results[n]).map((n) => ({ x: n, y: median(results[n][tool][phase].map((f) => f.wallMs)) / 1000 })),
+      points: Object.keys(results).map(Number).map((n) => ({ x: n, y: median(results[n][tool][phase].map((f) => f.wallMs)) / 1000 })),
     })),
   );
   writeFileSync(values.svg, renderChart(series, { title: 'Wall time against fleet size (lite sandbox hosts)', xLabel: 'hosts (N)', yLabel: 'seconds' }));
@@ -164,11 +181,21 @@ async function expectOk(cmd: string, args: readonly string[]): Promise<void> {
 
 async function runOurs(cmd: string, args: readonly string[]): Promise<RunFigures> {
   const r = await measure(cmd, args);
-  if (r.status !== 0) throw new Error(`falco-deploy exited ${r.status}: ${r.stderr}\n${r.stdout.slice(-3000)}`);
+  if (r.status !== 0) throw new Error(`falco-deploy exited ${r.status}: ${r.stderr}\n${failures(r.stdout)}`);
   const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
   const recap = Object.values(events.find((e) => e.type === 'recap').stats as Record<string, Recap>);
   const perHost = Object.values(events.find((e) => e.type === 'stats').perHost as Record<string, { roundTrips: number }>);
   return figuresOf(r, recap, median(perHost.map((s) => s.roundTrips)));
+}
+
+/** The failed and unreachable host results of a --json run (the recap alone does not say why). */
+function failures(jsonLines: string): string {
+  const bad = jsonLines
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { type?: string; status?: string; host?: string; task?: string; msg?: string })
+    .filter((e) => e.type === 'host_result' && (e.status === 'failed' || e.status === 'unreachable'));
+  return bad.length ? bad.map((e) => `${e.host} | ${e.task} | ${e.status}: ${e.msg}`).join('\n') : jsonLines.slice(-3000);
 }
 
 async function runAnsible(args: string[], sshWrapper: string, sshLog: string, n: number): Promise<RunFigures> {
@@ -264,24 +291,37 @@ function summarize(fs: RunFigures[]): RunFigures {
   return { wallMs: m((f) => f.wallMs), cpuMs: m((f) => f.cpuMs / f.hostTasks), hostTasks: 1, peakRssMb: Math.max(...fs.map((f) => f.peakRssMb)), changed: m((f) => f.changed), roundTripsPerHost: m((f) => f.roundTripsPerHost) };
 }
 
-function printSummary(n: number, r: Record<Tool, Record<Phase, RunFigures[]>>): void {
+function printSummary(n: number, r: Results[number]): void {
   console.log(`N=${n} medians over ${rounds} rounds:`);
   for (const tool of ['falco-deploy', 'ansible'] as Tool[]) for (const phase of ['first', 'converged'] as Phase[]) console.log(`  ${tool.padEnd(12)} ${phase.padEnd(9)} ${line(summarize(r[tool][phase]))}`);
+  const converged = median(r['falco-deploy'].converged.map((f) => f.wallMs));
+  const ping = median(r.pingMs);
+  console.log(`  falco-deploy ping ${(ping / 1000).toFixed(2)} s; converged run / ping = ${(converged / ping).toFixed(2)}x`);
 }
 
-function printTable(results: Record<number, Record<Tool, Record<Phase, RunFigures[]>>>): void {
-  console.log('\n| N | phase | falco-deploy s | ansible s | ratio | round trips/host (fd / ansible) | CPU ms/host-task (fd / ansible) | peak RSS MiB (fd / ansible) |');
-  console.log('|---|---|---|---|---|---|---|---|');
+function printTable(results: Results): void {
+  console.log('\n| N | phase | falco-deploy s | ansible s | ratio | round trips/host (fd / ansible) | CPU ms/host-task (fd / ansible) | peak RSS MiB (fd / ansible) | fd ping s |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const n of Object.keys(results).map(Number)) {
     for (const phase of ['first', 'converged'] as Phase[]) {
       const ours = summarize(results[n]['falco-deploy'][phase]);
       const theirs = summarize(results[n].ansible[phase]);
       console.log(
         `| ${n} | ${phase} | ${(ours.wallMs / 1000).toFixed(2)} | ${(theirs.wallMs / 1000).toFixed(2)} | ${(theirs.wallMs / ours.wallMs).toFixed(1)}x | ` +
-          `${ours.roundTripsPerHost} / ${theirs.roundTripsPerHost.toFixed(1)} | ${ours.cpuMs.toFixed(2)} / ${theirs.cpuMs.toFixed(1)} | ${ours.peakRssMb.toFixed(0)} / ${theirs.peakRssMb.toFixed(0)} |`,
+          `${ours.roundTripsPerHost} / ${theirs.roundTripsPerHost.toFixed(1)} | ${ours.cpuMs.toFixed(2)} / ${theirs.cpuMs.toFixed(1)} | ${ours.peakRssMb.toFixed(0)} / ${theirs.peakRssMb.toFixed(0)} | ${(median(results[n].pingMs) / 1000).toFixed(2)} |`,
       );
     }
   }
+  const done = Object.keys(results).map(Number);
+  if (done.length < 2) return;
+  // The fixed cost of a process (Node start-up, module loading, playbook parse) cancels out in the slope.
+  const [lo, hi] = [Math.min(...done), Math.max(...done)];
+  const total = (n: number) => {
+    const runs = results[n]['falco-deploy'].converged;
+    return { cpu: median(runs.map((f) => f.cpuMs)), hostTasks: median(runs.map((f) => f.hostTasks)) };
+  };
+  const slope = (total(hi).cpu - total(lo).cpu) / (total(hi).hostTasks - total(lo).hostTasks);
+  console.log(`falco-deploy converged: controller CPU per added host-task between N=${lo} and N=${hi}: ${slope.toFixed(2)} ms`);
 }
 
 main().catch((err) => {

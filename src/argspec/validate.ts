@@ -119,7 +119,7 @@ class Validation {
   private setDefaults(all: boolean): void {
     for (const [name, arg] of Object.entries(this.spec.args)) {
       if (this.given(name) || (!all && (arg.default === undefined || arg.default === null))) continue;
-      if (arg.default !== undefined) this.p[name] = structuredClone(arg.default);
+      if (arg.default !== undefined) this.p[name] = typeof arg.default === 'object' && arg.default !== null ? structuredClone(arg.default) : arg.default;
     }
   }
 
@@ -166,11 +166,10 @@ class Validation {
     for (const [name, arg] of Object.entries(this.spec.args)) {
       if (!arg.choices || !this.given(name) || (this.loadTime && hasTemplate(this.p[name]))) continue;
       const value = this.p[name];
-      const choices = arg.choices.map(pyStr).join(', ');
       const allowed = (v: unknown) => arg.choices!.some((c) => pyEquals(v, c));
       if (Array.isArray(value)) {
         const bad = value.filter((v) => !allowed(v));
-        if (bad.length) this.errors.push(new ArgumentError(`value of ${name} must be one or more of: ${choices}. Got no match for: ${bad.map(pyStr).join(', ')}`, this.written(name, given), didYouMean(pyStr(bad[0]), arg.choices.map(pyStr))));
+        if (bad.length) this.errors.push(new ArgumentError(`value of ${name} must be one or more of: ${choicesText(arg)}. Got no match for: ${bad.map(pyStr).join(', ')}`, this.written(name, given), didYouMean(pyStr(bad[0]), arg.choices.map(pyStr))));
         continue;
       }
       if (allowed(value)) continue;
@@ -181,7 +180,7 @@ class Validation {
         this.p[name] = overlap[0];
         continue;
       }
-      this.errors.push(new ArgumentError(`value of ${name} must be one of: ${choices}, got: ${pyStr(value)}`, this.written(name, given), didYouMean(pyStr(value), arg.choices.map(pyStr))));
+      this.errors.push(new ArgumentError(`value of ${name} must be one of: ${choicesText(arg)}, got: ${pyStr(value)}`, this.written(name, given), didYouMean(pyStr(value), arg.choices.map(pyStr))));
     }
   }
 
@@ -239,4 +238,8 @@ class Validation {
     }
     return out;
   }
+}
+
+function choicesText(arg: ArgSpec): string {
+  return (arg.choices ?? []).map(pyStr).join(', ');
 }

@@ -37,6 +37,9 @@ export class Inventory {
   readonly warnings: string[] = [];
   private readonly depthCache = new Map<Group, number>();
   private readonly groupHostsCache = new Map<string, string[]>();
+  /** hostVars of inventory hosts: the engine asks for them on every task of every host. */
+  private readonly hostVarsCache = new Map<string, Vars>();
+  private groupsMapCache?: Record<string, string[]>;
   private readonly implicit = new Set<string>();
   private membership: Map<string, Set<Group>> | undefined;
 
@@ -76,9 +79,11 @@ export class Inventory {
 
   /** Ansible's `groups` magic variable: every group -> its hosts (with descendants). */
   groupsMap(): Record<string, string[]> {
+    if (this.groupsMapCache) return { ...this.groupsMapCache };
     const out: Record<string, string[]> = {};
     for (const name of this.data.groups.keys()) out[name] = this.groupHosts(name);
-    return out;
+    this.groupsMapCache = out;
+    return { ...out };
   }
 
   /**
@@ -182,6 +187,14 @@ export class Inventory {
 
   /** Merged variables of a host, with Ansible's precedence (what `ansible-inventory --host` prints). */
   hostVars(host: string): Vars {
+    const cached = this.hostVarsCache.get(host);
+    if (cached) return { ...cached };
+    const vars = this.mergedHostVars(host);
+    if (this.data.hosts.has(host)) this.hostVarsCache.set(host, vars);
+    return { ...vars };
+  }
+
+  private mergedHostVars(host: string): Vars {
     const all = this.data.groups.get('all')!;
     const groups = this.sortedGroups(host);
     let vars: Vars = { ...all.vars };
