@@ -13,7 +13,7 @@ export interface FilePosition {
   offset: number;
 }
 
-interface TailRead extends FilePosition {
+export interface TailRead extends FilePosition {
   /** Complete lines, oldest first. */
   lines: string[];
   /** The window reached maxBytes before reaching --since: older alerts were not read. */
@@ -23,19 +23,27 @@ interface TailRead extends FilePosition {
 
 const FIRST_CHUNK = 64 << 10;
 
-/** The last lines of `path` written at or after `since` (UTC ISO, compared as text, as Falco's JSON time). */
-export function tailProbe(path: string, since: string, maxBytes: number): FactRequest<TailRead> {
-  const command =
-    sh`f=${path}; since=${since}; n=${FIRST_CHUNK}; max=${maxBytes}; ` +
-    sh`st=$(stat -Lc '%i %s' -- "$f" 2>/dev/null) || { echo missing; exit 0; }; set -- $st; ino=$1; size=$2; ` +
+/**
+ * Shell that prints the tail read (parseTailRead) of the file in `$f`: the last lines written at
+ * or after `since` (UTC ISO, compared as text, as Falco's JSON time).
+ */
+export function tailScript(since: string, maxBytes: number): string {
+  return (
+    sh`since=${since}; n=${FIRST_CHUNK}; max=${maxBytes}; ` +
+    sh`if st=$(stat -Lc '%i %s' -- "$f" 2>/dev/null); then set -- $st; ino=$1; size=$2; ` +
     sh`while [ "$n" -lt "$size" ] && [ "$n" -lt "$max" ]; do ` +
     sh`t=$(tail -c +$((size - n + 1)) -- "$f" | head -n 2 | tail -n 1 | sed -n 's/.*"time" *: *"\\([^"]*\\)".*/\\1/p'); ` +
     sh`if [ -n "$t" ] && [ "$(expr "x$t" \\< "x$since")" = 1 ]; then break; fi; n=$((n * 2)); done; ` +
     sh`[ "$n" -gt "$max" ] && n=$max; [ "$n" -gt "$size" ] && n=$size; ` +
-    sh`echo "$ino $size $n"; tail -c +$((size - n + 1)) -- "$f" | head -c "$n"`;
+    sh`echo "$ino $size $n"; tail -c +$((size - n + 1)) -- "$f" | head -c "$n"; else echo missing; fi`
+  );
+}
+
+/** The tail read of `path` alone (the alerts command reads it in its one source-and-read probe). */
+export function tailProbe(path: string, since: string, maxBytes: number): FactRequest<TailRead> {
   return {
     ...factIdentity('alerts_tail', { path, since, maxBytes }),
-    command,
+    command: sh`f=${path}; ` + tailScript(since, maxBytes),
     become: true,
     maxOutputBytes: maxBytes + 4096,
     parse: (r) => parseTailRead(r.stdout),

@@ -8,7 +8,8 @@
 import type { HostConnection } from '../connectors/types.js';
 import { parseJsonAlert, timeOfEpochMs, type Alert } from './alert-line.js';
 import { completeLines, followProbe, type FilePosition } from './file-probes.js';
-import { collect, probe, type AlertSource, type ProbeOptions } from './host-source.js';
+import { collect, probe, type ProbeOptions } from './host-source.js';
+import type { AlertSource } from './source-probe.js';
 import { journalProbe } from './journal-probe.js';
 import { mergeByTime } from './report.js';
 

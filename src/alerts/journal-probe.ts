@@ -6,7 +6,7 @@ import { factIdentity, type FactRequest } from '../facts/request.js';
 import { sh } from '../shell/quote.js';
 import { parseJournalEntry, type LineResult } from './alert-line.js';
 
-interface JournalRead {
+export interface JournalRead {
   results: LineResult[];
   /** Cursor of the last entry read (the next read starts after it). */
   cursor?: string;
@@ -14,11 +14,16 @@ interface JournalRead {
 
 type JournalFrom = { sinceEpochSec: number } | { cursor: string };
 
-export function journalProbe(unit: string, from: JournalFrom, host: string): FactRequest<JournalRead> {
+/** Shell that prints the journal read (parseJournalRead) of the unit in `$unit`. */
+export function journalScript(from: JournalFrom): string {
   const where = 'cursor' in from ? sh`--after-cursor=${from.cursor}` : sh`--since=${`@${Math.floor(from.sinceEpochSec)}`}`;
+  return 'journalctl --no-pager -o json -u "$unit" ' + where;
+}
+
+export function journalProbe(unit: string, from: JournalFrom, host: string): FactRequest<JournalRead> {
   return {
     ...factIdentity('alerts_journal', { unit, ...from }),
-    command: sh`journalctl --no-pager -o json -u ${unit} ` + where,
+    command: sh`unit=${unit}; ` + journalScript(from),
     become: true,
     maxOutputBytes: 64 << 20,
     parse: (r) => parseJournalRead(r.stdout, host),

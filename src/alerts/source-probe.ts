@@ -1,48 +1,84 @@
 /**
- * ONE round trip that tells where a host's alerts are: its Falco configuration files (falco.yaml
- * and the files of the config_files entries asked for) and the active Falco unit.
+ * ONE round trip per host for `alerts`: the host works out where its alerts are (the JSON
+ * file_output of its effective Falco config, else the journal of the active Falco unit) and, in
+ * the same script, reads them since --since (a file from its end).
  */
 import { factIdentity, type FactRequest } from '../facts/request.js';
 import { sh } from '../shell/quote.js';
-import type { ConfigFile } from './effective-config.js';
+import { effectiveConfigShell, MAIN_CONFIG, pickConfigShell, TRUTHY_SH } from '../falco-config/effective-config-sh.js';
+import { parseTailRead, tailScript, type TailRead } from './file-probes.js';
+import { journalScript, parseJournalRead, type JournalRead } from './journal-probe.js';
 
-interface SourceProbe {
-  files: ConfigFile[];
+const PICKED = { 'file_output.enabled': 'FO_EN', 'file_output.filename': 'FO', json_output: 'JSON_OUT' };
+
+export type AlertSource = { kind: 'file'; path: string } | { kind: 'journal'; unit: string };
+
+interface SourceFacts {
+  /** Config files read, in merge order (none: falco.yaml unreadable). */
+  configFiles: string[];
+  /** file_output.filename when file_output is enabled. */
+  file?: string;
+  jsonOutput: boolean;
   /** The running Falco service (falcoctl's follower excluded), if any. */
   unit?: string;
 }
 
-const RS = '\x1e';
+interface SourceRead extends SourceFacts {
+  /** Absent when the host has neither a JSON file_output nor an active Falco unit. */
+  read?: { kind: 'file'; path: string; tail: TailRead } | { kind: 'journal'; unit: string; journal: JournalRead };
+}
 
-/** `paths`: files or directories (a directory's regular files are read, not its sub-directories). */
-export function sourceProbe(paths: string[]): FactRequest<SourceProbe> {
-  const command =
-    sh`for p in ${paths}; do if [ -d "$p" ]; then for f in "$p"/*; do [ -f "$f" ] && printf '\\036F %s\\n' "$f" && cat -- "$f"; done; ` +
-    sh`elif [ -f "$p" ]; then printf '\\036F %s\\n' "$p"; cat -- "$p"; fi; done; ` +
-    sh`printf '\\036U\\n'; systemctl list-units --state=active --plain --no-legend --type=service 'falco*' 2>/dev/null; true`;
+interface ReadOptions {
+  /** UTC ISO time, as Falco's JSON `time`. */
+  since: string;
+  maxBytes: number;
+  host: string;
+  /** Where falco.yaml is (tests point it elsewhere). */
+  mainConfig?: string;
+}
+
+export function sourceReadProbe(o: ReadOptions): FactRequest<SourceRead> {
+  const command = [
+    'export LC_ALL=C',
+    TRUTHY_SH,
+    ...effectiveConfigShell(o.mainConfig ?? MAIN_CONFIG),
+    pickConfigShell(PICKED),
+    'echo @@configfiles; printf \'%s\\n\' "$CFGS"',
+    'echo @@output; truthy "$FO_EN" && printf \'file=%s\\n\' "$FO"; truthy "$JSON_OUT" && echo json=1',
+    'unit=$(systemctl list-units --state=active --plain --no-legend --type=service \'falco*\' 2>/dev/null | awk \'{ print $1 }\' | grep -E \'^falco[A-Za-z0-9_@.-]*[.]service$\' | grep -v \'^falcoctl\' | head -n 1)',
+    'echo @@unit; printf \'%s\\n\' "$unit"',
+    'if [ -n "$FO" ] && truthy "$FO_EN" && truthy "$JSON_OUT"; then echo @@read file; f=$FO',
+    tailScript(o.since, o.maxBytes),
+    sh`elif [ -n "$unit" ]; then echo @@read journal; ` + journalScript({ sinceEpochSec: Date.parse(o.since) / 1000 }) + '; fi',
+    'true',
+  ].join('\n');
   return {
-    ...factIdentity('alerts_source', { paths }),
+    ...factIdentity('alerts_source_read', { since: o.since, maxBytes: o.maxBytes, mainConfig: o.mainConfig ?? MAIN_CONFIG }),
     command,
     become: true,
-    maxOutputBytes: 4 << 20,
-    parse: (r) => parseSourceProbe(r.stdout),
+    maxOutputBytes: Math.max(o.maxBytes, 64 << 20) + (1 << 20),
+    parse: (r) => parseSourceRead(r.stdout, o.host),
   };
 }
 
-export function parseSourceProbe(stdout: string): SourceProbe {
-  const files: ConfigFile[] = [];
-  let unit: string | undefined;
-  for (const part of stdout.split(RS).slice(1)) {
-    const nl = part.indexOf('\n');
-    const head = nl < 0 ? part : part.slice(0, nl);
-    const body = nl < 0 ? '' : part.slice(nl + 1);
-    if (head.startsWith('F ')) files.push({ path: head.slice(2), text: body });
-    else if (head === 'U') {
-      unit = body
-        .split('\n')
-        .map((l) => l.trim().split(/\s+/)[0] ?? '')
-        .find((u) => /^falco[\w@.-]*\.service$/.test(u) && !u.startsWith('falcoctl'));
-    }
+/** Sections `@@name` up to `@@read KIND`, after which everything is the read's own output. */
+export function parseSourceRead(stdout: string, host: string): SourceRead {
+  const at = stdout.search(/^@@read (file|journal)\n/m);
+  const head = at < 0 ? stdout : stdout.slice(0, at);
+  const sections: Record<string, string[]> = {};
+  let current = '';
+  for (const line of head.split('\n')) {
+    if (line.startsWith('@@')) sections[(current = line.slice(2))] = [];
+    else if (current && line !== '') sections[current]!.push(line);
   }
-  return { files, ...(unit ? { unit } : {}) };
+  if (!sections.configfiles || !sections.unit) throw new Error(`unexpected alerts probe output: ${JSON.stringify(stdout.slice(0, 120))}`);
+  const output = sections.output ?? [];
+  const file = output.find((l) => l.startsWith('file='))?.slice(5);
+  const unit = sections.unit[0];
+  const facts: SourceFacts = { configFiles: sections.configfiles, ...(file ? { file } : {}), jsonOutput: output.includes('json=1'), ...(unit ? { unit } : {}) };
+  if (at < 0) return facts;
+  const nl = stdout.indexOf('\n', at);
+  const body = stdout.slice(nl + 1);
+  if (stdout.startsWith('@@read file', at)) return { ...facts, read: { kind: 'file', path: file!, tail: parseTailRead(body) } };
+  return { ...facts, read: { kind: 'journal', unit: unit!, journal: parseJournalRead(body, host) } };
 }

@@ -276,21 +276,30 @@ async function resetConnections(ctx: PlayContext, hosts: string[]): Promise<void
   await connectAll(ctx, hosts);
 }
 
-/** Runs notified handlers in definition order, once each, on the hosts that notified them. */
+/**
+ * Runs notified handlers in definition order, once each, on the hosts that notified them. A
+ * listen topic runs every handler listening to it, so what was notified is forgotten only when
+ * the flush is over.
+ */
 export async function flushHandlers(ctx: PlayContext, hosts: string[]): Promise<void> {
-  for (const handler of ctx.play.handlers) {
-    if (ctx.signal?.aborted) return;
-    const names = [handler.name, ...handler.listen].filter((n): n is string => Boolean(n));
-    const targets = hosts.filter((h) => {
-      const s = ctx.states.get(h)!;
-      const eligible = s.active || (ctx.options.forceHandlers && !s.unreachable && !s.ended);
-      return eligible && names.some((n) => s.notified.has(n));
-    });
-    if (targets.length === 0) continue;
-    for (const h of targets) for (const n of names) ctx.states.get(h)!.notified.delete(n);
-    const forced = targets.filter((h) => ctx.states.get(h)!.failed);
-    for (const h of forced) ctx.states.get(h)!.failed = false;
-    await runTask(ctx, handler, targets, { ...ROOT_SCOPE, handler: true });
-    for (const h of forced) ctx.states.get(h)!.failed = true;
+  const consumed: { host: string; names: string[] }[] = [];
+  try {
+    for (const handler of ctx.play.handlers) {
+      if (ctx.signal?.aborted) return;
+      const names = [handler.name, ...handler.listen].filter((n): n is string => Boolean(n));
+      const targets = hosts.filter((h) => {
+        const s = ctx.states.get(h)!;
+        const eligible = s.active || (ctx.options.forceHandlers && !s.unreachable && !s.ended);
+        return eligible && names.some((n) => s.notified.has(n));
+      });
+      if (targets.length === 0) continue;
+      for (const host of targets) consumed.push({ host, names });
+      const forced = targets.filter((h) => ctx.states.get(h)!.failed);
+      for (const h of forced) ctx.states.get(h)!.failed = false;
+      await runTask(ctx, handler, targets, { ...ROOT_SCOPE, handler: true });
+      for (const h of forced) ctx.states.get(h)!.failed = true;
+    }
+  } finally {
+    for (const c of consumed) for (const n of c.names) ctx.states.get(c.host)!.notified.delete(n);
   }
 }

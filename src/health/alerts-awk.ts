@@ -23,8 +23,9 @@ NR == 1 && partial == 1 { next }
   if (t < since) next
   gsub(/\t/, " ", r)
   c[substr(t, 1, 16) "\t" p "\t" r]++
-  if (r == "Falco internal: syscall event drop" && match($0, /"n_drops"[ \t]*:[ \t]*[0-9]+/)) {
-    d = substr($0, RSTART, RLENGTH); sub(/^[^:]*:[ \t]*/, "", d); drops += d
+  # Falco writes the counters as strings ("n_drops":"120")
+  if (r == "Falco internal: syscall event drop" && match($0, /"n_drops"[ \t]*:[ \t]*"?[0-9]+/)) {
+    d = substr($0, RSTART, RLENGTH); sub(/^[^:]*:[ \t]*"?/, "", d); drops += d
   }
 }
 END {

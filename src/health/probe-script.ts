@@ -5,12 +5,11 @@
  */
 import { sh } from '../shell/quote.js';
 import { ALERTS_AWK } from './alerts-awk.js';
-import { FLATTEN_YAML_AWK } from './flatten-yaml-awk.js';
+import { effectiveConfigShell, pickConfigShell, TRUTHY_SH } from '../falco-config/effective-config-sh.js';
 
 /** Falco units that alias falco.service, one of which the package enables. */
 export const FALCO_UNITS = ['falco-modern-bpf.service', 'falco-kmod.service', 'falco-bpf.service', 'falco-custom.service'];
 export const FOLLOW_UNIT = 'falcoctl-artifact-follow.service';
-const FALCO_YAML = '/etc/falco/falco.yaml';
 /** Alerts are counted in the last this-many bytes of the file (a huge file is never read whole). */
 const ALERT_TAIL_BYTES = 8 * 1024 * 1024;
 
@@ -35,47 +34,26 @@ const PICKED: Record<string, string> = {
   'engine.kind': 'KIND',
 };
 
-/** Prints `VAR='value'` for the PICKED keys of the flattened config (a `'` in a value as `'\''`). */
-export const PICK_AWK = String.raw`
-BEGIN { q = sprintf("%c", 39); n = split("${Object.entries(PICKED)
-  .map(([k, v]) => `${k}=${v}`)
-  .join(' ')}", a, " "); for (i = 1; i <= n; i++) { split(a[i], kv, "="); want[kv[1]] = kv[2] } }
-{
-  i = index($0, "="); k = substr($0, 1, i - 1)
-  if (!(k in want)) next
-  m = split(substr($0, i + 1), parts, q); v = parts[1]
-  for (j = 2; j <= m; j++) v = v q "\\" q q parts[j]
-  print want[k] "=" q v q
-}
-`;
-
 export function healthProbeScript(o: ProbeScriptOptions): string {
   const windowSeconds = Math.round(o.windowMinutes * 60);
   return [
     'export LC_ALL=C',
-    sh`FLAT=${FLATTEN_YAML_AWK}`,
     sh`COUNT=${ALERTS_AWK}`,
-    sh`FY=${FALCO_YAML}`,
-    sh`PICK=${PICK_AWK}`,
-    'truthy() { case "$1" in true|True|TRUE|yes|Yes|YES|on|On|ON) return 0;; esac; return 1; }',
+    TRUTHY_SH,
     'cfg_list() { printf \'%s\\n\' "$EFF" | awk -v k="$1" \'index($0, k "[") == 1 { sub(/^[^=]*=/, ""); print }\'; }',
-    'yaml_in() { if [ -d "$1" ]; then ls -1 "$1" 2>/dev/null | grep -E \'\\.ya?ml$\' | sort | sed "s|^|$1/|"; elif [ -e "$1" ]; then echo "$1"; fi; }',
     'http_get() { if command -v curl >/dev/null 2>&1; then curl -sS -m 3 -w \'\\n@@code=%{http_code}\\n\' "$1" 2>&1; elif command -v wget >/dev/null 2>&1; then if wget -q -T 3 -O - "$1" 2>&1; then printf \'\\n@@code=200\\n\'; else printf \'\\n@@code=000\\n\'; fi; else echo "@@code=noclient"; fi; }',
     'echo @@os; grep -E \'^(PRETTY_NAME|ID|VERSION_ID)=\' /etc/os-release 2>/dev/null',
     'echo @@kernel; uname -r',
     'echo @@clock; date -u +%s; cut -d" " -f1 /proc/uptime 2>/dev/null',
     'echo @@falco; command -v falco 2>/dev/null',
     // The effective configuration: falco.yaml, then its config_files (files, or a directory's *.yaml in order).
-    'CFGS=""',
-    'if [ -r "$FY" ]; then CFGS=$( { echo "$FY"; awk "$FLAT" "$FY" | sed -n -e \'s/^config_files\\[[0-9]*\\]=//p\' -e \'s/^config_files\\[[0-9]*\\]\\.path=//p\' | while IFS= read -r c; do yaml_in "$c"; done; } ); fi',
+    ...effectiveConfigShell(),
     'echo @@configfiles; printf \'%s\\n\' "$CFGS"',
-    'EFF=""; if [ -n "$CFGS" ]; then EFF=$(printf \'%s\\n\' "$CFGS" | tr \'\\n\' \'\\0\' | xargs -0 awk "$FLAT" 2>&1); fi',
     'echo @@config; printf \'%s\\n\' "$EFF"',
     sh`echo @@units; if command -v systemctl >/dev/null 2>&1; then systemctl show --no-pager -p Id,LoadState,UnitFileState,ActiveState,SubState,NRestarts,ActiveEnterTimestampMonotonic ${FALCO_UNITS} ${FOLLOW_UNIT} 2>/dev/null; fi`,
     // The webserver: /healthz, then /versions (else `falco --version`).
     // One awk sets every config value the probe uses as a shell variable (values single-quoted).
-    'WS_EN=""; ADDR=""; PORT=""; HZ=""; FO_EN=""; FO=""; JSON_OUT=""; KIND=""',
-    'eval "$(printf \'%s\\n\' "$EFF" | awk "$PICK")"',
+    pickConfigShell(PICKED),
     'case "$ADDR" in ""|0.0.0.0|::) ADDR=127.0.0.1;; *:*) ADDR="[$ADDR]";; esac; [ -n "$PORT" ] || PORT=8765; [ -n "$HZ" ] || HZ=/healthz',
     'echo @@driver; for m in scap falco; do [ -d "/sys/module/$m" ] && echo "module=$m"; done; [ -r /sys/kernel/btf/vmlinux ] && echo btf=1',
     // The ring buffer matters (and /proc/kallsyms is read) only for modern_ebpf.

@@ -10,8 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { loadCases } from '../support/cases.js';
 import { parseJsonAlert, type Alert } from '../../src/alerts/alert-line.js';
 import { parseJournalRead } from '../../src/alerts/journal-probe.js';
-import { alertOutputs, type ConfigFile } from '../../src/alerts/effective-config.js';
-import { parseSourceProbe } from '../../src/alerts/source-probe.js';
+import { parseSourceRead } from '../../src/alerts/source-probe.js';
 import { parseFollowRead, parseTailRead } from '../../src/alerts/file-probes.js';
 import { parseSince } from '../../src/alerts/since.js';
 import { alertLine, keep, mergeByTime, summarize, summaryTable } from '../../src/alerts/report.js';
@@ -26,8 +25,7 @@ interface Case {
 const groups: Record<string, (i: any) => unknown> = {
   json_line: (i) => parseJsonAlert(i.line, i.host),
   journal_read: (i) => parseJournalRead(i.stdout, i.host),
-  effective_config: (i) => alertOutputs(i.files as ConfigFile[], i.covered),
-  source_probe: (i) => parseSourceProbe(i.stdout),
+  source_read: (i) => parseSourceRead(i.stdout, i.host),
   tail_read: (i) => parseTailRead(i.stdout),
   follow_read: (i) => parseFollowRead(i.stdout),
   since: (i) => parseSince(i.text, Date.parse(i.now)) ?? null,

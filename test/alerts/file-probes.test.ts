@@ -8,7 +8,6 @@ import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { followProbe, tailProbe, type FilePosition } from '../../src/alerts/file-probes.js';
-import { sourceProbe } from '../../src/alerts/source-probe.js';
 import type { FactRequest } from '../../src/facts/request.js';
 
 function runLocal<T>(req: FactRequest<T>): { value: T; bytes: number } {
@@ -71,14 +70,5 @@ describe('alerts file snippets (local sh)', () => {
     appendFileSync(f, 'h\n');
     expect(read()).to.include({ state: 'truncated', text: 'h\n' });
     expect(read()).to.include({ state: 'same', text: '' });
-  });
-
-  it('reads a directory include in byte order of names, sub-directories left out', () => {
-    writeFileSync(join(dir, 'b.yaml'), 'b: 1\n');
-    writeFileSync(join(dir, 'a.yaml'), 'a: 1\n');
-    const main = join(dir, 'main.yaml');
-    writeFileSync(main, 'x: 1\n');
-    const { value } = runLocal(sourceProbe([main, dir, join(dir, 'absent')]));
-    expect(value.files.map((f) => f.path)).to.deep.equal([main, join(dir, 'a.yaml'), join(dir, 'b.yaml'), main]);
   });
 });

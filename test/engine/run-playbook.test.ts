@@ -119,6 +119,34 @@ describe('engine: running playbooks (local hosts)', () => {
     expect(handlerRuns).to.deep.equal(['first', 'second']);
   });
 
+  it('a listen topic runs EVERY handler listening to it (the falco role: unload module, then restart)', async () => {
+    const r = await runLocal({
+      'inventory.ini': '[all]\na\n',
+      'playbook.yml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: change
+      command: "true"
+      notify: restart app
+    - meta: flush_handlers
+    - name: change again
+      command: "true"
+      notify: restart app
+  handlers:
+    - name: stop it
+      command: "true"
+      listen: restart app
+    - name: unrelated
+      command: "true"
+    - name: start it
+      command: "true"
+      listen: restart app
+`,
+    });
+    const handlerRuns = r.events.filter((e) => e.type === 'task_start' && e.handler).map((e) => (e as { task: string }).task);
+    expect(handlerRuns).to.deep.equal(['stop it', 'start it', 'stop it', 'start it']);
+  });
+
   it('loops with loop_control, until/retries, ignore_errors, register of a loop', async () => {
     const r = await runLocal({
       'inventory.ini': '[all]\na\n',

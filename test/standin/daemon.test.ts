@@ -67,6 +67,7 @@ async function stop(d: Daemon): Promise<number | null> {
 const SHADOW_RULE = 'Read sensitive file untrusted';
 const SHELL_RULE = 'Run shell untrusted';
 const HOT_RESTART_FAILURE = 'Falco internal: hot restart failure';
+const DROP_RULE = 'Falco internal: syscall event drop';
 
 describe('falco stand-in daemon (local, loopback only)', function () {
   this.timeout(60_000);
@@ -255,6 +256,26 @@ describe('falco stand-in daemon (local, loopback only)', function () {
     expect(await second.exited).to.equal(1);
     expect(second.stderr()).to.include(`Failed to start webserver on 127.0.0.1:${s.port}`);
     expect(await stop(first)).to.equal(0);
+  });
+
+  it('syscall_event_drops.simulate_drops: Falco\'s Debug drop alerts, whatever the minimum priority, throttled by rate/max_burst; the exit action stops it', async () => {
+    const s = await setup(NEW_VERSION, 'priority: warning\nsyscall_event_drops: {actions: [log, alert], rate: 1, max_burst: 1, simulate_drops: true}');
+    const d = startDaemon(NEW_VERSION, ['-c', s.config], s.env);
+    cleanup.push(() => d.child.kill('SIGKILL'), () => rmSync(s.dir, { recursive: true, force: true, maxRetries: 5 }));
+    await healthy(s.port);
+    const drops = await waitFor('two drop alerts', () => (alerts(s, DROP_RULE).length >= 2 ? alerts(s, DROP_RULE) : undefined));
+    expect(drops[0]).to.deep.include({ priority: 'Debug', source: 'internal', output: `${DROP_RULE}. 1 system calls dropped in last second.` });
+    expect(drops[0]!.output_fields).to.include({ n_drops: '1', ebpf_enabled: '1' });
+    const gapMs = Date.parse(drops[1]!.time.slice(0, 23) + 'Z') - Date.parse(drops[0]!.time.slice(0, 23) + 'Z');
+    expect(gapMs, 'one a second at rate 1').to.be.at.least(900);
+    expect(d.stderr()).to.include(`${DROP_RULE}. 1 system calls dropped in last second.`);
+    expect(await stop(d)).to.equal(0);
+
+    writeFileSync(s.config, readFileSync(s.config, 'utf8').replace('actions: [log, alert]', 'actions: [exit]'));
+    const exiting = startDaemon(NEW_VERSION, ['-c', s.config], s.env);
+    cleanup.push(() => exiting.child.kill('SIGKILL'));
+    expect(await exiting.exited).to.equal(1);
+    expect(exiting.stderr()).to.include('Exiting.');
   });
 
   it('0.43.0 accepts engine.kind=ebpf in config but fails to open the missing legacy probe', async () => {

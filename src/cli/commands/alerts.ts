@@ -6,7 +6,8 @@ import { createConnector } from '../../connectors/setup.js';
 import { parsePriority, PRIORITIES, type Priority } from '../../alerts/priority.js';
 import { parseSince } from '../../alerts/since.js';
 import { alertJson, alertLine, keep, mergeByTime, summarize, summaryTable, type AlertFilter } from '../../alerts/report.js';
-import { findSource, readSince, type HostRead, type AlertSource } from '../../alerts/host-source.js';
+import { readAlerts, type HostRead } from '../../alerts/host-source.js';
+import type { AlertSource } from '../../alerts/source-probe.js';
 import { followAll, type FollowedHost } from '../../alerts/follow.js';
 import type { Alert } from '../../alerts/alert-line.js';
 import type { HostConnection } from '../../connectors/types.js';
@@ -88,7 +89,7 @@ function filterOf(args: AlertsArgs): AlertFilter {
   return { since, minPriority, ...(rule ? { rule } : {}) };
 }
 
-type HostOutcome = { host: string; source: AlertSource; read: HostRead; notes: string[] } | { host: string; error: FalcoDeployError };
+type HostOutcome = { host: string; source: AlertSource; read: HostRead } | { host: string; error: FalcoDeployError };
 
 async function readHost(
   host: string,
@@ -98,9 +99,8 @@ async function readHost(
 ): Promise<HostOutcome> {
   try {
     const conn = await connect(host);
-    const { source, notes } = await findSource(conn, opts);
-    const read = await readSince(conn, source, filter.since, opts);
-    return { host, source, read, notes: [...notes, ...read.notes] };
+    const { source, read } = await readAlerts(conn, filter.since, opts);
+    return { host, source, read };
   } catch (err) {
     const e = err instanceof FalcoDeployError ? err : new FalcoDeployError((err as Error).message, { host, phase: 'probe', cause: err });
     return { host, error: e };
@@ -126,7 +126,7 @@ function report(reads: HostOutcome[], ctx: CommandContext): number {
       code = unreachable ? ExitCode.unreachable : code === ExitCode.unreachable ? code : ExitCode.hostFailures;
       continue;
     }
-    for (const n of r.notes) ctx.stderr.write(`[${r.host}] ${n}\n`);
+    for (const n of r.read.notes) ctx.stderr.write(`[${r.host}] ${n}\n`);
     if (r.read.malformed) ctx.stderr.write(`[WARNING]: ${r.host}: ${r.read.malformed} malformed line(s) skipped\n`);
   }
   return code;

@@ -2,11 +2,15 @@
  * `falco-deploy alerts` on 3 systemd sandbox hosts running the stand-in Falco (root): alerts
  * triggered at known times come back merged in time order with the right hosts; a garbage line
  * is skipped and counted; --follow shows a new alert and loses nothing across a log rotation;
- * a host whose file_output a drop-in turns off is read from its unit's journal.
+ * a host whose file_output a drop-in turns off is read from its unit's journal; each host is
+ * read in one round trip.
  */
 import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import { falcoFleet, type FalcoFleet } from './falco-fleet.js';
+import { readAlerts } from '../../../src/alerts/host-source.js';
+import { createConnector } from '../../../src/connectors/setup.js';
+import { loadInventory } from '../../../src/inventory/index.js';
 
 const EVENTS = '/var/log/falco/events.json';
 const SHADOW_RULE = 'Read sensitive file untrusted';
@@ -107,6 +111,23 @@ describe('falco-deploy alerts (sandbox, root)', function () {
 
     const warnings = fleet.cli(['alerts', '--since', start, '--priority', 'error']);
     expect(warnings.stdout, 'Warning alerts are below --priority error').to.not.include(SHADOW_RULE);
+  });
+
+  it('reads each host in ONE round trip on its connection (source resolved on the host with the read)', async () => {
+    const inventory = await loadInventory([fleet.ctx.sandbox.inventory]);
+    const connector = await createConnector({ forks: 10, hostKeyChecking: 'strict', timeout: 20, sshConfig: fleet.ctx.sandbox.sshConfig });
+    try {
+      for (const h of fleet.hosts) {
+        const conn = await connector.pool.connect(connector.target(h, inventory.hostVars(h)));
+        const before = conn.stats.roundTrips;
+        const { source, read } = await readAlerts(conn, '2026-01-01T00:00:00.000000000Z', { become: false, maxBytes: 1 << 20 });
+        expect(conn.stats.roundTrips - before, h).to.equal(1);
+        expect(source).to.deep.equal({ kind: 'file', path: EVENTS });
+        expect(read.alerts.length, `${h} has alerts`).to.be.above(0);
+      }
+    } finally {
+      await connector.close();
+    }
   });
 
   it('skips and counts a malformed line, the other alerts still come', () => {

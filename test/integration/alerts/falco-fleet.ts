@@ -1,6 +1,7 @@
 /**
  * A small systemd sandbox fleet with Falco installed by playbooks/site.yml (stand-in package from
  * the local signed repo), for the alerts and rolling-update tests. Always torn down by `down()`.
+ * FD_FLEET_PREFIX=x names the sandbox x-<name> (so people sharing a machine do not collide).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,7 +28,8 @@ export interface Running {
   interrupt(): Promise<number | null>;
 }
 
-export async function falcoFleet(name: string, hosts: number, vars: Record<string, InventoryValue> = {}): Promise<FalcoFleet> {
+export async function falcoFleet(base: string, hosts: number, vars: Record<string, InventoryValue> = {}): Promise<FalcoFleet> {
+  const name = process.env.FD_FLEET_PREFIX ? `${process.env.FD_FLEET_PREFIX}-${base}` : base;
   const work = mkdtempSync(join(tmpdir(), `fd-${name}-`));
   const dir = join(work, 'sandbox');
   const down = async () => {

@@ -3,6 +3,7 @@
  * the rollout after the first batch, whose hosts are rolled back and healthy while the others
  * stay untouched; a valid change updates every host batch by batch; a host killed mid-rollout
  * counts against max_fail_percentage and the rerun with --limit @retry finishes the rollout.
+ * Serial 1: valid changes that fail one health gate condition each are rolled back and stop it.
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
@@ -145,6 +146,52 @@ describe('rolling configuration updates with playbooks/config.yml (sandbox, root
     expect(rest.rollout?.failed).to.deep.equal([victim]);
     for (const h of fleet.hosts.filter((x) => x !== victim)) {
       expect(fleet.ctx.sshOk(h, 'grep ^priority: /etc/falco/falco.yaml').trim()).to.equal('priority: notice');
+    }
+  });
+  /**
+   * A VALID change (it passes falco --dry-run / -V) that still fails the health gate on the first
+   * host of serial 1: that host is rolled back to its old configuration and healthy, the rollout
+   * stops, the recap says so.
+   */
+  async function gateStops(args: string[], failedTask: RegExp): Promise<RunOutput> {
+    const [first, ...rest] = fleet.hosts as [string, ...string[]];
+    const before = sha(first);
+    const r = await rollout(['-e', 'falco_serial=1', '-e', 'falco_gate_seconds=3', '-e', 'falco_health_timeout=4', ...args]);
+    expect(r.code, r.stdout.slice(-3000)).to.equal(2);
+    expect(r.rollout).to.deep.include({ rolledBack: [first], updated: [], failed: [], untouched: rest });
+    const failure = r.events.find((e) => e.type === 'host_result' && e.status === 'failed' && /^ROLLED BACK/.test(String(e.msg)));
+    expect(failure?.host).to.equal(first);
+    expect(String(failure?.msg)).to.match(failedTask);
+    expect(sha(first), 'old configuration back').to.equal(before);
+    expect(healthy(first), 'healthy on it').to.equal(true);
+    return r;
+  }
+
+  const overrides = (o: unknown) => ['-e', JSON.stringify({ falco_config_overrides: o })];
+
+  it('gate: a valid config whose Falco exits after start (webserver port taken by sshd) does not stay active: rolled back, rollout stopped', async () => {
+    await gateStops(overrides({ webserver: { listen_port: 22 } }), /in task 'Health gate: the Falco unit stays active/);
+  });
+
+  it('gate: a valid config that leaves Falco running but /healthz unanswered (webserver on another address) is rolled back', async () => {
+    await gateStops(['-e', 'falco_gate_seconds=2', ...overrides({ webserver: { listen_address: '127.0.0.2' } })], /in task 'Wait for the Falco webserver'/);
+  });
+
+  it('gate: a valid config under which the alert rate collapses to zero (priority above every firing rule) is rolled back', async () => {
+    const first = fleet.hosts[0]!;
+    // steady Warning alerts on the first host: one /etc/shadow read every ~0.6 s
+    const loop = fleet.ctx
+      .sshOk(first, `setsid sh -c 'while :; do python3 -c "import time; f = open(\\"/etc/shadow\\"); time.sleep(0.5)" gate-rate; sleep 0.1; done' > /dev/null 2>&1 < /dev/null & echo $!`)
+      .trim();
+    try {
+      // enough alerts in the 20 s window before the change to predict some over the 3 s gate
+      await new Promise((r) => setTimeout(r, 10_000));
+      await gateStops(
+        ['-e', 'falco_priority=error', '-e', 'falco_gate_rate_window=20', '-e', 'falco_gate_min_expected_alerts=1'],
+        /in task 'Health gate: no hot restart failure since the change, alert rate not collapsed'.*the alert rate collapsed to zero/s,
+      );
+    } finally {
+      fleet.ctx.ssh(first, `kill -- -${Number(loop)} 2>/dev/null; kill ${Number(loop)} 2>/dev/null; true`);
     }
   });
 });

@@ -11,7 +11,7 @@ import signal
 import time
 
 from . import config as cfg
-from . import detectors, log, rules, settings, versions
+from . import detectors, event_drops, log, rules, settings, versions
 from .outputs import Outputs
 from .webserver import WebServer
 
@@ -100,6 +100,7 @@ class Instance:
                 raise StartupError(f"Failed to start webserver on {address}:{port}: {exc.strerror}") from None
             log.info(f"Starting health webserver with threadiness {threads}, listening on {address}:{port}")
         self.detectors = None if self.kind == "nodriver" else detectors.Detectors(self.stand, self.on_event)
+        self.drops = event_drops.DropManager(self.conf, self.outputs, self.kind in ("modern_ebpf", "ebpf"))
         self.events = 0
         self.watched = self._watched_files()
 
@@ -182,6 +183,9 @@ def run(conf_path, options, pidfile=None):
                 ticks = 0
                 while state["signal"] is None:
                     instance.step()
+                    if not instance.drops.step():
+                        instance.close()
+                        return 1
                     ticks += 1
                     if ticks % 5 == 0 and instance.files_changed():
                         log.info("A config file has been modified, Falco will restart")

@@ -37,13 +37,15 @@ def render(template, fields):
 
 
 class Alert:
-    def __init__(self, rule, fields, hostname):
+    def __init__(self, rule, fields, hostname, internal_fields=None):
         self.ns = _now_ns()
         self.rule = rule
+        self.internal = internal_fields is not None
         fields = dict(fields)
         fields.setdefault("evt.time", self.ns)
         self.message, used = render(rule["output"], fields)
-        self.output_fields = {"evt.time": self.ns, **used}
+        # Falco's internal alerts carry only their own fields, and their JSON output is the bare message
+        self.output_fields = dict(internal_fields) if self.internal else {"evt.time": self.ns, **used}
         self.hostname = hostname
 
     def priority_label(self):
@@ -63,7 +65,7 @@ class Alert:
             "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{frac:09d}Z",
         }
         if conf.get("json_include_output_property", True):
-            body["output"] = self.text(conf.get("time_format_iso_8601", False))
+            body["output"] = self.message if self.internal else self.text(conf.get("time_format_iso_8601", False))
         if conf.get("json_include_message_property", False):
             body["message"] = self.message
         if conf.get("json_include_tags_property", True):
@@ -85,10 +87,10 @@ class Outputs:
     def wants(self, rule):
         return cfg.priority_rank(rule["priority"]) <= self.min_rank
 
-    def emit(self, rule, fields):
-        if not self.wants(rule):
+    def emit(self, rule, fields, internal_fields=None):
+        if internal_fields is None and not self.wants(rule):
             return None
-        alert = Alert(rule, fields, self.hostname)
+        alert = Alert(rule, fields, self.hostname, internal_fields)
         line = alert.json(self.conf) if self.conf.get("json_output", False) else alert.text(
             self.conf.get("time_format_iso_8601", False))
         with self.lock:
@@ -105,10 +107,11 @@ class Outputs:
             threading.Thread(target=self._http, args=(alert,), daemon=True).start()
         return alert
 
-    def emit_internal(self, name, priority, message):
-        """An alert of Falco itself (e.g. a failed hot restart): every enabled output, no rule file."""
+    def emit_internal(self, name, priority, message, fields=None):
+        """An alert of Falco itself (a failed hot restart, event drops): every enabled output, no
+        rule file, whatever the minimum priority; `fields` (strings) are its output_fields."""
         rule = {"name": name, "priority": priority, "output": message, "source": "internal", "tags": []}
-        return self.emit(rule, {})
+        return self.emit(rule, {}, internal_fields=fields or {})
 
     def reopen(self):
         """SIGUSR1, as Falco: close the kept-alive file and program outputs (logrotate's postrotate)."""

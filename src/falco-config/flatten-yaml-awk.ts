@@ -1,13 +1,16 @@
 /**
- * The awk program that reads Falco's configuration ON THE HOST, inside the one probe round trip,
+ * The awk program that reads Falco's configuration ON THE HOST, inside a probe's one round trip,
  * because the probe itself needs some of its values (the webserver port for /healthz, the
  * file_output path for alerts, the rules_files to hash). Falco hosts need not have Python, so a
  * YAML library is not an option there; this reads the block/flow subset falco.yaml is written in.
  *
  * Files are read in order (falco.yaml, then its config_files). It prints one `path=value` line
  * per scalar (`webserver.listen_port=8765`, `rules_files[0]=/etc/falco/falco_rules.yaml`,
- * `config_files[0].path=...`). A later file replaces a top-level key as a whole, except that a
- * top-level sequence is appended to (Falco's default `append` strategy for config_files).
+ * `config_files[0].path=...`). Files after the first are merged at the top-level key, as Falco
+ * does, by the `strategy` set before each (an awk operand `strategy=add-only`): `append` (the
+ * default) replaces a key whole except that a sequence is appended to a sequence; `override`
+ * replaces every key whole; `add-only` adds only keys no earlier file set. `config_files` is
+ * ignored in included files, as Falco ignores it.
  * Not read: anchors/aliases, multi-line scalars (skipped), nested flow collections.
  */
 export const FLATTEN_YAML_AWK = String.raw`
@@ -44,14 +47,20 @@ function value(path, v) {
 # A top-level key seen in a new file: replaced, unless both old and new are sequences.
 function settle(is_seq) {
   if (pending == "") return
-  if (!(is_seq && cnt[pending] > 0)) drop_root(pending)
+  if (strategy == "override" || !(is_seq && cnt[pending] > 0)) drop_root(pending)
   pending = ""
 }
-FNR == 1 { depth = 0; skip = -1; pending = "" }
+FNR == 1 { depth = 0; skip = -1; pending = ""; skiproot = 0; files++ }
 { sub(/\r$/, "") }
 /^[ \t]*(#.*)?$/ || /^(---|\.\.\.)/ { next }
 {
   match($0, /^ */); ind = RLENGTH; body = substr($0, ind + 1)
+  # A top-level key this file may not set: skipped up to the next top-level key.
+  if (ind == 0 && body !~ /^-( |$)/) {
+    c = index(body, ":"); k = scalar(substr(body, 1, c > 0 ? c - 1 : length(body)))
+    skiproot = files > 1 && (k == "config_files" || (strategy == "add-only" && (k in seen) && seen[k] != FILENAME))
+  }
+  if (skiproot) next
   if (skip >= 0 && ind > skip) next
   skip = -1
   dash = body ~ /^-( |$)/
