@@ -25,8 +25,8 @@ export interface DriftReport {
 }
 
 interface HostFiles {
-  /** sha256 of every regular file under the root, by path. */
-  hashes: Map<string, string>;
+  /** sha256 of every regular file under the root, by path (null: the probe could not read it). */
+  hashes: Map<string, string | null>;
   /** Rules files Falco loads (the health probe's rules list). */
   rules: RulesFile[];
   /** The effective config's rules_files entries: a loaded file not listed itself came from a directory. */
@@ -35,6 +35,10 @@ interface HostFiles {
 
 export function compareDrift(playbook: string, root: string, desired: DesiredState, host: HostFiles): DriftReport {
   if (!desired.known) return { playbook, status: 'unknown', managed: 0, files: [], reason: desired.reason };
+  const unreadable = desired.files.filter((f) => host.hashes.get(f.path) === null).map((f) => f.path);
+  if (unreadable.length) {
+    return { playbook, status: 'unknown', managed: desired.files.length, files: [], reason: `cannot read ${unreadable.join(', ')} on the host (-b/--become reads as root)` };
+  }
   const files: DriftedFile[] = [];
   const written = new Set<string>();
   for (const f of desired.files) {

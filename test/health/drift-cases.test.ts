@@ -47,9 +47,10 @@ describe('health config drift: comparison (table-driven)', () => {
 
   it('reads sha256sum lines (text and binary mode) and the rules_files entries of a flattened config', () => {
     const a = 'a'.repeat(64);
-    expect([...parseManagedFiles(`${a}  /etc/falco/a b.yaml\n${a} */etc/falco/c\nsha256sum: x: Permission denied\n`)]).to.deep.equal([
+    expect([...parseManagedFiles(`${a}  /etc/falco/a b.yaml\n${a} */etc/falco/c\n- /etc/falco/d\n`)]).to.deep.equal([
       ['/etc/falco/a b.yaml', a],
       ['/etc/falco/c', a],
+      ['/etc/falco/d', null],
     ]);
     expect(rulesEntries({ 'rules_files[0]': '/a', 'rules_files[1]': '/b', 'rules_files[0].x': 'no', priority: 'debug' })).to.deep.equal(['/a', '/b']);
   });
