@@ -252,7 +252,7 @@ class HostWalk {
   /** Names the unevaluated task behind a failure when the node uses what it would have set. */
   private reason(node: Task | IncludeTasks, err: unknown): string {
     const text = JSON.stringify([node.when, 'args' in node ? node.args : node.file, node.loop?.items]);
-    const used = [...this.missing].find(([name]) => new RegExp(`\\b${name}\\b`).test(text));
+    const used = [...this.missing].find(([name]) => new RegExp(`(^|[^\\w])${escapeRegExp(name)}($|[^\\w])`).test(text));
     const what = `task "${node.displayName}" (${where(node)})`;
     return used ? `${what} needs ${used[0]}, ${used[1].why}` : `${what} cannot be evaluated on the controller: ${errorMessage(err)}`;
   }
@@ -260,6 +260,10 @@ class HostWalk {
 
 function where(node: { source: { file: string; line: number } }): string {
   return `${node.source.file}:${node.source.line}`;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function isUnder(path: string, root: string): boolean {
