@@ -54,6 +54,12 @@ describe('cli: health', () => {
     expect(r.stdout).not.to.include('PLAY');
   });
 
+  it('-e without --playbook is a usage error (exit 5): the extra vars would have nothing to apply to', async () => {
+    const r = await cli(['health', '-i', join(workspace(), 'hosts.ini'), '-e', 'falco_driver=kmod']);
+    expect(r.code).to.equal(5);
+    expect(r.stderr).to.include('-e/--extra-vars is for the playbook of --playbook');
+  });
+
   it('--playbook that does not exist or does not load: bad input naming the file (and line) before any host is contacted (exit 4)', async () => {
     const dir = workspace();
     const missing = join(dir, 'nope.yml');
