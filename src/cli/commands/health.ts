@@ -37,7 +37,7 @@ export const healthCommand = defineCommand({
       .option('extra-vars', { alias: 'e', type: 'string', array: true, describe: 'With --playbook: extra vars as the run takes them (k=v, JSON/YAML, @file)' })
       .check((a) => {
         if (a.watch !== undefined && !(a.watch > 0)) throw new Error('--watch must be a positive number of seconds');
-        if (a.extraVars?.length && a.playbook === undefined) throw new Error('-e/--extra-vars is for the playbook of --playbook: give --playbook too');
+        if ((a.extraVars as string[] | undefined)?.length && a.playbook === undefined) throw new Error('-e/--extra-vars is for the playbook of --playbook: give --playbook too');
         return true;
       }),
   run: async (args, ctx) => {
