@@ -5,7 +5,8 @@
  *
  *   npx tsx bench/health.ts --lite 50            # a fresh lite sandbox (no Falco: every host still gets a row), torn down after
  *   npx tsx bench/health.ts --sandbox NAME       # existing .sandbox/NAME (e.g. systemd hosts with Falco from site.yml)
- *   options: --rounds R (default 3), --forks F (default 100), --timeout S (default 20)
+ *   options: --rounds R (default 3), --forks F (default 100), --timeout S (default 20),
+ *            --playbook FILE (also the config drift against FILE, as `health --playbook`)
  *
  * Figures: wall time of the connect phase; per round, wall time after connect for all hosts,
  * per-host probe median/max, round trips per host spent by the round, the status counts, and
@@ -19,6 +20,7 @@ import { createConnector } from '../src/connectors/setup.js';
 import { probeHosts } from '../src/health/gather.js';
 import { summaryLine } from '../src/health/table.js';
 import { loadInventory } from '../src/inventory/index.js';
+import { driftCheck } from '../src/cli/health-drift.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     forks: { type: 'string', default: '100' },
     timeout: { type: 'string', default: '20' },
+    playbook: { type: 'string' },
   },
 });
 
@@ -52,6 +55,7 @@ async function main(): Promise<void> {
   try {
     const inventory = await loadInventory([inventoryFile]);
     const hosts = inventory.hosts();
+    const drift = values.playbook ? driftCheck(values.playbook, [], inventory, undefined) : undefined;
     const connector = await createConnector({ forks: Number(values.forks), hostKeyChecking: 'strict', timeout: Number(values.timeout), sshConfig });
     try {
       const t0 = Date.now();
@@ -61,7 +65,7 @@ async function main(): Promise<void> {
         const tripsBefore = conns.map((c) => c.stats.roundTrips);
         const cpu0 = process.cpuUsage();
         const started = Date.now();
-        const results = await probeHosts((h) => connector.pool.connect(connector.target(h, inventory.hostVars(h))), hosts, { become: false, windowMinutes: 15, probeTimeoutMs: 60_000 });
+        const results = await probeHosts((h) => connector.pool.connect(connector.target(h, inventory.hostVars(h))), hosts, { become: false, windowMinutes: 15, probeTimeoutMs: 60_000, drift });
         const wallMs = Date.now() - started;
         const cpu = process.cpuUsage(cpu0);
         const trips = conns.map((c, i) => c.stats.roundTrips - tripsBefore[i]);

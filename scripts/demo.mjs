@@ -3,7 +3,8 @@
 // The main job on a local sandbox fleet: start N systemd hosts (default 3) with the stand-in Falco
 // repository, deploy playbooks/site.yml with falco-deploy (the recap, then each host's health and
 // last alerts), run again to show nothing changes, make each host raise an alert and gather the
-// alerts back (`alerts`), check the fleet (`health`), then remove the fleet (--keep leaves it).
+// alerts back (`alerts`), check the fleet and its config drift (`health --playbook`), then remove
+// the fleet (--keep leaves it).
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,8 +53,8 @@ try {
     spawnSync('sleep', ['0.5']);
   }
   exitCode ||= falcoDeploy(['alerts', '-i', inventory, '--since', '10m', '--priority', 'warning', '--summary']).code;
-  step('fleet health (one probe per host)');
-  exitCode ||= falcoDeploy(['health', '-i', inventory]).code;
+  step('fleet health and config drift against playbooks/site.yml (one probe per host)');
+  exitCode ||= falcoDeploy(['health', '-i', inventory, '--playbook', 'playbooks/site.yml']).code;
 } finally {
   if (keep) {
     process.stdout.write(`\nThe fleet is still up: ssh -F ${join(dir, 'ssh_config')} ${name}-s1; stop it with: falco-deploy sandbox down --name ${name}\n`);

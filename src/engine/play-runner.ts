@@ -75,7 +75,7 @@ export async function runPlay(base: PlayContextBase, play: Play): Promise<'conti
   return 'continue';
 }
 
-function computePlayVars(base: PlayContextBase, play: Play): PlayVars {
+export function computePlayVars(base: PlayContextBase, play: Play): PlayVars {
   const roleDefaults = Object.assign({}, ...play.roles.map((r) => r.defaults));
   const roleVars = Object.assign({}, ...play.roles.map((r) => r.vars));
   const varsFiles = base.runtime.readVarsFiles(play.varsFiles, play.baseDir, { ...play.vars, ...base.options.extraVars });

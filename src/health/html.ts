@@ -28,6 +28,7 @@ export function renderHtml(hosts: HostHealth[], opts: { windowMinutes: number; g
     `<h1>Falco fleet health</h1>`,
     `<p class="meta">Generated ${esc(opts.generatedAt.toISOString())}; alerts over the last ${opts.windowMinutes} minutes.</p>`,
     `<p id="summary">${esc(summaryLine(hosts))}</p>`,
+    driftSection(hosts),
     `<section id="problems"><h2>Problems</h2>${problemHosts.length ? `<ul>${problemHosts.map(problemItem).join('')}</ul>` : '<p>None: every host is healthy.</p>'}</section>`,
     `<section><h2>Hosts</h2><div id="grid">${hosts.map(gridCell).join('')}</div></section>`,
     priorityTable(hosts),
@@ -35,6 +36,19 @@ export function renderHtml(hosts: HostHealth[], opts: { windowMinutes: number; g
     hostTable(hosts),
   ];
   return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Falco fleet health</title><style>${CSS}</style></head><body>${body.join('\n')}</body></html>\n`;
+}
+
+/** `--playbook`: every drifted file, and the hosts whose drift is unknown, before the problems. */
+function driftSection(hosts: HostHealth[]): string {
+  const checked = hosts.filter((h) => h.drift);
+  if (!checked.length) return '';
+  const drifted = checked.flatMap((h) =>
+    h.drift!.files.map((f) => `<tr data-host="${esc(h.host)}" data-path="${esc(f.path)}"><td>${esc(h.host)}</td><td>${esc(f.path)}</td><td>${f.reason}</td><td>${esc(f.source ?? '')}</td></tr>`),
+  );
+  const unknown = checked.filter((h) => h.drift!.status === 'unknown').map((h) => `<li data-host="${esc(h.host)}"><span class="host">${esc(h.host)}</span>: ${esc(h.drift!.reason ?? '')}</li>`);
+  return `<section id="drift"><h2>Config drift against ${esc(checked[0].drift!.playbook)}</h2>${
+    drifted.length ? `<table><tr><th>Host</th><th>File</th><th>Drift</th><th>Written by</th></tr>${drifted.join('')}</table>` : '<p>None: every checked host matches the playbook.</p>'
+  }${unknown.length ? `<p>Drift unknown:</p><ul>${unknown.join('')}</ul>` : ''}</section>`;
 }
 
 function rank(h: HostHealth): number {

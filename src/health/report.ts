@@ -3,6 +3,7 @@
  * findings judged. The JSON schema is documented in docs/health.md; change both together.
  */
 import type { AlertLine, RulesFile } from './model.js';
+import type { DriftReport } from './drift.js';
 
 export type HealthStatus = 'healthy' | 'degraded' | 'unreachable';
 
@@ -55,5 +56,7 @@ export interface HostHealth {
   alerts?: AlertSummary | null;
   /** Only after `run` (`-e falco_alert_tail=N`): the last N alert lines of the file, oldest first. */
   alertTail?: AlertLine[];
+  /** `--playbook` only: the config drift against what the playbook would write (src/health/drift.ts). */
+  drift?: DriftReport;
   probe: { connectMs: number | null; probeMs: number | null; roundTrips: number | null };
 }

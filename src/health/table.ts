@@ -19,8 +19,9 @@ const COLUMNS = ['HOST', 'STATUS', 'FALCO', 'DRIVER', 'UNIT', 'UP', 'RESTARTS', 
 
 export function renderTable(hosts: HostHealth[], opts: { colour: boolean; windowMinutes: number }): string {
   const paint = (c: keyof typeof SGR, s: string) => (opts.colour && s ? SGR[c][0] + s + SGR[c][1] : s);
-  const rows = hosts.map((h) => cells(h).map(printable));
-  const header = COLUMNS.map((c) => (c === 'ALERTS' ? `ALERTS/${opts.windowMinutes}m` : c));
+  const withDrift = hosts.some((h) => h.drift);
+  const rows = hosts.map((h) => withDriftCell(cells(h), h, withDrift).map(printable));
+  const header = withDriftCell(COLUMNS.map((c) => (c === 'ALERTS' ? `ALERTS/${opts.windowMinutes}m` : c)), 'DRIFT', withDrift);
   const widths = header.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[], style: (i: number, s: string) => string) =>
     r
@@ -32,6 +33,7 @@ export function renderTable(hosts: HostHealth[], opts: { colour: boolean; window
     out.push(
       line(rows[n], (i, s) => {
         if (i === 1) return paint(STATUS_COLOUR[h.status], s);
+        if (withDrift && i === rows[n].length - 2 && h.drift?.status === 'drifted') return paint('yellow', s);
         if (i === rows[n].length - 1 && h.status !== 'healthy') return paint(h.status === 'unreachable' ? 'red' : 'yellow', s);
         return s;
       }),
@@ -73,6 +75,19 @@ function cells(h: HostHealth): string[] {
     alertCell(h),
     h.problems.join('; '),
   ];
+}
+
+/** `--playbook`: a DRIFT column before PROBLEMS (in-sync, N files, unknown). */
+function withDriftCell(row: string[], h: HostHealth | string, on: boolean): string[] {
+  if (!on) return row;
+  const cell = typeof h === 'string' ? h : driftCell(h);
+  return [...row.slice(0, -1), cell, row[row.length - 1]];
+}
+
+function driftCell(h: HostHealth): string {
+  if (!h.drift) return '-';
+  if (h.drift.status === 'drifted') return `${h.drift.files.length} file${h.drift.files.length === 1 ? '' : 's'}`;
+  return h.drift.status;
 }
 
 function alertCell(h: HostHealth): string {

@@ -54,6 +54,12 @@ export interface Plan {
 /** The host's gathered facts (setup), as Ansible names them without the ansible_ prefix. */
 export type HostFacts = Record<string, unknown>;
 
+/** What a whole-file writer would put on the host. */
+export interface WrittenFile {
+  dest: string;
+  content: Buffer;
+}
+
 export interface ModuleContext {
   host: string;
   facts: HostFacts;
@@ -86,6 +92,11 @@ export interface ModuleDefinition<A extends Record<string, unknown> = Record<str
   finish?(args: A, plan: Plan, results: ExecResult[], ctx: ModuleContext): Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Runs on the controller only (debug, set_fact, assert, fail, meta): no probes, no commands. */
   local?: boolean;
+  /**
+   * Whole-file writers (copy, template): the file this task would write and its bytes, from the
+   * controller alone (health's config drift compares them with the host's). A string: why not.
+   */
+  writes?(args: A, ctx: ModuleContext): Promise<WrittenFile | string>;
   /**
    * A failed run still reports its own `changed` (command, shell, raw: the command ran). Every
    * other module's failure changed nothing, so it reports `changed: false`, as Ansible's fail_json.

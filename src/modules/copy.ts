@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { ModuleContext, ModuleDefinition, Plan } from './contract.js';
 import { FILE_ATTR_SPEC } from './files/attrs.js';
 import { destForSource, destStat, writePath } from './files/dest.js';
@@ -74,4 +75,10 @@ export const copy: ModuleDefinition<CopyArgs> = {
     });
   },
   finish: (_a, plan, results) => finishFileChange(plan, results),
+  async writes(a, ctx) {
+    if (a.content !== undefined && a.dest.endsWith('/')) return 'can not use content with a dir as dest';
+    const content = await sourceContent(a, ctx);
+    if (typeof content === 'string') return content;
+    return { dest: destForSource(a.dest, a.src), content: Buffer.isBuffer(content) ? content : await readFile(content.path) };
+  },
 };

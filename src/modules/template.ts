@@ -1,4 +1,4 @@
-import type { ModuleDefinition, Plan } from './contract.js';
+import type { ModuleContext, ModuleDefinition, Plan } from './contract.js';
 import { FILE_ATTR_SPEC } from './files/attrs.js';
 import { destForSource, destStat, writePath } from './files/dest.js';
 import { finishFileChange } from './files/finish.js';
@@ -31,14 +31,8 @@ export const template: ModuleDefinition<TemplateArgs> = {
     if (st.exists && st.type === 'directory') {
       return { commands: [], changed: false, failed: `dest ${dest} is a directory: end dest with "/" to render into it, or name the file` };
     }
-    let text: string;
-    try {
-      text = await ctx.renderTemplate(a.src);
-    } catch (e) {
-      return { commands: [], changed: false, failed: `template ${a.src}: ${(e as Error).message}` };
-    }
-    const nl = a.newline_sequence ?? '\n';
-    if (nl !== '\n') text = text.replace(/\r?\n/g, nl);
+    const text = await renderedText(a, ctx);
+    if (typeof text !== 'string') return { commands: [], changed: false, failed: text.failed };
     return failOnArgError(() => {
       const plan = planManagedContent({
         dest: writePath(dest, st, a.follow), content: Buffer.from(text, 'utf8'), stat: st, ctx,
@@ -49,4 +43,20 @@ export const template: ModuleDefinition<TemplateArgs> = {
     });
   },
   finish: (_a, plan, results) => finishFileChange(plan, results),
+  async writes(a, ctx) {
+    const text = await renderedText(a, ctx);
+    return typeof text === 'string' ? { dest: destForSource(a.dest, a.src), content: Buffer.from(text, 'utf8') } : text.failed;
+  },
 };
+
+/** The rendered template with the asked newline sequence, or why it cannot be rendered. */
+async function renderedText(a: TemplateArgs, ctx: ModuleContext): Promise<string | { failed: string }> {
+  let text: string;
+  try {
+    text = await ctx.renderTemplate(a.src);
+  } catch (e) {
+    return { failed: `template ${a.src}: ${(e as Error).message}` };
+  }
+  const nl = a.newline_sequence ?? '\n';
+  return nl === '\n' ? text : text.replace(/\r?\n/g, nl);
+}

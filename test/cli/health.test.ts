@@ -53,4 +53,25 @@ describe('cli: health', () => {
     expect(r.stderr).to.include('falco_alert_tail must be a whole number >= 0');
     expect(r.stdout).not.to.include('PLAY');
   });
+
+  it('-e without --playbook is a usage error (exit 5): the extra vars would have nothing to apply to', async () => {
+    const r = await cli(['health', '-i', join(workspace(), 'hosts.ini'), '-e', 'falco_driver=kmod']);
+    expect(r.code).to.equal(5);
+    expect(r.stderr).to.include('-e/--extra-vars is for the playbook of --playbook');
+  });
+
+  it('--playbook that does not exist or does not load: bad input naming the file (and line) before any host is contacted (exit 4)', async () => {
+    const dir = workspace();
+    const missing = join(dir, 'nope.yml');
+    const r = await cli(['health', '-i', join(dir, 'hosts.ini'), '--json', '--playbook', missing]);
+    expect(r.code).to.equal(4);
+    expect(r.stderr).to.include(missing);
+    expect(r.stdout).to.equal('');
+    const bad = join(dir, 'bad.yml');
+    writeFileSync(bad, '- hosts: all\n  tasks:\n    - name: no module here\n      nosuchmodule: {}\n');
+    const b = await cli(['health', '-i', join(dir, 'hosts.ini'), '--json', '--playbook', bad]);
+    expect(b.code).to.equal(4);
+    expect(b.stderr).to.include(`${bad}:4:7: unknown module 'nosuchmodule'`);
+    expect(b.stdout).to.equal('');
+  });
 });

@@ -41,6 +41,23 @@ describe('health table', () => {
     expect(out).to.include('\x1b[33mfalco-modern-bpf.service is failed');
   });
 
+  it('--playbook: a DRIFT column before PROBLEMS (in-sync, N files highlighted, unknown, - without a probe)', () => {
+    const drift = (status: 'in-sync' | 'drifted' | 'unknown', n = 0) => ({ playbook: 's.yml', status, managed: 3, files: Array.from({ length: n }, (_, i) => ({ path: `/etc/falco/f${i}`, reason: 'differs' as const })) });
+    const hosts: HostHealth[] = [
+      { ...healthy, drift: drift('in-sync') },
+      { ...degraded, problems: ['config drift: ...'], drift: drift('drifted', 2) },
+      { ...healthy, host: 'web3', drift: drift('unknown') },
+      unreachable,
+    ];
+    const rows = renderTable(hosts, { colour: false, windowMinutes: 15 }).trimEnd().split('\n');
+    expect(rows[0]).to.match(/\sALERTS\/15m\s+DRIFT\s+PROBLEMS$/);
+    expect(rows[1]).to.match(/\sn\/a\s+in-sync$/);
+    expect(rows[2]).to.match(/\sn\/a\s+2 files\s+config drift: \.\.\.$/);
+    expect(rows[3]).to.match(/\sn\/a\s+unknown$/);
+    expect(rows[4]).to.match(/^db1\s+unreachable\s.*\s-\s+unreachable: connection refused$/);
+    expect(renderTable(hosts, { colour: true, windowMinutes: 15 })).to.include('\x1b[33m2 files');
+  });
+
   const cases: [string, boolean | undefined, Record<string, string>, boolean][] = [
     ['a terminal', true, {}, true],
     ['a pipe', undefined, {}, false],

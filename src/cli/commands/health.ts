@@ -4,7 +4,8 @@ import type { GlobalOptions } from '../options.js';
 import { ExitCode, FalcoDeployError } from '../../errors.js';
 import { loadInventory } from '../../inventory/index.js';
 import { createConnector, type Connector } from '../../connectors/setup.js';
-import { probeHosts, type ConnectHost } from '../../health/gather.js';
+import { probeHosts, type ConnectHost, type DriftCheck } from '../../health/gather.js';
+import { driftCheck } from '../health-drift.js';
 import type { HostHealth } from '../../health/report.js';
 import { renderTable, summaryLine, useColour } from '../../health/table.js';
 import { renderHtml } from '../../health/html.js';
@@ -12,6 +13,8 @@ import { renderHtml } from '../../health/html.js';
 interface HealthArgs {
   watch?: number;
   html?: string;
+  playbook?: string;
+  extraVars?: string[];
 }
 
 /** Alerts, drops and hot-restart failures are counted over this many minutes before the probe. */
@@ -25,34 +28,39 @@ const CLEAR_SCREEN = '\x1b[H\x1b[2J';
  */
 export const healthCommand = defineCommand({
   command: 'health',
-  describe: 'Falco health of every host: unit, /healthz, driver, version, rules, recent alerts and drops (one probe per host)',
+  describe: 'Falco health of every host: unit, /healthz, driver, version, rules, recent alerts and drops, config drift with --playbook (one probe per host)',
   builder: (y) =>
     y
       .option('watch', { type: 'number', describe: 'Probe again every SECONDS over the same connections (Ctrl-C stops)' })
       .option('html', { type: 'string', describe: 'Also write a self-contained HTML status page to FILE' })
+      .option('playbook', { type: 'string', describe: 'Also report config drift: /etc/falco files that differ from what this playbook would write' })
+      .option('extra-vars', { alias: 'e', type: 'string', array: true, describe: 'With --playbook: extra vars as the run takes them (k=v, JSON/YAML, @file)' })
       .check((a) => {
         if (a.watch !== undefined && !(a.watch > 0)) throw new Error('--watch must be a positive number of seconds');
+        if ((a.extraVars as string[] | undefined)?.length && a.playbook === undefined) throw new Error('-e/--extra-vars is for the playbook of --playbook: give --playbook too');
         return true;
       }),
   run: async (args, ctx) => {
     const inventory = await loadInventory(args.inventory, { onWarning: (m) => ctx.stderr.write(`[WARNING]: ${m}\n`) });
     const hosts = inventory.listHosts('all', args.limit);
+    // Checked before any host is contacted: a bad playbook is bad input (file:line, exit 4).
+    const drift = args.playbook ? driftCheck(args.playbook, args.extraVars ?? [], inventory, args.limit) : undefined;
     const debug = args.verbose > 1 ? (m: string) => ctx.stderr.write(`debug: ${m}\n`) : undefined;
     const connector = await createConnector(args, { debug });
     const connect: ConnectHost = (name) =>
       connector.pool.connect(connector.targetOrUnreachable(name, inventory.hostVars(name), (variable) => inventory.varOrigin(name, variable)));
-    return runHealth(connector, connect, hosts, args, ctx);
+    return runHealth(connector, connect, hosts, { ...args, drift }, ctx);
   },
 });
 
-async function runHealth(connector: Connector, connect: ConnectHost, hosts: string[], args: GlobalOptions & HealthArgs, ctx: CommandContext): Promise<number> {
+async function runHealth(connector: Connector, connect: ConnectHost, hosts: string[], args: GlobalOptions & HealthArgs & { drift?: DriftCheck }, ctx: CommandContext): Promise<number> {
   const interrupt = () => void connector.interrupt();
   ctx.signal.addEventListener('abort', interrupt, { once: true });
   const colour = useColour(ctx.stdout);
   let results: HostHealth[] = [];
   try {
     for (let round = 0; ; round++) {
-      results = await probeHosts(connect, hosts, { become: args.become, windowMinutes: WINDOW_MINUTES, probeTimeoutMs: Math.max(30_000, args.timeout * 1000) });
+      results = await probeHosts(connect, hosts, { become: args.become, windowMinutes: WINDOW_MINUTES, probeTimeoutMs: Math.max(30_000, args.timeout * 1000), drift: args.drift });
       if (ctx.signal.aborted) break;
       if (args.json) {
         for (const r of results) ctx.stdout.write(JSON.stringify(r) + '\n');

@@ -3,11 +3,11 @@
  * stand-in Falco: a healthy fleet exits 0; then one host's Falco stopped, one's Falco process
  * frozen (/healthz stops answering while the unit stays active), one unreachable, one with hot
  * restart failure and event drop alerts: each reported as it is, exit 2, and the --html page
- * renders in headless chromium. Needs root; built CLI (npm run build).
+ * renders in headless chromium. With --playbook: config drift (an edited rules file) on one host. Needs root; built CLI (npm run build).
  */
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,6 +147,41 @@ describe('health command on a sandbox fleet (systemd, root)', function () {
       const first = rounds[0].find((x) => x.host === h.host)!;
       expect(h.probe.roundTrips, h.host).to.equal(2);
       expect(h.probe.connectMs, h.host).to.equal(first.probe.connectMs);
+    }
+  });
+
+  it('--playbook site.yml: converged hosts have no config drift; an edited and an extra rules file on one host are drift (exit 2; table, --json, --html)', () => {
+    const site = join(ROOT, 'playbooks/site.yml');
+    const edited = hosts[1];
+    ssh(edited, 'cp /etc/falco/falco_rules.local.yaml /tmp/local-rules.bak && echo "# edited by hand" >> /etc/falco/falco_rules.local.yaml && printf "%s\\n" "- list: drift_extra" "  items: []" > /etc/falco/rules.d/extra.yaml');
+    try {
+      const html = join(work, 'drift.html');
+      const r = health(['--json', '--playbook', site, '--html', html]);
+      expect(r.status, r.stdout + r.stderr).to.equal(2);
+      const by = new Map(jsonLines(r.stdout).filter((l) => l.host).map((l) => [l.host, l]));
+      for (const h of hosts.filter((x) => x !== edited)) {
+        expect(by.get(h)!.status, h).to.equal('healthy');
+        expect(by.get(h)!.drift, h).to.deep.equal({ playbook: site, status: 'in-sync', managed: 3, files: [] });
+        expect(by.get(h)!.probe.roundTrips, h).to.equal(1);
+      }
+      const got = by.get(edited)!;
+      expect(got.status).to.equal('degraded');
+      expect(got.drift?.status).to.equal('drifted');
+      expect(got.drift?.files.map((f) => [f.path, f.reason])).to.deep.equal([
+        ['/etc/falco/falco_rules.local.yaml', 'differs'],
+        ['/etc/falco/rules.d/extra.yaml', 'unmanaged'],
+      ]);
+      expect(got.problems).to.deep.equal(['config drift: /etc/falco/falco_rules.local.yaml differs, /etc/falco/rules.d/extra.yaml not written by the playbook']);
+      const page = readFileSync(html, 'utf8');
+      expect(page.indexOf('<section id="drift">')).to.be.within(0, page.indexOf('<section id="problems">'));
+      expect(page).to.include(`data-host="${edited}" data-path="/etc/falco/rules.d/extra.yaml"`);
+      const table = health(['--playbook', site]);
+      expect(table.status).to.equal(2);
+      expect(table.stdout).to.match(/\bDRIFT\b/);
+      expect(table.stdout).to.match(new RegExp(`^${edited}\\s+degraded\\s.*\\s2 files\\s+config drift: `, 'm'));
+      expect(table.stdout).to.match(new RegExp(`^${hosts[0]}\\s+healthy\\s.*\\sin-sync$`, 'm'));
+    } finally {
+      ssh(edited, 'mv /tmp/local-rules.bak /etc/falco/falco_rules.local.yaml && rm -f /etc/falco/rules.d/extra.yaml');
     }
   });
 
