@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'bin', 'falco-deploy.js');
 const args = process.argv.slice(2);
-const hosts = Number(args[args.indexOf('--hosts') + 1] || 3);
+const hosts = args.includes('--hosts') ? Number(args[args.indexOf('--hosts') + 1]) : 3;
 const keep = args.includes('--keep');
 const name = 'demo';
 const dir = join(root, '.sandbox', name);
