@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FalcoDeployError, InputError } from '../errors.js';
-import { loadTaskFile } from '../playbook/loader.js';
+import { loadIncludedRole, loadTaskFile } from '../playbook/loader.js';
 import { loadVarsFile } from '../playbook/vars-files.js';
 import { findLocalFile, localCandidates, notFoundMessage } from '../playbook/local-files.js';
 import { resolveTaskFile } from '../playbook/tasks.js';
@@ -13,6 +13,10 @@ export function playbookRuntime(templater: TemplaterPort): PlaybookRuntime {
     loadTaskFile(file, searchDirs, ctx, from) {
       const path = resolveTaskFile(file, searchDirs, { file: from.file, line: from.line ?? 1, column: from.column ?? 1 });
       return { path, nodes: loadTaskFile(path, ctx) };
+    },
+
+    loadRole(req) {
+      return loadIncludedRole(req);
     },
 
     resolveLocal(src, kind, role, playDir) {

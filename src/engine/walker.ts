@@ -3,7 +3,8 @@ import type { PlayContext, IncludeScope } from './context.js';
 import { keywordFlag, ROOT_SCOPE, varsFor } from './context.js';
 import { connectAll } from './connect.js';
 import { FalcoDeployError } from '../errors.js';
-import type { Block, IncludeTasks, Task, TaskNode } from '../playbook/model.js';
+import type { Block, IncludeRole, IncludeTasks, Task, TaskNode } from '../playbook/model.js';
+import type { IncludedRole } from '../playbook/loader.js';
 import type { Vars } from './ports.js';
 import { runTaskOnHost } from './task-run.js';
 import { itemLabel, loopItem, loopItems } from './task-inputs.js';
@@ -25,6 +26,7 @@ export async function runNodes(ctx: PlayContext, nodes: TaskNode[], hosts: strin
     if (active.length === 0 || ctx.signal?.aborted) return;
     if (node.kind === 'block') await runBlock(ctx, node, active, scope);
     else if (node.kind === 'include_tasks') await runInclude(ctx, node, active, scope);
+    else if (node.kind === 'include_role') await runIncludeRole(ctx, node, active, scope);
     else await runTask(ctx, node, active, scope);
   }
 }
@@ -56,14 +58,26 @@ async function runBlock(ctx: PlayContext, node: Block, hosts: string[], scope: I
   }
 }
 
-async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[], scope: IncludeScope): Promise<void> {
-  if (ctx.signal?.aborted) return;
-  ctx.emit({ type: 'task_start', task: node.displayName, hosts });
-  // As Ansible's IncludedFile: hosts that include the same file with the same params run it in
-  // lockstep; a host including it again (a loop) gets a run of its own.
-  const groups: { key: string; file: string; params: Record<string, unknown>; label?: string; hosts: string[] }[] = [];
+type Include = IncludeTasks | IncludeRole;
+
+/** One run of an include for hosts that include the same thing with the same loop params. */
+interface IncludeGroup<T> {
+  key: string;
+  target: T;
+  params: Record<string, unknown>;
+  label?: string;
+  hosts: string[];
+}
+
+/**
+ * The include's `when` and loop per host, grouped as Ansible's IncludedFile: hosts that include
+ * the same target with the same params run it in lockstep; a host including it again (a loop)
+ * gets a run of its own. `target` renders what is included for one host and item.
+ */
+function includeGroups<T>(ctx: PlayContext, node: Include, hosts: string[], scope: IncludeScope, target: (vars: Vars) => T): { groups: IncludeGroup<T>[]; included: string[] } {
+  const groups: IncludeGroup<T>[] = [];
   const conditions = [...node.when, ...node.ownWhen];
-  const included = new Set<string>();
+  const included: string[] = [];
   for (const host of hosts) {
     try {
       const vars = varsFor(ctx, host, scope, node);
@@ -78,41 +92,108 @@ async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[],
         const params: Record<string, unknown> = node.loop ? { [loopVar]: loopItem(items, i) } : {};
         if (node.loop && node.loopControl?.indexVar) params[node.loopControl.indexVar] = i;
         const itemVars = { ...vars, ...params };
-        const file = String(plainData(ctx.templater.templateData(node.file, itemVars, node.source)));
-        const key = JSON.stringify([file, params]);
+        const rendered = target(itemVars);
+        const key = JSON.stringify([rendered, params]);
         const label = node.loop ? itemLabel(ctx, node, items[i], itemVars) : undefined;
         const g = groups.find((x) => x.key === key && !x.hosts.includes(host));
         if (g) g.hosts.push(host);
-        else groups.push({ key, file, params, label, hosts: [host] });
+        else groups.push({ key, target: rendered, params, label, hosts: [host] });
       }
-      included.add(host);
+      included.push(host);
     } catch (err) {
       failInclude(ctx, node, [host], err);
     }
   }
+  return { groups, included };
+}
+
+function rendered(ctx: PlayContext, node: Include, value: unknown, vars: Vars): unknown {
+  return plainData(ctx.templater.templateData(value, vars, node.source));
+}
+
+async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[], scope: IncludeScope): Promise<void> {
+  if (ctx.signal?.aborted) return;
+  ctx.emit({ type: 'task_start', task: node.displayName, hosts });
+  const { groups, included } = includeGroups(ctx, node, hosts, scope, (vars) => String(rendered(ctx, node, node.file, vars)));
+  const counted = new Set(included);
   const loaded: { nodes: TaskNode[]; hosts: string[]; params: Record<string, unknown> }[] = [];
   for (const g of groups) {
     try {
-      const { path, nodes } = ctx.runtime.loadTaskFile(g.file, node.searchDirs, node.context, node.source);
+      const { path, nodes } = ctx.runtime.loadTaskFile(g.target, node.searchDirs, node.context, node.source);
       ctx.emit({ type: 'include', file: path, hosts: g.hosts, label: g.label });
       loaded.push({ nodes, hosts: g.hosts, params: g.params });
     } catch (err) {
       // Found mid-run, after other tasks may have changed hosts: a failure of these hosts, as in
       // Ansible, not "bad input, nothing changed".
       failInclude(ctx, node, g.hosts, err);
-      for (const h of g.hosts) included.delete(h);
+      for (const h of g.hosts) counted.delete(h);
     }
   }
   // as ansible-playbook's recap: the include counts ok once per host, unless its file failed to load
-  for (const h of included) ctx.stats.record(h, 'ok', false);
+  for (const h of counted) ctx.stats.record(h, 'ok', false);
   for (const l of loaded) {
     if (ctx.signal?.aborted) return;
     await runNodes(ctx, l.nodes, l.hosts, { ...scope, includeParams: { ...scope.includeParams, ...l.params } });
   }
 }
 
+/**
+ * include_role, as ansible-core 2.14's strategy: no `included:` line and no recap count of its
+ * own; every group's role is loaded before any runs; `public` puts the role's defaults/vars in
+ * the play's view, otherwise only the role's tasks (and its dependencies') see them.
+ */
+async function runIncludeRole(ctx: PlayContext, node: IncludeRole, hosts: string[], scope: IncludeScope): Promise<void> {
+  if (ctx.signal?.aborted) return;
+  ctx.emit({ type: 'task_start', task: node.displayName, hosts });
+  const { groups } = includeGroups(ctx, node, hosts, scope, (vars) => ({
+    name: String(rendered(ctx, node, node.roleName, vars)),
+    from: rendered(ctx, node, node.from, vars) as IncludeRole['from'],
+  }));
+  const runs: { loaded: IncludedRole; hosts: string[]; scope: IncludeScope }[] = [];
+  const { additions } = ctx;
+  for (const g of groups) {
+    try {
+      const loaded = ctx.runtime.loadRole({
+        ...g.target,
+        apply: node.apply,
+        file: node.source.file,
+        source: node.source,
+        context: node.context,
+        idPrefix: `${node.id}.role${additions.loads++}`,
+        loadedKeys: [...ctx.play.roles, ...additions.roles].map((r) => r.key),
+        skipArgumentSpec: !node.rolespecValidate,
+      });
+      const defaults = Object.assign({}, ...loaded.instances.map((r) => r.defaults)) as Vars;
+      const vars = Object.assign({}, ...loaded.instances.map((r) => r.vars)) as Vars;
+      if (node.public) {
+        Object.assign(ctx.playVars.roleDefaults, defaults);
+        Object.assign(ctx.playVars.roleVars, vars);
+      }
+      const inner: IncludeScope = {
+        ...scope,
+        includeParams: { ...scope.includeParams, ...g.params },
+        roleDefaults: { ...scope.roleDefaults, ...defaults },
+        roleVars: { ...scope.roleVars, ...vars },
+      };
+      additions.roles.push(...loaded.instances);
+      additions.handlers.push(...loaded.handlers.map((task) => ({ task, scope: inner })));
+      runs.push({ loaded, hosts: g.hosts, scope: inner });
+    } catch (err) {
+      failInclude(ctx, node, g.hosts, err);
+    }
+  }
+  for (const run of runs) {
+    if (ctx.signal?.aborted) return;
+    const role = run.loaded.instances[run.loaded.instances.length - 1]!;
+    const ran = (h: string) => `${h}\0${role.key}`;
+    const targets = node.allowDuplicates ? run.hosts : run.hosts.filter((h) => !additions.ran.has(ran(h)));
+    await runNodes(ctx, run.loaded.tasks, targets, run.scope);
+    for (const h of targets) additions.ran.add(ran(h));
+  }
+}
+
 /** An include that cannot be templated or loaded fails on its hosts (ignore_errors applies). */
-function failInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[], err: unknown): void {
+function failInclude(ctx: PlayContext, node: Include, hosts: string[], err: unknown): void {
   failHosts(ctx, hosts, node.displayName, errorMessage(err), { ignored: node.ignoreErrors === true, key: 'reason' });
 }
 
@@ -180,7 +261,7 @@ function settle(ctx: PlayContext, task: Task, scope: IncludeScope, host: string,
   ctx.stats.record(host, status, outcome.changed);
   if (outcome.changed && status !== 'failed' && task.notify.length) {
     const vars = varsFor(ctx, host, scope, task);
-    for (const n of task.notify) state.notified.add(String(ctx.templater.templateData(n, vars, task.source)));
+    for (const n of task.notify) notify(ctx, state.notified, String(ctx.templater.templateData(n, vars, task.source)));
   }
   const noLog = task.noLog;
   collectTaskSecrets(ctx, host, scope, task, outcome);
@@ -276,21 +357,32 @@ async function resetConnections(ctx: PlayContext, hosts: string[]): Promise<void
   await connectAll(ctx, hosts);
 }
 
+/**
+ * As ansible-core 2.14's strategy: a notify picks the handler loaded last with that name (or
+ * `role : name`) when the task reports, plus every handler listening to it; ids are kept, so a
+ * role included again later adds handlers without taking over earlier notifications.
+ */
+function notify(ctx: PlayContext, notified: Set<string>, name: string): void {
+  const handlers = ctx.additions.handlers.map((h) => h.task);
+  const named = [...handlers].reverse().find((h) => h.name === name || (h.role !== undefined && `${h.role.name} : ${h.name}` === name));
+  if (named) notified.add(named.id);
+  for (const h of handlers) if (h.listen.includes(name)) notified.add(h.id);
+}
+
 /** Runs notified handlers in definition order, once each, on the hosts that notified them. */
 export async function flushHandlers(ctx: PlayContext, hosts: string[]): Promise<void> {
-  for (const handler of ctx.play.handlers) {
+  for (const { task: handler, scope } of ctx.additions.handlers) {
     if (ctx.signal?.aborted) return;
-    const names = [handler.name, ...handler.listen].filter((n): n is string => Boolean(n));
     const targets = hosts.filter((h) => {
       const s = ctx.states.get(h)!;
       const eligible = s.active || (ctx.options.forceHandlers && !s.unreachable && !s.ended);
-      return eligible && names.some((n) => s.notified.has(n));
+      return eligible && s.notified.has(handler.id);
     });
     if (targets.length === 0) continue;
-    for (const h of targets) for (const n of names) ctx.states.get(h)!.notified.delete(n);
+    for (const h of targets) ctx.states.get(h)!.notified.delete(handler.id);
     const forced = targets.filter((h) => ctx.states.get(h)!.failed);
     for (const h of forced) ctx.states.get(h)!.failed = false;
-    await runTask(ctx, handler, targets, { ...ROOT_SCOPE, handler: true });
+    await runTask(ctx, handler, targets, { ...scope, handler: true });
     for (const h of forced) ctx.states.get(h)!.failed = true;
   }
 }

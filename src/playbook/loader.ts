@@ -2,14 +2,15 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import type { Play, Playbook, TaskFileContext, TaskNode } from './model.js';
+import type { Play, Playbook, RoleInstance, Task, TaskFileContext, TaskNode } from './model.js';
 import { FieldReader, errorAt, isMap, isTemplated } from './fields.js';
 import { IMPORT_PLAYBOOK_KEYWORDS } from './keywords.js';
 import { union } from './inherit.js';
 import { registryLookup, type ModuleLookup } from './lookup.js';
-import { parsePlay, type ImportedBy } from './play.js';
+import { onlyTasks, parsePlay, type ImportedBy } from './play.js';
 import { parseTaskFile } from './tasks.js';
-import { validateNodes, validatePlaybook } from './validate.js';
+import { handlerNamesOf, validateNodes, validatePlaybook } from './validate.js';
+import { loadRoleNow, type IncludedRoleRequest } from './roles.js';
 import { loadAnsibleYaml } from '../yaml/load.js';
 import { positionOf } from '../yaml/positions.js';
 
@@ -43,6 +44,27 @@ export function loadTaskFile(path: string, ctx: TaskFileContext, modules: Module
   const nodes = parseTaskFile(path, ctx, { modules, handlers: false });
   validateNodes(nodes, ctx.handlerNames, modules, ctx.playbookDir);
   return nodes;
+}
+
+/** What include_role loaded: the role's instances (dependencies first), tasks and handlers. */
+export interface IncludedRole {
+  instances: RoleInstance[];
+  tasks: TaskNode[];
+  handlers: Task[];
+}
+
+/**
+ * Loads a role for include_role at run time, validated as the play's tasks are: its tasks may
+ * notify its own handlers (and the play's).
+ */
+export function loadIncludedRole(req: IncludedRoleRequest, modules: ModuleLookup = registryLookup): IncludedRole {
+  const handlerNames = [...req.context.handlerNames];
+  const loaded = loadRoleNow({ ...req, context: { ...req.context, handlerNames } }, modules);
+  const handlers = loaded.handlers.map(onlyTasks);
+  // filled in place: the role's include_tasks contexts share this array
+  handlerNames.push(...handlerNamesOf(handlers));
+  validateNodes([...loaded.tasks, ...handlers], handlerNames, modules, req.context.playbookDir);
+  return { instances: loaded.instances, tasks: loaded.tasks, handlers };
 }
 
 interface LoadState {

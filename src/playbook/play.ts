@@ -47,6 +47,7 @@ export function parsePlay(data: YamlMap, id: string, file: string, opts: PlayLoa
     handlerNames,
     importChain: [file],
     playbookDir,
+    rolesPath: opts.rolesPath,
   };
   const roles = loadRoles(r.list('roles'), file, { playbookDir, rolesPath: opts.rolesPath, modules: opts.modules, playContext: base, idPrefix: `${id}.roles` });
   const env = { file, modules: opts.modules, handlers: false, importRole: roles.loader.importer() };
@@ -91,7 +92,8 @@ export function parsePlay(data: YamlMap, id: string, file: string, opts: PlayLoa
   });
 }
 
-function onlyTasks(node: TaskNode): Task {
+/** Handlers are tasks only (no blocks or includes). */
+export function onlyTasks(node: TaskNode): Task {
   if (node.kind !== 'task') throw errorAt(`handlers must be plain tasks (found a ${node.kind.replace('_', ' ')})`, node.source);
   return node;
 }

@@ -7,9 +7,11 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import type {
   Block,
+  IncludeRole,
   IncludeTasks,
   LoopControl,
   LoopSpec,
+  RoleFrom,
   SourcePos,
   Task,
   TaskFileContext,
@@ -20,7 +22,7 @@ import { BLOCK_KEYWORDS, INCLUDE_KEYWORDS, LOOP_LOOKUPS, UNSUPPORTED_KEYWORDS, l
 import { compact, layer, pickInherited, readInherited, union } from './inherit.js';
 import type { ModuleLookup } from './lookup.js';
 import { detectAction, moduleAndArgs, safeKv, type Action } from './module-call.js';
-import type { RoleFrom, RoleRequest } from './role-request.js';
+import type { RoleRequest } from './role-request.js';
 import { checkKeywordTemplates } from './template-check.js';
 import { loadAnsibleYaml } from '../yaml/load.js';
 import { copyKeyPositions, keyPositionOf, positionOf } from '../yaml/positions.js';
@@ -84,7 +86,7 @@ function parseTaskEntry(data: unknown, id: string, ctx: TaskFileContext, env: Pa
     case 'import_role':
       return parseImportRole(r, action, ctx, env);
     case 'include_role':
-      r.fail(action.key, "include_role is not supported; use import_role (loaded before the play runs) or list the role under the play's roles:");
+      return [parseIncludeRole(r, action, id, ctx, env)];
   }
   return [parseTask(r, action, id, ctx, env)];
 }
@@ -118,6 +120,7 @@ function childContext(ctx: TaskFileContext, node: ReturnType<typeof baseFields>,
     handlerNames: ctx.handlerNames,
     importChain: ctx.importChain,
     playbookDir: ctx.playbookDir,
+    rolesPath: ctx.rolesPath,
     ...extra,
   };
 }
@@ -168,7 +171,30 @@ function parseImportTasks(r: FieldReader, { key, value }: Action, id: string, ct
   return parseTaskFile(path, childContext(ctx, base, id), { modules: env.modules, handlers: env.handlers, importRole: env.importRole }, r.pos(key));
 }
 
-const IMPORT_ROLE_ARGS = ['name', 'tasks_from', 'handlers_from', 'vars_from', 'defaults_from', 'allow_duplicates', 'public', 'rolespec_validate'];
+/** Ansible's IncludeRole.VALID_ARGS; `public` and `apply` are include_role's only. */
+const ROLE_ARGS = ['name', 'role', 'tasks_from', 'handlers_from', 'vars_from', 'defaults_from', 'allow_duplicates', 'rolespec_validate'];
+const INCLUDE_ROLE_ARGS = [...ROLE_ARGS, 'public', 'apply'];
+
+/** The role arguments of an import/include_role (a mapping or `name=x tasks_from=y`), checked as Ansible checks them. */
+function roleArgs(r: FieldReader, key: string, value: unknown, valid: readonly string[]): FieldReader {
+  const action = loaderAction(key)!;
+  const map = typeof value === 'string' && value.trim() ? safeKv(r, key, value, false) : value;
+  if (!isMap(map)) r.fail(key, `${action} needs a mapping with name: ROLE`);
+  const bad = Object.keys(map).filter((k) => !valid.includes(k));
+  if (bad.length) r.fail(key, `Invalid options for ${key}: ${bad.join(',')} (valid: ${valid.join(', ')})`);
+  const args = new FieldReader(map, r.file, key);
+  if (!args.str('name') && !args.str('role')) r.fail(key, `'name' is a required field for ${key}.`);
+  return args;
+}
+
+function roleFiles(args: FieldReader): RoleFrom {
+  return compact({
+    tasks: args.str('tasks_from'),
+    handlers: args.str('handlers_from'),
+    vars: args.str('vars_from'),
+    defaults: args.str('defaults_from'),
+  });
+}
 
 /** Static import_role: the role's tasks are inlined here, its handlers join the play's. */
 function parseImportRole(r: FieldReader, { key, value }: Action, ctx: TaskFileContext, env: ParseEnv): TaskNode[] {
@@ -176,22 +202,42 @@ function parseImportRole(r: FieldReader, { key, value }: Action, ctx: TaskFileCo
     r.fail(key, `import_role is not supported ${env.handlers ? 'in handlers' : 'in a file loaded by include_tasks'}; list the role under the play's roles:`);
   }
   for (const key of ['loop', ...LOOP_LOOKUPS.map((l) => `with_${l}`)]) {
-    if (r.has(key)) r.fail(key, 'import_role cannot loop (it is inlined before the play runs)');
+    if (r.has(key)) r.fail(key, "You cannot use loops on 'import_role' statements. You should use 'include_role' instead.");
   }
   r.checkKeys([...BLOCK_KEYWORDS.filter((k) => !['block', 'rescue', 'always'].includes(k)), key], UNSUPPORTED_KEYWORDS);
-  if (!isMap(value)) r.fail(key, 'import_role needs a mapping with name: ROLE');
-  const bad = Object.keys(value).filter((k) => !IMPORT_ROLE_ARGS.includes(k));
-  if (bad.length) r.fail(key, `import_role does not accept ${bad.join(', ')}; valid: ${IMPORT_ROLE_ARGS.join(', ')}`);
-  const args = new FieldReader(value, r.file, key);
-  const name = args.str('name');
-  if (!name) r.fail(key, 'import_role needs name: ROLE');
-  const from: RoleFrom = compact({
-    tasks: args.str('tasks_from'),
-    handlers: args.str('handlers_from'),
-    vars: args.str('vars_from'),
-    defaults: args.str('defaults_from'),
+  // as ansible-core 2.14: `public` and `apply` are include_role's (an imported role's vars are always public)
+  const args: FieldReader = roleArgs(r, key, value, ROLE_ARGS);
+  const name = (args.str('name') ?? args.str('role'))!;
+  const namePos = args.pos(args.has('name') ? 'name' : 'role');
+  return env.importRole({ name, namePos, reader: r, params: {}, from: roleFiles(args), dedup: false, skipArgumentSpec: args.bool('rolespec_validate') === false, source: r.pos() }, ctx);
+}
+
+/** Dynamic include_role: a node the executor loads per host group at run time. */
+function parseIncludeRole(task: FieldReader, { key, value }: Action, id: string, ctx: TaskFileContext, env: ParseEnv): IncludeRole {
+  const r: FieldReader = new FieldReader(task.map, task.file, 'task using include_role');
+  if (env.handlers) r.fail(key, `Using '${key}' as a handler is not supported.`);
+  r.checkKeys([...INCLUDE_KEYWORDS.filter((k) => k !== 'include_tasks'), key], UNSUPPORTED_KEYWORDS);
+  const args: FieldReader = roleArgs(r, key, value, INCLUDE_ROLE_ARGS);
+  const apply: unknown = args.map['apply'] ?? {};
+  if (!isMap(apply)) args.fail('apply', `Expected a dict for apply but got ${Array.isArray(apply) ? 'a list' : typeof apply} instead`);
+  const roleName = (args.str('name') ?? args.str('role'))!;
+  const base = baseFields(r, id, ctx);
+  return compact({
+    kind: 'include_role' as const,
+    ...base,
+    // as IncludeRole.get_name: the name as written (no role prefix), else "<action> : <role>"
+    displayName: base.name ?? `${key} : ${roleName}`,
+    action: key,
+    roleName,
+    from: roleFiles(args),
+    public: args.bool('public') ?? false,
+    allowDuplicates: args.bool('allow_duplicates') ?? true,
+    rolespecValidate: args.bool('rolespec_validate') ?? true,
+    apply,
+    ownWhen: r.conditionals('when'),
+    ...readLoop(r),
+    context: includedContext(ctx, base.vars),
   });
-  return env.importRole({ name, namePos: args.pos('name'), reader: r, params: {}, from, dedup: false, source: r.pos() }, ctx);
 }
 
 function parseIncludeTasks(task: FieldReader, { key, value }: Action, id: string, ctx: TaskFileContext, env: ParseEnv): IncludeTasks {
@@ -201,20 +247,6 @@ function parseIncludeTasks(task: FieldReader, { key, value }: Action, id: string
   const file = taskFileName(r, key, value);
   const base = baseFields(r, id, ctx);
   const ownWhen = r.conditionals('when');
-  // Keywords on a dynamic include apply to the include only; its vars reach the included tasks.
-  const context: TaskFileContext = {
-    ...pickInherited(ctx),
-    idPrefix: id,
-    role: ctx.role,
-    when: ctx.when,
-    tags: ctx.tags,
-    vars: base.vars,
-    environment: ctx.environment,
-    blockPath: ctx.blockPath,
-    handlerNames: ctx.handlerNames,
-    importChain: ctx.importChain,
-    playbookDir: ctx.playbookDir,
-  };
   return compact({
     kind: 'include_tasks' as const,
     ...base,
@@ -223,8 +255,26 @@ function parseIncludeTasks(task: FieldReader, { key, value }: Action, id: string
     searchDirs: searchDirsFor(ctx, env),
     ownWhen,
     ...readLoop(r),
-    context,
+    context: { ...includedContext(ctx, base.vars), idPrefix: id },
   });
+}
+
+/** Keywords on a dynamic include apply to the include only; its vars reach the included tasks. */
+function includedContext(ctx: TaskFileContext, vars: Record<string, unknown>): TaskFileContext {
+  return {
+    ...pickInherited(ctx),
+    idPrefix: ctx.idPrefix,
+    role: ctx.role,
+    when: ctx.when,
+    tags: ctx.tags,
+    vars,
+    environment: ctx.environment,
+    blockPath: ctx.blockPath,
+    handlerNames: ctx.handlerNames,
+    importChain: ctx.importChain,
+    playbookDir: ctx.playbookDir,
+    rolesPath: ctx.rolesPath,
+  };
 }
 
 function displayName(ctx: TaskFileContext, name: string | undefined, action: string): string {
