@@ -61,6 +61,13 @@ export function becomeFor(ctx: Pick<PlayContext, 'play' | 'options' | 'templater
   return keywordFlag(ctx, 'become', value, vars, node?.source ?? ctx.play.source) ?? false;
 }
 
+/** The user `node` becomes (task, then play keyword); a template is rendered with `vars` as Ansible templates become_user. */
+export function becomeUserFor(ctx: Pick<PlayContext, 'play' | 'templater'>, vars: Vars, node: { becomeUser?: string; source?: SourcePos }): string | undefined {
+  const value = node.becomeUser ?? ctx.play.becomeUser;
+  if (value === undefined) return undefined;
+  return pyStr(ctx.templater.templateData(value, vars, node.source ?? ctx.play.source));
+}
+
 /**
  * A boolean keyword (ignore_errors, ignore_unreachable, check_mode, become, any_errors_fatal) as the task runs: a template
  * is rendered with the host's variables and read as Ansible reads a bool field.

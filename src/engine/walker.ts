@@ -248,6 +248,8 @@ function settle(ctx: PlayContext, task: Task, scope: IncludeScope, host: string,
       return false;
     }
   };
+  // a no_log that does not render to a boolean fails the task (its result is hidden then too)
+  const noLog = typeof task.noLog === 'string' ? flag('no_log', task.noLog) || outcome !== given : task.noLog === true;
   let status = outcome.status;
   if (status === 'unreachable' && flag('ignore_unreachable', task.ignoreUnreachable)) status = 'skipped';
   if (status === 'failed') {
@@ -263,8 +265,7 @@ function settle(ctx: PlayContext, task: Task, scope: IncludeScope, host: string,
     const vars = varsFor(ctx, host, scope, task);
     for (const n of task.notify) notify(ctx, state.notified, String(ctx.templater.templateData(n, vars, task.source)));
   }
-  const noLog = task.noLog;
-  collectTaskSecrets(ctx, host, scope, task, outcome);
+  collectTaskSecrets(ctx, host, scope, task, outcome, noLog);
   ctx.emit({
     type: 'host_result',
     host,

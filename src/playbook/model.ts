@@ -97,7 +97,7 @@ export interface Play {
   environment: EnvironmentEntry[];
   checkMode?: boolean | string;
   diff?: boolean;
-  noLog?: boolean;
+  noLog?: boolean | string;
   runOnce?: boolean;
   remoteUser?: string;
   port?: number | string;
@@ -161,6 +161,7 @@ export interface LoopSpec {
 /** Keywords whose innermost setting wins (task, block, role, play); undefined = set nowhere. */
 export interface InheritedKeywords {
   become?: boolean | string;
+  /** May be a template, rendered per host when the task runs. */
   becomeUser?: string;
   becomeMethod?: 'sudo';
   becomeFlags?: string;
@@ -169,7 +170,7 @@ export interface InheritedKeywords {
   ignoreUnreachable?: boolean | string;
   checkMode?: boolean | string;
   diff?: boolean;
-  noLog?: boolean;
+  noLog?: boolean | string;
   runOnce?: boolean;
   anyErrorsFatal?: boolean | string;
   remoteUser?: string;
