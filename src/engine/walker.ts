@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { PlayContext, IncludeScope } from './context.js';
-import { keywordFlag, ROOT_SCOPE, varsFor } from './context.js';
+import { keywordFlag, varsFor } from './context.js';
 import { connectAll } from './connect.js';
 import { FalcoDeployError } from '../errors.js';
 import type { Block, IncludeRole, IncludeTasks, Task, TaskNode } from '../playbook/model.js';
