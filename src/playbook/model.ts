@@ -305,4 +305,9 @@ export interface TaskFileContext extends InheritedKeywords {
   playbookDir: string;
   /** Role directories searched after <playbook dir>/roles (include_role loads at run time). */
   rolesPath: readonly string[];
+  /**
+   * `collections:` in effect (task's, block's, then the play's; a role's come from its meta
+   * only): a short module name is also looked up as <collection>.<name>.
+   */
+  collections?: string[];
 }

@@ -48,6 +48,7 @@ export function parsePlay(data: YamlMap, id: string, file: string, opts: PlayLoa
     importChain: [file],
     playbookDir,
     rolesPath: opts.rolesPath,
+    ...(r.has('collections') ? { collections: r.strList('collections') } : {}),
   };
   const roles = loadRoles(r.list('roles'), file, { playbookDir, rolesPath: opts.rolesPath, modules: opts.modules, playContext: base, idPrefix: `${id}.roles` });
   const env = { file, modules: opts.modules, handlers: false, importRole: roles.loader.importer() };

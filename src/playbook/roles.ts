@@ -160,8 +160,9 @@ class RoleLoader {
     const index = this.instances.length;
     this.instances.push(instance);
     const idPrefix = `${this.env.idPrefix}.${index}`;
-    const roleCtx: TaskFileContext = { ...ctx, role: instance, idPrefix, importChain: [] };
-    const env = { modules: this.env.modules, handlers: false, importRole: this.importer() };
+    // as Ansible: a role's tasks search the collections of its meta, not those of the play
+    const roleCtx: TaskFileContext = { ...ctx, role: instance, idPrefix, importChain: [], collections: meta.collections };
+    const env = { modules: this.env.modules, handlers: false, importRole: this.importer(), collections: meta.collections };
     const validation = req.skipArgumentSpec ? undefined : argumentSpecTask({ dir, name: roleName, params: req.params }, req.from.tasks ?? 'main', meta.data);
     if (validation) tasks.push(...parseTaskList([validation], { ...roleCtx, idPrefix: `${idPrefix}.argspec` }, { ...env, file: meta.file }));
     const tasksFile = this.roleFile(dir, 'tasks', req.from.tasks, req.namePos);
@@ -202,7 +203,7 @@ class RoleLoader {
     throw errorAt(`the role '${name}' was not found in ${dirs.join(':')}`, pos);
   }
 
-  private loadMeta(dir: string): { dependencies: unknown[]; allowDuplicates: boolean; file: string; data?: Record<string, unknown> } {
+  private loadMeta(dir: string): { dependencies: unknown[]; allowDuplicates: boolean; file: string; data?: Record<string, unknown>; collections?: string[] } {
     const file = findMain(join(dir, 'meta'));
     if (!file) return { dependencies: [], allowDuplicates: false, file: join(dir, 'meta', 'main.yml') };
     const data = loadAnsibleYaml(file);
@@ -211,7 +212,8 @@ class RoleLoader {
     const r: FieldReader = new FieldReader(data, file, 'role meta');
     const deps = r.list('dependencies');
     const allowDuplicates = r.bool('allow_duplicates') ?? false;
-    return { dependencies: deps, allowDuplicates, file, data };
+    const collections = r.has('collections') ? r.strList('collections') : undefined;
+    return { dependencies: deps, allowDuplicates, file, data, collections };
   }
 
   /** defaults/ or vars/: main.yml (or .yaml/.json/none), every file of a main/ directory merged, or `from`. */

@@ -31,6 +31,8 @@ interface ParseEnv {
   /** The file the list was read from. */
   file: string;
   modules: ModuleLookup;
+  /** `collections:` in effect for module names. */
+  collections?: readonly string[];
   /** Parsing a handlers list (allows `listen`, forbids include_tasks). */
   handlers: boolean;
   /** Loads an import_role in place (absent in files included at run time). */
@@ -67,11 +69,14 @@ export function resolveTaskFile(file: string, searchDirs: readonly string[], whe
   return found;
 }
 
-function parseTaskEntry(data: unknown, id: string, ctx: TaskFileContext, env: ParseEnv, itemPos?: SourcePos): TaskNode[] {
+function parseTaskEntry(data: unknown, id: string, parentCtx: TaskFileContext, parentEnv: ParseEnv, itemPos?: SourcePos): TaskNode[] {
   if (!isMap(data)) {
-    throw errorAt(`each task must be a mapping (e.g. "- name: ...\\n  module: args"), got ${JSON.stringify(data)}`, positionOf(data) ?? itemPos ?? { file: env.file, line: 1, column: 1 });
+    throw errorAt(`each task must be a mapping (e.g. "- name: ...\\n  module: args"), got ${JSON.stringify(data)}`, positionOf(data) ?? itemPos ?? { file: parentEnv.file, line: 1, column: 1 });
   }
-  const r: FieldReader = new FieldReader(data, env.file, env.handlers ? 'handler' : 'task');
+  const r: FieldReader = new FieldReader(data, parentEnv.file, parentEnv.handlers ? 'handler' : 'task');
+  const collections = collectionsOf(r, parentCtx) ?? parentCtx.collections;
+  const ctx: TaskFileContext = { ...parentCtx, collections };
+  const env: ParseEnv = { ...parentEnv, collections };
   if (r.has('block')) {
     checkKeywordTemplates(data, env.file);
     return [parseBlock(new FieldReader(data, env.file, 'block'), id, ctx, env)];
@@ -89,6 +94,14 @@ function parseTaskEntry(data: unknown, id: string, ctx: TaskFileContext, env: Pa
       return [parseIncludeRole(r, action, id, ctx, env)];
   }
   return [parseTask(r, action, id, ctx, env)];
+}
+
+/** The task's or block's own `collections:` before those it inherits; undefined when it names none. */
+function collectionsOf(r: FieldReader, ctx: TaskFileContext): string[] | undefined {
+  if (!r.has('collections')) return undefined;
+  const own = r.strList('collections');
+  for (const c of own) if (!/^\w+\.\w+$/.test(c)) r.fail('collections', `'${c}' is not a collection name (namespace.collection)`);
+  return [...new Set([...own, ...(ctx.collections ?? [])])];
 }
 
 /** Fields every node kind shares, with inheritance applied. */
@@ -121,6 +134,7 @@ function childContext(ctx: TaskFileContext, node: ReturnType<typeof baseFields>,
     importChain: ctx.importChain,
     playbookDir: ctx.playbookDir,
     rolesPath: ctx.rolesPath,
+    collections: ctx.collections,
     ...extra,
   };
 }
@@ -168,7 +182,7 @@ function parseImportTasks(r: FieldReader, { key, value }: Action, id: string, ct
   }
   const path = resolveTaskFile(file, searchDirsFor(ctx, env), r.pos(key));
   const base = baseFields(r, id, ctx);
-  return parseTaskFile(path, childContext(ctx, base, id), { modules: env.modules, handlers: env.handlers, importRole: env.importRole }, r.pos(key));
+  return parseTaskFile(path, childContext(ctx, base, id), { modules: env.modules, handlers: env.handlers, importRole: env.importRole, collections: env.collections }, r.pos(key));
 }
 
 /** Ansible's IncludeRole.VALID_ARGS; `public` and `apply` are include_role's only. */
@@ -274,6 +288,7 @@ function includedContext(ctx: TaskFileContext, vars: Record<string, unknown>): T
     importChain: ctx.importChain,
     playbookDir: ctx.playbookDir,
     rolesPath: ctx.rolesPath,
+    collections: ctx.collections,
   };
 }
 
