@@ -149,7 +149,7 @@ async function runIncludeRole(ctx: PlayContext, node: IncludeRole, hosts: string
     name: String(rendered(ctx, node, node.roleName, vars)),
     from: rendered(ctx, node, node.from, vars) as IncludeRole['from'],
   }));
-  const runs: { loaded: IncludedRole; hosts: string[]; scope: IncludeScope }[] = [];
+  const runs: { loaded: IncludedRole; hosts: string[]; scope: IncludeScope; params: Record<string, unknown> }[] = [];
   const { additions } = ctx;
   for (const g of groups) {
     try {
@@ -177,15 +177,16 @@ async function runIncludeRole(ctx: PlayContext, node: IncludeRole, hosts: string
       };
       additions.roles.push(...loaded.instances);
       additions.handlers.push(...loaded.handlers.map((task) => ({ task, scope: inner })));
-      runs.push({ loaded, hosts: g.hosts, scope: inner });
+      runs.push({ loaded, hosts: g.hosts, scope: inner, params: g.params });
     } catch (err) {
       failInclude(ctx, node, g.hosts, err);
     }
   }
   for (const run of runs) {
     if (ctx.signal?.aborted) return;
-    const role = run.loaded.instances[run.loaded.instances.length - 1]!;
-    const ran = (h: string) => `${h}\0${role.key}`;
+    // as Ansible's ROLE_CACHE: the same role is the same name, files and vars (the include's and its loop's)
+    const role = JSON.stringify([run.loaded.instances[run.loaded.instances.length - 1]!.key, node.vars, run.params]);
+    const ran = (h: string) => `${h}\0${role}`;
     const targets = node.allowDuplicates ? run.hosts : run.hosts.filter((h) => !additions.ran.has(ran(h)));
     await runNodes(ctx, run.loaded.tasks, targets, run.scope);
     for (const h of targets) additions.ran.add(ran(h));
