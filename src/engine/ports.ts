@@ -21,8 +21,8 @@ export type TemplaterPort = Pick<TemplateLayer, 'templateData' | 'evaluateCondit
 
 /** Run-time services of the playbook loader. */
 export interface PlaybookRuntime {
-  /** include_tasks: the task file found (its path) and its nodes (already validated). */
-  loadTaskFile(file: string, searchDirs: readonly string[], ctx: TaskFileContext, from: Origin): { path: string; nodes: TaskNode[] };
+  /** include_tasks: the task file found (its path) and its nodes (already validated), `apply` keywords given to them. */
+  loadTaskFile(file: string, searchDirs: readonly string[], ctx: TaskFileContext, from: Origin, apply?: Record<string, unknown>): { path: string; nodes: TaskNode[] };
   /** include_role: the role read and validated now (a missing role or file throws). */
   loadRole(req: IncludedRoleRequest): IncludedRole;
   /** Resolve a template/copy src: role dir first, then the playbook dir. */

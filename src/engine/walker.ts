@@ -119,7 +119,7 @@ async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[],
   const loaded: { nodes: TaskNode[]; hosts: string[]; params: Record<string, unknown> }[] = [];
   for (const g of groups) {
     try {
-      const { path, nodes } = ctx.runtime.loadTaskFile(g.target, node.searchDirs, node.context, node.source);
+      const { path, nodes } = ctx.runtime.loadTaskFile(g.target, node.searchDirs, node.context, node.source, node.apply);
       ctx.emit({ type: 'include', file: path, hosts: g.hosts, label: g.label });
       loaded.push({ nodes, hosts: g.hosts, params: g.params });
     } catch (err) {

@@ -246,6 +246,8 @@ export interface IncludeTasks extends NodeBase {
   searchDirs: string[];
   /** The include's own `when` (not inherited by the included tasks). */
   ownWhen: Conditional[];
+  /** `apply:` keywords given to the included tasks (appliedContext), checked when the file loads. */
+  apply: Record<string, unknown>;
   loop?: LoopSpec;
   loopControl?: LoopControl;
   /** What the included tasks inherit; pass to loadTaskFile. */

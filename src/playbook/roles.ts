@@ -7,10 +7,10 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { RoleFrom, RoleInstance, SourcePos, TaskFileContext, TaskNode } from './model.js';
 import { FieldReader, errorAt, isMap, isTemplated } from './fields.js';
-import { BLOCK_KEYWORDS, INHERITED_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
+import { INHERITED_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { layer, readInherited, union } from './inherit.js';
 import type { ModuleLookup } from './lookup.js';
-import { parseTaskFile, parseTaskList } from './tasks.js';
+import { appliedContext, parseTaskFile, parseTaskList } from './tasks.js';
 import { argumentSpecTask } from './role-argspec.js';
 import type { RoleRequest } from './role-request.js';
 import { checkKeywordTemplates, checkVarsTemplates } from './template-check.js';
@@ -69,11 +69,9 @@ export interface IncludedRoleRequest {
 export function loadRoleNow(req: IncludedRoleRequest, modules: ModuleLookup): LoadedRoles {
   const { context } = req;
   const loader = new RoleLoader({ playbookDir: context.playbookDir, rolesPath: context.rolesPath, modules, idPrefix: req.idPrefix }, new Set(req.loadedKeys));
-  const reader = new FieldReader(req.apply, req.file, 'include_role apply');
-  // checked when the role loads, as Ansible does (--syntax-check accepts any apply mapping)
-  reader.checkKeys(BLOCK_KEYWORDS.filter((k) => !['block', 'rescue', 'always'].includes(k)), UNSUPPORTED_KEYWORDS);
+  const reader = new FieldReader({}, req.file, 'include_role');
   const request: RoleRequest = { name: req.name, namePos: req.source, reader, params: {}, from: req.from, dedup: false, skipArgumentSpec: req.skipArgumentSpec, source: req.source };
-  const tasks = loader.load(request, context, [], []);
+  const tasks = loader.load(request, appliedContext(context, req.apply, req.file), [], []);
   return { instances: loader.instances, tasks, handlers: loader.handlers, loader };
 }
 

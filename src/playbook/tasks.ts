@@ -147,21 +147,36 @@ function parseBlock(r: FieldReader, id: string, ctx: TaskFileContext, env: Parse
   return { kind: 'block', ...base, block: inner('block'), rescue: inner('rescue'), always: inner('always') };
 }
 
-function taskFileName(r: FieldReader, key: string, value: unknown): string {
+/** The file of import_tasks / include_tasks (`file`, free form or `file=`), its options checked as Ansible checks them. */
+function taskFileName(r: FieldReader, key: string, value: unknown, options: readonly string[] = []): string {
   if (typeof value === 'string' && value.trim()) {
     // `import_tasks: file.yml` or the k=v form `file=file.yml`
     const kv = safeKv(r, key, value, false);
     return kv['file'] ?? kv['_raw_params'] ?? value;
   }
   if (isMap(value)) {
-    const extra = Object.keys(value).filter((k) => k !== 'file' && k !== '_raw_params');
-    if (extra.length > 0) {
-      r.fail(key, `${key} accepts only 'file'${extra.includes('apply') ? " ('apply' is not supported; set keywords on the included tasks)" : ''}, got: ${extra.join(', ')}`);
-    }
+    const extra = Object.keys(value).filter((k) => k !== 'file' && k !== '_raw_params' && !options.includes(k));
+    if (extra.length > 0) r.fail(key, `Invalid options for ${key}: ${extra.join(',')} (${key} accepts 'file'${options.map((o) => `, '${o}'`).join('')})`);
     const file = value['file'] ?? value['_raw_params'];
     if (typeof file === 'string' && file.trim()) return file;
   }
   r.fail(key, `${key} needs a task file name`);
+}
+
+/** `apply:` of an include: a mapping of keywords (checked when the include loads, as Ansible does). */
+function applyOf(r: FieldReader, key: string, value: unknown): Record<string, unknown> {
+  const apply: unknown = isMap(value) ? (value['apply'] ?? {}) : {};
+  if (!isMap(apply)) r.fail(key, `Expected a dict for apply but got ${Array.isArray(apply) ? 'a list' : typeof apply} instead`);
+  return apply;
+}
+
+/** What an include's tasks inherit once its `apply:` keywords are given to them, as a block around them. */
+export function appliedContext(ctx: TaskFileContext, apply: Record<string, unknown>, file: string): TaskFileContext {
+  if (Object.keys(apply).length === 0) return ctx;
+  const r: FieldReader = new FieldReader(apply, file, "include's apply");
+  r.checkKeys(BLOCK_KEYWORDS.filter((k) => !['block', 'rescue', 'always'].includes(k)), UNSUPPORTED_KEYWORDS);
+  checkKeywordTemplates(apply, file);
+  return childContext(ctx, baseFields(r, ctx.idPrefix, ctx), ctx.idPrefix);
 }
 
 function searchDirsFor(ctx: TaskFileContext, env: ParseEnv): string[] {
@@ -232,8 +247,7 @@ function parseIncludeRole(task: FieldReader, { key, value }: Action, id: string,
   if (env.handlers) r.fail(key, `Using '${key}' as a handler is not supported.`);
   r.checkKeys([...INCLUDE_KEYWORDS.filter((k) => k !== 'include_tasks'), key], UNSUPPORTED_KEYWORDS);
   const args: FieldReader = roleArgs(r, key, value, INCLUDE_ROLE_ARGS);
-  const apply: unknown = args.map['apply'] ?? {};
-  if (!isMap(apply)) args.fail('apply', `Expected a dict for apply but got ${Array.isArray(apply) ? 'a list' : typeof apply} instead`);
+  const apply = applyOf(args, 'apply', args.map);
   const roleName = (args.str('name') ?? args.str('role'))!;
   const base = baseFields(r, id, ctx);
   return compact({
@@ -258,7 +272,8 @@ function parseIncludeTasks(task: FieldReader, { key, value }: Action, id: string
   const r: FieldReader = new FieldReader(task.map, task.file, 'task using include_tasks');
   if (env.handlers) r.fail(key, 'include_tasks is not supported in handlers; use import_tasks');
   r.checkKeys([...INCLUDE_KEYWORDS.filter((k) => k !== 'include_tasks'), key], UNSUPPORTED_KEYWORDS);
-  const file = taskFileName(r, key, value);
+  const file = taskFileName(r, key, value, ['apply']);
+  const apply = applyOf(r, key, value);
   const base = baseFields(r, id, ctx);
   const ownWhen = r.conditionals('when');
   return compact({
@@ -268,6 +283,7 @@ function parseIncludeTasks(task: FieldReader, { key, value }: Action, id: string
     file,
     searchDirs: searchDirsFor(ctx, env),
     ownWhen,
+    apply,
     ...readLoop(r),
     context: { ...includedContext(ctx, base.vars), idPrefix: id },
   });
