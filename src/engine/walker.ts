@@ -25,6 +25,8 @@ export async function runNodes(ctx: PlayContext, nodes: TaskNode[], hosts: strin
     const active = hosts.filter((h) => ctx.states.get(h)!.active);
     if (active.length === 0 || ctx.signal?.aborted) return;
     if (node.kind === 'block') await runBlock(ctx, node, active, scope);
+    else if (node.kind !== 'task' && !scope.handler && !ctx.options.tagFilter(node.tags)) continue;
+    // as Ansible: an include is selected by its own tags (apply's reach only the included tasks)
     else if (node.kind === 'include_tasks') await runInclude(ctx, node, active, scope);
     else if (node.kind === 'include_role') await runIncludeRole(ctx, node, active, scope);
     else await runTask(ctx, node, active, scope);
