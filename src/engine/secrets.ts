@@ -36,7 +36,8 @@ export function collectPlaySecrets(ctx: PlayContext): void {
  * registered; play-level templated secrets are resolved again (they may use a registered var).
  */
 export function collectTaskSecrets(ctx: PlayContext, host: string, scope: IncludeScope, task: Task, outcome: TaskOutcome, noLog: boolean): void {
-  const own = learn(ctx, [task.role?.params, task.vars, scope.includeParams]);
+  // an include_role's role is loaded at run time: its defaults and vars are learned with its tasks
+  const own = learn(ctx, [task.role?.defaults, task.role?.vars, task.role?.params, task.vars, scope.includeParams]);
   resolve(ctx, host, scope, task, [...ctx.states.get(host)!.secretTemplates, ...own]);
   collectSecrets(outcome.result.ansible_facts, ctx.secrets);
   if (noLog && task.register) {
