@@ -10,9 +10,9 @@ import type { PlaybookRuntime, TemplaterPort, Vars } from './ports.js';
 /** The loader's run-time services: include_tasks, template/copy sources, vars_files. */
 export function playbookRuntime(templater: TemplaterPort): PlaybookRuntime {
   return {
-    loadTaskFile(file, searchDirs, ctx, from, apply = {}) {
+    loadTaskFile(file, searchDirs, ctx, from, apply, imports) {
       const path = resolveTaskFile(file, searchDirs, { file: from.file, line: from.line ?? 1, column: from.column ?? 1 });
-      return { path, nodes: loadTaskFile(path, appliedContext(ctx, apply, from.file)) };
+      return { path, loaded: loadTaskFile(path, appliedContext(ctx, apply, from.file), undefined, imports) };
     },
 
     loadRole(req) {

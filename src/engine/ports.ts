@@ -4,8 +4,8 @@
  */
 import type { HostConnection } from '../connectors/types.js';
 import type { Templater as TemplateLayer } from '../template/index.js';
-import type { RoleInstance, TaskFileContext, TaskNode } from '../playbook/model.js';
-import type { IncludedRole } from '../playbook/loader.js';
+import type { RoleInstance, TaskFileContext } from '../playbook/model.js';
+import type { IncludedRole, RuntimeImports } from '../playbook/loader.js';
 import type { IncludedRoleRequest } from '../playbook/roles.js';
 
 export type Vars = Record<string, unknown>;
@@ -21,8 +21,11 @@ export type TemplaterPort = Pick<TemplateLayer, 'templateData' | 'evaluateCondit
 
 /** Run-time services of the playbook loader. */
 export interface PlaybookRuntime {
-  /** include_tasks: the task file found (its path) and its nodes (already validated), `apply` keywords given to them. */
-  loadTaskFile(file: string, searchDirs: readonly string[], ctx: TaskFileContext, from: Origin, apply?: Record<string, unknown>): { path: string; nodes: TaskNode[] };
+  /**
+   * include_tasks: the task file found (its path) and what it loaded (validated): its tasks, with
+   * `apply` keywords given to them, and the roles its import_role tasks brought in.
+   */
+  loadTaskFile(file: string, searchDirs: readonly string[], ctx: TaskFileContext, from: Origin, apply: Record<string, unknown>, imports: RuntimeImports): { path: string; loaded: IncludedRole };
   /** include_role: the role read and validated now (a missing role or file throws). */
   loadRole(req: IncludedRoleRequest): IncludedRole;
   /** Resolve a template/copy src: role dir first, then the playbook dir. */

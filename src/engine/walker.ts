@@ -118,12 +118,15 @@ async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[],
   ctx.emit({ type: 'task_start', task: node.displayName, hosts });
   const { groups, included } = includeGroups(ctx, node, hosts, scope, (vars) => String(rendered(ctx, node, node.file, vars)));
   const counted = new Set(included);
-  const loaded: { nodes: TaskNode[]; hosts: string[]; params: Record<string, unknown> }[] = [];
+  const runs: { nodes: TaskNode[]; hosts: string[]; scope: IncludeScope }[] = [];
   for (const g of groups) {
     try {
-      const { path, nodes } = ctx.runtime.loadTaskFile(g.target, node.searchDirs, node.context, node.source, node.apply);
+      const inner: IncludeScope = { ...scope, includeParams: { ...scope.includeParams, ...g.params } };
+      const { path, loaded } = ctx.runtime.loadTaskFile(g.target, node.searchDirs, node.context, node.source, node.apply, runtimeImports(ctx, node));
+      // as Ansible: an import_role is static, its role's vars are the play's
+      adoptRoles(ctx, loaded, inner, true);
       ctx.emit({ type: 'include', file: path, hosts: g.hosts, label: g.label });
-      loaded.push({ nodes, hosts: g.hosts, params: g.params });
+      runs.push({ nodes: loaded.tasks, hosts: g.hosts, scope: inner });
     } catch (err) {
       // Found mid-run, after other tasks may have changed hosts: a failure of these hosts, as in
       // Ansible, not "bad input, nothing changed".
@@ -133,10 +136,34 @@ async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[],
   }
   // as ansible-playbook's recap: the include counts ok once per host, unless its file failed to load
   for (const h of counted) ctx.stats.record(h, 'ok', false);
-  for (const l of loaded) {
+  for (const run of runs) {
     if (ctx.signal?.aborted) return;
-    await runNodes(ctx, l.nodes, l.hosts, { ...scope, includeParams: { ...scope.includeParams, ...l.params } });
+    await runNodes(ctx, run.nodes, run.hosts, run.scope);
   }
+}
+
+/** Keys of the roles the play loaded so far, and a fresh id prefix for what this load adds. */
+function runtimeImports(ctx: PlayContext, node: Include): { loadedKeys: string[]; idPrefix: string } {
+  return { loadedKeys: [...ctx.play.roles, ...ctx.additions.roles].map((r) => r.key), idPrefix: `${node.id}.role${ctx.additions.loads++}` };
+}
+
+/**
+ * Roles loaded at run time join the play: their handlers (run with the include's scope) and, when
+ * public, their defaults and vars in the play's view. Returns the scope their tasks run with:
+ * the roles' defaults and vars are seen inside it.
+ */
+function adoptRoles(ctx: PlayContext, loaded: IncludedRole, scope: IncludeScope, isPublic: boolean): IncludeScope {
+  if (loaded.instances.length === 0) return scope;
+  const defaults = Object.assign({}, ...loaded.instances.map((r) => r.defaults)) as Vars;
+  const vars = Object.assign({}, ...loaded.instances.map((r) => r.vars)) as Vars;
+  if (isPublic) {
+    Object.assign(ctx.playVars.roleDefaults, defaults);
+    Object.assign(ctx.playVars.roleVars, vars);
+  }
+  const inner: IncludeScope = { ...scope, roleDefaults: { ...scope.roleDefaults, ...defaults }, roleVars: { ...scope.roleVars, ...vars } };
+  ctx.additions.roles.push(...loaded.instances);
+  ctx.additions.handlers.push(...loaded.handlers.map((task) => ({ task, scope: inner })));
+  return inner;
 }
 
 /**
@@ -151,35 +178,20 @@ async function runIncludeRole(ctx: PlayContext, node: IncludeRole, hosts: string
     name: String(rendered(ctx, node, node.roleName, vars)),
     from: rendered(ctx, node, node.from, vars) as IncludeRole['from'],
   }));
-  const runs: { loaded: IncludedRole; hosts: string[]; scope: IncludeScope; params: Record<string, unknown> }[] = [];
-  const { additions } = ctx;
+  const runs: { loaded: IncludedRole; hosts: string[]; scope: IncludeScope; params: Record<string, unknown>; target: unknown }[] = [];
   for (const g of groups) {
     try {
       const loaded = ctx.runtime.loadRole({
         ...g.target,
+        ...runtimeImports(ctx, node),
         apply: node.apply,
         file: node.source.file,
         source: node.source,
         context: node.context,
-        idPrefix: `${node.id}.role${additions.loads++}`,
-        loadedKeys: [...ctx.play.roles, ...additions.roles].map((r) => r.key),
         skipArgumentSpec: !node.rolespecValidate,
       });
-      const defaults = Object.assign({}, ...loaded.instances.map((r) => r.defaults)) as Vars;
-      const vars = Object.assign({}, ...loaded.instances.map((r) => r.vars)) as Vars;
-      if (node.public) {
-        Object.assign(ctx.playVars.roleDefaults, defaults);
-        Object.assign(ctx.playVars.roleVars, vars);
-      }
-      const inner: IncludeScope = {
-        ...scope,
-        includeParams: { ...scope.includeParams, ...g.params },
-        roleDefaults: { ...scope.roleDefaults, ...defaults },
-        roleVars: { ...scope.roleVars, ...vars },
-      };
-      additions.roles.push(...loaded.instances);
-      additions.handlers.push(...loaded.handlers.map((task) => ({ task, scope: inner })));
-      runs.push({ loaded, hosts: g.hosts, scope: inner, params: g.params });
+      const inner = adoptRoles(ctx, loaded, { ...scope, includeParams: { ...scope.includeParams, ...g.params } }, node.public);
+      runs.push({ loaded, hosts: g.hosts, scope: inner, params: g.params, target: g.target });
     } catch (err) {
       failInclude(ctx, node, g.hosts, err);
     }
@@ -187,11 +199,11 @@ async function runIncludeRole(ctx: PlayContext, node: IncludeRole, hosts: string
   for (const run of runs) {
     if (ctx.signal?.aborted) return;
     // as Ansible's ROLE_CACHE: the same role is the same name, files and vars (the include's and its loop's)
-    const role = JSON.stringify([run.loaded.instances[run.loaded.instances.length - 1]!.key, node.vars, run.params]);
+    const role = JSON.stringify([run.target, node.apply, node.vars, run.params]);
     const ran = (h: string) => `${h}\0${role}`;
-    const targets = node.allowDuplicates ? run.hosts : run.hosts.filter((h) => !additions.ran.has(ran(h)));
+    const targets = node.allowDuplicates ? run.hosts : run.hosts.filter((h) => !ctx.additions.ran.has(ran(h)));
     await runNodes(ctx, run.loaded.tasks, targets, run.scope);
-    for (const h of targets) additions.ran.add(ran(h));
+    for (const h of targets) ctx.additions.ran.add(ran(h));
   }
 }
 

@@ -10,7 +10,7 @@ import { registryLookup, type ModuleLookup } from './lookup.js';
 import { onlyTasks, parsePlay, type ImportedBy } from './play.js';
 import { parseTaskFile } from './tasks.js';
 import { handlerNamesOf, validateNodes, validatePlaybook } from './validate.js';
-import { loadRoleNow, type IncludedRoleRequest } from './roles.js';
+import { loadRoleNow, runtimeRoleImporter, type IncludedRoleRequest } from './roles.js';
 import { loadAnsibleYaml } from '../yaml/load.js';
 import { positionOf } from '../yaml/positions.js';
 
@@ -36,17 +36,29 @@ export function checkPlaybook(file: string, opts: LoadOptions = {}): Playbook {
   return playbook;
 }
 
-/**
- * Loads a task file for a dynamic include_tasks at run time (path from resolveTaskFile), and
- * validates it. `ctx` is the include node's `context`.
- */
-export function loadTaskFile(path: string, ctx: TaskFileContext, modules: ModuleLookup = registryLookup): TaskNode[] {
-  const nodes = parseTaskFile(path, ctx, { modules, handlers: false });
-  validateNodes(nodes, ctx.handlerNames, modules, ctx.playbookDir);
-  return nodes;
+/** Where roles that import_role loads at run time fit in the play: keys already loaded, id prefix. */
+export interface RuntimeImports {
+  loadedKeys: readonly string[];
+  idPrefix: string;
 }
 
-/** What include_role loaded: the role's instances (dependencies first), tasks and handlers. */
+/**
+ * Loads a task file for a dynamic include_tasks at run time (path from resolveTaskFile), and
+ * validates it. `ctx` is the include node's `context`. With `imports`, an import_role in it
+ * loads its role now (its instances and handlers come back with the nodes); without, it is refused.
+ */
+export function loadTaskFile(path: string, ctx: TaskFileContext, modules: ModuleLookup = registryLookup, imports?: RuntimeImports): IncludedRole {
+  const handlerNames = [...ctx.handlerNames];
+  const importer = imports && runtimeRoleImporter(ctx, modules, imports.loadedKeys, imports.idPrefix);
+  const nodes = parseTaskFile(path, { ...ctx, handlerNames }, { modules, handlers: false, importRole: importer?.importRole });
+  const handlers = (importer?.handlers ?? []).map(onlyTasks);
+  // filled in place: include_tasks contexts of the file share this array
+  handlerNames.push(...handlerNamesOf(handlers));
+  validateNodes([...nodes, ...handlers], handlerNames, modules, ctx.playbookDir);
+  return { instances: importer?.instances ?? [], tasks: nodes, handlers };
+}
+
+/** What an include loaded: tasks, and the roles it loaded (dependencies first) with their handlers. */
 export interface IncludedRole {
   instances: RoleInstance[];
   tasks: TaskNode[];

@@ -75,6 +75,15 @@ export function loadRoleNow(req: IncludedRoleRequest, modules: ModuleLookup): Lo
   return { instances: loader.instances, tasks, handlers: loader.handlers, loader };
 }
 
+/**
+ * import_role in a task file loaded at run time (by include_tasks/include_role): roles load as
+ * the file is parsed; their instances and handlers are read from the lists after.
+ */
+export function runtimeRoleImporter(context: TaskFileContext, modules: ModuleLookup, loadedKeys: readonly string[], idPrefix: string) {
+  const loader = new RoleLoader({ playbookDir: context.playbookDir, rolesPath: context.rolesPath, modules, idPrefix }, new Set(loadedKeys));
+  return { importRole: loader.importer(), instances: loader.instances, handlers: loader.handlers };
+}
+
 /** Which files of the role to load (import_role's tasks_from, handlers_from, ...). */
 class RoleLoader {
   readonly instances: RoleInstance[] = [];

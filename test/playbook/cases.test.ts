@@ -191,7 +191,7 @@ function runPlaybookCase(c: PlaybookCase, dir: string): void {
     const node = findNode(playbook, c.include.task);
     expect(node?.kind, `node ${c.include.task}`).to.equal('include_tasks');
     const inc = node as IncludeTasks;
-    const load = () => loadTaskFile(resolveTaskFile(c.include!.file, inc.searchDirs), appliedContext(inc.context, inc.apply, inc.source.file), fakeModules);
+    const load = () => loadTaskFile(resolveTaskFile(c.include!.file, inc.searchDirs), appliedContext(inc.context, inc.apply, inc.source.file), fakeModules).tasks;
     if (c.include.error) assertError(caught(load), c.include.error, dir);
     else assertSubset(normalize(load(), dir), c.include.expect, 'included');
   }
