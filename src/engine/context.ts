@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import type { RunEvent } from '../output/events.js';
-import type { Play, RoleInstance, SourcePos } from '../playbook/model.js';
+import type { Play, RoleInstance, SourcePos, Task } from '../playbook/model.js';
 import { boolean } from '../python/boolean.js';
 import { FalcoDeployError } from '../errors.js';
 import { pyStr } from '../python/repr.js';
@@ -36,6 +36,21 @@ export interface RunOptions {
 export interface IncludeScope {
   includeParams: Vars;
   handler?: boolean;
+  /** Defaults/vars of the roles an include_role (not public) loaded: visible only inside it. */
+  roleDefaults?: Vars;
+  roleVars?: Vars;
+}
+
+/** What include_role adds to a play while it runs (shared by its serial batches, as Ansible's play object). */
+export interface PlayAdditions {
+  /** The play's handlers, then the included roles' in load order (a notify picks the last of a name). */
+  handlers: { task: Task; scope: IncludeScope }[];
+  /** Roles include_role loaded (their keys keep meta dependencies from loading twice). */
+  roles: RoleInstance[];
+  /** `host\0role key` of included roles a host ran (for allow_duplicates: false). */
+  ran: Set<string>;
+  /** Loads so far (ids of loaded tasks stay unique). */
+  loads: number;
 }
 
 export const ROOT_SCOPE: IncludeScope = { includeParams: {} };
@@ -44,6 +59,13 @@ export const ROOT_SCOPE: IncludeScope = { includeParams: {} };
 export function becomeFor(ctx: Pick<PlayContext, 'play' | 'options' | 'templater'>, vars: Vars, node?: { become?: boolean | string; source?: SourcePos }): boolean {
   const value = node?.become ?? ctx.play.become ?? ctx.options.become ?? false;
   return keywordFlag(ctx, 'become', value, vars, node?.source ?? ctx.play.source) ?? false;
+}
+
+/** The user `node` becomes (task, then play keyword); a template is rendered with `vars` as Ansible templates become_user. */
+export function becomeUserFor(ctx: Pick<PlayContext, 'play' | 'templater'>, vars: Vars, node: { becomeUser?: string; source?: SourcePos }): string | undefined {
+  const value = node.becomeUser ?? ctx.play.becomeUser;
+  if (value === undefined) return undefined;
+  return pyStr(ctx.templater.templateData(value, vars, node.source ?? ctx.play.source));
 }
 
 /**
@@ -74,6 +96,7 @@ export interface PlayContext {
   runtime: PlaybookRuntime;
   play: Play;
   playVars: PlayVars;
+  additions: PlayAdditions;
   inventory: InventoryView;
   templater: TemplaterPort;
   connections: ConnectionProvider;
@@ -111,12 +134,12 @@ export function varsFor(ctx: PlayContext, host: string, scope: IncludeScope, nod
   const state = ctx.states.get(host)!;
   const role = node?.role;
   return layerVars({
-    roleDefaults: role ? { ...ctx.playVars.roleDefaults, ...role.defaults } : ctx.playVars.roleDefaults,
+    roleDefaults: { ...ctx.playVars.roleDefaults, ...scope.roleDefaults, ...role?.defaults },
     inventory: ctx.inventory.hostVars(host),
     facts: state.factVariables(),
     playVars: ctx.play.vars,
     varsFiles: ctx.playVars.varsFiles,
-    roleVars: role ? { ...ctx.playVars.roleVars, ...role.vars } : ctx.playVars.roleVars,
+    roleVars: { ...ctx.playVars.roleVars, ...scope.roleVars, ...role?.vars },
     taskVars: node?.vars,
     includedVars: state.includedVars,
     hostRuntime: state.runtimeVars,
@@ -127,7 +150,6 @@ export function varsFor(ctx: PlayContext, host: string, scope: IncludeScope, nod
   });
 }
 
-;
 
 /** Where the node's controller files are looked up (Ansible's task.get_search_path() + playbook dir). */
 function searchPathOf(ctx: PlayContext, node: NodeVarsSource | undefined): string[] {

@@ -4,7 +4,7 @@
  * the variable layers (varsFor), conditions, loops, include_tasks, set_fact/include_vars/assert
  * (runLocalTask) and the modules' own rendering (ModuleDefinition.writes).
  *
- * Evaluated: set_fact, include_vars, assert, fail, include_tasks, blocks and their `always`, and
+ * Evaluated: set_fact, include_vars, assert, fail, include_tasks, include_role, blocks and their `always`, and
  * whole-file writers (copy, template) whose dest is under `root`. Not evaluated: every other
  * module (nothing runs on the host), handlers, rescue sections (the run is assumed to succeed).
  * A task that needs what an unevaluated task registered, or that cannot be templated, makes the
@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { FalcoDeployError } from '../errors.js';
 import type { ModuleDefinition } from '../modules/contract.js';
-import type { IncludeTasks, Play, Playbook, Task, TaskNode } from '../playbook/model.js';
+import type { IncludeRole, IncludeTasks, Play, Playbook, Task, TaskNode } from '../playbook/model.js';
 import { plainData } from '../template/index.js';
 import { ROOT_SCOPE, varsFor, type IncludeScope, type PlayContext, type RunOptions } from './context.js';
 import { HostState } from './host-state.js';
@@ -22,6 +22,7 @@ import { runLocalTask } from './local-tasks.js';
 import { errorMessage } from './outcome.js';
 import { computePlayVars } from './play-runner.js';
 import type { ConnectionProvider, InventoryView, PlaybookRuntime, TemplaterPort, Vars } from './ports.js';
+import { adoptRoles, runtimeImports } from './runtime-roles.js';
 import { RunStats } from './stats.js';
 import { loopItem, loopItems, moduleContext } from './task-inputs.js';
 
@@ -108,7 +109,8 @@ function playContext(input: DesiredFilesInput, play: Play, state: HostState): Pl
   } catch (err) {
     throw new Unknown(`vars_files of play "${play.displayName}": ${errorMessage(err)}`);
   }
-  return { ...base, play, playVars, playHosts: [state.name], batchHosts: [state.name], playEnded: { value: false } };
+  const additions = { handlers: [], roles: [], ran: new Set<string>(), loads: 0 };
+  return { ...base, play, playVars, additions, playHosts: [state.name], batchHosts: [state.name], playEnded: { value: false } };
 }
 
 /** Why a variable has no value here: the task that would have set it was not (or could not be) evaluated. */
@@ -143,6 +145,7 @@ class HostWalk {
         await this.nodes(node.block, scope);
         await this.nodes(node.always, scope);
       } else if (node.kind === 'include_tasks') await this.include(node, scope);
+      else if (node.kind === 'include_role') await this.includeRole(node, scope);
       else if (this.ctx.options.tagFilter(node.tags)) await this.task(node, scope);
     }
   }
@@ -150,11 +153,36 @@ class HostWalk {
   private async include(node: IncludeTasks, scope: IncludeScope): Promise<void> {
     const vars = varsFor(this.ctx, this.host, scope, node);
     for (const params of this.guard(node, () => this.itemParams(node, vars, [...node.when, ...node.ownWhen]))) {
-      const { nodes } = this.guard(node, () => {
+      const inner: IncludeScope = { ...scope, includeParams: { ...scope.includeParams, ...params } };
+      const { tasks, roleScope } = this.guard(node, () => {
         const file = String(plainData(this.ctx.templater.templateData(node.file, { ...vars, ...params }, node.source)));
-        return this.ctx.runtime.loadTaskFile(file, node.searchDirs, node.context, node.source);
+        const { loaded } = this.ctx.runtime.loadTaskFile(file, node.searchDirs, node.context, node.source, node.apply, runtimeImports(this.ctx, node));
+        return { tasks: loaded.tasks, roleScope: adoptRoles(this.ctx, loaded, inner, true) };
       });
-      await this.nodes(nodes, { ...scope, includeParams: { ...scope.includeParams, ...params } });
+      await this.nodes(tasks, roleScope);
+    }
+  }
+
+  /** As the run's walker: the role is loaded per host and item, its tasks see its defaults and vars. */
+  private async includeRole(node: IncludeRole, scope: IncludeScope): Promise<void> {
+    const vars = varsFor(this.ctx, this.host, scope, node);
+    for (const params of this.guard(node, () => this.itemParams(node, vars, [...node.when, ...node.ownWhen]))) {
+      const itemVars = { ...vars, ...params };
+      const { tasks, roleScope } = this.guard(node, () => {
+        const loaded = this.ctx.runtime.loadRole({
+          name: String(plainData(this.ctx.templater.templateData(node.roleName, itemVars, node.source))),
+          from: plainData(this.ctx.templater.templateData(node.from, itemVars, node.source)) as IncludeRole['from'],
+          ...runtimeImports(this.ctx, node),
+          apply: node.apply,
+          file: node.source.file,
+          source: node.source,
+          context: node.context,
+          skipArgumentSpec: !node.rolespecValidate,
+        });
+        const inner: IncludeScope = { ...scope, includeParams: { ...scope.includeParams, ...params } };
+        return { tasks: loaded.tasks, roleScope: adoptRoles(this.ctx, loaded, inner, node.public) };
+      });
+      await this.nodes(tasks, roleScope);
     }
   }
 
@@ -215,7 +243,7 @@ class HostWalk {
   }
 
   /** Loop items as variables ([{}] without a loop), those whose `when` holds. */
-  private itemParams(node: Task | IncludeTasks, vars: Vars, when: Task['when']): Vars[] {
+  private itemParams(node: Task | IncludeTasks | IncludeRole, vars: Vars, when: Task['when']): Vars[] {
     const loopVar = node.loopControl?.loopVar ?? 'item';
     let all: Vars[] = [{}];
     if (node.loop) {
@@ -233,7 +261,7 @@ class HostWalk {
     }
   }
 
-  private guard<T>(node: Task | IncludeTasks, f: () => T): T {
+  private guard<T>(node: Task | IncludeTasks | IncludeRole, f: () => T): T {
     try {
       return f();
     } catch (err) {
@@ -250,8 +278,8 @@ class HostWalk {
   }
 
   /** Names the unevaluated task behind a failure when the node uses what it would have set. */
-  private reason(node: Task | IncludeTasks, err: unknown): string {
-    const text = JSON.stringify([node.when, 'args' in node ? node.args : node.file, node.loop?.items]);
+  private reason(node: Task | IncludeTasks | IncludeRole, err: unknown): string {
+    const text = JSON.stringify([node.when, 'args' in node ? node.args : 'file' in node ? node.file : node.roleName, node.loop?.items]);
     const used = [...this.missing].find(([name]) => new RegExp(`(^|[^\\w])${escapeRegExp(name)}($|[^\\w])`).test(text));
     const what = `task "${node.displayName}" (${where(node)})`;
     return used ? `${what} needs ${used[0]}, ${used[1].why}` : `${what} cannot be evaluated on the controller: ${errorMessage(err)}`;

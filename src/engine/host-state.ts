@@ -17,7 +17,7 @@ export class HostState {
   unreachable = false;
   /** meta: end_host / end_play for this host. */
   ended = false;
-  /** Handler names (or listen topics) notified and not yet run. */
+  /** Ids of the handlers notified and not yet run. */
   notified = new Set<string>();
   connection?: HostConnection;
   /** The play `connection` keyword the connection was opened for (a later play may name another). */

@@ -15,7 +15,7 @@ import { moduleContext } from './task-inputs.js';
 import { inShard } from '../inventory/shard.js';
 import { flushHandlers, runNodes } from './walker.js';
 
-type PlayContextBase = Omit<PlayContext, 'playHosts' | 'batchHosts' | 'play' | 'playVars' | 'playEnded'>;
+type PlayContextBase = Omit<PlayContext, 'playHosts' | 'batchHosts' | 'play' | 'playVars' | 'playEnded' | 'additions'>;
 
 const GATHER_TASK_NAME = 'Gathering Facts';
 
@@ -44,7 +44,8 @@ export async function runPlay(base: PlayContextBase, play: Play): Promise<'conti
     failHosts(base, playHosts, 'vars_files', errorMessage(err));
     return 'stop';
   }
-  const first: PlayContext = { ...base, play, playVars, playHosts, batchHosts: playHosts, playEnded: { value: false } };
+  const additions = { handlers: play.handlers.map((task) => ({ task, scope: ROOT_SCOPE })), roles: [], ran: new Set<string>(), loads: 0 };
+  const first: PlayContext = { ...base, play, playVars, additions, playHosts, batchHosts: playHosts, playEnded: { value: false } };
   collectPlaySecrets(first);
   const serial = base.templater.templateData(play.serial, varsFor(first, playHosts[0], ROOT_SCOPE));
   const batches = serialBatches(playHosts, serial);

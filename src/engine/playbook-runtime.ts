@@ -1,18 +1,22 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FalcoDeployError, InputError } from '../errors.js';
-import { loadTaskFile } from '../playbook/loader.js';
+import { loadIncludedRole, loadTaskFile } from '../playbook/loader.js';
 import { loadVarsFile } from '../playbook/vars-files.js';
 import { findLocalFile, localCandidates, notFoundMessage } from '../playbook/local-files.js';
-import { resolveTaskFile } from '../playbook/tasks.js';
+import { appliedContext, resolveTaskFile } from '../playbook/tasks.js';
 import type { PlaybookRuntime, TemplaterPort, Vars } from './ports.js';
 
 /** The loader's run-time services: include_tasks, template/copy sources, vars_files. */
 export function playbookRuntime(templater: TemplaterPort): PlaybookRuntime {
   return {
-    loadTaskFile(file, searchDirs, ctx, from) {
+    loadTaskFile(file, searchDirs, ctx, from, apply, imports) {
       const path = resolveTaskFile(file, searchDirs, { file: from.file, line: from.line ?? 1, column: from.column ?? 1 });
-      return { path, nodes: loadTaskFile(path, ctx) };
+      return { path, loaded: loadTaskFile(path, appliedContext(ctx, apply, from.file), undefined, imports) };
+    },
+
+    loadRole(req) {
+      return loadIncludedRole(req);
     },
 
     resolveLocal(src, kind, role, playDir) {

@@ -4,7 +4,9 @@
  */
 import type { HostConnection } from '../connectors/types.js';
 import type { Templater as TemplateLayer } from '../template/index.js';
-import type { RoleInstance, TaskFileContext, TaskNode } from '../playbook/model.js';
+import type { RoleInstance, TaskFileContext } from '../playbook/model.js';
+import type { IncludedRole, RuntimeImports } from '../playbook/loader.js';
+import type { IncludedRoleRequest } from '../playbook/roles.js';
 
 export type Vars = Record<string, unknown>;
 
@@ -19,8 +21,13 @@ export type TemplaterPort = Pick<TemplateLayer, 'templateData' | 'evaluateCondit
 
 /** Run-time services of the playbook loader. */
 export interface PlaybookRuntime {
-  /** include_tasks: the task file found (its path) and its nodes (already validated). */
-  loadTaskFile(file: string, searchDirs: readonly string[], ctx: TaskFileContext, from: Origin): { path: string; nodes: TaskNode[] };
+  /**
+   * include_tasks: the task file found (its path) and what it loaded (validated): its tasks, with
+   * `apply` keywords given to them, and the roles its import_role tasks brought in.
+   */
+  loadTaskFile(file: string, searchDirs: readonly string[], ctx: TaskFileContext, from: Origin, apply: Record<string, unknown>, imports: RuntimeImports): { path: string; loaded: IncludedRole };
+  /** include_role: the role read and validated now (a missing role or file throws). */
+  loadRole(req: IncludedRoleRequest): IncludedRole;
   /** Resolve a template/copy src: role dir first, then the playbook dir. */
   resolveLocal(src: string, kind: 'files' | 'templates', role: RoleInstance | undefined, playDir: string): string;
   /** vars_files of a play, read once per play (paths templated with play + extra vars). */

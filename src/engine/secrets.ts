@@ -35,11 +35,12 @@ export function collectPlaySecrets(ctx: PlayContext): void {
  * task saw them), facts it set (set_fact of a secret-named var), and everything a no_log task
  * registered; play-level templated secrets are resolved again (they may use a registered var).
  */
-export function collectTaskSecrets(ctx: PlayContext, host: string, scope: IncludeScope, task: Task, outcome: TaskOutcome): void {
-  const own = learn(ctx, [task.role?.params, task.vars, scope.includeParams]);
+export function collectTaskSecrets(ctx: PlayContext, host: string, scope: IncludeScope, task: Task, outcome: TaskOutcome, noLog: boolean): void {
+  // an include_role's role is loaded at run time: its defaults and vars are learned with its tasks
+  const own = learn(ctx, [task.role?.defaults, task.role?.vars, task.role?.params, task.vars, scope.includeParams]);
   resolve(ctx, host, scope, task, [...ctx.states.get(host)!.secretTemplates, ...own]);
   collectSecrets(outcome.result.ansible_facts, ctx.secrets);
-  if (task.noLog && task.register) {
+  if (noLog && task.register) {
     for (const [k, v] of Object.entries(outcome.result)) if (!RESULT_BOOKKEEPING.has(k)) addSecretValues(v, ctx.secrets);
   }
 }

@@ -4,7 +4,7 @@ import type { ExecResult } from '../connectors/types.js';
 import type { FileDiff, ModuleDefinition, Plan } from '../modules/contract.js';
 import type { HostStatus } from '../output/events.js';
 import type { PlayContext, IncludeScope } from './context.js';
-import { becomeFor, keywordFlag, varsFor } from './context.js';
+import { becomeFor, becomeUserFor, keywordFlag, varsFor } from './context.js';
 import { OMIT as OMIT_PLACEHOLDER, isTemplateError, isUnsafe, markUnsafe, plainData, settleUnsafe } from '../template/index.js';
 import { taskArgErrorMessage } from '../template/errors.js';
 import { pyStr } from '../python/repr.js';
@@ -160,6 +160,7 @@ async function runRemote(
   const check = keywordFlag(ctx, 'check_mode', task.checkMode, vars, task.source) ?? ctx.options.check;
   const env = environmentFor(ctx, [...ctx.play.environment, ...task.environment], vars, task);
   const modCtx = { ...moduleContext(ctx, host, task, vars, become, check), environment: env };
+  const becomeUser = become ? becomeUserFor(ctx, vars, task) : undefined;
   const probes = await mod.probes(args, modCtx);
   if (probes.some((p) => !state.probeCache.has(cacheKey(p, become)))) {
     // One round trip for this task and every later one that can be templated by now (on this host).
@@ -187,7 +188,7 @@ async function runRemote(
       stdoutFile: c.stdoutFile,
       env: { ...env, ...(c.env ?? {}) },
       become: c.become ?? become,
-      becomeUser: task.becomeUser ?? ctx.play.becomeUser,
+      becomeUser,
     });
     results.push(r);
     if (!(c.okExitCodes ?? [0]).includes(r.exitCode)) {

@@ -1,9 +1,11 @@
 import pLimit from 'p-limit';
 import type { PlayContext, IncludeScope } from './context.js';
-import { keywordFlag, ROOT_SCOPE, varsFor } from './context.js';
+import { keywordFlag, varsFor } from './context.js';
 import { connectAll } from './connect.js';
 import { FalcoDeployError } from '../errors.js';
-import type { Block, IncludeTasks, Task, TaskNode } from '../playbook/model.js';
+import type { Block, IncludeRole, IncludeTasks, Task, TaskNode } from '../playbook/model.js';
+import type { IncludedRole } from '../playbook/loader.js';
+import { adoptRoles, runtimeImports } from './runtime-roles.js';
 import type { Vars } from './ports.js';
 import { runTaskOnHost } from './task-run.js';
 import { itemLabel, loopItem, loopItems } from './task-inputs.js';
@@ -24,7 +26,10 @@ export async function runNodes(ctx: PlayContext, nodes: TaskNode[], hosts: strin
     const active = hosts.filter((h) => ctx.states.get(h)!.active);
     if (active.length === 0 || ctx.signal?.aborted) return;
     if (node.kind === 'block') await runBlock(ctx, node, active, scope);
+    else if (node.kind !== 'task' && !scope.handler && !ctx.options.tagFilter(node.tags)) continue;
+    // as Ansible: an include is selected by its own tags (apply's reach only the included tasks)
     else if (node.kind === 'include_tasks') await runInclude(ctx, node, active, scope);
+    else if (node.kind === 'include_role') await runIncludeRole(ctx, node, active, scope);
     else await runTask(ctx, node, active, scope);
   }
 }
@@ -56,14 +61,26 @@ async function runBlock(ctx: PlayContext, node: Block, hosts: string[], scope: I
   }
 }
 
-async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[], scope: IncludeScope): Promise<void> {
-  if (ctx.signal?.aborted) return;
-  ctx.emit({ type: 'task_start', task: node.displayName, hosts });
-  // As Ansible's IncludedFile: hosts that include the same file with the same params run it in
-  // lockstep; a host including it again (a loop) gets a run of its own.
-  const groups: { key: string; file: string; params: Record<string, unknown>; label?: string; hosts: string[] }[] = [];
+type Include = IncludeTasks | IncludeRole;
+
+/** One run of an include for hosts that include the same thing with the same loop params. */
+interface IncludeGroup<T> {
+  key: string;
+  target: T;
+  params: Record<string, unknown>;
+  label?: string;
+  hosts: string[];
+}
+
+/**
+ * The include's `when` and loop per host, grouped as Ansible's IncludedFile: hosts that include
+ * the same target with the same params run it in lockstep; a host including it again (a loop)
+ * gets a run of its own. `target` renders what is included for one host and item.
+ */
+function includeGroups<T>(ctx: PlayContext, node: Include, hosts: string[], scope: IncludeScope, target: (vars: Vars) => T): { groups: IncludeGroup<T>[]; included: string[] } {
+  const groups: IncludeGroup<T>[] = [];
   const conditions = [...node.when, ...node.ownWhen];
-  const included = new Set<string>();
+  const included: string[] = [];
   for (const host of hosts) {
     try {
       const vars = varsFor(ctx, host, scope, node);
@@ -78,41 +95,97 @@ async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[],
         const params: Record<string, unknown> = node.loop ? { [loopVar]: loopItem(items, i) } : {};
         if (node.loop && node.loopControl?.indexVar) params[node.loopControl.indexVar] = i;
         const itemVars = { ...vars, ...params };
-        const file = String(plainData(ctx.templater.templateData(node.file, itemVars, node.source)));
-        const key = JSON.stringify([file, params]);
+        const rendered = target(itemVars);
+        const key = JSON.stringify([rendered, params]);
         const label = node.loop ? itemLabel(ctx, node, items[i], itemVars) : undefined;
         const g = groups.find((x) => x.key === key && !x.hosts.includes(host));
         if (g) g.hosts.push(host);
-        else groups.push({ key, file, params, label, hosts: [host] });
+        else groups.push({ key, target: rendered, params, label, hosts: [host] });
       }
-      included.add(host);
+      included.push(host);
     } catch (err) {
       failInclude(ctx, node, [host], err);
     }
   }
-  const loaded: { nodes: TaskNode[]; hosts: string[]; params: Record<string, unknown> }[] = [];
+  return { groups, included };
+}
+
+function rendered(ctx: PlayContext, node: Include, value: unknown, vars: Vars): unknown {
+  return plainData(ctx.templater.templateData(value, vars, node.source));
+}
+
+async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[], scope: IncludeScope): Promise<void> {
+  if (ctx.signal?.aborted) return;
+  ctx.emit({ type: 'task_start', task: node.displayName, hosts });
+  const { groups, included } = includeGroups(ctx, node, hosts, scope, (vars) => String(rendered(ctx, node, node.file, vars)));
+  const counted = new Set(included);
+  const runs: { nodes: TaskNode[]; hosts: string[]; scope: IncludeScope }[] = [];
   for (const g of groups) {
     try {
-      const { path, nodes } = ctx.runtime.loadTaskFile(g.file, node.searchDirs, node.context, node.source);
+      const inner: IncludeScope = { ...scope, includeParams: { ...scope.includeParams, ...g.params } };
+      const { path, loaded } = ctx.runtime.loadTaskFile(g.target, node.searchDirs, node.context, node.source, node.apply, runtimeImports(ctx, node));
+      // as Ansible: an import_role is static, its role's vars are the play's
+      adoptRoles(ctx, loaded, inner, true);
       ctx.emit({ type: 'include', file: path, hosts: g.hosts, label: g.label });
-      loaded.push({ nodes, hosts: g.hosts, params: g.params });
+      runs.push({ nodes: loaded.tasks, hosts: g.hosts, scope: inner });
     } catch (err) {
       // Found mid-run, after other tasks may have changed hosts: a failure of these hosts, as in
       // Ansible, not "bad input, nothing changed".
       failInclude(ctx, node, g.hosts, err);
-      for (const h of g.hosts) included.delete(h);
+      for (const h of g.hosts) counted.delete(h);
     }
   }
   // as ansible-playbook's recap: the include counts ok once per host, unless its file failed to load
-  for (const h of included) ctx.stats.record(h, 'ok', false);
-  for (const l of loaded) {
+  for (const h of counted) ctx.stats.record(h, 'ok', false);
+  for (const run of runs) {
     if (ctx.signal?.aborted) return;
-    await runNodes(ctx, l.nodes, l.hosts, { ...scope, includeParams: { ...scope.includeParams, ...l.params } });
+    await runNodes(ctx, run.nodes, run.hosts, run.scope);
+  }
+}
+
+/**
+ * include_role, as ansible-core 2.14's strategy: no `included:` line and no recap count of its
+ * own; every group's role is loaded before any runs; `public` puts the role's defaults/vars in
+ * the play's view, otherwise only the role's tasks (and its dependencies') see them.
+ */
+async function runIncludeRole(ctx: PlayContext, node: IncludeRole, hosts: string[], scope: IncludeScope): Promise<void> {
+  if (ctx.signal?.aborted) return;
+  ctx.emit({ type: 'task_start', task: node.displayName, hosts });
+  const { groups } = includeGroups(ctx, node, hosts, scope, (vars) => ({
+    name: String(rendered(ctx, node, node.roleName, vars)),
+    from: rendered(ctx, node, node.from, vars) as IncludeRole['from'],
+  }));
+  const runs: { loaded: IncludedRole; hosts: string[]; scope: IncludeScope; params: Record<string, unknown>; target: unknown }[] = [];
+  for (const g of groups) {
+    try {
+      const loaded = ctx.runtime.loadRole({
+        ...g.target,
+        ...runtimeImports(ctx, node),
+        apply: node.apply,
+        file: node.source.file,
+        source: node.source,
+        context: node.context,
+        skipArgumentSpec: !node.rolespecValidate,
+      });
+      const inner = adoptRoles(ctx, loaded, { ...scope, includeParams: { ...scope.includeParams, ...g.params } }, node.public);
+      runs.push({ loaded, hosts: g.hosts, scope: inner, params: g.params, target: g.target });
+    } catch (err) {
+      failInclude(ctx, node, g.hosts, err);
+    }
+  }
+  for (const run of runs) {
+    if (ctx.signal?.aborted) return;
+    // as Ansible's ROLE_CACHE: the same role is the same name, files and vars (the include's and its loop's)
+    const role = JSON.stringify([run.target, node.apply, node.vars, run.params]);
+    const ran = (h: string) => `${h}\0${role}`;
+    const targets = node.allowDuplicates ? run.hosts : run.hosts.filter((h) => !ctx.additions.ran.has(ran(h)));
+    await runNodes(ctx, run.loaded.tasks, targets, run.scope);
+    for (const h of targets) ctx.additions.ran.add(ran(h));
   }
 }
 
 /** An include that cannot be templated or loaded fails on its hosts (ignore_errors applies). */
-function failInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[], err: unknown): void {
+function failInclude(ctx: PlayContext, node: Include, hosts: string[], err: unknown): void {
   failHosts(ctx, hosts, node.displayName, errorMessage(err), { ignored: node.ignoreErrors === true, key: 'reason' });
 }
 
@@ -167,6 +240,8 @@ function settle(ctx: PlayContext, task: Task, scope: IncludeScope, host: string,
       return false;
     }
   };
+  // a no_log that does not render to a boolean fails the task (its result is hidden then too)
+  const noLog = typeof task.noLog === 'string' ? flag('no_log', task.noLog) || outcome !== given : task.noLog === true;
   let status = outcome.status;
   if (status === 'unreachable' && flag('ignore_unreachable', task.ignoreUnreachable)) status = 'skipped';
   if (status === 'failed') {
@@ -180,10 +255,9 @@ function settle(ctx: PlayContext, task: Task, scope: IncludeScope, host: string,
   ctx.stats.record(host, status, outcome.changed);
   if (outcome.changed && status !== 'failed' && task.notify.length) {
     const vars = varsFor(ctx, host, scope, task);
-    for (const n of task.notify) state.notified.add(String(ctx.templater.templateData(n, vars, task.source)));
+    for (const n of task.notify) notify(ctx, state.notified, String(ctx.templater.templateData(n, vars, task.source)));
   }
-  const noLog = task.noLog;
-  collectTaskSecrets(ctx, host, scope, task, outcome);
+  collectTaskSecrets(ctx, host, scope, task, outcome, noLog);
   ctx.emit({
     type: 'host_result',
     host,
@@ -277,29 +351,31 @@ async function resetConnections(ctx: PlayContext, hosts: string[]): Promise<void
 }
 
 /**
- * Runs notified handlers in definition order, once each, on the hosts that notified them. A
- * listen topic runs every handler listening to it, so what was notified is forgotten only when
- * the flush is over.
+ * As ansible-core 2.14's strategy: a notify picks the handler loaded last with that name (or
+ * `role : name`) when the task reports, plus every handler listening to it; ids are kept, so a
+ * role included again later adds handlers without taking over earlier notifications.
  */
+function notify(ctx: PlayContext, notified: Set<string>, name: string): void {
+  const handlers = ctx.additions.handlers.map((h) => h.task);
+  const named = [...handlers].reverse().find((h) => h.name === name || (h.role !== undefined && `${h.role.name} : ${h.name}` === name));
+  if (named) notified.add(named.id);
+  for (const h of handlers) if (h.listen.includes(name)) notified.add(h.id);
+}
+
+/** Runs notified handlers in definition order, once each, on the hosts that notified them. */
 export async function flushHandlers(ctx: PlayContext, hosts: string[]): Promise<void> {
-  const consumed: { host: string; names: string[] }[] = [];
-  try {
-    for (const handler of ctx.play.handlers) {
-      if (ctx.signal?.aborted) return;
-      const names = [handler.name, ...handler.listen].filter((n): n is string => Boolean(n));
-      const targets = hosts.filter((h) => {
-        const s = ctx.states.get(h)!;
-        const eligible = s.active || (ctx.options.forceHandlers && !s.unreachable && !s.ended);
-        return eligible && names.some((n) => s.notified.has(n));
-      });
-      if (targets.length === 0) continue;
-      for (const host of targets) consumed.push({ host, names });
-      const forced = targets.filter((h) => ctx.states.get(h)!.failed);
-      for (const h of forced) ctx.states.get(h)!.failed = false;
-      await runTask(ctx, handler, targets, { ...ROOT_SCOPE, handler: true });
-      for (const h of forced) ctx.states.get(h)!.failed = true;
-    }
-  } finally {
-    for (const c of consumed) for (const n of c.names) ctx.states.get(c.host)!.notified.delete(n);
+  for (const { task: handler, scope } of ctx.additions.handlers) {
+    if (ctx.signal?.aborted) return;
+    const targets = hosts.filter((h) => {
+      const s = ctx.states.get(h)!;
+      const eligible = s.active || (ctx.options.forceHandlers && !s.unreachable && !s.ended);
+      return eligible && s.notified.has(handler.id);
+    });
+    if (targets.length === 0) continue;
+    for (const h of targets) ctx.states.get(h)!.notified.delete(handler.id);
+    const forced = targets.filter((h) => ctx.states.get(h)!.failed);
+    for (const h of forced) ctx.states.get(h)!.failed = false;
+    await runTask(ctx, handler, targets, { ...scope, handler: true });
+    for (const h of forced) ctx.states.get(h)!.failed = true;
   }
 }

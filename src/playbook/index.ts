@@ -1,7 +1,7 @@
 /** Public API of the playbook loader (see model.ts for the shape the executor receives). */
 export type * from './model.js';
-export { loadPlaybook, checkPlaybook, loadTaskFile } from './loader.js';
-export { resolveTaskFile } from './tasks.js';
+export { loadPlaybook, checkPlaybook, loadTaskFile, loadIncludedRole } from './loader.js';
+export { appliedContext, resolveTaskFile } from './tasks.js';
 ;
 export { validateArgs } from '../argspec/validate.js';
 export { selectByTags } from './tags.js';

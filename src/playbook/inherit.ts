@@ -44,7 +44,7 @@ export function readInherited(r: FieldReader): Inherited {
     ignoreUnreachable: r.boolOrTemplate('ignore_unreachable'),
     checkMode: r.boolOrTemplate('check_mode'),
     diff: r.bool('diff'),
-    noLog: r.bool('no_log'),
+    noLog: r.boolOrTemplate('no_log'),
     runOnce: r.bool('run_once'),
     anyErrorsFatal: r.boolOrTemplate('any_errors_fatal'),
     remoteUser: r.str('remote_user'),

@@ -24,7 +24,7 @@ function listed(nodes: readonly TaskNode[], sel: TagSelection): { label: string;
       continue;
     }
     if (!selectByTags(node, sel)) continue;
-    const label = node.name !== undefined ? node.displayName : node.kind === 'task' ? node.moduleAs : 'include_tasks';
+    const label = node.name !== undefined ? node.displayName : node.kind === 'task' ? node.moduleAs : node.kind === 'include_role' ? node.action : 'include_tasks';
     out.push({ label, tags: [...node.tags].sort() });
   }
   return out;

@@ -2,14 +2,15 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import type { Play, Playbook, TaskFileContext, TaskNode } from './model.js';
+import type { Play, Playbook, RoleInstance, Task, TaskFileContext, TaskNode } from './model.js';
 import { FieldReader, errorAt, isMap, isTemplated } from './fields.js';
 import { IMPORT_PLAYBOOK_KEYWORDS } from './keywords.js';
 import { union } from './inherit.js';
 import { registryLookup, type ModuleLookup } from './lookup.js';
-import { parsePlay, type ImportedBy } from './play.js';
+import { onlyTasks, parsePlay, type ImportedBy } from './play.js';
 import { parseTaskFile } from './tasks.js';
-import { validateNodes, validatePlaybook } from './validate.js';
+import { handlerNamesOf, validateNodes, validatePlaybook } from './validate.js';
+import { loadRoleNow, runtimeRoleImporter, type IncludedRoleRequest } from './roles.js';
 import { loadAnsibleYaml } from '../yaml/load.js';
 import { positionOf } from '../yaml/positions.js';
 
@@ -35,14 +36,47 @@ export function checkPlaybook(file: string, opts: LoadOptions = {}): Playbook {
   return playbook;
 }
 
+/** Where roles that import_role loads at run time fit in the play: keys already loaded, id prefix. */
+export interface RuntimeImports {
+  loadedKeys: readonly string[];
+  idPrefix: string;
+}
+
 /**
  * Loads a task file for a dynamic include_tasks at run time (path from resolveTaskFile), and
- * validates it. `ctx` is the include node's `context`.
+ * validates it. `ctx` is the include node's `context`. With `imports`, an import_role in it
+ * loads its role now (its instances and handlers come back with the nodes); without, it is refused.
  */
-export function loadTaskFile(path: string, ctx: TaskFileContext, modules: ModuleLookup = registryLookup): TaskNode[] {
-  const nodes = parseTaskFile(path, ctx, { modules, handlers: false });
-  validateNodes(nodes, ctx.handlerNames, modules, ctx.playbookDir);
-  return nodes;
+export function loadTaskFile(path: string, ctx: TaskFileContext, modules: ModuleLookup = registryLookup, imports?: RuntimeImports): IncludedRole {
+  const handlerNames = [...ctx.handlerNames];
+  const importer = imports && runtimeRoleImporter(ctx, modules, imports.loadedKeys, imports.idPrefix);
+  const nodes = parseTaskFile(path, { ...ctx, handlerNames }, { modules, handlers: false, importRole: importer?.importRole });
+  const handlers = (importer?.handlers ?? []).map(onlyTasks);
+  // filled in place: include_tasks contexts of the file share this array
+  handlerNames.push(...handlerNamesOf(handlers));
+  validateNodes([...nodes, ...handlers], handlerNames, modules, ctx.playbookDir);
+  return { instances: importer?.instances ?? [], tasks: nodes, handlers };
+}
+
+/** What an include loaded: tasks, and the roles it loaded (dependencies first) with their handlers. */
+export interface IncludedRole {
+  instances: RoleInstance[];
+  tasks: TaskNode[];
+  handlers: Task[];
+}
+
+/**
+ * Loads a role for include_role at run time, validated as the play's tasks are: its tasks may
+ * notify its own handlers (and the play's).
+ */
+export function loadIncludedRole(req: IncludedRoleRequest, modules: ModuleLookup = registryLookup): IncludedRole {
+  const handlerNames = [...req.context.handlerNames];
+  const loaded = loadRoleNow({ ...req, context: { ...req.context, handlerNames } }, modules);
+  const handlers = loaded.handlers.map(onlyTasks);
+  // filled in place: the role's include_tasks contexts share this array
+  handlerNames.push(...handlerNamesOf(handlers));
+  validateNodes([...loaded.tasks, ...handlers], handlerNames, modules, req.context.playbookDir);
+  return { instances: loaded.instances, tasks: loaded.tasks, handlers };
 }
 
 interface LoadState {

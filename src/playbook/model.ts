@@ -8,12 +8,14 @@
  *              preTasks, tasks, postTasks }              tasks = role tasks (in role order,
  *                                                        meta dependencies first, duplicates
  *                                                        removed) + the play's own tasks
- *   TaskNode = Task | Block | IncludeTasks
+ *   TaskNode = Task | Block | IncludeTasks | IncludeRole
  *     Task         one module call (set_fact/debug/meta... are modules too)
  *     Block        { block, rescue, always } children; run block, on failure rescue, then always
  *     IncludeTasks dynamic include: the executor evaluates when/loop, then calls
  *                  loadTaskFile(resolveTaskFile(renderedFile, node.searchDirs), node.context)
  *                  at run time (per loop item when looped; ids repeat per item)
+ *     IncludeRole  dynamic include_role: the executor evaluates when/loop, templates the role name
+ *                  and *_from, then loads the role (loadIncludedRole) with `context` + `apply`
  *   import_tasks and import_role are static: their tasks are already inlined where written.
  *
  * Execution order (as Ansible): preTasks, flush handlers, tasks, flush handlers, postTasks,
@@ -95,7 +97,7 @@ export interface Play {
   environment: EnvironmentEntry[];
   checkMode?: boolean | string;
   diff?: boolean;
-  noLog?: boolean;
+  noLog?: boolean | string;
   runOnce?: boolean;
   remoteUser?: string;
   port?: number | string;
@@ -133,6 +135,8 @@ export interface RoleInstance {
   /** Its dir, then the dirs of the roles that depend on it, innermost first (Ansible's dep chain). */
   searchPath: string[];
   source: SourcePos;
+  /** Identity for dedup (name, params, files, keywords): a dependency already loaded in the play is not loaded again. */
+  key: string;
 }
 
 export interface LoopControl {
@@ -157,6 +161,7 @@ export interface LoopSpec {
 /** Keywords whose innermost setting wins (task, block, role, play); undefined = set nowhere. */
 export interface InheritedKeywords {
   become?: boolean | string;
+  /** May be a template, rendered per host when the task runs. */
   becomeUser?: string;
   becomeMethod?: 'sudo';
   becomeFlags?: string;
@@ -165,7 +170,7 @@ export interface InheritedKeywords {
   ignoreUnreachable?: boolean | string;
   checkMode?: boolean | string;
   diff?: boolean;
-  noLog?: boolean;
+  noLog?: boolean | string;
   runOnce?: boolean;
   anyErrorsFatal?: boolean | string;
   remoteUser?: string;
@@ -241,13 +246,48 @@ export interface IncludeTasks extends NodeBase {
   searchDirs: string[];
   /** The include's own `when` (not inherited by the included tasks). */
   ownWhen: Conditional[];
+  /** `apply:` keywords given to the included tasks (appliedContext), checked when the file loads. */
+  apply: Record<string, unknown>;
   loop?: LoopSpec;
   loopControl?: LoopControl;
   /** What the included tasks inherit; pass to loadTaskFile. */
   context: TaskFileContext;
 }
 
-export type TaskNode = Task | Block | IncludeTasks;
+/** Which files of a role to load (tasks_from, handlers_from, vars_from, defaults_from). */
+export interface RoleFrom {
+  tasks?: string;
+  handlers?: string;
+  vars?: string;
+  defaults?: string;
+}
+
+export interface IncludeRole extends NodeBase {
+  kind: 'include_role';
+  displayName: string;
+  /** The action as written (`include_role`, `ansible.builtin.include_role`...). */
+  action: string;
+  /** Role name as written (may be templated: rendered per host at run time). */
+  roleName: string;
+  /** *_from file names as written (may be templated). */
+  from: RoleFrom;
+  /** public: the role's defaults and vars are visible to the play's later tasks (default: only inside it). */
+  public: boolean;
+  /** false: a host that already ran this role (same name, files and vars) skips it (Ansible's default: true). */
+  allowDuplicates: boolean;
+  /** Validate arguments against meta/argument_specs.yml (rolespec_validate, default true). */
+  rolespecValidate: boolean;
+  /** `apply:` keywords (a block's), given to the role's tasks as import_role's own keywords are. */
+  apply: Record<string, unknown>;
+  /** The include's own `when` (evaluated once per host, not inherited by the role's tasks). */
+  ownWhen: Conditional[];
+  loop?: LoopSpec;
+  loopControl?: LoopControl;
+  /** What the role's tasks inherit (the enclosing blocks', not the include's own keywords). */
+  context: TaskFileContext;
+}
+
+export type TaskNode = Task | Block | IncludeTasks | IncludeRole;
 
 /** What a task file inherits from where it is imported/included. */
 export interface TaskFileContext extends InheritedKeywords {
@@ -265,4 +305,11 @@ export interface TaskFileContext extends InheritedKeywords {
   importChain: string[];
   /** Directory of the top playbook of this play (last place relative task files are looked up). */
   playbookDir: string;
+  /** Role directories searched after <playbook dir>/roles (include_role loads at run time). */
+  rolesPath: readonly string[];
+  /**
+   * `collections:` in effect (task's, block's, then the play's; a role's come from its meta
+   * only): a short module name is also looked up as <collection>.<name>.
+   */
+  collections?: string[];
 }

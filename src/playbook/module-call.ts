@@ -13,6 +13,19 @@ import { copyKeyPositions } from '../yaml/positions.js';
 interface ActionEnv {
   modules: ModuleLookup;
   handlers: boolean;
+  /** `collections:` in effect: a short name not known as is is looked up in them, in order. */
+  collections?: readonly string[];
+}
+
+/** The module `name` names: as written, as ansible.builtin/legacy, else through `collections:` (Ansible's collection search). */
+function resolveModule(name: string, env: ActionEnv) {
+  const direct = env.modules.findModule(name) ?? env.modules.findModule(shortModuleName(name));
+  if (direct || name.includes('.')) return direct;
+  for (const c of env.collections ?? []) {
+    const found = env.modules.findModule(`${c}.${name}`);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 export interface Action {
@@ -35,7 +48,7 @@ export function detectAction(r: FieldReader, env: ActionEnv): Action {
     const reason = UNSUPPORTED_KEYWORDS[key];
     if (reason) r.fail(key, `'${key}' is not supported in a ${r.what}: ${reason}`);
   }
-  const isAction = (k: string) => loaderAction(k) !== undefined || env.modules.findModule(k) !== undefined;
+  const isAction = (k: string) => loaderAction(k) !== undefined || resolveModule(k, env) !== undefined;
   const actionKeys = ACTION_KEYS.filter((k) => r.has(k));
   if (actionKeys.length > 1) r.fail(actionKeys[1], 'action and local_action are mutually exclusive');
   if (actionKeys.length === 1) {
@@ -90,7 +103,7 @@ export function moduleAndArgs(r: FieldReader, action: Action, env: ActionEnv): {
     }
   }
   const short = shortModuleName(moduleAs);
-  const def = env.modules.findModule(moduleAs) ?? env.modules.findModule(short);
+  const def = resolveModule(moduleAs, env);
   const module = def?.name ?? short;
   let args: Record<string, unknown>;
   if (value === null || value === undefined) args = {};

@@ -47,6 +47,8 @@ export function parsePlay(data: YamlMap, id: string, file: string, opts: PlayLoa
     handlerNames,
     importChain: [file],
     playbookDir,
+    rolesPath: opts.rolesPath,
+    ...(r.has('collections') ? { collections: r.strList('collections') } : {}),
   };
   const roles = loadRoles(r.list('roles'), file, { playbookDir, rolesPath: opts.rolesPath, modules: opts.modules, playContext: base, idPrefix: `${id}.roles` });
   const env = { file, modules: opts.modules, handlers: false, importRole: roles.loader.importer() };
@@ -91,7 +93,8 @@ export function parsePlay(data: YamlMap, id: string, file: string, opts: PlayLoa
   });
 }
 
-function onlyTasks(node: TaskNode): Task {
+/** Handlers are tasks only (no blocks or includes). */
+export function onlyTasks(node: TaskNode): Task {
   if (node.kind !== 'task') throw errorAt(`handlers must be plain tasks (found a ${node.kind.replace('_', ' ')})`, node.source);
   return node;
 }

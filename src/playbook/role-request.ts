@@ -1,13 +1,5 @@
-import type { SourcePos } from './model.js';
+import type { RoleFrom, SourcePos } from './model.js';
 import type { FieldReader } from './fields.js';
-
-/** What to load from a role: its tasks/handlers/vars/defaults file names (`tasks_from` ...). */
-export interface RoleFrom {
-  tasks?: string;
-  handlers?: string;
-  vars?: string;
-  defaults?: string;
-}
 
 /** One role to load: from a roles: entry, a meta dependency or an import_role task. */
 export interface RoleRequest {
@@ -17,7 +9,9 @@ export interface RoleRequest {
   reader: FieldReader;
   params: Record<string, unknown>;
   from: RoleFrom;
-  /** roles: entries and dependencies run once per parameter set; import_role always runs. */
+  /** roles: entries and dependencies run once per parameter set; import_role/include_role always run. */
   dedup: boolean;
+  /** include_role's rolespec_validate: false skips the argument spec validation task. */
+  skipArgumentSpec?: boolean;
   source: SourcePos;
 }

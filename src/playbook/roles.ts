@@ -5,12 +5,12 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { RoleInstance, SourcePos, TaskFileContext, TaskNode } from './model.js';
+import type { RoleFrom, RoleInstance, SourcePos, TaskFileContext, TaskNode } from './model.js';
 import { FieldReader, errorAt, isMap, isTemplated } from './fields.js';
 import { INHERITED_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { layer, readInherited, union } from './inherit.js';
 import type { ModuleLookup } from './lookup.js';
-import { parseTaskFile, parseTaskList } from './tasks.js';
+import { appliedContext, parseTaskFile, parseTaskList } from './tasks.js';
 import { argumentSpecTask } from './role-argspec.js';
 import type { RoleRequest } from './role-request.js';
 import { checkKeywordTemplates, checkVarsTemplates } from './template-check.js';
@@ -20,15 +20,18 @@ import { positionOf } from '../yaml/positions.js';
 /** Keywords of a roles: entry; every other key is a role parameter. */
 const ROLE_ENTRY_KEYWORDS = ['role', 'name', 'vars', 'tags', 'when', 'environment', 'collections', ...INHERITED_KEYWORDS];
 
-interface RoleLoadEnv {
+interface RoleLoaderEnv {
   playbookDir: string;
   /** Extra role directories (like ANSIBLE_ROLES_PATH), searched after <playbook dir>/roles. */
   rolesPath: readonly string[];
   modules: ModuleLookup;
-  /** The play's context: its inherited keywords, tags, environment, handler names. */
-  playContext: TaskFileContext;
   /** e.g. "p1.roles". */
   idPrefix: string;
+}
+
+interface RoleLoadEnv extends RoleLoaderEnv {
+  /** The play's context: its inherited keywords, tags, environment, handler names. */
+  playContext: TaskFileContext;
 }
 
 interface LoadedRoles {
@@ -47,13 +50,49 @@ export function loadRoles(entries: unknown[], file: string, env: RoleLoadEnv): L
   return { instances: loader.instances, tasks, handlers: loader.handlers, loader };
 }
 
+/** What include_role loads at run time (see loadIncludedRole in loader.ts). */
+export interface IncludedRoleRequest {
+  name: string;
+  from: RoleFrom;
+  /** The include's `apply:` map: its keywords apply to the role's tasks. */
+  apply: Record<string, unknown>;
+  file: string;
+  source: SourcePos;
+  context: TaskFileContext;
+  idPrefix: string;
+  /** Keys of the roles already loaded in the play (RoleInstance.key): meta dependencies run once. */
+  loadedKeys: readonly string[];
+  skipArgumentSpec: boolean;
+}
+
+/** include_role: the role (and its meta dependencies not yet loaded), read now. */
+export function loadRoleNow(req: IncludedRoleRequest, modules: ModuleLookup): LoadedRoles {
+  const { context } = req;
+  const loader = new RoleLoader({ playbookDir: context.playbookDir, rolesPath: context.rolesPath, modules, idPrefix: req.idPrefix }, new Set(req.loadedKeys));
+  const reader = new FieldReader({}, req.file, 'include_role');
+  const request: RoleRequest = { name: req.name, namePos: req.source, reader, params: {}, from: req.from, dedup: false, skipArgumentSpec: req.skipArgumentSpec, source: req.source };
+  const tasks = loader.load(request, appliedContext(context, req.apply, req.file), [], []);
+  return { instances: loader.instances, tasks, handlers: loader.handlers, loader };
+}
+
+/**
+ * import_role in a task file loaded at run time (by include_tasks/include_role): roles load as
+ * the file is parsed; their instances and handlers are read from the lists after.
+ */
+export function runtimeRoleImporter(context: TaskFileContext, modules: ModuleLookup, loadedKeys: readonly string[], idPrefix: string) {
+  const loader = new RoleLoader({ playbookDir: context.playbookDir, rolesPath: context.rolesPath, modules, idPrefix }, new Set(loadedKeys));
+  return { importRole: loader.importer(), instances: loader.instances, handlers: loader.handlers };
+}
+
 /** Which files of the role to load (import_role's tasks_from, handlers_from, ...). */
 class RoleLoader {
   readonly instances: RoleInstance[] = [];
   readonly handlers: TaskNode[] = [];
-  private readonly seen = new Set<string>();
 
-  constructor(private readonly env: RoleLoadEnv) {}
+  constructor(
+    private readonly env: RoleLoaderEnv,
+    private readonly seen = new Set<string>(),
+  ) {}
 
   /** A roles: entry or meta dependency; returns the tasks of the role and its dependencies. */
   add(entry: unknown, file: string, parent: TaskFileContext, requiredBy: string[], chain: string[], parentDir?: string): TaskNode[] {
@@ -87,7 +126,8 @@ class RoleLoader {
     const tags = r.tags();
 
     const meta = this.loadMeta(dir);
-    const key = JSON.stringify(stable({ dir, params: req.params, when, tags, vars: entryVars, from: req.from }));
+    // as Ansible's ROLE_CACHE: an import/include_role (from_include) is never the same role as a roles: entry
+    const key = JSON.stringify(stable({ dir, params: req.params, when, tags, vars: entryVars, from: req.from, fromInclude: !req.dedup }));
     if (req.dedup && !meta.allowDuplicates && this.seen.has(key)) return [];
     this.seen.add(key);
 
@@ -103,6 +143,7 @@ class RoleLoader {
       handlerNames: parent.handlerNames,
       importChain: parent.importChain,
       playbookDir: parent.playbookDir,
+      rolesPath: parent.rolesPath,
     };
     const tasks: TaskNode[] = [];
     for (const dep of meta.dependencies) {
@@ -121,13 +162,15 @@ class RoleLoader {
       requiredBy: requiredBy.length ? [requiredBy[requiredBy.length - 1]!] : [],
       searchPath: [dir, ...[...chain].reverse()],
       source: req.source,
+      key,
     };
     const index = this.instances.length;
     this.instances.push(instance);
     const idPrefix = `${this.env.idPrefix}.${index}`;
-    const roleCtx: TaskFileContext = { ...ctx, role: instance, idPrefix, importChain: [] };
-    const env = { modules: this.env.modules, handlers: false, importRole: this.importer() };
-    const validation = argumentSpecTask({ dir, name: roleName, params: req.params }, req.from.tasks ?? 'main', meta.data);
+    // as Ansible: a role's tasks search the collections of its meta, not those of the play
+    const roleCtx: TaskFileContext = { ...ctx, role: instance, idPrefix, importChain: [], collections: meta.collections };
+    const env = { modules: this.env.modules, handlers: false, importRole: this.importer(), collections: meta.collections };
+    const validation = req.skipArgumentSpec ? undefined : argumentSpecTask({ dir, name: roleName, params: req.params }, req.from.tasks ?? 'main', meta.data);
     if (validation) tasks.push(...parseTaskList([validation], { ...roleCtx, idPrefix: `${idPrefix}.argspec` }, { ...env, file: meta.file }));
     const tasksFile = this.roleFile(dir, 'tasks', req.from.tasks, req.namePos);
     if (tasksFile) tasks.push(...parseTaskFile(tasksFile, roleCtx, env));
@@ -167,7 +210,7 @@ class RoleLoader {
     throw errorAt(`the role '${name}' was not found in ${dirs.join(':')}`, pos);
   }
 
-  private loadMeta(dir: string): { dependencies: unknown[]; allowDuplicates: boolean; file: string; data?: Record<string, unknown> } {
+  private loadMeta(dir: string): { dependencies: unknown[]; allowDuplicates: boolean; file: string; data?: Record<string, unknown>; collections?: string[] } {
     const file = findMain(join(dir, 'meta'));
     if (!file) return { dependencies: [], allowDuplicates: false, file: join(dir, 'meta', 'main.yml') };
     const data = loadAnsibleYaml(file);
@@ -176,7 +219,8 @@ class RoleLoader {
     const r: FieldReader = new FieldReader(data, file, 'role meta');
     const deps = r.list('dependencies');
     const allowDuplicates = r.bool('allow_duplicates') ?? false;
-    return { dependencies: deps, allowDuplicates, file, data };
+    const collections = r.has('collections') ? r.strList('collections') : undefined;
+    return { dependencies: deps, allowDuplicates, file, data, collections };
   }
 
   /** defaults/ or vars/: main.yml (or .yaml/.json/none), every file of a main/ directory merged, or `from`. */

@@ -7,9 +7,11 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import type {
   Block,
+  IncludeRole,
   IncludeTasks,
   LoopControl,
   LoopSpec,
+  RoleFrom,
   SourcePos,
   Task,
   TaskFileContext,
@@ -20,7 +22,7 @@ import { BLOCK_KEYWORDS, INCLUDE_KEYWORDS, LOOP_LOOKUPS, UNSUPPORTED_KEYWORDS, l
 import { compact, layer, pickInherited, readInherited, union } from './inherit.js';
 import type { ModuleLookup } from './lookup.js';
 import { detectAction, moduleAndArgs, safeKv, type Action } from './module-call.js';
-import type { RoleFrom, RoleRequest } from './role-request.js';
+import type { RoleRequest } from './role-request.js';
 import { checkKeywordTemplates } from './template-check.js';
 import { loadAnsibleYaml } from '../yaml/load.js';
 import { copyKeyPositions, keyPositionOf, positionOf } from '../yaml/positions.js';
@@ -29,6 +31,8 @@ interface ParseEnv {
   /** The file the list was read from. */
   file: string;
   modules: ModuleLookup;
+  /** `collections:` in effect for module names. */
+  collections?: readonly string[];
   /** Parsing a handlers list (allows `listen`, forbids include_tasks). */
   handlers: boolean;
   /** Loads an import_role in place (absent in files included at run time). */
@@ -65,11 +69,14 @@ export function resolveTaskFile(file: string, searchDirs: readonly string[], whe
   return found;
 }
 
-function parseTaskEntry(data: unknown, id: string, ctx: TaskFileContext, env: ParseEnv, itemPos?: SourcePos): TaskNode[] {
+function parseTaskEntry(data: unknown, id: string, parentCtx: TaskFileContext, parentEnv: ParseEnv, itemPos?: SourcePos): TaskNode[] {
   if (!isMap(data)) {
-    throw errorAt(`each task must be a mapping (e.g. "- name: ...\\n  module: args"), got ${JSON.stringify(data)}`, positionOf(data) ?? itemPos ?? { file: env.file, line: 1, column: 1 });
+    throw errorAt(`each task must be a mapping (e.g. "- name: ...\\n  module: args"), got ${JSON.stringify(data)}`, positionOf(data) ?? itemPos ?? { file: parentEnv.file, line: 1, column: 1 });
   }
-  const r: FieldReader = new FieldReader(data, env.file, env.handlers ? 'handler' : 'task');
+  const r: FieldReader = new FieldReader(data, parentEnv.file, parentEnv.handlers ? 'handler' : 'task');
+  const collections = collectionsOf(r, parentCtx) ?? parentCtx.collections;
+  const ctx: TaskFileContext = { ...parentCtx, collections };
+  const env: ParseEnv = { ...parentEnv, collections };
   if (r.has('block')) {
     checkKeywordTemplates(data, env.file);
     return [parseBlock(new FieldReader(data, env.file, 'block'), id, ctx, env)];
@@ -84,9 +91,17 @@ function parseTaskEntry(data: unknown, id: string, ctx: TaskFileContext, env: Pa
     case 'import_role':
       return parseImportRole(r, action, ctx, env);
     case 'include_role':
-      r.fail(action.key, "include_role is not supported; use import_role (loaded before the play runs) or list the role under the play's roles:");
+      return [parseIncludeRole(r, action, id, ctx, env)];
   }
   return [parseTask(r, action, id, ctx, env)];
+}
+
+/** The task's or block's own `collections:` before those it inherits; undefined when it names none. */
+function collectionsOf(r: FieldReader, ctx: TaskFileContext): string[] | undefined {
+  if (!r.has('collections')) return undefined;
+  const own = r.strList('collections');
+  for (const c of own) if (!/^\w+\.\w+$/.test(c)) r.fail('collections', `'${c}' is not a collection name (namespace.collection)`);
+  return [...new Set([...own, ...(ctx.collections ?? [])])];
 }
 
 /** Fields every node kind shares, with inheritance applied. */
@@ -118,6 +133,8 @@ function childContext(ctx: TaskFileContext, node: ReturnType<typeof baseFields>,
     handlerNames: ctx.handlerNames,
     importChain: ctx.importChain,
     playbookDir: ctx.playbookDir,
+    rolesPath: ctx.rolesPath,
+    collections: ctx.collections,
     ...extra,
   };
 }
@@ -130,21 +147,36 @@ function parseBlock(r: FieldReader, id: string, ctx: TaskFileContext, env: Parse
   return { kind: 'block', ...base, block: inner('block'), rescue: inner('rescue'), always: inner('always') };
 }
 
-function taskFileName(r: FieldReader, key: string, value: unknown): string {
+/** The file of import_tasks / include_tasks (`file`, free form or `file=`), its options checked as Ansible checks them. */
+function taskFileName(r: FieldReader, key: string, value: unknown, options: readonly string[] = []): string {
   if (typeof value === 'string' && value.trim()) {
     // `import_tasks: file.yml` or the k=v form `file=file.yml`
     const kv = safeKv(r, key, value, false);
     return kv['file'] ?? kv['_raw_params'] ?? value;
   }
   if (isMap(value)) {
-    const extra = Object.keys(value).filter((k) => k !== 'file' && k !== '_raw_params');
-    if (extra.length > 0) {
-      r.fail(key, `${key} accepts only 'file'${extra.includes('apply') ? " ('apply' is not supported; set keywords on the included tasks)" : ''}, got: ${extra.join(', ')}`);
-    }
+    const extra = Object.keys(value).filter((k) => k !== 'file' && k !== '_raw_params' && !options.includes(k));
+    if (extra.length > 0) r.fail(key, `Invalid options for ${key}: ${extra.join(',')} (${key} accepts 'file'${options.map((o) => `, '${o}'`).join('')})`);
     const file = value['file'] ?? value['_raw_params'];
     if (typeof file === 'string' && file.trim()) return file;
   }
   r.fail(key, `${key} needs a task file name`);
+}
+
+/** `apply:` of an include: a mapping of keywords (checked when the include loads, as Ansible does). */
+function applyOf(r: FieldReader, key: string, value: unknown): Record<string, unknown> {
+  const apply: unknown = isMap(value) ? (value['apply'] ?? {}) : {};
+  if (!isMap(apply)) r.fail(key, `Expected a dict for apply but got ${Array.isArray(apply) ? 'a list' : typeof apply} instead`);
+  return apply;
+}
+
+/** What an include's tasks inherit once its `apply:` keywords are given to them, as a block around them. */
+export function appliedContext(ctx: TaskFileContext, apply: Record<string, unknown>, file: string): TaskFileContext {
+  if (Object.keys(apply).length === 0) return ctx;
+  const r: FieldReader = new FieldReader(apply, file, "include's apply");
+  r.checkKeys(BLOCK_KEYWORDS.filter((k) => !['block', 'rescue', 'always'].includes(k)), UNSUPPORTED_KEYWORDS);
+  checkKeywordTemplates(apply, file);
+  return childContext(ctx, baseFields(r, ctx.idPrefix, ctx), ctx.idPrefix);
 }
 
 function searchDirsFor(ctx: TaskFileContext, env: ParseEnv): string[] {
@@ -165,10 +197,33 @@ function parseImportTasks(r: FieldReader, { key, value }: Action, id: string, ct
   }
   const path = resolveTaskFile(file, searchDirsFor(ctx, env), r.pos(key));
   const base = baseFields(r, id, ctx);
-  return parseTaskFile(path, childContext(ctx, base, id), { modules: env.modules, handlers: env.handlers, importRole: env.importRole }, r.pos(key));
+  return parseTaskFile(path, childContext(ctx, base, id), { modules: env.modules, handlers: env.handlers, importRole: env.importRole, collections: env.collections }, r.pos(key));
 }
 
-const IMPORT_ROLE_ARGS = ['name', 'tasks_from', 'handlers_from', 'vars_from', 'defaults_from', 'allow_duplicates', 'public', 'rolespec_validate'];
+/** Ansible's IncludeRole.VALID_ARGS; `public` and `apply` are include_role's only. */
+const ROLE_ARGS = ['name', 'role', 'tasks_from', 'handlers_from', 'vars_from', 'defaults_from', 'allow_duplicates', 'rolespec_validate'];
+const INCLUDE_ROLE_ARGS = [...ROLE_ARGS, 'public', 'apply'];
+
+/** The role arguments of an import/include_role (a mapping or `name=x tasks_from=y`), checked as Ansible checks them. */
+function roleArgs(r: FieldReader, key: string, value: unknown, valid: readonly string[]): FieldReader {
+  const action = loaderAction(key)!;
+  const map = typeof value === 'string' && value.trim() ? safeKv(r, key, value, false) : value;
+  if (!isMap(map)) r.fail(key, `${action} needs a mapping with name: ROLE`);
+  const bad = Object.keys(map).filter((k) => !valid.includes(k));
+  if (bad.length) r.fail(key, `Invalid options for ${key}: ${bad.join(',')} (valid: ${valid.join(', ')})`);
+  const args = new FieldReader(map, r.file, key);
+  if (!args.str('name') && !args.str('role')) r.fail(key, `'name' is a required field for ${key}.`);
+  return args;
+}
+
+function roleFiles(args: FieldReader): RoleFrom {
+  return compact({
+    tasks: args.str('tasks_from'),
+    handlers: args.str('handlers_from'),
+    vars: args.str('vars_from'),
+    defaults: args.str('defaults_from'),
+  });
+}
 
 /** Static import_role: the role's tasks are inlined here, its handlers join the play's. */
 function parseImportRole(r: FieldReader, { key, value }: Action, ctx: TaskFileContext, env: ParseEnv): TaskNode[] {
@@ -176,45 +231,51 @@ function parseImportRole(r: FieldReader, { key, value }: Action, ctx: TaskFileCo
     r.fail(key, `import_role is not supported ${env.handlers ? 'in handlers' : 'in a file loaded by include_tasks'}; list the role under the play's roles:`);
   }
   for (const key of ['loop', ...LOOP_LOOKUPS.map((l) => `with_${l}`)]) {
-    if (r.has(key)) r.fail(key, 'import_role cannot loop (it is inlined before the play runs)');
+    if (r.has(key)) r.fail(key, "You cannot use loops on 'import_role' statements. You should use 'include_role' instead.");
   }
   r.checkKeys([...BLOCK_KEYWORDS.filter((k) => !['block', 'rescue', 'always'].includes(k)), key], UNSUPPORTED_KEYWORDS);
-  if (!isMap(value)) r.fail(key, 'import_role needs a mapping with name: ROLE');
-  const bad = Object.keys(value).filter((k) => !IMPORT_ROLE_ARGS.includes(k));
-  if (bad.length) r.fail(key, `import_role does not accept ${bad.join(', ')}; valid: ${IMPORT_ROLE_ARGS.join(', ')}`);
-  const args = new FieldReader(value, r.file, key);
-  const name = args.str('name');
-  if (!name) r.fail(key, 'import_role needs name: ROLE');
-  const from: RoleFrom = compact({
-    tasks: args.str('tasks_from'),
-    handlers: args.str('handlers_from'),
-    vars: args.str('vars_from'),
-    defaults: args.str('defaults_from'),
+  // as ansible-core 2.14: `public` and `apply` are include_role's (an imported role's vars are always public)
+  const args: FieldReader = roleArgs(r, key, value, ROLE_ARGS);
+  const name = (args.str('name') ?? args.str('role'))!;
+  const namePos = args.pos(args.has('name') ? 'name' : 'role');
+  return env.importRole({ name, namePos, reader: r, params: {}, from: roleFiles(args), dedup: false, skipArgumentSpec: args.bool('rolespec_validate') === false, source: r.pos() }, ctx);
+}
+
+/** Dynamic include_role: a node the executor loads per host group at run time. */
+function parseIncludeRole(task: FieldReader, { key, value }: Action, id: string, ctx: TaskFileContext, env: ParseEnv): IncludeRole {
+  const r: FieldReader = new FieldReader(task.map, task.file, 'task using include_role');
+  if (env.handlers) r.fail(key, `Using '${key}' as a handler is not supported.`);
+  r.checkKeys([...INCLUDE_KEYWORDS.filter((k) => k !== 'include_tasks'), key], UNSUPPORTED_KEYWORDS);
+  const args: FieldReader = roleArgs(r, key, value, INCLUDE_ROLE_ARGS);
+  const apply = applyOf(args, 'apply', args.map);
+  const roleName = (args.str('name') ?? args.str('role'))!;
+  const base = baseFields(r, id, ctx);
+  return compact({
+    kind: 'include_role' as const,
+    ...base,
+    // as IncludeRole.get_name: the name as written (no role prefix), else "<action> : <role>"
+    displayName: base.name ?? `${key} : ${roleName}`,
+    action: key,
+    roleName,
+    from: roleFiles(args),
+    public: args.bool('public') ?? false,
+    allowDuplicates: args.bool('allow_duplicates') ?? true,
+    rolespecValidate: args.bool('rolespec_validate') ?? true,
+    apply,
+    ownWhen: r.conditionals('when'),
+    ...readLoop(r),
+    context: includedContext(ctx, base.vars),
   });
-  return env.importRole({ name, namePos: args.pos('name'), reader: r, params: {}, from, dedup: false, source: r.pos() }, ctx);
 }
 
 function parseIncludeTasks(task: FieldReader, { key, value }: Action, id: string, ctx: TaskFileContext, env: ParseEnv): IncludeTasks {
   const r: FieldReader = new FieldReader(task.map, task.file, 'task using include_tasks');
   if (env.handlers) r.fail(key, 'include_tasks is not supported in handlers; use import_tasks');
   r.checkKeys([...INCLUDE_KEYWORDS.filter((k) => k !== 'include_tasks'), key], UNSUPPORTED_KEYWORDS);
-  const file = taskFileName(r, key, value);
+  const file = taskFileName(r, key, value, ['apply']);
+  const apply = applyOf(r, key, value);
   const base = baseFields(r, id, ctx);
   const ownWhen = r.conditionals('when');
-  // Keywords on a dynamic include apply to the include only; its vars reach the included tasks.
-  const context: TaskFileContext = {
-    ...pickInherited(ctx),
-    idPrefix: id,
-    role: ctx.role,
-    when: ctx.when,
-    tags: ctx.tags,
-    vars: base.vars,
-    environment: ctx.environment,
-    blockPath: ctx.blockPath,
-    handlerNames: ctx.handlerNames,
-    importChain: ctx.importChain,
-    playbookDir: ctx.playbookDir,
-  };
   return compact({
     kind: 'include_tasks' as const,
     ...base,
@@ -222,9 +283,29 @@ function parseIncludeTasks(task: FieldReader, { key, value }: Action, id: string
     file,
     searchDirs: searchDirsFor(ctx, env),
     ownWhen,
+    apply,
     ...readLoop(r),
-    context,
+    context: { ...includedContext(ctx, base.vars), idPrefix: id },
   });
+}
+
+/** Keywords on a dynamic include apply to the include only; its vars reach the included tasks. */
+function includedContext(ctx: TaskFileContext, vars: Record<string, unknown>): TaskFileContext {
+  return {
+    ...pickInherited(ctx),
+    idPrefix: ctx.idPrefix,
+    role: ctx.role,
+    when: ctx.when,
+    tags: ctx.tags,
+    vars,
+    environment: ctx.environment,
+    blockPath: ctx.blockPath,
+    handlerNames: ctx.handlerNames,
+    importChain: ctx.importChain,
+    playbookDir: ctx.playbookDir,
+    rolesPath: ctx.rolesPath,
+    collections: ctx.collections,
+  };
 }
 
 function displayName(ctx: TaskFileContext, name: string | undefined, action: string): string {

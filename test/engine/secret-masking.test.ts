@@ -51,6 +51,19 @@ describe('secret masking by value (plain, -vvv, --json, --diff)', () => {
     expect(r.exitCode).to.equal(0);
   });
 
+  it("an include_role's role defaults and vars (loaded at run time) are masked too", async () => {
+    const r = await runLocal({
+      'inventory.ini': '[all]\nh1\n',
+      'roles/r/defaults/main.yml': 'r_api_key: Incl-S3cret-6\n',
+      'roles/r/vars/main.yml': 'r_token: Incl-S3cret-7\n',
+      'roles/r/tasks/main.yml': '- name: role uses them\n  debug: msg="{{ r_api_key }} {{ r_token }}"\n',
+      'playbook.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - include_role: { name: r }\n',
+    });
+    expect(r.results('r : role uses them')[0].msg).to.equal('******** ********');
+    const seen = everything(r.events);
+    for (const secret of ['Incl-S3cret-6', 'Incl-S3cret-7']) expect(seen, secret).not.to.include(secret);
+  });
+
   it('values set at run time: set_fact of a secret-named var, register of a no_log task', async () => {
     const r = await runLocal({
       'inventory.ini': '[all]\nh1\n',

@@ -81,6 +81,40 @@ describe('engine: templated boolean keywords', () => {
     expect(r.results('after')).to.deep.equal([]);
   });
 
+  it('become_user: "{{ ... }}" is rendered per host (play and task level)', async () => {
+    const r = await runLocal({
+      'inventory.ini': '[all]\na app_user=www\nb app_user=svc\n',
+      'playbook.yml': `- hosts: all
+  gather_facts: false
+  become: true
+  become_user: "{{ app_user }}"
+  tasks:
+    - { name: as app user, command: echo play-user }
+    - { name: as task user, command: echo task-user, become_user: "{{ app_user }}-admin" }
+`,
+    });
+    const user = (cmd: string) => ['a', 'b'].map((h) => r.provider.connections.get(h)?.commands.find((x) => x.command.includes(cmd))?.becomeUser);
+    expect(user('play-user')).to.deep.equal(['www', 'svc']);
+    expect(user('task-user')).to.deep.equal(['www-admin', 'svc-admin']);
+  });
+
+  it('no_log: "{{ ... }}" hides the result only on the hosts where it renders true', async () => {
+    const r = await runLocal({
+      'inventory.ini': '[all]\na hide_secrets=true\nb hide_secrets=false\n',
+      'playbook.yml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: maybe hidden
+      command: echo s3cret
+      no_log: "{{ hide_secrets }}"
+`,
+    });
+    const [a, b] = r.results('maybe hidden');
+    expect(a!.noLog).to.equal(true);
+    expect(a!.result).to.deep.equal({ censored: "the output has been hidden due to the fact that 'no_log: true' was specified for this result", changed: true });
+    expect(b!.noLog).to.equal(false);
+    expect(b!.result!.stdout).to.equal('s3cret');
+  });
 
   // recorded from ansible-playbook 2.14: the message shows the field as written, not as rendered
   for (const [key, command] of [['ignore_errors', '/bin/false'], ['become', 'id -un'], ['any_errors_fatal', '"true"']] as const) {
@@ -95,4 +129,14 @@ describe('engine: templated boolean keywords', () => {
       );
     });
   }
+
+  it('no_log that renders no boolean fails the task, its result hidden (recorded from ansible-playbook 2.14)', async () => {
+    const r = await runLocal({
+      'inventory.ini': '[all]\na\n',
+      'playbook.yml': `- hosts: all\n  gather_facts: false\n  tasks:\n    - name: bad\n      command: "true"\n      no_log: "{{ 'maybe' }}"\n`,
+    });
+    expect(r.results('bad')[0]!.status).to.equal('failed');
+    expect(r.results('bad')[0]!.result).to.deep.equal({ censored: "the output has been hidden due to the fact that 'no_log: true' was specified for this result", changed: false, failed: true });
+    expect(r.stats.a).to.include({ failed: 1 });
+  });
 });

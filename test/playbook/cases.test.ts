@@ -19,6 +19,7 @@
  *   selections:                     # tag selection over all tasks (blocks flattened, rescue and
  *     - { tags: [a], skip_tags: [b], run: [displayName, ...] }   # always included, handlers not)
  *   include: { task: <id>, file: x.yml, expect: [ ...subset of loaded nodes... ] }
+ *   include_role: { task: <id>, name: web, from: {...}, expect: { roles, tasks, handlers } | error }
  *   vars_files: [ { entry: <rendered entry>, file: <resolved, relative>, vars: {...} | error: "..." } ]
  *   start_at: [ { pattern: "falco : inst*", first: <id of the first matching task, or null> } ]
  *   kv: [ { args: "text", check_raw: true, expect: {...} | error: "..." } ]
@@ -32,12 +33,14 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { FalcoDeployError } from '../../src/errors.js';
 import {
+  appliedContext,
   checkPlaybook,
   validateArgs,
   listHosts,
   listTags,
   listTasks,
   loadPlaybook,
+  loadIncludedRole,
   loadTaskFile,
   loadVarsFile,
   matchesStartAt,
@@ -46,6 +49,7 @@ import {
   resolveTaskFile,
   resolveVarsFileEntry,
   selectByTags,
+  type IncludeRole,
   type IncludeTasks,
   type Play,
   type Playbook,
@@ -72,6 +76,7 @@ interface PlaybookCase {
   ansible_lists?: boolean;
   selections?: { tags?: string[]; skip_tags?: string[]; run: string[] }[];
   include?: { task: string; file: string; expect?: unknown[]; error?: ErrorExpectation };
+  include_role?: { task: string; name: string; from?: IncludeRole['from']; expect?: unknown; error?: ErrorExpectation };
   start_at?: { pattern: string; first: string | null }[];
   vars_files?: { entry: string | string[]; file?: string; vars?: Record<string, unknown>; error?: string }[];
   kv?: { args: string; check_raw?: boolean; expect?: Record<string, string>; error?: string }[];
@@ -186,10 +191,26 @@ function runPlaybookCase(c: PlaybookCase, dir: string): void {
     const node = findNode(playbook, c.include.task);
     expect(node?.kind, `node ${c.include.task}`).to.equal('include_tasks');
     const inc = node as IncludeTasks;
-    const load = () => loadTaskFile(resolveTaskFile(c.include!.file, inc.searchDirs), inc.context, fakeModules);
+    const load = () => loadTaskFile(resolveTaskFile(c.include!.file, inc.searchDirs), appliedContext(inc.context, inc.apply, inc.source.file), fakeModules).tasks;
     if (c.include.error) assertError(caught(load), c.include.error, dir);
     else assertSubset(normalize(load(), dir), c.include.expect, 'included');
   }
+  if (c.include_role) includeRole(playbook, c.include_role, dir);
+}
+
+function includeRole(playbook: Playbook, c: NonNullable<PlaybookCase['include_role']>, dir: string): void {
+  const node = findNode(playbook, c.task);
+  expect(node?.kind, `node ${c.task}`).to.equal('include_role');
+  const inc = node as IncludeRole;
+  const load = () => {
+    const loaded = loadIncludedRole(
+      { name: c.name, from: c.from ?? {}, apply: inc.apply, file: inc.source.file, source: inc.source, context: inc.context, idPrefix: `${inc.id}.role0`, loadedKeys: [], skipArgumentSpec: false },
+      fakeModules,
+    );
+    return { roles: loaded.instances, tasks: loaded.tasks, handlers: loaded.handlers };
+  };
+  if (c.error) assertError(caught(load), c.error, dir);
+  else assertSubset(normalize(load(), dir), c.expect, 'included role');
 }
 
 function runUnitTables(c: PlaybookCase, dir: string): void {
@@ -227,7 +248,7 @@ describe('playbook loader cases', () => {
       if (hasPlaybook) runPlaybookCase(c, dir);
       else expect(c.plays ?? c.error ?? c.list_tasks, `${name}: expectations need a playbook`).to.equal(undefined);
       runUnitTables(c, dir);
-      const checks = [c.error, c.plays, c.list_tasks, c.list_tags, c.ansible_lists, c.selections, c.start_at, c.vars_files, c.include, c.kv, c.coerce, c.extra_vars].filter((x) => x !== undefined);
+      const checks = [c.error, c.plays, c.list_tasks, c.list_tags, c.ansible_lists, c.selections, c.start_at, c.vars_files, c.include, c.include_role, c.kv, c.coerce, c.extra_vars].filter((x) => x !== undefined);
       expect(checks.length, `${name} asserts nothing`).to.be.greaterThan(0);
     });
   }

@@ -78,6 +78,8 @@ const modules: ModuleDefinition[] = [
   fake('uri', {
     args: { url: { type: 'str', required: true }, headers: { type: 'dict' }, status_code: { type: 'list', elements: 'int', default: [200] } },
   }),
+  // known only by its collection's name: found for a short name through `collections:`
+  fake('acme.tools.widget', { args: { size: { type: 'int' } } }),
   fake('wait_for', { args: { port: { type: 'int' }, timeout: { type: 'int', default: 300 }, delay: { type: 'float' } } }),
 ];
 
