@@ -17,19 +17,31 @@ import { flushHandlers, runNodes } from './walker.js';
 
 type PlayContextBase = Omit<PlayContext, 'playHosts' | 'batchHosts' | 'play' | 'playVars' | 'playEnded'>;
 
+/**
+ * `--workers`: a batch's size and failed hosts summed over every worker's part of it (each worker
+ * calls it once per batch it reaches, with 0/0 for a play it has no host of). Without workers the
+ * counts are the whole batch's already.
+ */
+export type BatchTotals = (size: number, failed: number) => Promise<{ size: number; failed: number }>;
+
+const oneThread: BatchTotals = (size, failed) => Promise.resolve({ size, failed });
+
 const GATHER_TASK_NAME = 'Gathering Facts';
 
 /** Runs one play: serial batches, connect, facts + batched probes, sections, handlers. */
-export async function runPlay(base: PlayContextBase, play: Play): Promise<'continue' | 'stop'> {
+export async function runPlay(base: PlayContextBase, play: Play, totals: BatchTotals = oneThread): Promise<'continue' | 'stop'> {
   const limited = base.options.limit ? base.inventory.selectHosts(base.options.limit) : undefined;
+  const owned = base.options.ownsHost ?? (() => true);
   const playHosts = inShard(base.inventory.selectHosts(play.hosts, limited), base.options.shard).filter((h) => {
     const s = base.states.get(h);
-    return !s || (!s.failed && !s.unreachable);
+    return owned(h) && (!s || (!s.failed && !s.unreachable));
   });
   if (playHosts.length === 0) {
     base.emit({ type: 'play_start', play: play.displayName, hosts: [] });
     base.emit({ type: 'no_hosts', play: play.displayName });
-    return 'continue';
+    // other workers may have hosts in this play: their verdict is this worker's too
+    const all = await totals(0, 0);
+    return batchFailed(all.size, all.failed, undefined) ? 'stop' : 'continue';
   }
   const touched = [...base.states.values()].some((s) => s.tasksRun > 0);
   for (const h of playHosts) if (!base.states.has(h)) base.states.set(h, new HostState(h));
@@ -63,10 +75,11 @@ export async function runPlay(base: PlayContextBase, play: Play): Promise<'conti
       await runSections(ctx, batch);
     }
     if (ctx.signal?.aborted) return 'stop';
-    const failed = batch.filter((h) => ctx.states.get(h)!.failed || ctx.states.get(h)!.unreachable).length;
-    if (batchFailed(batch.length, failed, maxFail) || (play.anyErrorsFatal && failed > 0)) {
+    const all = await totals(batch.length, batch.filter((h) => ctx.states.get(h)!.failed || ctx.states.get(h)!.unreachable).length);
+    const failed = all.failed;
+    if (batchFailed(all.size, failed, maxFail) || (play.anyErrorsFatal && failed > 0)) {
       if (i < batches.length - 1) {
-        ctx.emit({ type: 'warning', message: `batch ${i + 1}/${batches.length} failed on ${failed} of ${batch.length} hosts: later batches were not started` });
+        ctx.emit({ type: 'warning', message: `batch ${i + 1}/${batches.length} failed on ${failed} of ${all.size} hosts: later batches were not started` });
       }
       return 'stop';
     }

@@ -1,0 +1,86 @@
+import type { Play, Playbook, TaskNode } from '../playbook/model.js';
+import type { PlaybookRuntime } from './ports.js';
+
+/**
+ * Why a playbook must run in ONE thread under `--workers N` (undefined: its plays can be split
+ * over workers that own disjoint host sets). A worker sees only its own hosts, so anything whose
+ * result depends on other hosts of the play (docs/scale-out.md "Workers") keeps the single thread:
+ * Ansible's semantics are kept by not splitting, never approximated.
+ *
+ * The one cross-host rule every play has, "the play (and the playbook) stops when every host of
+ * the batch failed", is coordinated instead: each worker reports its part of the batch at the end
+ * and all continue or stop on the fleet-wide sums (runPlay's BatchTotals).
+ */
+export function crossHostReason(playbook: Playbook, runtime: PlaybookRuntime, opts: { startAtTask?: string }): string | undefined {
+  if (opts.startAtTask) return '--start-at-task (the start is reached once, run-wide)';
+  for (const play of playbook.plays) {
+    const reason = playReason(play) ?? nodesReason([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers], runtime, new Set());
+    if (reason) return `play "${play.displayName}": ${reason}`;
+  }
+  return undefined;
+}
+
+function playReason(play: Play): string | undefined {
+  if (play.serial !== undefined) return 'serial (batches are cut from all the play hosts)';
+  if (play.maxFailPercentage !== undefined) return 'max_fail_percentage';
+  if (isSet(play.anyErrorsFatal)) return 'any_errors_fatal';
+  if (play.runOnce) return 'run_once';
+  if (play.strategy !== 'linear') return `strategy ${play.strategy}`;
+  if (play.order === 'shuffle') return 'order: shuffle';
+  if (isSet(play.throttle)) return 'throttle';
+  return textReason({ vars: play.vars, varsFiles: play.varsFiles, hosts: play.hosts, roles: play.roles.map((r) => [r.defaults, r.vars, r.params]) });
+}
+
+function nodesReason(nodes: TaskNode[], runtime: PlaybookRuntime, seen: Set<string>): string | undefined {
+  for (const node of nodes) {
+    const reason = nodeReason(node, runtime, seen);
+    if (reason) return `${reason} (${node.source.file}:${node.source.line})`;
+  }
+  return undefined;
+}
+
+function nodeReason(node: TaskNode, runtime: PlaybookRuntime, seen: Set<string>): string | undefined {
+  if (node.runOnce) return 'run_once';
+  if (isSet(node.anyErrorsFatal)) return 'any_errors_fatal';
+  if (node.delegateFacts) return 'delegate_facts';
+  if (isSet(node.throttle)) return 'throttle';
+  if (node.kind === 'block') return nodesReason([...node.block, ...node.rescue, ...node.always], runtime, seen);
+  if (node.kind === 'include_tasks') {
+    if (node.file.includes('{{') || node.loop) return 'include_tasks of a templated or looped file (its tasks are known only at run time)';
+    const { path, nodes } = runtime.loadTaskFile(node.file, node.searchDirs, node.context, node.source);
+    if (seen.has(path)) return textReason({ when: node.when, vars: node.vars });
+    seen.add(path);
+    return textReason({ when: node.when, vars: node.vars }) ?? nodesReason(nodes, runtime, seen);
+  }
+  if (node.module === 'meta') {
+    const action = String(node.args._raw_params);
+    if (CROSS_HOST_META.has(action)) return `meta: ${action}`;
+  }
+  const { role: _role, source: _source, argsSource: _argsSource, ...own } = node;
+  return textReason(own);
+}
+
+/** meta actions that act on every host of the batch or on the inventory of all. */
+const CROSS_HOST_META = new Set(['end_play', 'end_batch', 'clear_host_errors', 'refresh_inventory']);
+
+/** Variables that show other hosts' data, or the play's host list, to a template. */
+const CROSS_HOST_VARIABLES = /\b(hostvars|play_hosts|ansible_play_hosts|ansible_play_hosts_all|ansible_play_batch)\b/;
+
+function textReason(value: unknown): string | undefined {
+  const found = findString(value, (s) => CROSS_HOST_VARIABLES.test(s));
+  return found === undefined ? undefined : `uses ${CROSS_HOST_VARIABLES.exec(found)![1]}`;
+}
+
+function findString(value: unknown, test: (s: string) => boolean): string | undefined {
+  if (typeof value === 'string') return test(value) ? value : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, v] of Object.entries(value)) {
+    const hit = test(key) ? key : findString(v, test);
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
+}
+
+function isSet(v: boolean | string | number | undefined): boolean {
+  return v !== undefined && v !== false;
+}
