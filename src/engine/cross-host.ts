@@ -7,9 +7,9 @@ import type { PlaybookRuntime } from './ports.js';
  * result depends on other hosts of the play (docs/scale-out.md "Workers") keeps the single thread:
  * Ansible's semantics are kept by not splitting, never approximated.
  *
- * The one cross-host rule every play has, "the play (and the playbook) stops when every host of
- * the batch failed", is coordinated instead: each worker reports its part of the batch at the end
- * and all continue or stop on the fleet-wide sums (runPlay's BatchTotals).
+ * Serial batches and the batch verdict ("the playbook stops when every host of the batch failed",
+ * max_fail_percentage) are coordinated instead: the batches are cut from all the workers' hosts
+ * and each batch ends with every worker continuing or stopping on the fleet-wide sums (runPlay's Fleet).
  */
 export function crossHostReason(playbook: Playbook, runtime: PlaybookRuntime, opts: { startAtTask?: string }): string | undefined {
   if (opts.startAtTask) return '--start-at-task (the start is reached once, run-wide)';
@@ -21,8 +21,6 @@ export function crossHostReason(playbook: Playbook, runtime: PlaybookRuntime, op
 }
 
 function playReason(play: Play): string | undefined {
-  if (play.serial !== undefined) return 'serial (batches are cut from all the play hosts)';
-  if (play.maxFailPercentage !== undefined) return 'max_fail_percentage';
   if (isSet(play.anyErrorsFatal)) return 'any_errors_fatal';
   if (play.runOnce) return 'run_once';
   if (play.strategy !== 'linear') return `strategy ${play.strategy}`;

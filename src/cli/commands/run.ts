@@ -22,6 +22,7 @@ import { remainingHosts, rolloutOf, rolloutText } from '../../output/rollout.js'
 import { afterRunBecome, engineOptions, loadRun, runTemplater, type LoadedRun, type RunArgs } from '../run-setup.js';
 import { runWithWorkers } from '../workers/coordinator.js';
 import type { CommandContext } from '../command.js';
+import type { HostStats, Renderer, RunEvent } from '../../output/events.js';
 
 export const runCommand = defineCommand({
   command: 'run <playbook>',
@@ -64,7 +65,7 @@ export const runCommand = defineCommand({
     const workers = args.workers === undefined ? 1 : workerCount(args.workers, runHosts.length, availableParallelism());
     const reason = workers > 1 ? crossHostReason(playbook, playbookRuntime(runTemplater(loaded)), args) : undefined;
     if (reason && (args.workers !== 'auto' || args.verbose > 0)) warn(`--workers ${args.workers}: ${reason}: the run stays in one thread (docs/scale-out.md)`);
-    if (workers > 1 && !reason) return runInWorkers(args, loaded, runHosts, workers, ctx);
+    if (workers > 1 && !reason) return runInWorkers(args, loaded, runHosts, workers, ctx, warn);
     return runInOneThread(args, loaded, ctx, warn);
   },
 });
@@ -79,8 +80,7 @@ async function runInOneThread(args: RunArgs, loaded: LoadedRun, ctx: CommandCont
   const renderer = pickRenderer({ json: args.json, verbose: args.verbose, showDiff: args.diff, out: ctx.stdout });
   const stats = new RunStats();
   const rolling = new Set<string>(); // plays split into more than one serial batch
-  // Read before the run: the engine rewrites a --limit @retry file at its end.
-  const selected = new Map(playbook.plays.map((p) => [p.displayName, hostsOrNone(() => inventory.selectHostsWithLimit(p.hosts, args.limit)) ?? []]));
+  const selected = selectedHosts(loaded, args);
   ctx.onForcedExit?.(() => renderer.onEvent({ type: 'recap', stats: stats.snapshot(), interrupted: true, forced: true }));
   try {
     const outcome = await runPlaybook({
@@ -91,7 +91,7 @@ async function runInOneThread(args: RunArgs, loaded: LoadedRun, ctx: CommandCont
       templater,
       connections: runConnections,
       emit: (e) => {
-        if (e.type === 'play_start' && (e.batch?.of ?? 1) > 1) rolling.add(e.play);
+        noteRolling(e, rolling);
         renderer.onEvent(e);
       },
       retryFile: retryFilePath(args.playbook),
@@ -102,20 +102,7 @@ async function runInOneThread(args: RunArgs, loaded: LoadedRun, ctx: CommandCont
       options: engineOptions(args, loaded),
     });
     await renderer.end();
-    if (rolling.size > 0) {
-      const rollout = rolloutOf([...rolling].flatMap((play) => selected.get(play) ?? []), stats.snapshot());
-      // A stopped rollout's retry file lists every host still to change (Ansible's would list
-      // only the failed ones), so `--limit @FILE` continues the rollout.
-      const rest = remainingHosts(rollout);
-      let retry = rest.length ? retryFilePath(args.playbook) : undefined;
-      try {
-        if (retry) writeFileSync(retry, rest.join('\n') + '\n');
-      } catch (err) {
-        warn(`Could not create retry file '${retry}'. ${(err as Error).message}`);
-        retry = undefined;
-      }
-      ctx.stdout.write(args.json ? JSON.stringify({ type: 'rollout', ...rollout, ...(retry ? { retryFile: retry } : {}) }) + '\n' : rolloutText(rollout, retry));
-    }
+    reportRollout(args, rolling, selected, stats.snapshot(), ctx, warn);
     if (falcoPlay && !ctx.signal.aborted) {
       await reportHealthAfterRun({
         connect: (h) => connections.get(h, inventory.hostVars(h)),
@@ -136,8 +123,17 @@ async function runInOneThread(args: RunArgs, loaded: LoadedRun, ctx: CommandCont
   }
 }
 
-async function runInWorkers(args: RunArgs, loaded: LoadedRun, runHosts: string[], count: number, ctx: CommandContext): Promise<number> {
-  const renderer = pickRenderer({ json: args.json, verbose: args.verbose, showDiff: args.diff, out: ctx.stdout });
+async function runInWorkers(args: RunArgs, loaded: LoadedRun, runHosts: string[], count: number, ctx: CommandContext, warn: (m: string) => void): Promise<number> {
+  const output = pickRenderer({ json: args.json, verbose: args.verbose, showDiff: args.diff, out: ctx.stdout });
+  const rolling = new Set<string>();
+  const renderer: Renderer = {
+    onEvent: (e) => {
+      noteRolling(e, rolling);
+      output.onEvent(e);
+    },
+    end: () => output.end(),
+  };
+  const selected = selectedHosts(loaded, args);
   try {
     const becomePassword = args.askBecomePass ? await terminalSecretPrompt()('BECOME password: ') : undefined;
     const outcome = await runWithWorkers({
@@ -152,6 +148,7 @@ async function runInWorkers(args: RunArgs, loaded: LoadedRun, runHosts: string[]
       onForcedExit: ctx.onForcedExit,
     });
     await renderer.end();
+    reportRollout(args, rolling, selected, outcome.stats, ctx, warn);
     if (outcome.health && !ctx.signal.aborted) {
       printHealthAfterRun(outcome.health, { tailLines: loaded.tailLines, json: args.json, colour: useColour(ctx.stdout), out: ctx.stdout });
     }
@@ -160,6 +157,32 @@ async function runInWorkers(args: RunArgs, loaded: LoadedRun, runHosts: string[]
     await renderer.end();
     throw err;
   }
+}
+
+function noteRolling(e: RunEvent, rolling: Set<string>): void {
+  if (e.type === 'play_start' && (e.batch?.of ?? 1) > 1) rolling.add(e.play);
+}
+
+/** Each play's selected hosts, read before the run: the engine rewrites a --limit @retry file at its end. */
+function selectedHosts(loaded: LoadedRun, args: RunArgs): Map<string, string[]> {
+  return new Map(loaded.playbook.plays.map((p) => [p.displayName, hostsOrNone(() => loaded.inventory.selectHostsWithLimit(p.hosts, args.limit)) ?? []]));
+}
+
+/** After a rolling (serial) play: what changed, what is left, and a retry file that continues the rollout. */
+function reportRollout(args: RunArgs, rolling: Set<string>, selected: Map<string, string[]>, stats: Record<string, HostStats>, ctx: CommandContext, warn: (m: string) => void): void {
+  if (rolling.size === 0) return;
+  const rollout = rolloutOf([...rolling].flatMap((play) => selected.get(play) ?? []), stats);
+  // A stopped rollout's retry file lists every host still to change (Ansible's would list
+  // only the failed ones), so `--limit @FILE` continues the rollout.
+  const rest = remainingHosts(rollout);
+  let retry = rest.length ? retryFilePath(args.playbook) : undefined;
+  try {
+    if (retry) writeFileSync(retry, rest.join('\n') + '\n');
+  } catch (err) {
+    warn(`Could not create retry file '${retry}'. ${(err as Error).message}`);
+    retry = undefined;
+  }
+  ctx.stdout.write(args.json ? JSON.stringify({ type: 'rollout', ...rollout, ...(retry ? { retryFile: retry } : {}) }) + '\n' : rolloutText(rollout, retry));
 }
 
 /**

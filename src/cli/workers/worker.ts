@@ -10,6 +10,7 @@ import { playbookRuntime } from '../../engine/playbook-runtime.js';
 import { ownsHost } from '../../engine/partition.js';
 import { gatherHealthAfterRun } from '../../health/after-run.js';
 import type { RunEvent } from '../../output/events.js';
+import { plainData } from '../../template/index.js';
 import { sshConnections } from '../connections.js';
 import { afterRunBecome, engineOptions, loadRun, runTemplater } from '../run-setup.js';
 import type { FromWorker, ToWorker, WorkerInput } from './protocol.js';
@@ -21,11 +22,16 @@ const send = (m: FromWorker) => port.postMessage(m);
 async function work(): Promise<void> {
   const { args } = input;
   const abort = new AbortController();
-  let totals: ((t: { size: number; failed: number }) => void) | undefined;
+  let reply: ((m: ToWorker) => void) | undefined;
   port.on('message', (m: ToWorker) => {
     if (m.kind === 'abort') abort.abort();
-    else totals?.(m);
+    else reply?.(m);
   });
+  const ask = <K extends ToWorker['kind']>(m: FromWorker, kind: K) =>
+    new Promise<Extract<ToWorker, { kind: K }>>((resolve, reject) => {
+      reply = (r) => (r.kind === kind ? resolve(r as Extract<ToWorker, { kind: K }>) : reject(new FalcoDeployError(`worker ${input.index + 1}: got ${r.kind} instead of ${kind}`)));
+      send(m);
+    });
   // the main thread loaded the same files and showed their warnings
   const loaded = await loadRun(args, () => undefined);
   const templater = runTemplater(loaded);
@@ -53,11 +59,11 @@ async function work(): Promise<void> {
     secrets,
     signal: abort.signal,
     options: { ...engineOptions(args, loaded, input.forks), ownsHost: (h) => ownsHost(owners, input.index, h) },
-    batchTotals: (size, failed) =>
-      new Promise((resolve) => {
-        totals = resolve;
-        send({ kind: 'batch', size, failed });
-      }),
+    fleet: {
+      lead: input.index === 0,
+      plan: (part, serial, maxFail) => ask({ kind: 'plan', part, serial: plainData(serial), maxFail }, 'plan'),
+      totals: (size, failed) => ask({ kind: 'batch', size, failed }, 'totals'),
+    },
   });
   try {
     const health =
