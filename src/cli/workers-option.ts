@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { InputError } from '../errors.js';
 import type { WorkersSpec } from '../engine/partition.js';
 
-export function parseWorkers(text: string): WorkersSpec {
+function parseWorkers(text: string): WorkersSpec {
   if (text.trim() === 'auto') return 'auto';
   const n = Number(text);
   if (!/^\s*\d+\s*$/.test(text) || n < 1) throw new InputError(`--workers ${JSON.stringify(text)}: expected a whole number >= 1 or auto`);

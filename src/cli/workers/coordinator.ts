@@ -38,8 +38,12 @@ interface WorkersOutcome {
   health?: HostHealth[];
 }
 
-/** Where the worker thread's code is: beside this file, .ts under tsx (tests), .js when built. */
-const WORKER_URL = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+/** The worker thread's code is beside this file: .js when built; .ts under tsx (tests), loaded through tsx's loader in the thread. */
+function startWorker(workerData: WorkerInput): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData });
+  const source = new URL('./worker.ts', import.meta.url).href;
+  return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`, { eval: true, workerData });
+}
 
 export async function runWithWorkers(input: WorkersInput): Promise<WorkersOutcome> {
   const { count, renderer } = input;
@@ -50,7 +54,7 @@ export async function runWithWorkers(input: WorkersInput): Promise<WorkersOutcom
   const forks = (i: number) => Math.max(1, Math.floor(input.args.forks / count) + (i < input.args.forks % count ? 1 : 0));
   const workers = Array.from({ length: count }, (_, index) => {
     const data: WorkerInput = { args: input.args, index, owners: [...input.owners], forks: forks(index), becomePassword: input.becomePassword };
-    return new Worker(WORKER_URL, { workerData: data });
+    return startWorker(data);
   });
   const rounds = new Rounds(count, (i, m) => workers[i].postMessage(m));
   const abort = () => workers.forEach((w) => w.postMessage({ kind: 'abort' } satisfies ToWorker));
