@@ -1,6 +1,7 @@
 /**
  * bench/scale: one controller against a big lite sandbox fleet (root). Brings up N hosts (default
- * 1000; halves N until the fleet comes up, and says why it stopped), then measures with the built
+ * 1000, capped by the free ports of the shared bridge: a Linux bridge takes 1024; halves N if the
+ * fleet still does not come up, and says why), then measures with the built
  * CLI (bin/falco-deploy.js, so `npm run build` first):
  *   ping, health, and a 10-task play (first run untimed, then the converged run) with
  *   `--workers 1` and `--workers auto` side by side, alternating which goes first per round.
@@ -9,22 +10,22 @@
  * and the host check: the recap (or result lines) names every inventory host exactly once and
  * every task has one result per host. The fleet is torn down at the end, always (also on Ctrl-C).
  *
- *   npx tsx bench/scale.ts [--hosts 1000] [--rounds 2] [--name scale] [--forks 50]
+ *   npx tsx bench/scale.ts [--hosts 1000] [--rounds 1] [--name scale] [--forks 50]
  *
  * Figures only: nothing here passes or fails on time.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { median, runBench } from './figures.js';
-import { sandboxDown, sandboxUp, type SandboxInfo } from '../src/sandbox/index.js';
+import { BRIDGE_NAME, sandboxDown, sandboxUp, type SandboxInfo } from '../src/sandbox/index.js';
 
 const { values } = parseArgs({
   options: {
     hosts: { type: 'string', default: '1000' },
-    rounds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '1' },
     name: { type: 'string', default: 'scale' },
     forks: { type: 'string', default: '50' },
   },
@@ -145,11 +146,21 @@ function machine(): string {
   ].join('\n  ');
 }
 
+/** A Linux bridge takes at most 1024 ports (BR_MAX_PORTS); every sandbox host on the machine is one port of the shared bridge. */
+const BRIDGE_MAX_PORTS = 1024;
+/** Ports left for sandboxes other sessions start meanwhile. */
+const BRIDGE_MARGIN = 16;
+
 async function bringUp(name: string, wanted: number, dir: string): Promise<SandboxInfo> {
-  for (let n = wanted; ; n = Math.floor(n / 2)) {
+  const ports = `/sys/class/net/${BRIDGE_NAME}/brif`;
+  const inUse = existsSync(ports) ? readdirSync(ports).length : 0;
+  const room = BRIDGE_MAX_PORTS - inUse - BRIDGE_MARGIN;
+  if (room < wanted) console.log(`fleet: ${wanted} wanted; the bridge ${BRIDGE_NAME} has ${inUse} of its ${BRIDGE_MAX_PORTS} ports in use (other sandboxes): ${room} hosts`);
+  for (let n = Math.min(wanted, room); ; n = Math.floor(n / 2)) {
     const started = Date.now();
     try {
-      const sb = await sandboxUp({ name, kind: 'lite', hosts: n, dir: join(dir, `sandbox-${n}`) });
+      // a machine under load needs longer than the default minute to start hundreds of sshd
+      const sb = await sandboxUp({ name, kind: 'lite', hosts: n, dir: join(dir, `sandbox-${n}`), readyTimeoutMs: 900_000 });
       console.log(`fleet: ${n} lite hosts up in ${((Date.now() - started) / 1000).toFixed(0)} s`);
       return sb;
     } catch (err) {
