@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { parseShard } from '../inventory/shard.js';
 
-/** `--shard i/N` for the commands that work on hosts (run, ping). */
+/** `--shard i/N` for the commands that work on hosts (run, ping, health). */
 export function withShardOption<T>(y: Argv<T>) {
   return y.option('shard', {
     type: 'string',

@@ -23,6 +23,8 @@ export interface RunOptions {
   /** --shard i/N: only the selected hosts in this part (src/inventory/shard.ts). */
   shard?: Shard;
   startAtTask?: string;
+  /** `--workers`: the hosts this worker runs (every selected host without workers). */
+  ownsHost?: (host: string) => boolean;
   /** -b/--become: become for every play that does not say otherwise (ansible-playbook's -b). */
   become?: boolean;
   tagFilter: TagFilter;

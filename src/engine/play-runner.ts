@@ -17,61 +17,101 @@ import { flushHandlers, runNodes } from './walker.js';
 
 type PlayContextBase = Omit<PlayContext, 'playHosts' | 'batchHosts' | 'play' | 'playVars' | 'playEnded' | 'additions'>;
 
+/**
+ * Where the play's other hosts are. One thread: nowhere, the counts are the whole play's. `run
+ * --workers`: in other workers (each runs its own hosts), so the serial batches are cut from all
+ * the workers' hosts and each batch's stop verdict is taken on the sums over all of them.
+ */
+export interface Fleet {
+  /**
+   * This worker's part of each serial batch. `part` is its hosts of the play with their place in
+   * the play's host list; `serial` and `maxFail` are rendered for its first host (the fleet uses
+   * the values of the worker holding the play's first host, as one thread renders them for it).
+   */
+  plan(part: { host: string; at: number }[], serial: unknown, maxFail: number | undefined): Promise<{ batches: string[][]; maxFail: number | undefined }>;
+  /** A batch's size and failed hosts summed over all workers (each calls it once per batch). */
+  totals(size: number, failed: number): Promise<{ size: number; failed: number }>;
+  /** The one worker that shows play-wide warnings. */
+  lead: boolean;
+}
+
+const oneThread: Fleet = {
+  plan: (part, serial, maxFail) => Promise.resolve({ batches: part.length ? serialBatches(part.map((p) => p.host), serial) : [], maxFail }),
+  totals: (size, failed) => Promise.resolve({ size, failed }),
+  lead: true,
+};
+
 const GATHER_TASK_NAME = 'Gathering Facts';
 
 /** Runs one play: serial batches, connect, facts + batched probes, sections, handlers. */
-export async function runPlay(base: PlayContextBase, play: Play): Promise<'continue' | 'stop'> {
+export async function runPlay(base: PlayContextBase, play: Play, fleet: Fleet = oneThread): Promise<'continue' | 'stop'> {
   const limited = base.options.limit ? base.inventory.selectHosts(base.options.limit) : undefined;
-  const playHosts = inShard(base.inventory.selectHosts(play.hosts, limited), base.options.shard).filter((h) => {
+  const owned = base.options.ownsHost ?? (() => true);
+  const selected = inShard(base.inventory.selectHosts(play.hosts, limited), base.options.shard);
+  const playHosts = selected.filter((h) => {
     const s = base.states.get(h);
-    return !s || (!s.failed && !s.unreachable);
+    return owned(h) && (!s || (!s.failed && !s.unreachable));
   });
-  if (playHosts.length === 0) {
+  let first: PlayContext | undefined;
+  let serial: unknown;
+  let ownMaxFail: number | undefined;
+  if (playHosts.length > 0) {
+    const touched = [...base.states.values()].some((s) => s.tasksRun > 0);
+    for (const h of playHosts) if (!base.states.has(h)) base.states.set(h, new HostState(h));
+    let playVars: PlayVars;
+    try {
+      playVars = computePlayVars(base, play);
+    } catch (err) {
+      // Bad input is "exit 4, nothing changed" only before any host was worked on; after that it
+      // fails this play's hosts, with a recap.
+      if (!touched || !(err instanceof FalcoDeployError) || err.exitCode !== ExitCode.badInput) throw err;
+      base.emit({ type: 'play_start', play: play.displayName, hosts: playHosts });
+      failHosts(base, playHosts, 'vars_files', errorMessage(err));
+      return 'stop';
+    }
+    const additions = { handlers: play.handlers.map((task) => ({ task, scope: ROOT_SCOPE })), roles: [], ran: new Set<string>(), loads: 0 };
+    first = { ...base, play, playVars, additions, playHosts, batchHosts: playHosts, playEnded: { value: false } };
+    collectPlaySecrets(first);
+    const vars = varsFor(first, playHosts[0], ROOT_SCOPE);
+    serial = base.templater.templateData(play.serial, vars);
+    ownMaxFail = templatedMaxFail(play.maxFailPercentage, (t) => base.templater.templateData(t, vars));
+  }
+  const at = new Map(selected.map((h, i) => [h, i]));
+  const { batches, maxFail } = await fleet.plan(playHosts.map((h) => ({ host: h, at: at.get(h)! })), serial, ownMaxFail);
+  if (batches.length === 0) {
     base.emit({ type: 'play_start', play: play.displayName, hosts: [] });
     base.emit({ type: 'no_hosts', play: play.displayName });
     return 'continue';
   }
-  const touched = [...base.states.values()].some((s) => s.tasksRun > 0);
-  for (const h of playHosts) if (!base.states.has(h)) base.states.set(h, new HostState(h));
-  let playVars: PlayVars;
-  try {
-    playVars = computePlayVars(base, play);
-  } catch (err) {
-    // Bad input is "exit 4, nothing changed" only before any host was worked on; after that it
-    // fails this play's hosts, with a recap.
-    if (!touched || !(err instanceof FalcoDeployError) || err.exitCode !== ExitCode.badInput) throw err;
-    base.emit({ type: 'play_start', play: play.displayName, hosts: playHosts });
-    failHosts(base, playHosts, 'vars_files', errorMessage(err));
-    return 'stop';
-  }
-  const additions = { handlers: play.handlers.map((task) => ({ task, scope: ROOT_SCOPE })), roles: [], ran: new Set<string>(), loads: 0 };
-  const first: PlayContext = { ...base, play, playVars, additions, playHosts, batchHosts: playHosts, playEnded: { value: false } };
-  collectPlaySecrets(first);
-  const serial = base.templater.templateData(play.serial, varsFor(first, playHosts[0], ROOT_SCOPE));
-  const batches = serialBatches(playHosts, serial);
-  const maxFail = templatedMaxFail(play.maxFailPercentage, (t) => base.templater.templateData(t, varsFor(first, playHosts[0], ROOT_SCOPE)));
   for (const [i, batch] of batches.entries()) {
     if (base.signal?.aborted) return 'stop';
-    const ctx: PlayContext = { ...first, batchHosts: batch };
-    for (const h of batch) ctx.states.get(h)!.ended = false;
-    ctx.emit({ type: 'play_start', play: play.displayName, hosts: batch, batch: { index: i + 1, of: batches.length } });
-    await connectAll(ctx, batch);
-    await gatherAndPrefetch(ctx, batch);
-    if (play.strategy === 'free') {
-      const limit = pLimit(ctx.options.forks);
-      await Promise.all(batch.map((h) => limit(() => runSections(ctx, [h]))));
+    const start = { type: 'play_start', play: play.displayName, hosts: batch, batch: { index: i + 1, of: batches.length } } as const;
+    let ctx: PlayContext | undefined;
+    if (first && batch.length > 0) {
+      ctx = { ...first, batchHosts: batch };
+      for (const h of batch) ctx.states.get(h)!.ended = false;
+      ctx.emit(start);
+      await connectAll(ctx, batch);
+      await gatherAndPrefetch(ctx, batch);
+      if (play.strategy === 'free') {
+        const limit = pLimit(ctx.options.forks);
+        await Promise.all(batch.map((h) => limit(() => runSections(ctx!, [h]))));
+      } else {
+        await runSections(ctx, batch);
+      }
+      if (ctx.signal?.aborted) return 'stop';
     } else {
-      await runSections(ctx, batch);
+      base.emit(start); // another worker's hosts make up this batch
     }
-    if (ctx.signal?.aborted) return 'stop';
-    const failed = batch.filter((h) => ctx.states.get(h)!.failed || ctx.states.get(h)!.unreachable).length;
-    if (batchFailed(batch.length, failed, maxFail) || (play.anyErrorsFatal && failed > 0)) {
-      if (i < batches.length - 1) {
-        ctx.emit({ type: 'warning', message: `batch ${i + 1}/${batches.length} failed on ${failed} of ${batch.length} hosts: later batches were not started` });
+    const all = await fleet.totals(batch.length, batch.filter((h) => base.states.get(h)!.failed || base.states.get(h)!.unreachable).length);
+    const failed = all.failed;
+    if (batchFailed(all.size, failed, maxFail) || (play.anyErrorsFatal && failed > 0)) {
+      if (i < batches.length - 1 && fleet.lead) {
+        base.emit({ type: 'warning', message: `batch ${i + 1}/${batches.length} failed on ${failed} of ${all.size} hosts: later batches were not started` });
       }
       return 'stop';
     }
-    if (ctx.playEnded.value) break;
+    if (ctx?.playEnded.value) break;
   }
   return 'continue';
 }

@@ -2,7 +2,7 @@ import type { RunEvent } from '../output/events.js';
 import { redactValues } from '../output/redact.js';
 import type { RunOptions } from './context.js';
 import type { HostState } from './host-state.js';
-import { runPlay } from './play-runner.js';
+import { runPlay, type Fleet } from './play-runner.js';
 import { writeRetryFile } from './retry-file.js';
 import { runExitCode } from './outcome.js';
 import type { ConnectionProvider, InventoryView, PlaybookRuntime, TemplaterPort } from './ports.js';
@@ -32,6 +32,8 @@ interface RunInput {
   signal?: AbortSignal;
   /** The recap counters, when the caller needs them before the run ends (a second Ctrl-C). */
   stats?: RunStats;
+  /** `--workers`: serial batches and their verdicts over all workers' hosts (play-runner.ts). */
+  fleet?: Fleet;
 }
 
 export interface RunOutcome {
@@ -74,7 +76,7 @@ export async function runPlaybook(input: RunInput): Promise<RunOutcome> {
         refreshInventory,
         signal,
       };
-      if ((await runPlay(base, play)) === 'stop' || signal?.aborted) break;
+      if ((await runPlay(base, play, input.fleet)) === 'stop' || signal?.aborted) break;
     }
   } finally {
     signal?.removeEventListener('abort', interrupt);

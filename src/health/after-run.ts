@@ -21,23 +21,32 @@ export function alertTailLines(extraVars: Record<string, unknown>): number {
   return n;
 }
 
-interface AfterRunInput {
+interface GatherInput {
   connect: ConnectHost;
   /** Hosts of the run; the unreachable ones are listed without a probe. */
   hosts: { name: string; unreachable: boolean }[];
   become: boolean;
+  tailLines: number;
+}
+
+interface PrintOptions {
   tailLines: number;
   json: boolean;
   colour: boolean;
   out: NodeJS.WritableStream;
 }
 
-export async function reportHealthAfterRun(input: AfterRunInput): Promise<void> {
+export async function reportHealthAfterRun(input: GatherInput & PrintOptions): Promise<void> {
+  printHealthAfterRun(await gatherHealthAfterRun(input), input);
+}
+
+/** The run's hosts' health, in their order (`run --workers`: each worker gathers its own hosts). */
+export async function gatherHealthAfterRun(input: GatherInput): Promise<HostHealth[]> {
   const reachable = input.hosts.filter((h) => !h.unreachable).map((h) => h.name);
   const probed = new Map(
     (await probeHosts(input.connect, reachable, { become: input.become, windowMinutes: WINDOW_MINUTES, probeTimeoutMs: 30_000, tailLines: input.tailLines })).map((r) => [r.host, r]),
   );
-  const results: HostHealth[] = input.hosts.map(
+  return input.hosts.map(
     (h) =>
       probed.get(h.name) ?? {
         host: h.name,
@@ -47,6 +56,9 @@ export async function reportHealthAfterRun(input: AfterRunInput): Promise<void> 
         probe: { connectMs: null, probeMs: null, roundTrips: null },
       },
   );
+}
+
+export function printHealthAfterRun(results: HostHealth[], input: PrintOptions): void {
   if (input.json) {
     for (const r of results) input.out.write(JSON.stringify({ type: 'falco_health', ...r }) + '\n');
     input.out.write(JSON.stringify({ type: 'falco_health_summary', text: summaryLine(results) }) + '\n');

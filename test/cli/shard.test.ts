@@ -63,6 +63,46 @@ describe('cli: --shard i/N and report merge', () => {
     expect(seen.sort()).to.deep.equal([...HOSTS].sort());
   });
 
+  it('health --shard probes only its part; report merge of the parts is the single health table, JSON and exit code', async () => {
+    const dir = workspace();
+    const inv = join(dir, 'hosts.ini');
+    const single = await cli(['health', '-i', inv, '--json', '--timeout', '2']);
+    const files: string[] = [];
+    for (let i = 1; i <= 3; i++) {
+      const r = await cli(['health', '-i', inv, '--json', '--timeout', '2', '--shard', `${i}/3`]);
+      files.push(join(dir, `health-${i}.json`));
+      writeFileSync(files[i - 1], r.stdout);
+    }
+    const hostsOf = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.host);
+    const parts = files.map((f) => hostsOf(readFileSync(f, 'utf8')).map((h) => h.host as string));
+    expect(parts.flat().sort()).to.deep.equal([...HOSTS].sort());
+    expect(new Set(parts.flat()).size).to.equal(HOSTS.length);
+    const merged = await cli(['report', 'merge', ...files, '--json']);
+    expect(merged.code).to.equal(single.code).and.to.equal(ExitCode.unreachable);
+    const strip = (h: { host: string; status: string; problems: string[] }) => ({ host: h.host, status: h.status, problems: h.problems });
+    const byName = (a: { host: string }, b: { host: string }) => a.host.localeCompare(b.host);
+    expect(hostsOf(merged.stdout).map(strip)).to.deep.equal(hostsOf(single.stdout).map(strip).sort(byName));
+    const summary = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l)).find((l) => l.summary).summary;
+    expect(summary(merged.stdout)).to.deep.equal(summary(single.stdout));
+    const table = await cli(['report', 'merge', ...files]);
+    for (const h of HOSTS) expect(table.stdout.match(new RegExp(`^${h}\\s`, 'gm')), h).to.have.length(1);
+  });
+
+  it('report merge refuses a health output mixed with a run output, and a host in two health outputs', async () => {
+    const dir = workspace();
+    const inv = join(dir, 'hosts.ini');
+    const health = join(dir, 'h.json');
+    writeFileSync(health, (await cli(['health', '-i', inv, '--json', '--timeout', '2', '--shard', '1/2'])).stdout);
+    const run = join(dir, 'r.json');
+    writeFileSync(run, (await cli(['run', join(dir, 'pb.yml'), '-i', inv, '--json', '--timeout', '2', '--shard', '2/2'])).stdout);
+    const mixed = await cli(['report', 'merge', health, run]);
+    expect(mixed.code).to.equal(4);
+    expect(mixed.stderr).to.include(`${health} is \`health --json\` output but ${run} is \`run --json\` output`);
+    const twice = await cli(['report', 'merge', health, health]);
+    expect(twice.code).to.equal(4);
+    expect(twice.stderr).to.match(/host node-\S+ is in both/);
+  });
+
   describe('report merge', () => {
     const saved = process.env.ANSIBLE_RETRY_FILES_ENABLED;
     afterEach(() => {

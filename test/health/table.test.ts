@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { renderTable, summaryLine, useColour, duration } from '../../src/health/table.js';
-import { healthExitCode } from '../../src/cli/commands/health.js';
+import { healthExitCode } from '../../src/health/summary.js';
 import type { HostHealth } from '../../src/health/report.js';
 
 const probe = { connectMs: 10, probeMs: 20, roundTrips: 1 };

@@ -7,7 +7,10 @@ import { createConnector, type Connector } from '../../connectors/setup.js';
 import { probeHosts, type ConnectHost, type DriftCheck } from '../../health/gather.js';
 import { driftCheck } from '../health-drift.js';
 import type { HostHealth } from '../../health/report.js';
-import { renderTable, summaryLine, useColour } from '../../health/table.js';
+import { renderTable, useColour } from '../../health/table.js';
+import { HEALTH_WINDOW_MINUTES, healthExitCode, healthSummary } from '../../health/summary.js';
+import { inShard } from '../../inventory/shard.js';
+import { withShardOption } from '../shard-option.js';
 import { renderHtml } from '../../health/html.js';
 
 interface HealthArgs {
@@ -17,8 +20,6 @@ interface HealthArgs {
   extraVars?: string[];
 }
 
-/** Alerts, drops and hot-restart failures are counted over this many minutes before the probe. */
-const WINDOW_MINUTES = 15;
 const CLEAR_SCREEN = '\x1b[H\x1b[2J';
 
 /**
@@ -30,7 +31,7 @@ export const healthCommand = defineCommand({
   command: 'health',
   describe: 'Falco health of every host: unit, /healthz, driver, version, rules, recent alerts and drops, config drift with --playbook (one probe per host)',
   builder: (y) =>
-    y
+    withShardOption(y)
       .option('watch', { type: 'number', describe: 'Probe again every SECONDS over the same connections (Ctrl-C stops)' })
       .option('html', { type: 'string', describe: 'Also write a self-contained HTML status page to FILE' })
       .option('playbook', { type: 'string', describe: 'Also report config drift: /etc/falco files that differ from what this playbook would write' })
@@ -42,7 +43,7 @@ export const healthCommand = defineCommand({
       }),
   run: async (args, ctx) => {
     const inventory = await loadInventory(args.inventory, { onWarning: (m) => ctx.stderr.write(`[WARNING]: ${m}\n`) });
-    const hosts = inventory.listHosts('all', args.limit);
+    const hosts = inShard(inventory.listHosts('all', args.limit), args.shard);
     // Checked before any host is contacted: a bad playbook is bad input (file:line, exit 4).
     const drift = args.playbook ? driftCheck(args.playbook, args.extraVars ?? [], inventory, args.limit) : undefined;
     const debug = args.verbose > 1 ? (m: string) => ctx.stderr.write(`debug: ${m}\n`) : undefined;
@@ -60,14 +61,14 @@ async function runHealth(connector: Connector, connect: ConnectHost, hosts: stri
   let results: HostHealth[] = [];
   try {
     for (let round = 0; ; round++) {
-      results = await probeHosts(connect, hosts, { become: args.become, windowMinutes: WINDOW_MINUTES, probeTimeoutMs: Math.max(30_000, args.timeout * 1000), drift: args.drift });
+      results = await probeHosts(connect, hosts, { become: args.become, windowMinutes: HEALTH_WINDOW_MINUTES, probeTimeoutMs: Math.max(30_000, args.timeout * 1000), drift: args.drift });
       if (ctx.signal.aborted) break;
       if (args.json) {
         for (const r of results) ctx.stdout.write(JSON.stringify(r) + '\n');
-        ctx.stdout.write(JSON.stringify({ summary: summarize(results) }) + '\n');
+        ctx.stdout.write(JSON.stringify({ summary: healthSummary(results) }) + '\n');
       } else {
         const head = args.watch !== undefined ? `${colour && round > 0 ? CLEAR_SCREEN : round > 0 ? '\n' : ''}${new Date().toISOString()}  every ${args.watch}s\n` : '';
-        ctx.stdout.write(head + renderTable(results, { colour, windowMinutes: WINDOW_MINUTES }));
+        ctx.stdout.write(head + renderTable(results, { colour, windowMinutes: HEALTH_WINDOW_MINUTES }));
       }
       if (args.html) writeHtml(args.html, results);
       if (args.watch === undefined || !(await sleep(args.watch * 1000, ctx.signal))) break;
@@ -82,22 +83,10 @@ async function runHealth(connector: Connector, connect: ConnectHost, hosts: stri
 
 function writeHtml(file: string, results: HostHealth[]): void {
   try {
-    writeFileSync(file, renderHtml(results, { windowMinutes: WINDOW_MINUTES, generatedAt: new Date() }));
+    writeFileSync(file, renderHtml(results, { windowMinutes: HEALTH_WINDOW_MINUTES, generatedAt: new Date() }));
   } catch (err) {
     throw new FalcoDeployError(`cannot write the HTML page: ${(err as Error).message}`, { file, phase: 'input', exitCode: ExitCode.badInput, cause: err });
   }
-}
-
-/** 0 all healthy; 2 some host degraded; 3 unreachable hosts and none degraded (as `run`: failures win). */
-export function healthExitCode(results: HostHealth[]): number {
-  if (results.some((r) => r.status === 'degraded')) return ExitCode.hostFailures;
-  if (results.some((r) => r.status === 'unreachable')) return ExitCode.unreachable;
-  return ExitCode.ok;
-}
-
-function summarize(results: HostHealth[]) {
-  const count = (s: HostHealth['status']) => results.filter((r) => r.status === s).length;
-  return { total: results.length, healthy: count('healthy'), degraded: count('degraded'), unreachable: count('unreachable'), text: summaryLine(results) };
 }
 
 /** Resolves true after ms, false at once when the signal aborts. */

@@ -5,6 +5,10 @@ import { runExitCode } from '../../engine/outcome.js';
 import { writeRetryFile } from '../../engine/retry-file.js';
 import { pickRenderer } from '../../output/pick.js';
 import { hostsToRetry, mergeRuns, parseRunOutput } from '../../report/merge.js';
+import { isHealthOutput, mergeHealth, parseHealthOutput } from '../../report/merge-health.js';
+import { renderTable, useColour } from '../../health/table.js';
+import { HEALTH_WINDOW_MINUTES, healthExitCode, healthSummary } from '../../health/summary.js';
+import type { CommandContext } from '../command.js';
 import { retryFilePath } from '../retry-file.js';
 
 
@@ -14,26 +18,32 @@ import { retryFilePath } from '../retry-file.js';
  */
 export const reportCommand = defineCommand({
   command: 'report <action> <files..>',
-  describe: 'Combine the --json outputs of sharded runs (--shard i/N) into one recap, retry file and exit code',
+  describe: 'Combine the --json outputs of sharded runs (--shard i/N) into one recap, retry file and exit code (or of sharded `health` into one table)',
   builder: (y) =>
     y
       .positional('action', { type: 'string', choices: ['merge'] as const, demandOption: true, describe: 'merge: one recap from several run --json outputs' })
-      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'run --json output files, one per shard' })
+      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'run --json (or health --json) output files, one per shard' })
       .option('retry-file', {
         type: 'string',
         requiresArg: true,
         describe: 'Write failed/unreachable hosts here (default: where `run` would, when retry files are enabled)',
       })
-      .example('$0 report merge shard-1.json shard-2.json', 'one PLAY RECAP; exit code as one run would give'),
+      .example('$0 report merge shard-1.json shard-2.json', 'one PLAY RECAP; exit code as one run would give')
+      .example('$0 report merge health-1.json health-2.json', 'one health table; exit code as one `health` would give'),
   run: async (args, ctx) => {
-    const outputs = await Promise.all(
-      args.files.map(async (file) => {
-        const text = await readFile(file, 'utf8').catch((err: Error) => {
+    const texts = await Promise.all(
+      args.files.map((file) =>
+        readFile(file, 'utf8').catch((err: Error) => {
           throw new InputError(`report merge: cannot read ${file}: ${err.message}`, { cause: err });
-        });
-        return parseRunOutput(file, text);
-      }),
+        }),
+      ),
     );
+    const health = texts.map(isHealthOutput);
+    const kind = (h: boolean) => (h ? '`health --json`' : '`run --json`');
+    const other = health.findIndex((h) => h !== health[0]);
+    if (other >= 0) throw new InputError(`report merge: ${args.files[0]} is ${kind(health[0])} output but ${args.files[other]} is ${kind(health[other])} output`);
+    if (health[0]) return mergeHealthOutputs(args.files.map((file, i) => parseHealthOutput(file, texts[i])), args.json, ctx);
+    const outputs = args.files.map((file, i) => parseRunOutput(file, texts[i]));
     const merged = mergeRuns(outputs);
     const renderer = pickRenderer({ json: args.json, verbose: args.verbose, showDiff: false, out: ctx.stdout });
     try {
@@ -53,3 +63,15 @@ export const reportCommand = defineCommand({
     return runExitCode(merged.stats, merged.interrupted);
   },
 });
+
+/** `health --shard i/N --json` outputs: one table (or JSON lines and summary) and exit code, as one `health` over all the hosts. */
+function mergeHealthOutputs(outputs: Parameters<typeof mergeHealth>[0], json: boolean, ctx: CommandContext): number {
+  const results = mergeHealth(outputs);
+  if (json) {
+    for (const r of results) ctx.stdout.write(JSON.stringify(r) + '\n');
+    ctx.stdout.write(JSON.stringify({ summary: healthSummary(results) }) + '\n');
+  } else {
+    ctx.stdout.write(renderTable(results, { colour: useColour(ctx.stdout), windowMinutes: HEALTH_WINDOW_MINUTES }));
+  }
+  return healthExitCode(results);
+}

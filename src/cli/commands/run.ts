@@ -1,30 +1,34 @@
-import { dirname } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { defineCommand } from '../command.js';
 import { ExitCode, FalcoDeployError } from '../../errors.js';
+import { listHosts, listTasks } from '../../playbook/index.js';
 import { loadInventory } from '../../inventory/index.js';
-import { checkPlaybook, validateArgs, listHosts, listTasks, parseExtraVars, selectByTags } from '../../playbook/index.js';
-import { findModule } from '../../modules/registry.js';
 import { runPlaybook } from '../../engine/run.js';
 import { RunStats } from '../../engine/stats.js';
 import { playbookRuntime } from '../../engine/playbook-runtime.js';
-import { createTemplater } from '../../template/index.js';
+import { crossHostReason } from '../../engine/cross-host.js';
+import { partitionHosts, workerCount } from '../../engine/partition.js';
+import { terminalSecretPrompt } from '../../connectors/secret-prompt.js';
 import { sshConnections } from '../connections.js';
 import { retryFilePath } from '../retry-file.js';
-import { configuredRolesPath } from '../roles-path.js';
 import { pickRenderer } from '../../output/pick.js';
-import { alertTailLines, reportHealthAfterRun } from '../../health/after-run.js';
+import { printHealthAfterRun, reportHealthAfterRun } from '../../health/after-run.js';
 import { useColour } from '../../health/table.js';
 import { inShard } from '../../inventory/shard.js';
 import { withShardOption } from '../shard-option.js';
+import { withWorkersOption } from '../workers-option.js';
 import { remainingHosts, rolloutOf, rolloutText } from '../../output/rollout.js';
-import { writeFileSync } from 'node:fs';
-
+import { afterRunBecome, engineOptions, loadRun, runTemplater, type LoadedRun, type RunArgs } from '../run-setup.js';
+import { runWithWorkers } from '../workers/coordinator.js';
+import type { CommandContext } from '../command.js';
+import type { HostStats, Renderer, RunEvent } from '../../output/events.js';
 
 export const runCommand = defineCommand({
   command: 'run <playbook>',
   describe: 'Run an Ansible-style playbook (install/upgrade/configure Falco)',
   builder: (y) =>
-    withShardOption(y)
+    withWorkersOption(withShardOption(y))
       .positional('playbook', { type: 'string', demandOption: true, describe: 'Playbook file' })
       .option('check', { alias: 'C', type: 'boolean', default: false, describe: 'Predict changes, change nothing' })
       .option('diff', { alias: 'D', type: 'boolean', default: false, describe: 'Show unified diffs of changed files' })
@@ -39,11 +43,10 @@ export const runCommand = defineCommand({
       .option('stats', { type: 'boolean', default: false, describe: 'Print exec channels, round trips and controller CPU per host' }),
   run: async (args, ctx) => {
     const warn = (m: string) => ctx.stderr.write(`[WARNING]: ${m}\n`);
-    const inventory = await loadInventory(args.inventory, { onWarning: warn });
+    const loaded = await loadRun(args, warn);
+    const { inventory, playbook, selection } = loaded;
     // as ansible-playbook, whatever the plays target (the implicit localhost is still there for `hosts: localhost`)
     if (inventory.hosts().length === 0) warn("provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'");
-    const playbook = checkPlaybook(args.playbook, { rolesPath: configuredRolesPath() });
-    const selection = { tags: args.tags, skipTags: args.skipTags };
     if (args.syntaxCheck) {
       ctx.stdout.write(`\nplaybook: ${args.playbook}\n`);
       return ExitCode.ok;
@@ -58,98 +61,147 @@ export const runCommand = defineCommand({
       ctx.stdout.write(listHosts(playbook, hostsOf, { ...selection, playbookLabel: args.playbook }));
       return ExitCode.ok;
     }
-    const extraVars = parseExtraVars(args.extraVars ?? [], process.cwd());
-    // A play with the falco role: its hosts' health and last alerts are shown after the recap.
-    const falcoPlay = playbook.plays.find((p) => p.roles.some((r) => r.name === 'falco'));
-    const tailLines = falcoPlay ? alertTailLines(extraVars) : 0;
-    // Relative lookup('file'|'fileglob', ...) terms resolve from the playbook's directory (files/ first).
-    const templater = createTemplater({ searchPaths: [dirname(playbook.file)] });
-    const secrets = new Set<string>();
-    const connections = await sshConnections(args, (s) => secrets.add(s), (h, variable) => inventory.varOrigin(h, variable));
-    // The gather-back reuses the run's connections, so the run must leave them open.
-    const runConnections = falcoPlay ? { ...connections, closeAll: async () => undefined } : connections;
-    const renderer = pickRenderer({ json: args.json, verbose: args.verbose, showDiff: args.diff, out: ctx.stdout });
-    const stats = new RunStats();
-    const rolling = new Set<string>(); // plays split into more than one serial batch
-    // Read before the run: the engine rewrites a --limit @retry file at its end.
-    const selected = new Map(playbook.plays.map((p) => [p.displayName, hostsOrNone(() => inventory.selectHostsWithLimit(p.hosts, args.limit))]));
-    ctx.onForcedExit?.(() => renderer.onEvent({ type: 'recap', stats: stats.snapshot(), interrupted: true, forced: true }));
-    try {
-      const outcome = await runPlaybook({
-        playbook,
-        runtime: playbookRuntime(templater),
-        inventory,
-        reloadInventory: () => loadInventory(args.inventory, { onWarning: warn }),
-        templater,
-        connections: runConnections,
-        emit: (e) => {
-          if (e.type === 'play_start' && (e.batch?.of ?? 1) > 1) rolling.add(e.play);
-          renderer.onEvent(e);
-        },
-        retryFile: retryFilePath(args.playbook),
-        withStats: args.stats,
-        secrets,
-        signal: ctx.signal,
-        stats,
-        options: {
-          check: args.check,
-          diff: args.diff,
-          extraVars,
-          verbose: args.verbose,
-          forks: args.forks,
-          forceHandlers: args.forceHandlers,
-          limit: args.limit,
-          shard: args.shard,
-          startAtTask: args.startAtTask,
-          become: args.become || undefined,
-          tagFilter: (tags) => selectByTags({ tags }, selection),
-          findModule,
-          coerceArgs: (spec, a, module) => validateArgs(spec, a, module),
-        },
-      });
-      await renderer.end();
-      if (rolling.size > 0) {
-        const rollout = rolloutOf([...rolling].flatMap((play) => selected.get(play) ?? []), stats.snapshot());
-        // A stopped rollout's retry file lists every host still to change (Ansible's would list
-        // only the failed ones), so `--limit @FILE` continues the rollout.
-        const rest = remainingHosts(rollout);
-        let retry = rest.length ? retryFilePath(args.playbook) : undefined;
-        try {
-          if (retry) writeFileSync(retry, rest.join('\n') + '\n');
-        } catch (err) {
-          warn(`Could not create retry file '${retry}'. ${(err as Error).message}`);
-          retry = undefined;
-        }
-        ctx.stdout.write(args.json ? JSON.stringify({ type: 'rollout', ...rollout, ...(retry ? { retryFile: retry } : {}) }) + '\n' : rolloutText(rollout, retry));
-      }
-      if (falcoPlay && !ctx.signal.aborted) {
-        await reportHealthAfterRun({
-          connect: (h) => connections.get(h, inventory.hostVars(h)),
-          hosts: [...outcome.states.values()].map((st) => ({ name: st.name, unreachable: st.unreachable })),
-          // a templated play become is per host; the after-run probes fall back to -b
-          become: typeof falcoPlay.become === 'boolean' ? falcoPlay.become : args.become,
-          tailLines,
-          json: args.json,
-          colour: useColour(ctx.stdout),
-          out: ctx.stdout,
-        });
-      }
-      return outcome.exitCode;
-    } catch (err) {
-      await renderer.end();
-      throw err;
-    } finally {
-      if (falcoPlay) await connections.closeAll();
-    }
+    const runHosts = hostsOfRun(loaded, args);
+    const workers = args.workers === undefined ? 1 : workerCount(args.workers, runHosts.length, availableParallelism());
+    const reason = workers > 1 ? crossHostReason(playbook, playbookRuntime(runTemplater(loaded)), args) : undefined;
+    if (reason && (args.workers !== 'auto' || args.verbose > 0)) warn(`--workers ${args.workers}: ${reason}: the run stays in one thread (docs/scale-out.md)`);
+    if (workers > 1 && !reason) return runInWorkers(args, loaded, runHosts, workers, ctx, warn);
+    return runInOneThread(args, loaded, ctx, warn);
   },
 });
 
-/** A play's hosts, or none when its pattern is a template only the run can resolve. */
-function hostsOrNone(select: () => string[]): string[] {
+async function runInOneThread(args: RunArgs, loaded: LoadedRun, ctx: CommandContext, warn: (m: string) => void): Promise<number> {
+  const { inventory, playbook, falcoPlay, tailLines } = loaded;
+  const templater = runTemplater(loaded);
+  const secrets = new Set<string>();
+  const connections = await sshConnections(args, (s) => secrets.add(s), (h, variable) => inventory.varOrigin(h, variable));
+  // The gather-back reuses the run's connections, so the run must leave them open.
+  const runConnections = falcoPlay ? { ...connections, closeAll: async () => undefined } : connections;
+  const renderer = pickRenderer({ json: args.json, verbose: args.verbose, showDiff: args.diff, out: ctx.stdout });
+  const stats = new RunStats();
+  const rolling = new Set<string>(); // plays split into more than one serial batch
+  const selected = selectedHosts(loaded, args);
+  ctx.onForcedExit?.(() => renderer.onEvent({ type: 'recap', stats: stats.snapshot(), interrupted: true, forced: true }));
+  try {
+    const outcome = await runPlaybook({
+      playbook,
+      runtime: playbookRuntime(templater),
+      inventory,
+      reloadInventory: () => loadInventory(args.inventory, { onWarning: warn }),
+      templater,
+      connections: runConnections,
+      emit: (e) => {
+        noteRolling(e, rolling);
+        renderer.onEvent(e);
+      },
+      retryFile: retryFilePath(args.playbook),
+      withStats: args.stats,
+      secrets,
+      signal: ctx.signal,
+      stats,
+      options: engineOptions(args, loaded),
+    });
+    await renderer.end();
+    reportRollout(args, rolling, selected, stats.snapshot(), ctx, warn);
+    if (falcoPlay && !ctx.signal.aborted) {
+      await reportHealthAfterRun({
+        connect: (h) => connections.get(h, inventory.hostVars(h)),
+        hosts: [...outcome.states.values()].map((st) => ({ name: st.name, unreachable: st.unreachable })),
+        become: afterRunBecome(loaded, args),
+        tailLines,
+        json: args.json,
+        colour: useColour(ctx.stdout),
+        out: ctx.stdout,
+      });
+    }
+    return outcome.exitCode;
+  } catch (err) {
+    await renderer.end();
+    throw err;
+  } finally {
+    if (falcoPlay) await connections.closeAll();
+  }
+}
+
+async function runInWorkers(args: RunArgs, loaded: LoadedRun, runHosts: string[], count: number, ctx: CommandContext, warn: (m: string) => void): Promise<number> {
+  const output = pickRenderer({ json: args.json, verbose: args.verbose, showDiff: args.diff, out: ctx.stdout });
+  const rolling = new Set<string>();
+  const renderer: Renderer = {
+    onEvent: (e) => {
+      noteRolling(e, rolling);
+      output.onEvent(e);
+    },
+    end: () => output.end(),
+  };
+  const selected = selectedHosts(loaded, args);
+  try {
+    const becomePassword = args.askBecomePass ? await terminalSecretPrompt()('BECOME password: ') : undefined;
+    const outcome = await runWithWorkers({
+      args,
+      owners: partitionHosts(runHosts, count),
+      count,
+      order: runHosts,
+      renderer,
+      signal: ctx.signal,
+      retryFile: retryFilePath(args.playbook),
+      becomePassword,
+      onForcedExit: ctx.onForcedExit,
+    });
+    await renderer.end();
+    reportRollout(args, rolling, selected, outcome.stats, ctx, warn);
+    if (outcome.health && !ctx.signal.aborted) {
+      printHealthAfterRun(outcome.health, { tailLines: loaded.tailLines, json: args.json, colour: useColour(ctx.stdout), out: ctx.stdout });
+    }
+    return outcome.exitCode;
+  } catch (err) {
+    await renderer.end();
+    throw err;
+  }
+}
+
+function noteRolling(e: RunEvent, rolling: Set<string>): void {
+  if (e.type === 'play_start' && (e.batch?.of ?? 1) > 1) rolling.add(e.play);
+}
+
+/** Each play's selected hosts, read before the run: the engine rewrites a --limit @retry file at its end. */
+function selectedHosts(loaded: LoadedRun, args: RunArgs): Map<string, string[]> {
+  return new Map(loaded.playbook.plays.map((p) => [p.displayName, hostsOrNone(() => loaded.inventory.selectHostsWithLimit(p.hosts, args.limit)) ?? []]));
+}
+
+/** After a rolling (serial) play: what changed, what is left, and a retry file that continues the rollout. */
+function reportRollout(args: RunArgs, rolling: Set<string>, selected: Map<string, string[]>, stats: Record<string, HostStats>, ctx: CommandContext, warn: (m: string) => void): void {
+  if (rolling.size === 0) return;
+  const rollout = rolloutOf([...rolling].flatMap((play) => selected.get(play) ?? []), stats);
+  // A stopped rollout's retry file lists every host still to change (Ansible's would list
+  // only the failed ones), so `--limit @FILE` continues the rollout.
+  const rest = remainingHosts(rollout);
+  let retry = rest.length ? retryFilePath(args.playbook) : undefined;
+  try {
+    if (retry) writeFileSync(retry, rest.join('\n') + '\n');
+  } catch (err) {
+    warn(`Could not create retry file '${retry}'. ${(err as Error).message}`);
+    retry = undefined;
+  }
+  ctx.stdout.write(args.json ? JSON.stringify({ type: 'rollout', ...rollout, ...(retry ? { retryFile: retry } : {}) }) + '\n' : rolloutText(rollout, retry));
+}
+
+/**
+ * Every host the run may work on, in the order plays list them (what the workers share out):
+ * the plays' hosts after --limit and --shard; all inventory hosts when a play's pattern is a
+ * template only the run can resolve.
+ */
+function hostsOfRun(loaded: LoadedRun, args: RunArgs): string[] {
+  const perPlay = loaded.playbook.plays.map((p) => hostsOrNone(() => loaded.inventory.selectHostsWithLimit(p.hosts, args.limit)));
+  const all = perPlay.some((h) => h === undefined) ? loaded.inventory.hosts() : perPlay.flatMap((h) => h!);
+  return [...new Set(inShard(all, args.shard))];
+}
+
+/** A play's hosts, or undefined when its pattern is a template only the run can resolve. */
+function hostsOrNone(select: () => string[]): string[] | undefined {
   try {
     return select();
   } catch (err) {
-    if (err instanceof FalcoDeployError) return [];
+    if (err instanceof FalcoDeployError) return undefined;
     throw err;
   }
 }
