@@ -3,7 +3,7 @@ import type { ModuleDefinition, Plan, PlannedCommand } from './contract.js';
 import { crontabState, type CrontabState } from '../facts/crontab.js';
 import { failOnArgError } from '../argspec/plan-failure.js';
 import { quoteArgv, sh } from '../shell/quote.js';
-import { atomicWriteCommand, backupFileFrom, sha1 } from './files/atomic-write.js';
+import { atomicWriteCommand, backupFileFrom, receiveStdinLines, sha1 } from './files/atomic-write.js';
 import { CrontabLines } from './system/crontab-edit.js';
 
 type CronArgs = {
@@ -46,7 +46,9 @@ function writeCommand(a: CronArgs, st: CrontabState, text: string): PlannedComma
     return { command: atomicWriteCommand({ dest: cronFile, checksum: sha1(text), mode: st.mode ?? '0644', keepIds }), stdin: text, describe: `write ${cronFile}` };
   }
   const asOther = a.user !== undefined && a.user !== st.me ? ['-u', a.user] : [];
-  return { command: quoteArgv([st.crontab!, ...asOther, '-']), stdin: text, describe: `crontab ${[...asOther, '-'].join(' ')}` };
+  // as the module: the whole crontab in a 0644 temp file first, then `crontab [-u USER] FILE`
+  const script = ['set -e', ...receiveStdinLines('mktemp', sha1(text)), 'chmod 0644 "$tmp"', `${quoteArgv([st.crontab!, ...asOther])} "$tmp"`];
+  return { command: sh`sh -c ${script.join('\n')}`, stdin: text, describe: `crontab ${[...asOther, 'FILE'].join(' ')}` };
 }
 
 function header(a: CronArgs): string {
