@@ -15,7 +15,7 @@ set -euo pipefail
 CACHE=$1
 TARGET=$2
 MIRROR=${FALCO_DEPLOY_MIRROR:-http://deb.debian.org/debian}
-PACKAGES=systemd,systemd-sysv,dbus,openssh-server,python3,iproute2,procps,kmod,ca-certificates,libpam-systemd,sudo,curl,gnupg,apt-utils,iputils-ping,less
+PACKAGES=systemd,systemd-sysv,dbus,openssh-server,python3,iproute2,procps,kmod,ca-certificates,libpam-systemd,sudo,curl,gnupg,apt-utils,iputils-ping,less,cron
 
 mkdir -p "$CACHE/debs"
 exec 9>"$CACHE/build.lock"
@@ -71,8 +71,9 @@ echo '# no sources: sandbox hosts have no internet; a local repository is added 
 rm -rf "$R"/etc/apt/sources.list.d/* "$R"/var/lib/apt/lists/* "$R"/var/cache/apt/*.bin "$R"/var/cache/apt/archives/*.deb
 mkdir -p "$R/var/lib/apt/lists/partial"
 
-# systemd containers: nothing that polls the network, no console getty on a read-only console.
-for unit in apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer \
+# systemd containers: nothing that polls the network, no console getty on a read-only console,
+# no cron daemon running jobs on its own (cron is there for its crontab binary: the cron module).
+for unit in apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer cron.service \
   console-getty.service getty@tty1.service systemd-timesyncd.service; do
   ln -sf /dev/null "$R/etc/systemd/system/$unit"
 done

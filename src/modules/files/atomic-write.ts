@@ -30,6 +30,21 @@ function validateCommand(validate: string): string {
 }
 
 /**
+ * Script lines that take stdin whole into "$tmp" (made by the `mktemp` command given) or exit 1: its
+ * sha1 is checked (a cut connection truncates stdin), and the EXIT trap removes the temp file.
+ */
+export function receiveStdinLines(mktemp: string, checksum: string): string[] {
+  return [
+    `tmp=$(${mktemp})`,
+    'cleanup() { rm -f -- "$tmp"; }',
+    'trap cleanup EXIT',
+    'trap "exit 129" HUP INT TERM PIPE',
+    'cat > "$tmp"',
+    sh`s=$(sha1sum < "$tmp"); [ "\${s%% *}" = ${checksum} ] || { echo "content transfer incomplete, target left untouched" >&2; exit 1; }`,
+  ];
+}
+
+/**
  * One self-contained `sh -c` script: write stdin to a temp file in the target directory, verify its
  * sha1 (a cut connection truncates stdin — never install that), set mode/owner, validate, back up,
  * then rename over the target. The EXIT trap removes the temp file on every failure path, so the
@@ -42,12 +57,7 @@ function atomicWriteScript(o: AtomicWriteOptions): string {
     'set -e',
     sh`dest=${o.dest}; dir=${dir}`,
     '[ -d "$dir" ] || { echo "Destination directory $dir does not exist" >&2; exit 1; }',
-    'tmp=$(mktemp "$dir/.falco-deploy.XXXXXXXX")',
-    'cleanup() { rm -f -- "$tmp"; }',
-    'trap cleanup EXIT',
-    'trap "exit 129" HUP INT TERM PIPE',
-    'cat > "$tmp"',
-    sh`s=$(sha1sum < "$tmp"); [ "\${s%% *}" = ${o.checksum} ] || { echo "content transfer incomplete, target left untouched" >&2; exit 1; }`,
+    ...receiveStdinLines('mktemp "$dir/.falco-deploy.XXXXXXXX"', o.checksum),
     o.mode !== undefined ? sh`chmod ${o.mode} "$tmp"` : 'chmod "$(printf %o $((0666 & ~$(umask))))" "$tmp"',
   ];
   if (o.owner !== undefined) lines.push(sh`chown ${o.group !== undefined ? `${o.owner}:${o.group}` : o.owner} "$tmp"`);

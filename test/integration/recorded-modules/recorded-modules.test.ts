@@ -1,6 +1,6 @@
 /**
- * Modules that change system state (user, group, debconf) over real SSH on fresh lite sandbox hosts
- * (each its own /etc/passwd and debconf database): each <name>.yml run twice by falco-deploy must
+ * Modules that change system state (user, group, debconf, cron) over real SSH on fresh lite sandbox hosts
+ * (each its own /etc/passwd, debconf database and crontabs): each <name>.yml run twice by falco-deploy must
  * give, task by task, the results ansible-core 2.14 gave on a fresh host (<name>.ansible.json,
  * recorded by record.py). Each playbook ends with a task that prints the host state it left.
  */
@@ -16,7 +16,7 @@ import { sandboxDown, sandboxUp, type SandboxInfo } from '../../../src/sandbox/i
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const CLI = resolve(HERE, '../../../bin/falco-deploy.js');
 const NAME = 'recorded-modules';
-const PLAYBOOKS = ['accounts', 'debconf'];
+const PLAYBOOKS = ['accounts', 'debconf', 'cron'];
 
 /** Keys that differ by nature: timings, tool internals, and the failed flag (the status says it). */
 const VOLATILE = new Set(['invocation', 'start', 'end', 'delta', 'warnings', 'failed']);
@@ -25,10 +25,12 @@ function normalize(r: Record<string, unknown>): Record<string, unknown> {
   const out = Object.fromEntries(Object.entries(r).filter(([k]) => !VOLATILE.has(k) && !k.startsWith('_ansible')));
   // output masks every secret-named key; Ansible's placeholder is not the password either
   if (out.password === '********') out.password = 'NOT_LOGGING_PASSWORD';
+  // cron's backup is a mkstemp file: only its directory and prefix are the same each run
+  if (typeof out.backup_file === 'string') out.backup_file = out.backup_file.replace(/^\/tmp\/crontab.{8}$/, '/tmp/crontabXXXXXXXX');
   return out;
 }
 
-describe('user, group, debconf against recorded ansible-core 2.14 results (lite sandbox, root)', function () {
+describe('user, group, debconf, cron against recorded ansible-core 2.14 results (lite sandbox, root)', function () {
   this.timeout(240_000);
   let sb: SandboxInfo;
   let dir: string;
