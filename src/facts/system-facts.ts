@@ -9,6 +9,8 @@ import { mountState } from './mount-state.js';
 import { httpResponse, waitCondition } from './net.js';
 import { getentGroup, userAccount } from './accounts.js';
 import { debconfShow } from './debconf.js';
+import { hostnameState } from './hostname.js';
+import { timezoneState } from './timezone.js';
 
 /** System fact factories by name (the names are the test-case folders under test/cases/facts/). */
 export const systemFacts: Record<string, FactFactory> = {
@@ -32,4 +34,6 @@ export const systemFacts: Record<string, FactFactory> = {
   getent_group: getentGroup,
   user_account: userAccount,
   debconf_show: debconfShow,
+  hostname_state: hostnameState,
+  timezone_state: timezoneState,
 };

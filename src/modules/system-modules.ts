@@ -20,6 +20,8 @@ import { yumRepositoryModule } from './yum_repository.js';
 import { groupModule } from './group.js';
 import { userModule } from './user.js';
 import { debconfModule } from './debconf.js';
+import { hostnameModule } from './hostname.js';
+import { timezone } from './timezone.js';
 
 export const systemModules: ModuleDefinition[] = [
   packageModule,
@@ -39,6 +41,8 @@ export const systemModules: ModuleDefinition[] = [
   groupModule,
   userModule,
   debconfModule,
+  hostnameModule,
+  timezone,
   sysctl,
   iniFile,
   authorizedKey,
