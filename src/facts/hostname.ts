@@ -1,6 +1,5 @@
 import { factIdentity, type FactRequest } from './request.js';
-import { SBIN_PATH } from './sysctl.js';
-import { CAPTURE_FUNCTION, FILE_FUNCTION, KeyLines, searchedPath, type CapturedRun } from './key-lines.js';
+import { KEY_LINES_PRELUDE, KeyLines, searchedPath, type CapturedRun } from './key-lines.js';
 
 export interface HostnameState {
   /** The PATH get_bin_path searched (named when hostnamectl is missing). */
@@ -38,10 +37,7 @@ export function hostnameState(a: { use?: string | null; become?: boolean }): Fac
   return {
     ...factIdentity('hostname_state', { use: a.use ?? null, become: !!a.become }),
     command: [
-      SBIN_PATH,
-      CAPTURE_FUNCTION,
-      FILE_FUNCTION,
-      'echo "path=$PATH"',
+      KEY_LINES_PRELUDE,
       'sd=0',
       'if command -v systemctl >/dev/null 2>&1; then for c in /run/systemd/system/ /dev/.run/systemd/ /dev/.systemd/; do [ -e "$c" ] && sd=1; done; fi',
       'echo "systemd=$sd"',

@@ -1,10 +1,12 @@
+import { SBIN_PATH } from './sysctl.js';
+
 /**
  * Probe output as `key=value` lines, for probes that report several small things at once; file
  * contents and command output travel base64-encoded so any byte survives.
  */
 
 /** Shell function `capture NAME CMD...`: runs CMD and prints NAME.rc=, NAME.out= and NAME.err= (base64) lines. */
-export const CAPTURE_FUNCTION = [
+const CAPTURE_FUNCTION = [
   'capture() {',
   '  n=$1; shift; o=$(mktemp) && e=$(mktemp) || return 1',
   '  "$@" >"$o" 2>"$e"; echo "$n.rc=$?"',
@@ -15,12 +17,15 @@ export const CAPTURE_FUNCTION = [
 ].join('\n');
 
 /** Shell function `file_b64 NAME FILE`: prints NAME= and FILE's base64 when it is a readable regular file, NAME.unreadable=1 when it exists otherwise. */
-export const FILE_FUNCTION = [
+const FILE_FUNCTION = [
   'file_b64() {',
   '  if [ -f "$2" ] && [ -r "$2" ]; then printf \'%s=\' "$1"; base64 -w0 <"$2"; echo',
   '  elif [ -e "$2" ]; then echo "$1.unreadable=1"; fi',
   '}',
 ].join('\n');
+
+/** Start of such a probe: get_bin_path's search path (printed as path=), and the capture and file_b64 functions. */
+export const KEY_LINES_PRELUDE = [SBIN_PATH, 'echo "path=$PATH"', CAPTURE_FUNCTION, FILE_FUNCTION].join('\n');
 
 /** The directories get_bin_path searches, as its "in paths:" message lists them: PATH, then the sbin directories PATH lacks. */
 export function searchedPath(path: string): string {

@@ -1,7 +1,6 @@
 import { factIdentity, type FactRequest } from './request.js';
 import { sh } from '../shell/quote.js';
-import { SBIN_PATH } from './sysctl.js';
-import { CAPTURE_FUNCTION, FILE_FUNCTION, KeyLines, searchedPath, type CapturedRun } from './key-lines.js';
+import { KEY_LINES_PRELUDE, KeyLines, searchedPath, type CapturedRun } from './key-lines.js';
 
 /** A config file as the module opens it: its text, missing, or there but not readable. */
 export type ConfigFile = { text: string } | 'missing' | 'unreadable';
@@ -36,10 +35,7 @@ export function timezoneState(a: { name?: string | null; become?: boolean }): Fa
   return {
     ...factIdentity('timezone_state', { name: a.name ?? null, become: !!a.become }),
     command: [
-      SBIN_PATH,
-      CAPTURE_FUNCTION,
-      FILE_FUNCTION,
-      'echo "path=$PATH"',
+      KEY_LINES_PRELUDE,
       sh`for b in ${TOOLS}; do p=$(command -v "$b" 2>/dev/null) && echo "bin.$b=$p"; done`,
       'if command -v timedatectl >/dev/null 2>&1 && timedatectl >/dev/null 2>&1; then capture status timedatectl status; fi',
       sh`z=${zone}`,
