@@ -94,7 +94,7 @@ export const hostnameModule: ModuleDefinition<HostnameArgs> = {
     const before = name !== current ? current : permanent;
     const diff = { before: `hostname = ${before}\n`, after: `hostname = ${name}\n` };
     const result = withFqdn({ changed, name, ...(changed ? { diff } : {}) }, st.fqdn);
-    return { commands, changed, result, diff: changed && ctx.diff ? [{ path: 'hostname', ...diff }] : undefined };
+    return { commands, changed, result, diff: changed && ctx.diff ? [{ path: 'hostname', ...diff, beforeHeader: '', afterHeader: '' }] : undefined };
   }),
   finish: (_a, plan, results) => finishHostname(plan, results),
 };

@@ -59,7 +59,7 @@ export const timezone: ModuleDefinition<TimezoneArgs> = {
     const plan: Plan = {
       commands: d.steps.map(stepCommand),
       changed,
-      diff: changed && ctx.diff ? [{ path: 'timezone', before: dictDiffText(d.before), after: dictDiffText(d.planned) }] : undefined,
+      diff: changed && ctx.diff ? [{ path: 'timezone', before: dictDiffText(d.before), after: dictDiffText(d.planned), beforeHeader: '', afterHeader: '' }] : undefined,
       // check mode reports no messages: no step ran
       result: { changed, diff, ...(msg.length && !ctx.check ? { msg: msg.join('\n') } : {}) },
     };
