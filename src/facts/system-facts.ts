@@ -10,6 +10,8 @@ import { httpResponse, waitCondition } from './net.js';
 import { getentGroup, userAccount } from './accounts.js';
 import { debconfShow } from './debconf.js';
 import { crontabState } from './crontab.js';
+import { hostnameState } from './hostname.js';
+import { timezoneState } from './timezone.js';
 
 /** System fact factories by name (the names are the test-case folders under test/cases/facts/). */
 export const systemFacts: Record<string, FactFactory> = {
@@ -34,4 +36,6 @@ export const systemFacts: Record<string, FactFactory> = {
   user_account: userAccount,
   debconf_show: debconfShow,
   crontab_state: crontabState,
+  hostname_state: hostnameState,
+  timezone_state: timezoneState,
 };

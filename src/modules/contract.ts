@@ -30,7 +30,7 @@ export interface FileDiff {
   path: string;
   before: string;
   after: string;
-  /** Header labels, e.g. "before: /etc/falco/falco.yaml". */
+  /** Header labels, e.g. "before: /etc/falco/falco.yaml"; '' for none (the callback's bare "before"/"after"). */
   beforeHeader?: string;
   afterHeader?: string;
 }

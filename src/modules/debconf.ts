@@ -1,6 +1,7 @@
 import type { FileDiff, ModuleDefinition, Plan } from './contract.js';
 import { debconfShow } from '../facts/debconf.js';
 import { quoteArgv } from '../shell/quote.js';
+import { dictDiffText } from './system/dict-diff.js';
 
 type DebconfArgs = {
   name: string;
@@ -11,11 +12,6 @@ type DebconfArgs = {
 };
 
 const VTYPES = ['boolean', 'error', 'multiselect', 'note', 'password', 'seen', 'select', 'string', 'text', 'title'];
-
-/** The callback's rendering of a dict diff: json.dumps(sort_keys=True, indent=4) + newline. */
-function dictText(d: Record<string, string>): string {
-  return `${JSON.stringify(Object.fromEntries(Object.entries(d).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))), null, 4)}\n`;
-}
 
 function planDebconf(a: DebconfArgs, prev: Record<string, string>, diff: boolean): Plan {
   const q = a.question;
@@ -31,7 +27,7 @@ function planDebconf(a: DebconfArgs, prev: Record<string, string>, diff: boolean
   const current = { [q]: value };
   const previous = q in prev ? { [q]: prev[q]! } : { ...prev, [q]: '' };
   const after = { ...previous, ...current };
-  const shown: FileDiff[] | undefined = diff ? [{ path: a.name, before: dictText(previous), after: dictText(after) }] : undefined;
+  const shown: FileDiff[] | undefined = diff ? [{ path: a.name, before: dictDiffText(previous), after: dictDiffText(after) }] : undefined;
   return {
     commands: [{ command: quoteArgv(['debconf-set-selections', ...(a.unseen ? ['-u'] : [])]), stdin: `${[a.name, q, a.vtype, stored].join(' ')}\n`, describe: `debconf-set-selections ${a.name} ${q}` }],
     changed: true,

@@ -21,6 +21,8 @@ import { groupModule } from './group.js';
 import { userModule } from './user.js';
 import { debconfModule } from './debconf.js';
 import { cronModule } from './cron.js';
+import { hostnameModule } from './hostname.js';
+import { timezone } from './timezone.js';
 
 export const systemModules: ModuleDefinition[] = [
   packageModule,
@@ -41,6 +43,8 @@ export const systemModules: ModuleDefinition[] = [
   userModule,
   debconfModule,
   cronModule,
+  hostnameModule,
+  timezone,
   sysctl,
   iniFile,
   authorizedKey,

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Re-record <name>.ansible.json: <name>.yml run twice by ansible-playbook (ansible-core 2.14) on a
-fresh lite sandbox host. Needs root. Usage: python3 record.py accounts debconf"""
+fresh lite sandbox host. Needs root. Usage: python3 record.py accounts debconf
+(hostname-timezone also needs community.general 9.5.13 under ANSIBLE_COLLECTIONS_PATH)"""
 import json, os, shutil, subprocess, sys, tempfile
 
 here = os.path.dirname(os.path.abspath(__file__))

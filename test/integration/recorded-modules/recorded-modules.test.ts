@@ -1,6 +1,6 @@
 /**
- * Modules that change system state (user, group, debconf, cron) over real SSH on fresh lite sandbox hosts
- * (each its own /etc/passwd, debconf database and crontabs): each <name>.yml run twice by falco-deploy must
+ * Modules that change system state (user, group, debconf, cron, hostname, timezone) over real SSH on fresh
+ * lite sandbox hosts (each its own /etc/passwd, debconf database, crontabs, /etc/hostname, UTS namespace and /etc/localtime): each <name>.yml run twice by falco-deploy must
  * give, task by task, the results ansible-core 2.14 gave on a fresh host (<name>.ansible.json,
  * recorded by record.py). Each playbook ends with a task that prints the host state it left.
  */
@@ -16,7 +16,7 @@ import { sandboxDown, sandboxUp, type SandboxInfo } from '../../../src/sandbox/i
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const CLI = resolve(HERE, '../../../bin/falco-deploy.js');
 const NAME = 'recorded-modules';
-const PLAYBOOKS = ['accounts', 'debconf', 'cron'];
+const PLAYBOOKS = ['accounts', 'debconf', 'cron', 'hostname-timezone'];
 
 /** Keys that differ by nature: timings, tool internals, and the failed flag (the status says it). */
 const VOLATILE = new Set(['invocation', 'start', 'end', 'delta', 'warnings', 'failed']);
@@ -30,7 +30,7 @@ function normalize(r: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-describe('user, group, debconf, cron against recorded ansible-core 2.14 results (lite sandbox, root)', function () {
+describe('user, group, debconf, cron, hostname, timezone against recorded ansible-core 2.14 results (lite sandbox, root)', function () {
   this.timeout(240_000);
   let sb: SandboxInfo;
   let dir: string;
