@@ -12,6 +12,7 @@ import { aggregateLoop, CONDITIONAL_FALSE, type ItemResult } from './loop-result
 import { cacheKey, fetchGrouped, probeValues } from './probes.js';
 import { playNodes, speculativeProbes } from './prefetch.js';
 import { runLocalTask } from './local-tasks.js';
+import { runDriven } from './driven.js';
 import { delegateLabel, execTarget, factsHolder } from './delegation.js';
 import { errorMessage, failure, type TaskOutcome } from './outcome.js';
 import { itemLabel, loopItem, loopItems, moduleContext } from './task-inputs.js';
@@ -167,6 +168,10 @@ async function runRemote(
     await fetchGrouped(state, [...probes.map((req) => ({ become, req })), ...later]);
   }
   const facts = await probeValues(state, probes, become);
+  const becomeUser = task.becomeUser ?? ctx.play.becomeUser;
+  if (mod.drive) {
+    return runDriven(ctx, state, { mod, args, action: task.module, become, becomeUser, delegatedTo: delegateLabel(ctx, task, host, vars) }, facts, modCtx);
+  }
   const plan = await mod.plan(args, facts, modCtx);
   const warnings = plan.warnings;
   const diff = (task.diff ?? ctx.options.diff) ? plan.diff : undefined;
@@ -187,7 +192,7 @@ async function runRemote(
       stdoutFile: c.stdoutFile,
       env: { ...env, ...(c.env ?? {}) },
       become: c.become ?? become,
-      becomeUser: task.becomeUser ?? ctx.play.becomeUser,
+      becomeUser,
     });
     results.push(r);
     if (!(c.okExitCodes ?? [0]).includes(r.exitCode)) {

@@ -20,6 +20,7 @@ import { yumRepositoryModule } from './yum_repository.js';
 import { groupModule } from './group.js';
 import { userModule } from './user.js';
 import { debconfModule } from './debconf.js';
+import { rebootModule } from './reboot.js';
 
 export const systemModules: ModuleDefinition[] = [
   packageModule,
@@ -39,6 +40,7 @@ export const systemModules: ModuleDefinition[] = [
   groupModule,
   userModule,
   debconfModule,
+  rebootModule,
   sysctl,
   iniFile,
   authorizedKey,
