@@ -5,7 +5,7 @@ import type { HostSession, ModuleContext, ModuleDefinition } from '../modules/co
 import type { PlayContext } from './context.js';
 import { delegateVars } from './delegation.js';
 import type { HostState } from './host-state.js';
-import type { TaskOutcome } from './outcome.js';
+import { moduleOutcome, type TaskOutcome } from './outcome.js';
 
 interface DrivenTask {
   mod: ModuleDefinition;
@@ -49,14 +49,5 @@ export async function runDriven(ctx: PlayContext, state: HostState, t: DrivenTas
   const result = await t.mod.drive!(t.args, facts, session, { ...modCtx, action: t.action });
   if (!modCtx.check) state.probeCache.clear();
   const failed = result.failed === true;
-  const changed = !failed && Boolean(result.changed);
-  result.changed = changed;
-  return {
-    status: failed ? 'failed' : changed ? 'changed' : 'ok',
-    changed,
-    result,
-    msg: failed ? String(result.msg) : undefined,
-    applied: !modCtx.check,
-    delegatedTo: t.delegatedTo,
-  };
+  return moduleOutcome(result, failed, !failed && Boolean(result.changed), { applied: !modCtx.check, delegatedTo: t.delegatedTo });
 }

@@ -14,7 +14,7 @@ import { playNodes, speculativeProbes } from './prefetch.js';
 import { runLocalTask } from './local-tasks.js';
 import { runDriven } from './driven.js';
 import { delegateLabel, execTarget, factsHolder } from './delegation.js';
-import { errorMessage, failure, type TaskOutcome } from './outcome.js';
+import { errorMessage, failure, moduleOutcome, type TaskOutcome } from './outcome.js';
 import { itemLabel, loopItem, loopItems, moduleContext } from './task-inputs.js';
 import { noLogValues } from '../argspec/no-log.js';
 import { redact } from '../output/redact.js';
@@ -210,17 +210,7 @@ async function runRemote(
     result.failed = true;
   }
   const changed = failed && !mod.changedOnFailure ? false : Boolean(result.changed ?? plan.changed);
-  result.changed = changed;
-  return {
-    status: failed ? 'failed' : changed ? 'changed' : 'ok',
-    changed,
-    result,
-    msg: failed ? String(result.msg) : undefined,
-    diff,
-    warnings,
-    applied,
-    delegatedTo,
-  };
+  return moduleOutcome(result, failed, changed, { diff, warnings, applied, delegatedTo });
 }
 
 /** environment: entries (maps or templated strings), outermost first, later ones winning. */
