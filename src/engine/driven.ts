@@ -25,10 +25,10 @@ interface DrivenTask {
 export async function runDriven(ctx: PlayContext, state: HostState, t: DrivenTask, facts: ProbedFacts, modCtx: ModuleContext): Promise<TaskOutcome> {
   const session: HostSession = {
     transport: state.connection?.transport ?? 'ssh',
-    exec: (command, opts = {}) => {
+    exec: (command) => {
       const conn = state.connection;
       if (!conn) return Promise.reject(new UnreachableError('no connection', { host: state.name }));
-      return conn.exec(command, { become: t.become, becomeUser: t.becomeUser, timeoutMs: opts.timeoutMs });
+      return conn.exec(command, { become: t.become, becomeUser: t.becomeUser });
     },
     reconnect: async (connectTimeoutSec) => {
       const old = state.connection;

@@ -58,8 +58,11 @@ export interface Plan {
 export interface HostSession {
   /** The host's connection plugin: `local` runs on this machine. */
   readonly transport: 'ssh' | 'local';
-  /** Rejects (UnreachableError) when the connection is lost or there is none; a non-zero exit resolves. */
-  exec(command: string, opts?: { timeoutMs?: number }): Promise<ExecResult>;
+  /**
+   * Rejects (UnreachableError) when the connection is lost or there is none (a peer gone silent:
+   * within -T, by the keepalives); a non-zero exit resolves.
+   */
+  exec(command: string): Promise<ExecResult>;
   /** Closes the host's connection and its persistent shells, then opens a new one (`connectTimeoutSec` instead of -T). */
   reconnect(connectTimeoutSec?: number): Promise<void>;
   /** Waits; rejects with InterruptedError on Ctrl-C. */
