@@ -18,6 +18,8 @@ export interface LocalTarget {
 const START_TIMEOUT_MS = 30_000;
 
 export class LocalHostConnection extends ShellHostConnection {
+  readonly transport = 'local';
+
   constructor(target: LocalTarget) {
     super({ name: target.name, loginUser: target.user, becomePassword: target.becomePassword, startTimeoutMs: START_TIMEOUT_MS }, 0);
   }

@@ -12,6 +12,7 @@ import type { ConnectionTarget } from './types.js';
 const MAX_SESSION_CHANNELS = 8;
 
 export class SshHostConnection extends ShellHostConnection {
+  readonly transport = 'ssh';
   private readonly sessionSlots = pLimit(MAX_SESSION_CHANNELS);
 
   constructor(
@@ -39,9 +40,10 @@ export class SshHostConnection extends ShellHostConnection {
     });
   }
 
-  /** Dead peers are cut after a short grace. */
-  protected closeTransport(): Promise<void> {
-    return closeClient(this.client);
+  /** Dead peers are cut after a short grace; the pool then opens a new connection for the host. */
+  protected async closeTransport(): Promise<void> {
+    await closeClient(this.client);
+    this.onClosed?.();
   }
 
   /** An exec channel holding one of the connection's session slots until it closes. */

@@ -48,6 +48,8 @@ export interface ConnectionStats {
 export interface HostConnection {
   readonly name: string;
   readonly stats: ConnectionStats;
+  /** ssh, or local child processes (`connection: local`). */
+  readonly transport?: 'ssh' | 'local';
   /** One command, one round trip. Non-zero exit codes resolve, they do not reject. */
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
   /** Several commands in ONE round trip; results in order. Each gets its own exit code/stderr. */

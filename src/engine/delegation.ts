@@ -67,7 +67,7 @@ export async function execTarget(ctx: PlayContext, task: Task, host: string, var
  * A delegate's own variables for its connection: an inventory host's (the implicit localhost's:
  * connection local) and -e. A name outside the inventory has none: ssh to that name.
  */
-function delegateVars(ctx: PlayContext, name: string): Vars {
+export function delegateVars(ctx: PlayContext, name: string): Vars {
   if (ctx.states.has(name)) return varsFor(ctx, name, ROOT_SCOPE);
   const known = ctx.inventory.selectHosts('all').includes(name) || (isLocalhostName(name) && ctx.inventory.selectHosts(name).includes(name));
   return { ...(known ? ctx.inventory.hostVars(name) : {}), ...ctx.options.extraVars };

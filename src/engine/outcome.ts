@@ -25,6 +25,17 @@ export interface TaskOutcome {
   applied?: boolean;
 }
 
+/** A module's registered result as the task's outcome: its status from failed/changed, its msg when failed. */
+export function moduleOutcome(
+  result: Record<string, unknown>,
+  failed: boolean,
+  changed: boolean,
+  extra: Pick<TaskOutcome, 'diff' | 'warnings' | 'applied' | 'delegatedTo'>,
+): TaskOutcome {
+  result.changed = changed;
+  return { status: failed ? 'failed' : changed ? 'changed' : 'ok', changed, result, msg: failed ? String(result.msg) : undefined, ...extra };
+}
+
 export function failure(msg: string, extra: Record<string, unknown> = {}): TaskOutcome {
   return { status: 'failed', changed: false, result: { ...extra, changed: false, failed: true, msg }, msg };
 }

@@ -12,8 +12,9 @@ import { aggregateLoop, CONDITIONAL_FALSE, type ItemResult } from './loop-result
 import { cacheKey, fetchGrouped, probeValues } from './probes.js';
 import { playNodes, speculativeProbes } from './prefetch.js';
 import { runLocalTask } from './local-tasks.js';
+import { runDriven } from './driven.js';
 import { delegateLabel, execTarget, factsHolder } from './delegation.js';
-import { errorMessage, failure, type TaskOutcome } from './outcome.js';
+import { errorMessage, failure, moduleOutcome, type TaskOutcome } from './outcome.js';
 import { itemLabel, loopItem, loopItems, moduleContext } from './task-inputs.js';
 import { noLogValues } from '../argspec/no-log.js';
 import { redact } from '../output/redact.js';
@@ -168,6 +169,9 @@ async function runRemote(
     await fetchGrouped(state, [...probes.map((req) => ({ become, req })), ...later]);
   }
   const facts = await probeValues(state, probes, become);
+  if (mod.drive) {
+    return runDriven(ctx, state, { mod, args, action: task.module, become, becomeUser, delegatedTo: delegateLabel(ctx, task, host, vars) }, facts, modCtx);
+  }
   const plan = await mod.plan(args, facts, modCtx);
   const warnings = plan.warnings;
   const diff = (task.diff ?? ctx.options.diff) ? plan.diff : undefined;
@@ -206,17 +210,7 @@ async function runRemote(
     result.failed = true;
   }
   const changed = failed && !mod.changedOnFailure ? false : Boolean(result.changed ?? plan.changed);
-  result.changed = changed;
-  return {
-    status: failed ? 'failed' : changed ? 'changed' : 'ok',
-    changed,
-    result,
-    msg: failed ? String(result.msg) : undefined,
-    diff,
-    warnings,
-    applied,
-    delegatedTo,
-  };
+  return moduleOutcome(result, failed, changed, { diff, warnings, applied, delegatedTo });
 }
 
 /** environment: entries (maps or templated strings), outermost first, later ones winning. */

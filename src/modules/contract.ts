@@ -51,6 +51,28 @@ export interface Plan {
   skippedReason?: string;
 }
 
+/**
+ * What a module that drives the host itself (reboot) gets instead of a plan: commands run with
+ * the task's become, and the connection can be dropped and opened again while the host goes away.
+ */
+export interface HostSession {
+  /** The host's connection plugin: `local` runs on this machine. */
+  readonly transport: 'ssh' | 'local';
+  /**
+   * Rejects (UnreachableError) when the connection is lost or there is none (a peer gone silent:
+   * within -T, by the keepalives); a non-zero exit resolves.
+   */
+  exec(command: string): Promise<ExecResult>;
+  /** Closes the host's connection and its persistent shells, then opens a new one (`connectTimeoutSec` instead of -T). */
+  reconnect(connectTimeoutSec?: number): Promise<void>;
+  /** Waits; rejects with InterruptedError on Ctrl-C. */
+  sleep(ms: number): Promise<void>;
+  /** Controller clock (ms). */
+  now(): number;
+  /** Math.random's contract: [0, 1). */
+  random(): number;
+}
+
 /** The host's gathered facts (setup), as Ansible names them without the ansible_ prefix. */
 export type HostFacts = Record<string, unknown>;
 
@@ -74,6 +96,8 @@ export interface ModuleContext {
   readLocalFile(src: string): Promise<Buffer>;
   /** Resolves a controller-side path the same way (for fetch dest, offline packages). */
   resolveLocalPath(src: string, kind: 'files' | 'templates'): string;
+  /** The module name as the task wrote it (`ansible.builtin.reboot`): some of Ansible's messages quote it. */
+  action?: string;
   /** The playbook's directory: relative controller paths that need not exist yet (fetch dest) start there. */
   playbookDir?: string;
 }
@@ -90,6 +114,12 @@ export interface ModuleDefinition<A extends Record<string, unknown> = Record<str
   plan(args: A, facts: ProbedFacts, ctx: ModuleContext): Plan | Promise<Plan>;
   /** Turns apply results into the registered result (default: rc/stdout/stderr of the last command). */
   finish?(args: A, plan: Plan, results: ExecResult[], ctx: ModuleContext): Record<string, unknown> | Promise<Record<string, unknown>>;
+  /**
+   * Instead of plan and apply: the module runs its commands itself through `host` (after its
+   * probes), for what a plan cannot say in advance (reboot: the connection drops and comes back).
+   * Returns the registered result.
+   */
+  drive?(args: A, facts: ProbedFacts, host: HostSession, ctx: ModuleContext): Promise<Record<string, unknown>>;
   /** Runs on the controller only (debug, set_fact, assert, fail, meta): no probes, no commands. */
   local?: boolean;
   /**

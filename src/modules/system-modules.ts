@@ -23,6 +23,7 @@ import { debconfModule } from './debconf.js';
 import { cronModule } from './cron.js';
 import { hostnameModule } from './hostname.js';
 import { timezone } from './timezone.js';
+import { rebootModule } from './reboot.js';
 
 export const systemModules: ModuleDefinition[] = [
   packageModule,
@@ -45,6 +46,7 @@ export const systemModules: ModuleDefinition[] = [
   cronModule,
   hostnameModule,
   timezone,
+  rebootModule,
   sysctl,
   iniFile,
   authorizedKey,

@@ -87,10 +87,13 @@ function removeTree(dir: string): void {
 }
 
 /**
- * argv that moves itself into `cgroups` and then execs `argv` (same pid, so the recorded
- * launcher stays valid); the cgroup paths travel in the environment, not the command line.
+ * argv that moves itself into `cgroups` and then runs `argv`, again each time it exits 133
+ * (nspawn's exit code when the container reboots: the host comes back, as a machine does; the
+ * systemd-nspawn@.service unit restarts on it the same way). The shell stays the recorded
+ * launcher; the cgroup paths travel in the environment, not the command line.
  */
 export function inCgroupsArgv(argv: readonly string[]): string[] {
-  const script = 'IFS=:; for d in $FALCO_DEPLOY_CGROUPS; do echo $$ > "$d/cgroup.procs" || exit 1; done; exec "$@"';
+  const script =
+    'IFS=:; for d in $FALCO_DEPLOY_CGROUPS; do echo $$ > "$d/cgroup.procs" || exit 1; done; while :; do "$@"; rc=$?; [ "$rc" -eq 133 ] || exit "$rc"; done';
   return ['sh', '-c', script, 'sh', ...argv];
 }

@@ -52,9 +52,10 @@ export async function sandboxDown(opts: SandboxDownOptions | string = {}): Promi
 
 /** Kills, unmounts and deletes everything `state` records, then the files and state.json. */
 export async function teardownState(state: SandboxState, log: (line: string) => void = () => undefined): Promise<void> {
-  // An init `up` had no time to record still has to go first (a killed nspawn may leave it behind).
+  // An init `up` had no time to record, or the one a reboot started, still has to go first (a
+  // killed nspawn may leave it behind).
   for (const h of state.hosts) {
-    if (!h.init && h.launcher && isAlive(h.launcher)) {
+    if ((!h.init || !isAlive(h.init)) && h.launcher && isAlive(h.launcher)) {
       const pid = findNamespaceInit(h.launcher.pid);
       const ref = pid === undefined ? undefined : processRef(pid);
       if (ref) h.init = ref;

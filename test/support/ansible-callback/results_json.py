@@ -2,6 +2,7 @@
 # object per line: ansible-core has no json callback (it lives in the ansible.posix collection).
 import json
 
+from ansible.module_utils.common.json import AnsibleJSONEncoder
 from ansible.plugins.callback import CallbackBase
 
 
@@ -11,7 +12,7 @@ class CallbackModule(CallbackBase):
     CALLBACK_NAME = 'results_json'
 
     def _emit(self, result):
-        self._display.display(json.dumps({'host': result._host.get_name(), 'result': result._result}))
+        self._display.display(json.dumps({'host': result._host.get_name(), 'result': result._result}, cls=AnsibleJSONEncoder))
 
     v2_runner_on_ok = _emit
 
