@@ -9,6 +9,7 @@ import { mountState } from './mount-state.js';
 import { httpResponse, waitCondition } from './net.js';
 import { getentGroup, userAccount } from './accounts.js';
 import { debconfShow } from './debconf.js';
+import { aptKeyTools, gpgListingOfData, gpgListingOfFile } from './apt-keys.js';
 
 /** System fact factories by name (the names are the test-case folders under test/cases/facts/). */
 export const systemFacts: Record<string, FactFactory> = {
@@ -32,4 +33,6 @@ export const systemFacts: Record<string, FactFactory> = {
   getent_group: getentGroup,
   user_account: userAccount,
   debconf_show: debconfShow,
+  apt_key_tools: (a: { keyring: string | null; become?: boolean }) => aptKeyTools(a.keyring, a.become),
+  gpg_listing: (a: { file?: string; data?: string }) => (a.file !== undefined ? gpgListingOfFile(a.file) : gpgListingOfData(a.data ?? '')),
 };
