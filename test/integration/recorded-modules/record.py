@@ -27,8 +27,10 @@ for playbook in sys.argv[1:]:
     repo = os.path.join(os.environ.get('FALCO_DEPLOY_CACHE') or '/var/tmp/falco-deploy', 'falco-repo', name)
     subprocess.run(cli + ['sandbox', 'up', '--kind', 'lite', '--hosts', '1', '--name', name, '--dir', work, '--var', 'apt_key_fixture_dir=' + repo],
                    check=True, stdout=subprocess.DEVNULL)
-    fpr = open(os.path.join(repo, 'repo-key.fingerprint')).read().strip()
     try:
+        fpr = open(os.path.join(repo, 'repo-key.fingerprint')).read().strip()
+        if fpr[-8:].isdigit():
+            sys.exit('the key id %s has no letters: its upper and lower case forms cannot be told apart; run again (new key)' % fpr[-8:])
         runs = []
         for _ in range(2):
             out = subprocess.run(['ansible-playbook', '-i', os.path.join(work, 'inventory.ini'), os.path.join(here, playbook + '.yml')],
