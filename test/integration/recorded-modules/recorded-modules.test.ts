@@ -44,7 +44,7 @@ function normalize(r: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-describe('user, group, debconf against recorded ansible-core 2.14 results (lite sandbox, root)', function () {
+describe('user, group, debconf, apt_key against recorded ansible-core 2.14 results (lite sandbox, root)', function () {
   this.timeout(240_000);
   let sb: SandboxInfo;
   let dir: string;
