@@ -54,6 +54,8 @@ export interface HttpRequest {
   followRedirects: boolean;
   /** Request body (POST); sent on stdin. */
   body?: string;
+  /** Shell text the response body is piped through on the host; its output is returned as `body`. */
+  bodyPipe?: string;
 }
 
 export interface HttpResponse {
@@ -66,6 +68,8 @@ export interface HttpResponse {
   /** Response headers of the last response, names lower-cased with '-' -> '_'. */
   headers: Record<string, string>;
   curlError: string;
+  /** Reason phrase of the last response's status line ('' when none). */
+  reason: string;
   body: string;
 }
 
@@ -87,7 +91,8 @@ export function curlCommand(q: HttpRequest): string {
     sh`curl ${argv} -o "$t/body" -D "$t/head" -w ${w} -- ${q.url} > "$t/meta" 2> "$t/err" ${raw(q.body === undefined ? '< /dev/null' : '')}`,
     'rc=$?',
     // markers go through %s: a format starting with '-' would be read as an option
-    `printf 'rc=%s\\nmeta=' "$rc"; cat "$t/meta"; printf '\\n%s\\n' '${HEAD}'; cat "$t/head" 2>/dev/null; printf '%s\\n' '${ERR}'; cat "$t/err"; printf '%s\\n' '${BODY}'; cat "$t/body" 2>/dev/null; rm -rf -- "$t"`,
+    `printf 'rc=%s\\nmeta=' "$rc"; cat "$t/meta"; printf '\\n%s\\n' '${HEAD}'; cat "$t/head" 2>/dev/null; printf '%s\\n' '${ERR}'; cat "$t/err"; printf '%s\\n' '${BODY}'; ${q.bodyPipe === undefined ? 'cat "$t/body" 2>/dev/null' : `[ ! -e "$t/body" ] || ( ${q.bodyPipe}
+) < "$t/body"`}; rm -rf -- "$t"`,
   ].join('\n');
 }
 
@@ -102,7 +107,8 @@ export function parseCurlOutput(stdout: string): HttpResponse {
   // -D writes every response of a redirect chain; keep the last block
   const headBlocks = stdout.slice(hi + HEAD.length + 2, ei).replace(/\r/g, '').split(/\n\n+/).filter((b) => b.trim() !== '');
   const headers: Record<string, string> = {};
-  for (const line of (headBlocks.pop() ?? '').split('\n').slice(1)) {
+  const lastHead = (headBlocks.pop() ?? '').split('\n');
+  for (const line of lastHead.slice(1)) {
     const i = line.indexOf(':');
     if (i > 0) headers[line.slice(0, i).trim().toLowerCase().replace(/-/g, '_')] = line.slice(i + 1).trim();
   }
@@ -114,6 +120,7 @@ export function parseCurlOutput(stdout: string): HttpResponse {
     contentType: contentType ?? '',
     headers,
     curlError: stdout.slice(ei + ERR.length + 1, bi).trim(),
+    reason: /^HTTP\/\S+ \d+ ?(.*)$/.exec(lastHead[0] ?? '')?.[1] ?? '',
     body: stdout.slice(bi + BODY.length + 1),
   };
 }

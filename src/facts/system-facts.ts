@@ -12,6 +12,7 @@ import { debconfShow } from './debconf.js';
 import { crontabState } from './crontab.js';
 import { hostnameState } from './hostname.js';
 import { timezoneState } from './timezone.js';
+import { aptKeyTools, gpgListingOfData, gpgListingOfFile } from './apt-keys.js';
 
 /** System fact factories by name (the names are the test-case folders under test/cases/facts/). */
 export const systemFacts: Record<string, FactFactory> = {
@@ -38,4 +39,6 @@ export const systemFacts: Record<string, FactFactory> = {
   crontab_state: crontabState,
   hostname_state: hostnameState,
   timezone_state: timezoneState,
+  apt_key_tools: (a: { keyring: string | null; become?: boolean }) => aptKeyTools(a.keyring, a.become),
+  gpg_listing: (a: { file?: string; data?: string }) => (a.file !== undefined ? gpgListingOfFile(a.file) : gpgListingOfData(a.data ?? '')),
 };

@@ -1,6 +1,7 @@
 import type { ModuleDefinition } from './contract.js';
 import { aptModule } from './apt.js';
 import { aptRepositoryModule } from './apt_repository.js';
+import { aptKeyModule } from './apt_key.js';
 import { deb822RepositoryModule } from './deb822_repository.js';
 import { dnfModule } from './dnf.js';
 import { getUrl } from './get_url.js';
@@ -30,6 +31,7 @@ export const systemModules: ModuleDefinition[] = [
   aptModule,
   dnfModule,
   aptRepositoryModule,
+  aptKeyModule,
   deb822RepositoryModule,
   yumRepositoryModule,
   rpmKeyModule,

@@ -72,3 +72,17 @@ export function installKeyringScript(source: string, dest: string, fingerprints:
     'echo "installed $dest: $(echo $got)"',
   ].join('\n');
 }
+
+/**
+ * apt_key.py parse_key_id: 8, 16 or more hex digits (optional 0x) -> the id `apt-key del` takes
+ * (last 8), the one `--list-public-keys --keyid-format=long` shows (last 16) and the whole id.
+ * Undefined where Ansible says "Invalid key_id" (its int(id, 16) check, or a bad length).
+ */
+export function parseKeyId(id: string | null): { short: string; fingerprint: string; keyId: string } | undefined {
+  // Python's int(s, 16): surrounding whitespace, a sign, a 0x prefix and digit-separating underscores are allowed
+  if (id === null || !/^\s*[+-]?(0x)?[0-9a-f](_?[0-9a-f])*\s*$/i.test(id)) return undefined;
+  let keyId = id.toUpperCase();
+  if (keyId.startsWith('0X')) keyId = keyId.slice(2);
+  if (keyId.length !== 8 && keyId.length !== 16 && keyId.length <= 16) return undefined;
+  return { short: keyId.slice(-8), fingerprint: keyId.length > 16 ? keyId.slice(-16) : keyId, keyId };
+}
