@@ -25,4 +25,16 @@ describe('cli: roles path (Ansible 2.14 DEFAULT_ROLES_PATH)', () => {
     expect(at({ ANSIBLE_CONFIG: cfgDir })).to.deep.equal([join(cfgDir, 'roles'), join(home, 'galaxy'), '/opt/roles']);
     expect(at({ ANSIBLE_CONFIG: cfgDir, ANSIBLE_ROLES_PATH: '/x' })).to.deep.equal(['/x']);
   });
+
+  it('without ANSIBLE_CONFIG: ./ansible.cfg first, then ~/.ansible.cfg; ANSIBLE_CONFIG wins over both', () => {
+    const base = mkdtempSync(join(tmpdir(), 'fd-cfgorder-'));
+    const [here, user] = [join(base, 'here'), join(base, 'user')];
+    for (const d of [here, user]) mkdirSync(d);
+    writeFileSync(join(user, '.ansible.cfg'), '[defaults]\nroles_path = /from/home\n');
+    const from = (env: NodeJS.ProcessEnv) => configuredRolesPath({ env, cwd: here, home: user });
+    expect(from({})).to.deep.equal(['/from/home']);
+    writeFileSync(join(here, 'ansible.cfg'), '[defaults]\nroles_path = /from/cwd\n');
+    expect(from({})).to.deep.equal(['/from/cwd']);
+    expect(from({ ANSIBLE_CONFIG: cfgDir })[0]).to.equal(join(cfgDir, 'roles'));
+  });
 });
