@@ -59,3 +59,20 @@ export function pyStr(value: unknown, hook?: StrHook): string {
   }
   return String(value);
 }
+
+/** Python's repr() of the UTF-8 bytes of `text` (b'...'), as in an OSError message about a path. */
+export function pyBytesRepr(text: string): string {
+  const bytes = Buffer.from(text, 'utf8');
+  const q = bytes.includes(0x27) && !bytes.includes(0x22) ? '"' : "'";
+  let out = '';
+  for (const b of bytes) {
+    const c = String.fromCharCode(b);
+    if (c === '\\' || c === q) out += `\\${c}`;
+    else if (c === '\t') out += '\\t';
+    else if (c === '\n') out += '\\n';
+    else if (c === '\r') out += '\\r';
+    else if (b >= 0x20 && b < 0x7f) out += c;
+    else out += `\\x${b.toString(16).padStart(2, '0')}`;
+  }
+  return `b${q}${out}${q}`;
+}

@@ -6,6 +6,7 @@ import { pathExists } from '../../facts/path-exists.js';
 import { sh, raw } from '../../shell/quote.js';
 import { expandingWord } from './expanding-word.js';
 import { shlexSplit } from '../../shell/shlex.js';
+import { pyBytesRepr } from '../../python/repr.js';
 
 type CommandArgs = {
   _raw_params?: string;
@@ -42,8 +43,13 @@ function guardProbe(p: string | undefined, a: CommandArgs, ctx: ModuleContext): 
   return p ? pathExists({ path: guardPath(p, a.chdir), become: ctx.become }) : undefined;
 }
 
+/** Ansible chdirs before anything else, check mode included: a missing chdir fails the task. */
+function chdirProbe(a: CommandArgs, ctx: ModuleContext): FactRequest<boolean> | undefined {
+  return a.chdir ? pathExists({ path: a.chdir, become: ctx.become }) : undefined;
+}
+
 function guardProbes(a: CommandArgs, ctx: ModuleContext): FactRequest<boolean>[] {
-  return [guardProbe(a.creates, a, ctx), guardProbe(a.removes, a, ctx)].filter((p): p is FactRequest<boolean> => p !== undefined);
+  return [chdirProbe(a, ctx), guardProbe(a.creates, a, ctx), guardProbe(a.removes, a, ctx)].filter((p): p is FactRequest<boolean> => p !== undefined);
 }
 
 /** The Ansible `cmd` value and the shell text that runs it. */
@@ -84,6 +90,11 @@ function planCommand(a: CommandArgs, facts: ProbedFacts, ctx: ModuleContext, use
   if (typeof built === 'string') return { commands: [], changed: false, failed: built, result: { rc: 256, msg: built } };
   const { cmd, text } = built;
   const warnings = !useShell && a.executable ? [`As of Ansible 2.4, the parameter 'executable' is no longer supported with the 'command' module. Not using '${a.executable}'.`] : undefined;
+  const chdir = chdirProbe(a, ctx);
+  if (chdir && !facts.get(chdir)) {
+    const msg = `Unable to change directory before execution: [Errno 2] No such file or directory: ${pyBytesRepr(a.chdir!)}`;
+    return { commands: [], changed: false, failed: msg, warnings, result: { ...notRun(cmd, msg, ''), rc: null } };
+  }
   const verb = ctx.check ? 'Would' : 'Did';
   const createsProbe = guardProbe(a.creates, a, ctx);
   const removesProbe = guardProbe(a.removes, a, ctx);
