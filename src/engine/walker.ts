@@ -118,7 +118,11 @@ async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[],
   if (ctx.signal?.aborted) return;
   ctx.emit({ type: 'task_start', task: node.displayName, hosts });
   const { groups, included } = includeGroups(ctx, node, hosts, scope, (vars) => String(rendered(ctx, node, node.file, vars)));
-  const counted = new Set(included);
+  // as ansible-playbook's recap (recorded): ok once per distinct loaded file and loop item per host
+  // (the same file and item again counts once), none for a file that failed to load; a host that
+  // included nothing (an empty loop) counts once
+  const loads = new Map<string, Set<string>>();
+  const tried = new Set<string>();
   const runs: { nodes: TaskNode[]; hosts: string[]; scope: IncludeScope }[] = [];
   for (const g of groups) {
     try {
@@ -128,15 +132,18 @@ async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[],
       adoptRoles(ctx, loaded, inner, true);
       ctx.emit({ type: 'include', file: path, hosts: g.hosts, label: g.label });
       runs.push({ nodes: loaded.tasks, hosts: g.hosts, scope: inner });
+      for (const h of g.hosts) loads.set(h, (loads.get(h) ?? new Set()).add(g.key));
     } catch (err) {
       // Found mid-run, after other tasks may have changed hosts: a failure of these hosts, as in
       // Ansible, not "bad input, nothing changed".
       failInclude(ctx, node, g.hosts, err);
-      for (const h of g.hosts) counted.delete(h);
     }
+    for (const h of g.hosts) tried.add(h);
   }
-  // as ansible-playbook's recap: the include counts ok once per host, unless its file failed to load
-  for (const h of counted) ctx.stats.record(h, 'ok', false);
+  for (const h of included) {
+    const n = tried.has(h) ? (loads.get(h)?.size ?? 0) : 1;
+    for (let i = 0; i < n; i++) ctx.stats.record(h, 'ok', false);
+  }
   for (const run of runs) {
     if (ctx.signal?.aborted) return;
     await runNodes(ctx, run.nodes, run.hosts, run.scope);
