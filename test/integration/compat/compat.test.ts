@@ -1,7 +1,9 @@
 /**
  * Compatibility corpus (test/cases/compat/<case>/): every playbook runs under ansible-playbook on
- * one sandbox host and under falco-deploy on another. Files (content, mode, owner, type), services
- * and registered results must match, and both second runs must report changed=0.
+ * one sandbox host and under falco-deploy on another: first `--check --diff`, then two real runs. Every
+ * run's recap (ok, changed, unreachable, failed, skipped, rescued, ignored) must equal
+ * ansible-playbook's; files (content, mode, owner, type), services and registered results must match
+ * after the check run and after the real runs, and both second runs must report changed=0.
  * Needs root (sandbox) and ansible-core.
  */
 import { expect } from 'chai';
@@ -62,25 +64,33 @@ function hostState(sb: SandboxInfo, host: string, check: Check): Record<string, 
   return { files, services, registered };
 }
 
-function ansible(sb: SandboxInfo, dir: string, host: string, extra: Record<string, unknown> | undefined) {
-  const args = ['-i', sb.inventory, '--limit', host, join(dir, 'playbook.yml'), ...(extra ? ['-e', JSON.stringify(extra)] : [])];
+/** The recap line's counters, as ansible-playbook prints them. */
+const RECAP_KEYS = ['ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored'] as const;
+
+/** First `--check --diff` on the fresh hosts: the same recap as ansible-playbook's, and the same (untouched) host state. */
+const CHECK_DIFF = ['--check', '--diff'];
+
+function ansible(sb: SandboxInfo, dir: string, host: string, extra: Record<string, unknown> | undefined, flags: string[] = []) {
+  const args = ['-i', sb.inventory, '--limit', host, join(dir, 'playbook.yml'), ...flags, ...(extra ? ['-e', JSON.stringify(extra)] : [])];
   const r = spawnSync('ansible-playbook', args, {
     encoding: 'utf8',
     cwd: dir,
     env: { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: '0', ANSIBLE_PIPELINING: '1' },
   });
-  const recap = new RegExp(`^${host}\\s+: ok=(\\d+)\\s+changed=(\\d+)\\s+unreachable=(\\d+)\\s+failed=(\\d+)`, 'm').exec(r.stdout);
-  if (!recap) throw new Error(`ansible-playbook gave no recap (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return { exitCode: r.status, changed: Number(recap[2]), failed: Number(recap[4]) + Number(recap[3]), out: r.stdout };
+  const line = new RegExp(`^${host}\\s+:(.*)$`, 'm').exec(r.stdout);
+  if (!line) throw new Error(`ansible-playbook gave no recap (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  const stats = Object.fromEntries(RECAP_KEYS.map((k) => [k, Number(new RegExp(`\\b${k}=(\\d+)`).exec(line[1])?.[1])]));
+  return { exitCode: r.status, changed: stats.changed, failed: stats.failed + stats.unreachable, stats, out: r.stdout };
 }
 
-function falcoDeploy(sb: SandboxInfo, dir: string, host: string, extra: Record<string, unknown> | undefined) {
-  const args = [CLI, 'run', join(dir, 'playbook.yml'), '-i', sb.inventory, '--limit', host, '--json', ...(extra ? ['-e', JSON.stringify(extra)] : [])];
+function falcoDeploy(sb: SandboxInfo, dir: string, host: string, extra: Record<string, unknown> | undefined, flags: string[] = []) {
+  const args = [CLI, 'run', join(dir, 'playbook.yml'), '-i', sb.inventory, '--limit', host, '--json', ...flags, ...(extra ? ['-e', JSON.stringify(extra)] : [])];
   const r = spawnSync('node', args, { encoding: 'utf8', cwd: dir });
   const recap = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.type === 'recap');
   if (!recap) throw new Error(`falco-deploy gave no recap (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
   const s = recap.stats[host];
-  return { exitCode: r.status, changed: s.changed, failed: s.failed + s.unreachable, out: r.stdout + r.stderr };
+  const stats = Object.fromEntries(RECAP_KEYS.map((k) => [k, s[k]]));
+  return { exitCode: r.status, changed: s.changed, failed: s.failed + s.unreachable, stats, out: r.stdout + r.stderr };
 }
 
 describe('compatibility corpus: ansible-playbook vs falco-deploy (sandbox, root)', function () {
@@ -104,15 +114,20 @@ describe('compatibility corpus: ansible-playbook vs falco-deploy (sandbox, root)
     it(name, () => {
       const check = (existsSync(join(dir, 'check.yaml')) ? parse(readFileSync(join(dir, 'check.yaml'), 'utf8')) : {}) as Check;
       const [ansibleHost, ourHost] = sb.hosts.map((h) => h.name);
+      const a0 = ansible(sb, dir, ansibleHost, check.extra_vars, CHECK_DIFF);
+      const f0 = falcoDeploy(sb, dir, ourHost, check.extra_vars, CHECK_DIFF);
+      expect(f0.stats, `--check --diff recap:\n${a0.out}\n${f0.out}`).to.deep.equal(a0.stats);
+      expect(hostState(sb, ourHost, check), '--check --diff: host state').to.deep.equal(hostState(sb, ansibleHost, check));
       const a1 = ansible(sb, dir, ansibleHost, check.extra_vars);
       expect(a1.failed, `ansible-playbook failed:\n${a1.out}`).to.equal(0);
       const f1 = falcoDeploy(sb, dir, ourHost, check.extra_vars);
       expect(f1.failed, `falco-deploy failed:\n${f1.out}`).to.equal(0);
-      expect(f1.changed, 'first run: changed count').to.equal(a1.changed);
+      expect(f1.stats, `first run recap:\n${a1.out}\n${f1.out}`).to.deep.equal(a1.stats);
       const a2 = ansible(sb, dir, ansibleHost, check.extra_vars);
       const f2 = falcoDeploy(sb, dir, ourHost, check.extra_vars);
       expect(a2.changed, `ansible second run changed:\n${a2.out}`).to.equal(0);
       expect(f2.changed, `falco-deploy second run changed:\n${f2.out}`).to.equal(0);
+      expect(f2.stats, `second run recap:\n${a2.out}\n${f2.out}`).to.deep.equal(a2.stats);
       expect(hostState(sb, ourHost, check)).to.deep.equal(hostState(sb, ansibleHost, check));
     });
   }
