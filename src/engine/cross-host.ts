@@ -1,5 +1,6 @@
 import type { IncludeRole, Play, Playbook, TaskNode } from '../playbook/model.js';
 import { errorMessage } from './outcome.js';
+import { includeRoleRequest } from './runtime-roles.js';
 import type { PlaybookRuntime } from './ports.js';
 
 /**
@@ -67,8 +68,9 @@ function includeRoleReason(node: IncludeRole, runtime: PlaybookRuntime, seen: Se
   if (own) return own;
   let loaded;
   try {
-    const request = { name: node.roleName, from: node.from, loadedKeys: [], idPrefix: `${node.id}.cross-host`, apply: node.apply, file: node.source.file, source: node.source, context: node.context, skipArgumentSpec: true };
-    loaded = runtime.loadRole(request);
+    // argument specs are checked when the role runs; here only its tasks are looked at
+    const request = includeRoleRequest(node, { name: node.roleName, from: node.from }, { loadedKeys: [], idPrefix: `${node.id}.cross-host` });
+    loaded = runtime.loadRole({ ...request, skipArgumentSpec: true });
   } catch (err) {
     return `include_role of a role that does not load before the run (${errorMessage(err)})`;
   }

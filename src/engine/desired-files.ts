@@ -22,7 +22,7 @@ import { runLocalTask } from './local-tasks.js';
 import { errorMessage } from './outcome.js';
 import { computePlayVars } from './play-runner.js';
 import type { ConnectionProvider, InventoryView, PlaybookRuntime, TemplaterPort, Vars } from './ports.js';
-import { adoptRoles, runtimeImports } from './runtime-roles.js';
+import { adoptRoles, includeRoleRequest, renderRoleTarget, runtimeImports } from './runtime-roles.js';
 import { RunStats } from './stats.js';
 import { loopItem, loopItems, moduleContext } from './task-inputs.js';
 
@@ -169,16 +169,7 @@ class HostWalk {
     for (const params of this.guard(node, () => this.itemParams(node, vars, [...node.when, ...node.ownWhen]))) {
       const itemVars = { ...vars, ...params };
       const { tasks, roleScope } = this.guard(node, () => {
-        const loaded = this.ctx.runtime.loadRole({
-          name: String(plainData(this.ctx.templater.templateData(node.roleName, itemVars, node.source))),
-          from: plainData(this.ctx.templater.templateData(node.from, itemVars, node.source)) as IncludeRole['from'],
-          ...runtimeImports(this.ctx, node),
-          apply: node.apply,
-          file: node.source.file,
-          source: node.source,
-          context: node.context,
-          skipArgumentSpec: !node.rolespecValidate,
-        });
+        const loaded = this.ctx.runtime.loadRole(includeRoleRequest(node, renderRoleTarget(this.ctx, node, itemVars), runtimeImports(this.ctx, node)));
         const inner: IncludeScope = { ...scope, includeParams: { ...scope.includeParams, ...params } };
         return { tasks: loaded.tasks, roleScope: adoptRoles(this.ctx, loaded, inner, node.public) };
       });

@@ -5,7 +5,7 @@ import { connectAll } from './connect.js';
 import { FalcoDeployError } from '../errors.js';
 import type { Block, IncludeRole, IncludeTasks, Task, TaskNode } from '../playbook/model.js';
 import type { IncludedRole } from '../playbook/loader.js';
-import { adoptRoles, runtimeImports } from './runtime-roles.js';
+import { adoptRoles, includeRoleRequest, renderRoleTarget, runtimeImports } from './runtime-roles.js';
 import type { Vars } from './ports.js';
 import { runTaskOnHost } from './task-run.js';
 import { itemLabel, loopItem, loopItems } from './task-inputs.js';
@@ -158,22 +158,11 @@ async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[],
 async function runIncludeRole(ctx: PlayContext, node: IncludeRole, hosts: string[], scope: IncludeScope): Promise<void> {
   if (ctx.signal?.aborted) return;
   ctx.emit({ type: 'task_start', task: node.displayName, hosts });
-  const { groups } = includeGroups(ctx, node, hosts, scope, (vars) => ({
-    name: String(rendered(ctx, node, node.roleName, vars)),
-    from: rendered(ctx, node, node.from, vars) as IncludeRole['from'],
-  }));
+  const { groups } = includeGroups(ctx, node, hosts, scope, (vars) => renderRoleTarget(ctx, node, vars));
   const runs: { loaded: IncludedRole; hosts: string[]; scope: IncludeScope; params: Record<string, unknown>; target: unknown }[] = [];
   for (const g of groups) {
     try {
-      const loaded = ctx.runtime.loadRole({
-        ...g.target,
-        ...runtimeImports(ctx, node),
-        apply: node.apply,
-        file: node.source.file,
-        source: node.source,
-        context: node.context,
-        skipArgumentSpec: !node.rolespecValidate,
-      });
+      const loaded = ctx.runtime.loadRole(includeRoleRequest(node, g.target, runtimeImports(ctx, node)));
       const inner = adoptRoles(ctx, loaded, { ...scope, includeParams: { ...scope.includeParams, ...g.params } }, node.public);
       runs.push({ loaded, hosts: g.hosts, scope: inner, params: g.params, target: g.target });
     } catch (err) {
