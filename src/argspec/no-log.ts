@@ -1,5 +1,6 @@
 import type { ModuleSpec } from './spec.js';
 import { pyStr } from '../template/pyvalue.js';
+import { isMapping } from '../python/values.js';
 
 /**
  * The values of no_log options (Ansible's _list_no_log_values / _return_datastructure_name):
@@ -7,10 +8,20 @@ import { pyStr } from '../template/pyvalue.js';
  */
 export function noLogValues(spec: ModuleSpec, args: Record<string, unknown>): string[] {
   const out = new Set<string>();
-  for (const [name, arg] of Object.entries(spec.args)) {
-    if (arg.noLog && args[name]) collect(args[name], out);
-  }
+  collectArgs(spec.args, args, out);
   return [...out];
+}
+
+/** Suboptions too: each dict of an option with options (Ansible's _list_no_log_values). */
+function collectArgs(specArgs: ModuleSpec['args'], args: Record<string, unknown>, out: Set<string>): void {
+  for (const [name, arg] of Object.entries(specArgs)) {
+    const value = args[name];
+    if (arg.noLog && value) collect(value, out);
+    if (!arg.options || value === null || value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (isMapping(item)) collectArgs(arg.options, item, out);
+    }
+  }
 }
 
 function collect(value: unknown, out: Set<string>): void {

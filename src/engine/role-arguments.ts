@@ -3,47 +3,24 @@
  * the task's variables (templated), the role's parameters over them, checked by the one argument
  * validator (src/argspec); a failure says "Validation of arguments failed:" and the error.
  */
-import type { ArgSpec, ArgType, ModuleSpec } from '../argspec/spec.js';
+import { argsFromAnsible } from '../argspec/from-ansible.js';
+import type { ModuleSpec } from '../argspec/spec.js';
 import { ArgumentError, validateArgs } from '../argspec/validate.js';
 import { isMap } from '../playbook/fields.js';
 import { plainData } from '../template/index.js';
 import { failure, type TaskOutcome } from './outcome.js';
 import type { TemplaterPort, Vars } from './ports.js';
 
-const TYPES: readonly ArgType[] = ['str', 'bool', 'int', 'float', 'list', 'dict', 'path', 'raw', 'jsonarg', 'bytes'];
-
-function typeOf(value: unknown): ArgType {
-  return TYPES.includes(value as ArgType) ? (value as ArgType) : value === undefined ? 'str' : 'raw';
-}
-
-/** A role's `options` as a module spec (suboptions are not checked). */
-function moduleSpecOf(options: Record<string, unknown>): ModuleSpec {
-  const args: Record<string, ArgSpec> = {};
-  for (const [name, raw] of Object.entries(options)) {
-    const o = isMap(raw) ? raw : {};
-    args[name] = {
-      type: typeOf(o['type']),
-      required: o['required'] === true,
-      ...(o['default'] !== undefined ? { default: o['default'] } : {}),
-      ...(Array.isArray(o['choices']) ? { choices: o['choices'] as (string | number | boolean)[] } : {}),
-      ...(Array.isArray(o['aliases']) ? { aliases: o['aliases'] as string[] } : {}),
-      ...(o['elements'] !== undefined ? { elements: typeOf(o['elements']) } : {}),
-      ...(o['no_log'] === true ? { noLog: true } : {}),
-    };
-  }
-  return { args };
-}
-
 export function validateRoleArguments(args: Record<string, unknown>, vars: Vars, templater: TemplaterPort): TaskOutcome {
   const options = isMap(args['argument_spec']) ? args['argument_spec'] : {};
   const context = args['validate_args_context'] ?? {};
-  const spec = moduleSpecOf(options);
+  const spec: ModuleSpec = { args: argsFromAnsible(options) };
   const fromVars = Object.fromEntries(
     Object.keys(spec.args).filter((k) => k in vars && vars[k] !== undefined).map((k) => [k, templater.templateData(vars[k], vars)]),
   );
   const provided = plainData({ ...fromVars, ...(isMap(args['provided_arguments']) ? args['provided_arguments'] : {}) });
   try {
-    validateArgs(spec, provided, String((context as Record<string, unknown>)['name'] ?? 'role'));
+    validateArgs(spec, provided, '', { specValidator: true });
   } catch (err) {
     if (!(err instanceof ArgumentError)) throw err;
     return failure(`Validation of arguments failed:\n${err.message}`, {

@@ -5,29 +5,20 @@ import { writePath } from './files/dest.js';
 import { planManagedContent } from './files/managed-content.js';
 import { failPlan, finishTextEdit, textEditProbe, type TextEditArgs } from './files/text-edit.js';
 import { iniFileEdit, type IniFileParams, type SectionCondition } from './files/ini-file-edit.js';
-import { ArgumentError } from '../argspec/validate.js';
 import { failOnArgError } from '../argspec/plan-failure.js';
 import { sh } from '../shell/quote.js';
 
 type IniFileArgs = TextEditArgs & Omit<IniFileParams, 'values' | 'section_has_values'> & {
   value?: string | null;
   values?: string[] | null;
-  section_has_values?: Record<string, unknown>[] | null;
+  section_has_values?: { option: string; value?: string | null; values?: string[] | null }[] | null;
   follow: boolean;
 };
 
-/** section_has_values' suboptions (option required; value or values), merged as the module does. */
-function sectionConditions(items: Record<string, unknown>[] | null | undefined): SectionCondition[] | null {
+/** section_has_values' items (validated by their suboptions): value or values, as the module merges them. */
+function sectionConditions(items: IniFileArgs['section_has_values']): SectionCondition[] | null {
   if (!items) return null;
-  return items.map((item) => {
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new ArgumentError('Elements value for option section_has_values is of type list and we were unable to convert to dict');
-    const unknown = Object.keys(item).filter((k) => !['option', 'value', 'values'].includes(k));
-    if (unknown.length) throw new ArgumentError(`Unsupported parameters for (community.general.ini_file) module: section_has_values.${unknown.join(', ')}. Supported parameters include: option, value, values.`);
-    if (item.option === undefined || item.option === null) throw new ArgumentError('missing required arguments: option found in section_has_values');
-    if (item.value != null && item.values != null) throw new ArgumentError('parameters are mutually exclusive: value|values found in section_has_values');
-    const values = item.value != null ? [String(item.value)] : Array.isArray(item.values) ? item.values.map(String) : [];
-    return { option: String(item.option), values };
-  });
+  return items.map((item) => ({ option: item.option, values: item.value != null ? [item.value] : (item.values ?? []) }));
 }
 
 export const iniFile: ModuleDefinition<IniFileArgs> = {
@@ -37,7 +28,12 @@ export const iniFile: ModuleDefinition<IniFileArgs> = {
     args: {
       path: { type: 'path', required: true, aliases: ['dest'] },
       section: { type: 'str' },
-      section_has_values: { type: 'list', elements: 'dict' },
+      section_has_values: {
+        type: 'list',
+        elements: 'dict',
+        options: { option: { type: 'str', required: true }, value: { type: 'str' }, values: { type: 'list', elements: 'str' } },
+        mutuallyExclusive: [['value', 'values']],
+      },
       option: { type: 'str' },
       value: { type: 'str' },
       values: { type: 'list', elements: 'str' },

@@ -14,7 +14,7 @@ validate.yaml: a list of {name, module?, spec, params, mutually_exclusive?, requ
     required_one_of?, required_if?, required_by?}; records what AnsibleModule does with them
     (ModuleArgumentSpecValidator):
     expected:        validated parameters, without alias keys and without options left None
-                     (a required option given as None stays)
+                     (a required option given as None stays), in suboption dicts too
     no_log_values:   the values AnsibleModule masks in its output (sorted), when there are any
     expected_error:  the message AnsibleModule fails with (the first error; unsupported
                      parameters prefixed "Unsupported parameters for (<module>) module: ")
@@ -67,6 +67,22 @@ def record_boolean(cases):
 CHECKS = ('mutually_exclusive', 'required_together', 'required_one_of', 'required_if', 'required_by')
 
 
+def plain(spec, params):
+    """Validated parameters without alias keys and options left None, suboption dicts too."""
+    aliases = {a for opts in spec.values() for a in opts.get('aliases', [])}
+    out = {}
+    for k, v in params.items():
+        if k in aliases or (k in spec and v is None and not spec[k].get('required')):
+            continue
+        sub = spec.get(k, {}).get('options')
+        if sub is not None and isinstance(v, dict):
+            v = plain(sub, v)
+        elif sub is not None and isinstance(v, list):
+            v = [plain(sub, i) if isinstance(i, dict) else i for i in v]
+        out[k] = v
+    return out
+
+
 def record_validate(cases):
     for case in cases:
         case.pop('expected', None)
@@ -81,9 +97,7 @@ def record_validate(cases):
                 msg = 'Unsupported parameters for (%s) module: %s' % (case.get('module', 'test'), msg)
             case['expected_error'] = message(msg)
         else:
-            aliases = {a for opts in spec.values() for a in opts.get('aliases', [])}
-            case['expected'] = {k: v for k, v in result.validated_parameters.items()
-                                if k not in aliases and not (k in spec and v is None and not spec[k].get('required'))}
+            case['expected'] = plain(spec, result.validated_parameters)
             if result._no_log_values:
                 case['no_log_values'] = sorted(result._no_log_values)
     return cases

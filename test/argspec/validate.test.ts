@@ -6,25 +6,16 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import type { ArgSpec, ModuleSpec } from '../../src/argspec/spec.js';
+import { argsFromAnsible, checksFromAnsible } from '../../src/argspec/from-ansible.js';
+import type { ModuleSpec } from '../../src/argspec/spec.js';
 import { ArgumentError, validateArgs } from '../../src/argspec/validate.js';
 import { noLogValues } from '../../src/argspec/no-log.js';
 import { FalcoDeployError } from '../../src/errors.js';
 
-interface AnsibleOption {
-  type: ArgSpec['type'];
-  required?: boolean;
-  default?: unknown;
-  choices?: ArgSpec['choices'];
-  aliases?: string[];
-  elements?: ArgSpec['type'];
-  no_log?: boolean;
-}
-
 interface ValidateCase {
   name: string;
   module?: string;
-  spec: Record<string, AnsibleOption>;
+  spec: Record<string, Record<string, unknown>>;
   params: Record<string, unknown>;
   mutually_exclusive?: string[][];
   required_together?: string[][];
@@ -40,13 +31,7 @@ const cases = parse(readFileSync(new URL('../cases/argspec/validate.yaml', impor
 
 /** An Ansible argument_spec (as a module declares it in Python) as our ModuleSpec. */
 export function moduleSpec(c: Pick<ValidateCase, 'spec' | 'mutually_exclusive' | 'required_together' | 'required_one_of' | 'required_if' | 'required_by'>): ModuleSpec {
-  const args = Object.fromEntries(
-    Object.entries(c.spec).map(([name, o]) => [
-      name,
-      { type: o.type, required: o.required, default: o.default, choices: o.choices, aliases: o.aliases, elements: o.elements, noLog: o.no_log } satisfies ArgSpec,
-    ]),
-  );
-  return { args, mutuallyExclusive: c.mutually_exclusive, requiredTogether: c.required_together, requiredOneOf: c.required_one_of, requiredIf: c.required_if, requiredBy: c.required_by };
+  return { args: argsFromAnsible(c.spec), ...checksFromAnsible(c) };
 }
 
 describe('validateArgs (module argument spec), as ansible-core 2.14 AnsibleModule', () => {

@@ -61,4 +61,50 @@ describe('engine: role argument specs (as ansible-core 2.14)', () => {
       expect(r.results('svc : main task')).to.have.length(0);
     });
   }
+
+  describe('suboptions (options of a dict and of a list of dicts)', () => {
+    const NET = {
+      'inventory.ini': '[all]\na\n',
+      'roles/net/meta/argument_specs.yml': `argument_specs:
+  main:
+    options:
+      net_listen:
+        type: dict
+        required: true
+        options:
+          address: {type: str, default: 0.0.0.0}
+          port: {type: int, required: true}
+      net_outputs:
+        type: list
+        elements: dict
+        default: []
+        options:
+          name: {type: str, required: true}
+          kind: {type: str, choices: [file, http], default: file}
+`,
+      'roles/net/tasks/main.yml': '- name: main task\n  debug: msg="{{ net_listen }} {{ net_outputs }}"\n',
+    };
+    const check = "net : Validating arguments against arg spec 'main'";
+
+    it('valid nested values pass; the role sees its variables as given (no suboption defaults added)', async () => {
+      const r = await runLocal({ ...NET, 'playbook.yml': play('{ role: net, net_listen: { port: "80" }, net_outputs: [{ name: a }] }') });
+      expect(r.results(check)[0]?.status).to.equal('ok');
+      expect(r.results('net : main task')[0]!.msg).to.equal("{'port': '80'} [{'name': 'a'}]");
+    });
+
+    for (const [entry, message] of [
+      ['{ role: net, net_listen: { address: x } }', 'missing required arguments: port found in net_listen'],
+      ['{ role: net, net_listen: { port: 1 }, net_outputs: [{ name: a }, { name: b, kind: syslog }] }', 'value of kind must be one of: file, http, got: syslog found in net_outputs'],
+      ['{ role: net, net_listen: { port: 1, adress: x } }', 'net_listen.adress. Supported parameters include: address, port.'],
+    ] as const) {
+      it(`${entry}: ${message}`, async () => {
+        const r = await runLocal({ ...NET, 'playbook.yml': play(entry) });
+        const [result] = r.results(check);
+        expect(result?.status).to.equal('failed');
+        expect(result?.result?.msg).to.equal(`Validation of arguments failed:\n${message}`);
+        expect(result?.result?.argument_errors).to.deep.equal([message]);
+        expect(r.results('net : main task')).to.have.length(0);
+      });
+    }
+  });
 });

@@ -35,7 +35,8 @@ systemd-nspawn --quiet --boot --register=no --keep-unit --console=read-only --ma
 NP=$!
 trap 'kill $NP 2>/dev/null; wait $NP 2>/dev/null || true' EXIT
 L=
-for i in $(seq 100); do L=$(pgrep -P $NP | head -n1 || true); [ -n "$L" ] && break; sleep 0.1; done
+# the container's init once it runs systemd: nspawn's first child only sets up, forks it and exits
+for i in $(seq 300); do L=$(pgrep -P $NP -x systemd | head -n1 || true); [ -n "$L" ] && break; sleep 0.1; done
 st=
 for i in $(seq 150); do st=$(nsenter -t $L -a systemctl is-system-running 2>/dev/null || true); case $st in running|degraded) break;; esac; sleep 0.2; done
 echo "@@ boot $st"
