@@ -5,19 +5,35 @@ export interface WaitTarget {
   host?: string;
   port?: number;
   path?: string;
-  /** Extended regex (grep -E) searched in `path`. */
+  /** Python regex (run as grep -P where grep has it, else -E), searched in `path` or in what `port` sends. */
   searchRegex?: string;
   connectTimeout?: number;
 }
 
+/** What the host reports once the condition holds. */
+export interface WaitMet {
+  /** The first line of the file the regex matched (the controller takes the groups from it). */
+  matchLine?: string;
+  /** `path`'s stat as add_path_info reports it (key=value, plus `ftype`), when it exists. */
+  pathInfo?: Record<string, string>;
+}
+
+const GREP_FLAVOUR = `if printf x | grep -Pq x 2>/dev/null; then G=-P; else G=-E; fi`;
+
 /**
  * Shell function `cond` that succeeds when the port accepts a TCP connection (bash /dev/tcp,
- * `nc -z` when there is no bash) or the path exists (and contains the regex).
+ * `nc -z` when there is no bash) or the path exists; with a regex, when the file holds a matching
+ * line or the port sends one within $READ_S seconds (default connect_timeout; bash only), left in $MATCH.
  */
 export function conditionFunction(t: WaitTarget): string {
   const ct = t.connectTimeout ?? 5;
   if (t.port !== undefined) {
     const host = t.host ?? '127.0.0.1';
+    if (t.searchRegex !== undefined) {
+      // the reader is killed once grep has its line: the server is not kept waiting for more
+      const reader = `exec 3<>"/dev/tcp/$0/$1" || exit 1; grep "$2" -m1 -e "$3" < <(exec cat <&3); r=$?; kill $! 2>/dev/null; exit $r`;
+      return [GREP_FLAVOUR, sh`cond() { MATCH=$(timeout "\${READ_S:-${raw(String(ct))}}" bash -c ${reader} ${host} ${t.port} "$G" ${t.searchRegex} 2>/dev/null); }`].join('\n');
+    }
     return (
       sh`cond() { if command -v bash >/dev/null 2>&1; then timeout ${ct} bash -c 'exec 3<>"/dev/tcp/$0/$1"' ${host} ${t.port} 2>/dev/null; ` +
       sh`else nc -z -w ${ct} ${host} ${t.port} >/dev/null 2>&1; fi; }`
@@ -25,22 +41,45 @@ export function conditionFunction(t: WaitTarget): string {
   }
   if (t.path !== undefined) {
     return t.searchRegex !== undefined
-      ? sh`cond() { [ -e ${t.path} ] && grep -Eq -e ${t.searchRegex} -- ${t.path} 2>/dev/null; }`
+      ? [GREP_FLAVOUR, sh`cond() { [ -e ${t.path} ] && MATCH=$(grep "$G" -m1 -e ${t.searchRegex} -- ${t.path} 2>/dev/null); }`].join('\n')
       : sh`cond() { [ -e ${t.path} ]; }`;
   }
   throw new Error('wait condition needs a port or a path');
 }
 
-/** Is the condition true right now? */
-export function waitCondition(t: WaitTarget): FactRequest<boolean> {
+/** Shell printing what the host knows once `cond` held: the matched line, the path's stat. */
+export function metReport(t: WaitTarget): string {
+  const lines: string[] = [];
+  // Ansible takes match_groups from a file only, never from what a port sent
+  if (t.searchRegex !== undefined && t.path !== undefined) lines.push(`printf 'match=%s\\n' "$(printf '%s' "$MATCH" | base64 -w0)"`);
+  if (t.path !== undefined && t.port === undefined) {
+    lines.push(
+      sh`p=${t.path}; if [ ! -e "$p" ]; then ft=; elif [ -L "$p" ]; then ft=link; elif [ -d "$p" ]; then ft=directory; elif [ "$(stat -Lc %h -- "$p")" -gt 1 ]; then ft=hard; else ft=file; fi`,
+      `[ -z "$ft" ] || { stat -c 'uid=%u gid=%g owner=%U group=%G mode=%a size=%s' -- "$p" | tr ' ' '\\n'; echo "ftype=$ft"; }`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The key=value lines metReport printed, as WaitMet. */
+export function parseMet(stdout: string): WaitMet {
+  const kv = Object.fromEntries(stdout.split('\n').filter((l) => /^\w+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const met: WaitMet = {};
+  if ('match' in kv) met.matchLine = Buffer.from(kv.match!, 'base64').toString('utf8');
+  if ('uid' in kv) met.pathInfo = kv;
+  return met;
+}
+
+/** Is the condition true right now? What the host reports then (as WaitMet). */
+export function waitCondition(t: WaitTarget): FactRequest<WaitMet | false> {
   return {
     // not connectTimeout: it bounds one attempt, the question asked is the same
     ...factIdentity('wait_condition', { host: t.host ?? '127.0.0.1', port: t.port ?? null, path: t.path ?? null, searchRegex: t.searchRegex ?? null }),
-    command: `${conditionFunction(t)}\nif cond; then echo yes; else echo no; fi`,
+    command: `${conditionFunction(t)}\nif cond; then echo yes; ${metReport(t) || ':'}; else echo no; fi`,
     parse: (r) => {
-      const v = r.stdout.trim().split('\n').pop();
-      if (v !== 'yes' && v !== 'no') throw new Error(`unexpected wait condition output: ${JSON.stringify(r.stdout)}`);
-      return v === 'yes';
+      const v = r.stdout.trim().split('\n').find((l) => l === 'yes' || l === 'no');
+      if (v === undefined) throw new Error(`unexpected wait condition output: ${JSON.stringify(r.stdout)}`);
+      return v === 'yes' && parseMet(r.stdout);
     },
   };
 }

@@ -3,8 +3,9 @@ import type { ProbedFacts } from '../facts/request.js';
 import type { ExecResult } from '../connectors/types.js';
 import type { ModuleDefinition, Plan } from './contract.js';
 import type { ModuleSpec } from '../argspec/spec.js';
-import { conditionFunction, waitCondition } from '../facts/net.js';
-import type { WaitTarget } from '../facts/net.js';
+import { conditionFunction, metReport, parseMet, waitCondition } from '../facts/net.js';
+import type { WaitMet, WaitTarget } from '../facts/net.js';
+import { pythonRegex } from '../python/re.js';
 import { quote, sh } from '../shell/quote.js';
 import { ArgumentError, validateArgs } from '../argspec/validate.js';
 
@@ -41,11 +42,19 @@ function args(raw: Record<string, unknown>): WaitForArgs & { target?: WaitTarget
   if (a.port !== undefined && a.path !== undefined) throw new ArgumentError('port and path parameter can not both be passed to wait_for');
   if (a.path !== undefined && a.state === 'stopped') throw new ArgumentError('state=stopped should only be used for checking a port in the wait_for module');
   if (a.state === 'drained') throw new ArgumentError('state=drained is not supported by falco-deploy');
-  if (a.port !== undefined && a.search_regex !== undefined) throw new ArgumentError('search_regex is only supported with path in falco-deploy');
+  if (a.search_regex !== undefined) {
+    try {
+      pythonRegex(a.search_regex, 'm');
+    } catch (e) {
+      throw new ArgumentError(`Invalid regular expression: ${(e as Error).message}`);
+    }
+  }
+  // `until`: the condition we wait to become true (false for absent/stopped, which ignore search_regex as Ansible does)
+  const until = a.state === 'started' || a.state === 'present';
+  const searchRegex = until ? a.search_regex : undefined;
   const target: WaitTarget | undefined =
-    a.port !== undefined ? { host: a.host, port: a.port, connectTimeout: a.connect_timeout } : a.path !== undefined ? { path: a.path, searchRegex: a.search_regex } : undefined;
-  // `until`: the condition we wait to become true (false for absent/stopped)
-  return { ...a, target, until: a.state === 'started' || a.state === 'present' };
+    a.port !== undefined ? { host: a.host, port: a.port, connectTimeout: a.connect_timeout, searchRegex } : a.path !== undefined ? { path: a.path, searchRegex } : undefined;
+  return { ...a, target, until };
 }
 
 /** Ansible's timeout messages. */
@@ -53,7 +62,7 @@ function timeoutMessage(a: WaitForArgs): string {
   if (a.msg) return a.msg;
   if (a.state === 'absent' || a.state === 'stopped') return a.port !== undefined ? `Timeout when waiting for ${a.host}:${a.port} to stop.` : `Timeout when waiting for ${a.path} to be absent.`;
   if (a.path !== undefined) return a.search_regex !== undefined ? `Timeout when waiting for search string ${a.search_regex} in ${a.path}` : `Timeout when waiting for file ${a.path}`;
-  return `Timeout when waiting for ${a.host}:${a.port}`;
+  return a.search_regex !== undefined ? `Timeout when waiting for search string ${a.search_regex} in ${a.host}:${a.port}` : `Timeout when waiting for ${a.host}:${a.port}`;
 }
 
 /** Remote loop: delay, then poll every `sleep` s until the condition holds or `timeout` s passed since the start. */
@@ -65,10 +74,13 @@ function waitScript(a: ReturnType<typeof args>): string {
     return lines.join('\n');
   }
   const test = a.until ? 'cond' : '! cond';
+  const report = a.until ? metReport(a.target) : '';
   lines.push(
     conditionFunction(a.target),
     'while :; do',
-    `  if ${test}; then echo "elapsed=$(( $(date +%s) - start ))"; exit 0; fi`,
+    // a port's answer is read for at most the time left (at least 1 s), as the module does
+    '  READ_S=$((end - $(date +%s))); [ "$READ_S" -ge 1 ] || READ_S=1',
+    `  if ${test}; then echo "elapsed=$(( $(date +%s) - start ))"; ${report || ':'}; exit 0; fi`,
     `  if [ "$(date +%s)" -ge "$end" ]; then printf '%s\\n' ${quote(timeoutMessage(a))} >&2; echo "elapsed=$(( $(date +%s) - start ))"; exit 1; fi`,
     `  sleep ${a.sleep}`,
     'done',
@@ -76,12 +88,39 @@ function waitScript(a: ReturnType<typeof args>): string {
   return lines.join('\n');
 }
 
+/**
+ * The module's exit_json: match_groups / match_groupdict from the line the regex matched, and for a
+ * path that exists its stat (add_path_info: uid, gid, owner, group, mode, state, size).
+ */
+function metResult(a: ReturnType<typeof args>, met: WaitMet, elapsed: number): Record<string, unknown> {
+  const out: Record<string, unknown> = { elapsed, match_groupdict: {}, match_groups: [], path: a.path ?? null, port: a.port ?? null, search_regex: a.search_regex ?? null, state: a.state };
+  const m = a.search_regex !== undefined && met.matchLine !== undefined ? pythonRegex(a.search_regex, 'm').exec(met.matchLine) : null;
+  if (m) {
+    out.match_groups = m.slice(1).map((g) => g ?? null);
+    if (m.groups) out.match_groupdict = Object.fromEntries(Object.entries(m.groups).map(([k, v]) => [k, v ?? null]));
+  }
+  const info = met.pathInfo;
+  if (info) {
+    Object.assign(out, { uid: Number(info.uid), gid: Number(info.gid), owner: info.owner, group: info.group, mode: `0${(info.mode ?? '').padStart(3, '0')}`, state: info.ftype, size: Number(info.size) });
+  }
+  return out;
+}
+
+/**
+ * Whether the condition is asked with the other probes first (converged: no command). Not with a
+ * delay, and not for a port's answer: reading it may take connect_timeout and would hold up the batch.
+ */
+function probed(a: ReturnType<typeof args>): boolean {
+  return a.target !== undefined && a.delay === 0 && !(a.target.port !== undefined && a.target.searchRegex !== undefined);
+}
+
 function planWaitFor(raw: Record<string, unknown>, facts: ProbedFacts): Plan {
   const a = args(raw);
-  const result = { state: a.state, port: a.port ?? null, path: a.path ?? null, search_regex: a.search_regex ?? null, elapsed: 0 };
-  if (a.target && a.delay === 0) {
-    const now = facts.get(waitCondition(a.target));
-    if (now === a.until) return { commands: [], changed: false, result };
+  const result = metResult(a, {}, 0);
+  if (probed(a)) {
+    const now = facts.get(waitCondition(a.target!));
+    if (a.until && now !== false) return { commands: [], changed: false, result: metResult(a, now, 0) };
+    if (!a.until && now === false) return { commands: [], changed: false, result };
   }
   return {
     commands: [{ command: sh`sh -c ${waitScript(a)}`, readOnly: true, become: false, describe: `wait_for ${a.port !== undefined ? `${a.host}:${a.port}` : a.path ?? `${a.timeout}s`} (${a.state})` }],
@@ -95,16 +134,16 @@ export const waitForModule: ModuleDefinition = {
   spec: waitForSpec,
   probes: (raw) => noProbesOnArgError(() => {
     const a = args(raw);
-    return a.target && a.delay === 0 ? [waitCondition(a.target)] : [];
+    return probed(a) ? [waitCondition(a.target!)] : [];
   }),
   plan: (raw, facts) => failOnArgError(() => planWaitFor(raw, facts)),
   finish: (raw, plan, results: ExecResult[]) => {
-    const out: Record<string, unknown> = { ...(plan.result ?? {}), changed: false };
     const r = results[results.length - 1];
-    if (!r) return out;
+    if (!r) return { ...(plan.result ?? {}), changed: false };
     const el = /^elapsed=(\d+)$/m.exec(r.stdout);
-    if (el) out.elapsed = parseInt(el[1], 10);
-    if (r.exitCode !== 0) Object.assign(out, { failed: true, msg: r.stderr.trim() || timeoutMessage(args(raw)) });
-    return out;
+    const elapsed = el ? parseInt(el[1]!, 10) : 0;
+    // a failure reports only its message and the time spent (fail_json)
+    if (r.exitCode !== 0) return { changed: false, elapsed, failed: true, msg: r.stderr.trim() || timeoutMessage(args(raw)) };
+    return { ...metResult(args(raw), parseMet(r.stdout), elapsed), changed: false };
   },
 };

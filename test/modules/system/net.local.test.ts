@@ -107,6 +107,78 @@ describe('wait_for and uri, run locally on loopback', function () {
     }
   });
 
+  describe('wait_for results as ansible-playbook 2.14 registered them (recorded on this machine, root, same inputs)', () => {
+    const LOG = 'hello\nStarting health webserver on port 8765 (threads 2)\nbye\n';
+    let dir: string;
+    beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'fd-wait-'))));
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+    const settled = (r: Record<string, unknown>) => ({ ...r, elapsed: 0 });
+
+    for (const converged of [true, false]) {
+      it(`path + search_regex: match_groups, match_groupdict and the file's stat (${converged ? 'met at the probe' : 'met in the wait loop'})`, async () => {
+        const file = join(dir, 'log.txt');
+        if (converged) writeFileSync(file, LOG, { mode: 0o644 });
+        else setTimeout(() => writeFileSync(file, LOG, { mode: 0o644 }), 1200);
+        const search_regex = 'Starting (health|internal) webserver on port (?P<port>\\d+)';
+        const r = await execute('wait_for', { path: file, search_regex, timeout: 5 });
+        expect(r.plan.commands).to.have.length(converged ? 0 : 1);
+        expect(settled(r.result)).to.deep.equal({
+          changed: false, elapsed: 0, gid: 0, group: 'root', match_groupdict: { port: '8765' }, match_groups: ['health', '8765'],
+          mode: '0644', owner: 'root', path: file, port: null, search_regex, size: 61, state: 'file', uid: 0,
+        });
+      });
+    }
+
+    it('path + search_regex whose groups are none: empty match_groups; Python syntax (\\d, (?P<name>)) is not grep -E', async () => {
+      const file = join(dir, 'log.txt');
+      writeFileSync(file, LOG, { mode: 0o644 });
+      const r = await execute('wait_for', { path: file, search_regex: '^bye$', timeout: 3 });
+      expect(r.result).to.include({ state: 'file', search_regex: '^bye$' }).and.deep.include({ match_groups: [], match_groupdict: {} });
+      const digits = await execute('wait_for', { path: file, search_regex: 'port \\d{4} ', timeout: 3 });
+      expect(digits.result.failed, JSON.stringify(digits.result)).to.equal(undefined);
+    });
+
+    it('a timeout reports only changed, elapsed, failed and msg', async () => {
+      const file = join(dir, 'log.txt');
+      writeFileSync(file, LOG);
+      const r = await execute('wait_for', { path: file, search_regex: 'nomatch(x)?', timeout: 2 });
+      expect(settled(r.result)).to.deep.equal({ changed: false, elapsed: 0, failed: true, msg: 'Timeout when waiting for search string nomatch(x)? in ' + file });
+    });
+
+    it('state absent ignores search_regex and reports the path without stat', async () => {
+      const r = await execute('wait_for', { path: join(dir, 'nothere'), state: 'absent', search_regex: 'x', timeout: 1 });
+      expect(settled(r.result)).to.deep.equal({ changed: false, elapsed: 0, match_groupdict: {}, match_groups: [], path: join(dir, 'nothere'), port: null, search_regex: 'x', state: 'absent' });
+    });
+
+    describe('port + search_regex (a server that sends an SSH banner after 300 ms)', () => {
+      let server: ReturnType<typeof createTcpServer>;
+      let port: number;
+      before(async () => {
+        server = createTcpServer((sock) => {
+          setTimeout(() => sock.write('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n'), 300);
+          setTimeout(() => sock.destroy(), 5000).unref();
+          sock.on('error', () => undefined);
+        });
+        await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+        port = (server.address() as AddressInfo).port;
+      });
+      after(() => server.close());
+
+      it('the banner matches: started, no match_groups (Ansible takes groups from files only), quickly', async () => {
+        const search_regex = 'OpenSSH_(?P<major>\\d+)\\.(\\d+)';
+        const t0 = Date.now();
+        const r = await execute('wait_for', { port, search_regex, timeout: 5 });
+        expect(settled(r.result)).to.deep.equal({ changed: false, elapsed: 0, match_groupdict: {}, match_groups: [], path: null, port, search_regex, state: 'started' });
+        expect(Date.now() - t0, 'does not wait for the server to close').to.be.below(4000);
+      });
+
+      it("the banner does not match: times out with Ansible's message", async () => {
+        const r = await execute('wait_for', { port, search_regex: 'Dropbear', timeout: 2 });
+        expect(r.result).to.include({ failed: true, msg: `Timeout when waiting for search string Dropbear in 127.0.0.1:${port}` });
+      });
+    });
+  });
+
   describe('uri', () => {
     let server: Server;
     let base: string;
