@@ -64,9 +64,10 @@ export function metReport(t: WaitTarget): string {
 /** The key=value lines metReport printed, as WaitMet. */
 export function parseMet(stdout: string): WaitMet {
   const kv = Object.fromEntries(stdout.split('\n').filter((l) => /^\w+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const { match, ...info } = kv;
   const met: WaitMet = {};
-  if ('match' in kv) met.matchLine = Buffer.from(kv.match!, 'base64').toString('utf8');
-  if ('uid' in kv) met.pathInfo = kv;
+  if (match !== undefined) met.matchLine = Buffer.from(match, 'base64').toString('utf8');
+  if ('uid' in info) met.pathInfo = info;
   return met;
 }
 
