@@ -9,15 +9,31 @@ interface ApplyOptions {
   becomeUser?: string;
 }
 
-/** Whether a plan's commands change the host, so the probe cache must be read again after them. */
-export function changesHost(commands: PlannedCommand[]): boolean {
-  return commands.some((c) => !c.readOnly);
+/**
+ * The one batch of a task's commands: each stops the batch unless its exit code is ok, so
+ * nothing after a failing command runs; then, only if a command runs at all, the probes of the
+ * later tasks (`later`, one per cache key), which thus read the host as the commands left it.
+ */
+export function applyBatch(commands: PlannedCommand[], opts: ApplyOptions, later: PendingProbe[]): { requests: ExecRequest[]; probeKeys: string[] } {
+  const requests: ExecRequest[] = commands.map((c) => ({
+    command: c.command,
+    stdin: c.stdin,
+    stdinFile: c.stdinFile,
+    stdoutFile: c.stdoutFile,
+    env: { ...opts.env, ...(c.env ?? {}) },
+    become: c.become ?? opts.become,
+    becomeUser: opts.becomeUser,
+    stopBatchUnless: c.okExitCodes ?? [0],
+  }));
+  if (commands.length === 0) return { requests, probeKeys: [] };
+  const probes = probeBatch(later);
+  return { requests: [...requests, ...probes.requests], probeKeys: probes.keys };
 }
 
 /**
- * What a batch of `commandCount` commands followed by `probeCount` probes returned: the results
- * of the commands that ran, the first that failed (its exit code not in okExitCodes: the
- * connection ran nothing after it), and the probes' results only if every one of them ran.
+ * What a batch of commands followed by `probeCount` probes returned: the results of the
+ * commands that ran, the first that failed (its exit code not in okExitCodes: the connection ran
+ * nothing after it), and the probes' results only if every one of them ran.
  */
 export function splitApplyResults(
   commands: Pick<PlannedCommand, 'okExitCodes'>[],
@@ -32,10 +48,9 @@ export function splitApplyResults(
 }
 
 /**
- * A task's commands and the probes of the tasks after it (`later`) in ONE round trip: the
- * commands run in order and the first that fails stops the batch (stopBatchUnless), so nothing
- * after it runs; the probes run after the commands, so they read the host as the change left
- * it and refill the probe cache the change drops.
+ * Runs a task's commands and the later tasks' probes in ONE round trip (applyBatch). After any
+ * command (a change, or a wait while the host changes by itself) the probe cache is dropped and
+ * refilled with those probes' results, if they ran.
  */
 export async function applyCommands(
   state: HostState,
@@ -44,21 +59,11 @@ export async function applyCommands(
   opts: ApplyOptions,
   later: PendingProbe[],
 ): Promise<{ results: ExecResult[]; failedCommand?: number }> {
-  const requests: ExecRequest[] = commands.map((c) => ({
-    command: c.command,
-    stdin: c.stdin,
-    stdinFile: c.stdinFile,
-    stdoutFile: c.stdoutFile,
-    env: { ...opts.env, ...(c.env ?? {}) },
-    become: c.become ?? opts.become,
-    becomeUser: opts.becomeUser,
-    stopBatchUnless: c.okExitCodes ?? [0],
-  }));
-  const probes = probeBatch(later);
-  if (requests.length === 0) return { results: [] };
-  const all = await conn.execBatch([...requests, ...probes.requests]);
-  const { commandResults, failedCommand, probeResults } = splitApplyResults(commands, probes.requests.length, all);
-  if (changesHost(commands)) state.probeCache.clear();
-  probeResults?.forEach((r, i) => state.probeCache.set(probes.keys[i], r));
+  if (commands.length === 0) return { results: [] };
+  const { requests, probeKeys } = applyBatch(commands, opts, later);
+  const all = await conn.execBatch(requests);
+  const { commandResults, failedCommand, probeResults } = splitApplyResults(commands, probeKeys.length, all);
+  state.probeCache.clear();
+  probeResults?.forEach((r, i) => state.probeCache.set(probeKeys[i], r));
   return { results: commandResults, failedCommand };
 }

@@ -5,7 +5,8 @@
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { changesHost, splitApplyResults } from '../../src/engine/apply.js';
+import { applyBatch, splitApplyResults } from '../../src/engine/apply.js';
+import type { PendingProbe } from '../../src/engine/probes.js';
 import type { ExecResult } from '../../src/connectors/types.js';
 import type { ModuleDefinition, PlannedCommand } from '../../src/modules/contract.js';
 import { runLocal } from '../support/run-local.js';
@@ -32,13 +33,43 @@ describe('engine/apply: what a batch of commands + probes kept (table)', () => {
   }
 });
 
-describe('engine/apply: whether a plan changes the host (table)', () => {
-  const cases: { name: string; commands: PlannedCommand[]; changes: boolean }[] = [
-    { name: 'no commands (converged)', commands: [], changes: false },
-    { name: 'only read-only commands (a wait)', commands: [{ command: 'true', readOnly: true }], changes: false },
-    { name: 'a command that is not read-only', commands: [{ command: 'true', readOnly: true }, { command: 'touch x' }], changes: true },
+describe('engine/apply: what goes into a task\'s one batch (table)', () => {
+  const probe = (key: string, become: boolean, reqBecome?: boolean): PendingProbe => ({
+    become,
+    req: { fact: 'f', args: {}, key, command: `probe ${key}`, become: reqBecome, parse: () => undefined },
+  });
+  const opts = { env: { A: '1' }, become: true, becomeUser: 'svc' };
+  const cases: { name: string; commands: PlannedCommand[]; later: PendingProbe[]; requests: Record<string, unknown>[]; keys: string[] }[] = [
+    { name: 'no command: nothing to send, not even the later probes', commands: [], later: [probe('k', true)], requests: [], keys: [] },
+    {
+      name: 'commands in order, each stopping the batch unless ok, then the later probes',
+      commands: [{ command: 'one' }, { command: 'two', okExitCodes: [0, 2], become: false, env: { B: '2' } }],
+      later: [probe('k', true)],
+      requests: [
+        { command: 'one', stopBatchUnless: [0], become: true, becomeUser: 'svc', env: { A: '1' } },
+        { command: 'two', stopBatchUnless: [0, 2], become: false, becomeUser: 'svc', env: { A: '1', B: '2' } },
+        { command: 'probe k', become: true },
+      ],
+      keys: ['root:k'],
+    },
+    {
+      name: 'a wait (read-only) is followed by the probes too: they read the host after it',
+      commands: [{ command: 'wait', readOnly: true }],
+      later: [probe('k', false), probe('k', false), probe('r', false, true)],
+      requests: [{ command: 'wait' }, { command: 'probe k', become: false }, { command: 'probe r', become: true }],
+      keys: ['user:k', 'root:r'],
+    },
   ];
-  for (const c of cases) it(c.name, () => expect(changesHost(c.commands)).to.equal(c.changes));
+  for (const c of cases) {
+    it(c.name, () => {
+      const { requests, probeKeys } = applyBatch(c.commands, opts, c.later);
+      expect(requests).to.have.length(c.requests.length);
+      c.requests.forEach((want, i) => expect(requests[i]).to.deep.include(want));
+      // a probe never stops the batch: only the commands do
+      requests.slice(c.commands.length).forEach((r) => expect(r).to.not.have.property('stopBatchUnless'));
+      expect(probeKeys).to.deep.equal(c.keys);
+    });
+  }
 });
 
 /** A module whose plan is the commands it is given (each `cmd` arg a command), always a change. */
