@@ -80,14 +80,13 @@ const steps: ModuleDefinition = {
   plan: (args) => ({ commands: (args.cmds as string[]).map((command) => ({ command })), changed: true }),
 };
 
-const play = (body: string) => `- hosts: all\n  gather_facts: false\n  tasks:\n${body}`;
+/** Runs these tasks on one local host `a`, with the `steps` module. */
+const runTasks = (tasks: string) =>
+  runLocal({ 'inventory.ini': '[all]\na\n', 'playbook.yml': `- hosts: all\n  gather_facts: false\n  tasks:\n${tasks}` }, { modules: [steps] });
 
 describe('engine/apply: round trips of a small play (local hosts)', () => {
   it('a two-command change and the later tasks\' probes cost ONE round trip; the probes see the changed host', async () => {
-    const r = await runLocal(
-      {
-        'inventory.ini': '[all]\na\n',
-        'playbook.yml': play(`
+    const r = await runTasks(`
     - name: change
       steps: { cmds: ["touch $DIR/one", "touch $DIR/two"] }
     - name: look
@@ -95,10 +94,7 @@ describe('engine/apply: round trips of a small play (local hosts)', () => {
       register: st
     - name: copy
       copy: { content: "x\\n", dest: "$DIR/three" }
-`),
-      },
-      { modules: [steps] },
-    );
+`);
     expect(r.results('look')[0].result?.stat).to.include({ exists: true });
     expect(r.results('copy')[0].status).to.equal('changed');
     // the prefetch, the change (+ later probes), the copy (+ later probes): no probe-only round trip after a change
@@ -106,20 +102,14 @@ describe('engine/apply: round trips of a small play (local hosts)', () => {
   });
 
   it('a failing command stops its batch: the next command and the batched probes never run, the next task reads the host again', async () => {
-    const r = await runLocal(
-      {
-        'inventory.ini': '[all]\na\n',
-        'playbook.yml': play(`
+    const r = await runTasks(`
     - name: change
       steps: { cmds: ["touch $DIR/made; exit 3", "touch $DIR/never"] }
       ignore_errors: true
     - name: look
       stat: { path: "$DIR/made" }
       register: st
-`),
-      },
-      { modules: [steps] },
-    );
+`);
     const conn = r.provider.connections.get('a')!;
     expect(r.results('change')[0]).to.include({ status: 'ignored' });
     expect(existsSync(join(r.dir, 'never'))).to.equal(false);
@@ -130,18 +120,12 @@ describe('engine/apply: round trips of a small play (local hosts)', () => {
   });
 
   it('a failing task ends the host there: later tasks and their commands never run', async () => {
-    const r = await runLocal(
-      {
-        'inventory.ini': '[all]\na\n',
-        'playbook.yml': play(`
+    const r = await runTasks(`
     - name: change
       steps: { cmds: ["exit 4", "touch $DIR/never"] }
     - name: later
       copy: { content: "x\\n", dest: "$DIR/later" }
-`),
-      },
-      { modules: [steps] },
-    );
+`);
     expect(r.results('change')[0].status).to.equal('failed');
     expect(r.results('later')).to.have.length(0);
     expect(existsSync(join(r.dir, 'never'))).to.equal(false);
