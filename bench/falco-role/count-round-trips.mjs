@@ -13,6 +13,8 @@ process.stdout.write = (chunk, ...rest) => {
       const e = JSON.parse(line);
       task = `${e.handler ? 'handler: ' : ''}${e.task}`;
     }
+    // `run` reads the hosts' health after the recap, outside the play's --stats
+    if (line.startsWith('{"type":"recap"')) task = '(after the recap: the health table, not in --stats)';
   }
   return writeOut(chunk, ...rest);
 };

@@ -12,7 +12,7 @@ import { FalcoDeployError, InterruptedError } from '../errors.js';
 import { becomeLaunch, type BecomeSpec } from './become-launch.js';
 import { quote, raw, sh } from '../shell/quote.js';
 import { killTreeCommand } from './kill-tree.js';
-import { commandScript, FrameReader, newDelimiter, type Frame } from './shell-protocol.js';
+import { commandScript, FrameReader, GUARDED_BATCH_START, newDelimiter, type Frame } from './shell-protocol.js';
 import type { ExecRequest, ExecResult } from './types.js';
 
 interface ShellSpec extends BecomeSpec {
@@ -105,13 +105,14 @@ class LiveShell {
     return this.dead !== undefined;
   }
 
-  /** Writes all requests in ONE channel write. */
+  /** Writes all requests in ONE channel write (skipping those after a stopBatchUnless failure). */
   run(reqs: ExecRequest[]): Promise<ExecResult>[] {
     if (this.dead) return reqs.map(() => Promise.reject(this.deathError(this.dead!)));
-    const scripts: string[] = [];
+    const guarded = reqs.some((r) => r.stopBatchUnless !== undefined);
+    const scripts: string[] = guarded ? [GUARDED_BATCH_START] : [];
     const promises = reqs.map((req) => {
       const id = this.nextId++;
-      scripts.push(commandScript(this.delim, id, req));
+      scripts.push(commandScript(this.delim, id, req, guarded));
       return new Promise<ExecResult>((resolve, reject) => {
         const p: Pending = { id, startedAt: Date.now(), resolve, reject };
         if (req.timeoutMs !== undefined && req.timeoutMs > 0) {

@@ -6,6 +6,7 @@
 import { FalcoDeployError, InterruptedError, UnreachableError } from '../errors.js';
 import { sh } from '../shell/quote.js';
 import { RemoteShell } from './remote-shell.js';
+import { resultsBeforeStop } from './shell-protocol.js';
 import type { ShellChannel } from './shell-channel.js';
 import { execOnOwnChannel, isStreamed } from './stream-channel.js';
 import type { ConnectionStats, ExecOptions, ExecRequest, ExecResult, HostConnection, UploadOptions } from './types.js';
@@ -51,7 +52,8 @@ export abstract class ShellHostConnection implements HostConnection {
 
   /**
    * Consecutive requests for the same shell (same become user) go in one write; a change of
-   * become user waits for the previous group, so the batch keeps its order.
+   * become user waits for the previous group, so the batch keeps its order. A request that fails
+   * its stopBatchUnless ends the batch: nothing after it runs, in its group or later ones.
    */
   async execBatch(requests: ExecRequest[]): Promise<ExecResult[]> {
     if (this.interrupted) throw new InterruptedError('interrupted', { host: this.name, phase: 'apply' });
@@ -61,15 +63,14 @@ export abstract class ShellHostConnection implements HostConnection {
     let i = 0;
     while (i < requests.length) {
       const key = this.shellKey(requests[i]);
-      if (isStreamed(requests[i])) {
-        this.stats.roundTrips++;
-        results.push(await this.streamed(key, requests[i++]));
-        continue;
-      }
       let j = i + 1;
-      while (j < requests.length && this.shellKey(requests[j]) === key && !isStreamed(requests[j])) j++;
+      if (!isStreamed(requests[i])) while (j < requests.length && this.shellKey(requests[j]) === key && !isStreamed(requests[j])) j++;
+      const group = requests.slice(i, j);
       this.stats.roundTrips++;
-      results.push(...(await this.shell(key).run(requests.slice(i, j))));
+      const ran = isStreamed(group[0]) ? [await this.streamed(key, group[0])] : await this.shell(key).run(group);
+      const { kept, stopped } = resultsBeforeStop(group, ran);
+      results.push(...kept);
+      if (stopped) break;
       i = j;
     }
     return results;

@@ -35,17 +35,35 @@ export function commandBody(req: Pick<ExecRequest, 'command' | 'cwd' | 'env'>): 
   return inner.join('; ');
 }
 
-export function commandScript(delim: string, id: number, req: ExecRequest): string {
+/**
+ * One request as shell text. In a `guarded` batch (one that holds a request with
+ * stopBatchUnless) every command runs only while `__fd_stop` is empty, and a stopBatchUnless
+ * request whose exit code is not listed sets it: the commands after it are skipped but still
+ * framed (exit code 255), so the reader stays in step; the connection drops their results.
+ */
+export function commandScript(delim: string, id: number, req: ExecRequest, guarded = false): string {
   const subshell = `( ${commandBody(req)} )`;
-  const trailer =
-    `__fd_rc=$?; ` +
-    sh`printf '\n%s:%d:%d\n' ${delim} ${id} ${raw('"$__fd_rc"')} >&2; ` +
-    sh`printf '\n%s:%d:%d\n' ${delim} ${id} ${raw('"$__fd_rc"')}` +
-    '\n';
-  if (req.stdin === undefined || req.stdin.length === 0) return `${subshell} </dev/null; ${trailer}`;
-  const terminator = `FDEOF_${randomBytes(12).toString('hex')}`;
-  const b64 = Buffer.from(req.stdin).toString('base64').replace(/.{1,76}/g, '$&\n');
-  return `base64 -d <<'${terminator}' | ${subshell}\n${b64}${terminator}\n${trailer}`;
+  const printTrailers =
+    sh`printf '\n%s:%d:%d\n' ${delim} ${id} ${raw('"$__fd_rc"')} >&2; ` + sh`printf '\n%s:%d:%d\n' ${delim} ${id} ${raw('"$__fd_rc"')}` + '\n';
+  let run: string;
+  if (req.stdin === undefined || req.stdin.length === 0) run = `${subshell} </dev/null; `;
+  else {
+    const terminator = `FDEOF_${randomBytes(12).toString('hex')}`;
+    const b64 = Buffer.from(req.stdin).toString('base64').replace(/.{1,76}/g, '$&\n');
+    run = `base64 -d <<'${terminator}' | ${subshell}\n${b64}${terminator}\n`;
+  }
+  if (!guarded) return `${run}__fd_rc=$?; ${printTrailers}`;
+  const stop = req.stopBatchUnless ? `case $__fd_rc in ${req.stopBatchUnless.map(String).join('|') || '""'}) ;; *) __fd_stop=1 ;; esac; ` : '';
+  return `if [ -z "\${__fd_stop-}" ]; then ${run}__fd_rc=$?; ${stop}else __fd_rc=255; fi; ${printTrailers}`;
+}
+
+/** Written before the commands of a guarded batch: a new batch starts with nothing stopped. */
+export const GUARDED_BATCH_START = '__fd_stop=\n';
+
+/** The results a batch keeps: up to and including the first request that failed its stopBatchUnless. */
+export function resultsBeforeStop<T extends { exitCode: number }>(reqs: readonly Pick<ExecRequest, 'stopBatchUnless'>[], results: T[]): { kept: T[]; stopped: boolean } {
+  const at = results.findIndex((r, i) => reqs[i]?.stopBatchUnless !== undefined && !reqs[i].stopBatchUnless!.includes(r.exitCode));
+  return at < 0 ? { kept: results, stopped: false } : { kept: results.slice(0, at + 1), stopped: true };
 }
 
 export interface Frame {

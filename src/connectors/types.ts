@@ -34,6 +34,11 @@ export interface ExecOptions {
 
 export interface ExecRequest extends ExecOptions {
   command: string;
+  /**
+   * In a batch: an exit code outside this list stops the batch there. The requests after it do
+   * not run (the remote shell skips them) and get no result: the result list ends with this one.
+   */
+  stopBatchUnless?: number[];
 }
 
 export interface ConnectionStats {
@@ -52,7 +57,10 @@ export interface HostConnection {
   readonly transport?: 'ssh' | 'local';
   /** One command, one round trip. Non-zero exit codes resolve, they do not reject. */
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
-  /** Several commands in ONE round trip; results in order. Each gets its own exit code/stderr. */
+  /**
+   * Several commands in ONE round trip; results in order. Each gets its own exit code/stderr.
+   * A request that fails its `stopBatchUnless` ends the batch: fewer results than requests.
+   */
   execBatch(requests: ExecRequest[]): Promise<ExecResult[]>;
   close(): Promise<void>;
   /** Optional: write bytes to a remote file atomically (temp file + rename). */

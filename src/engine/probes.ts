@@ -1,5 +1,6 @@
 import { ProbedFacts, type FactRequest } from '../facts/request.js';
 import type { HostState } from './host-state.js';
+import type { ExecRequest } from '../connectors/types.js';
 
 export interface PendingProbe {
   become: boolean;
@@ -10,22 +11,28 @@ export function cacheKey(req: FactRequest, become: boolean): string {
   return `${req.become ?? become ? 'root' : 'user'}:${req.key}`;
 }
 
+/** The exec requests of these probes, one per cache key, leaving out the keys `skip` names. */
+export function probeBatch(items: PendingProbe[], skip: (key: string) => boolean = () => false): { keys: string[]; requests: ExecRequest[] } {
+  const missing = new Map<string, ExecRequest>();
+  for (const { req, become } of items) {
+    const k = cacheKey(req, become);
+    if (!skip(k) && !missing.has(k)) missing.set(k, { command: req.command, become: req.become ?? become, maxOutputBytes: req.maxOutputBytes });
+  }
+  return { keys: [...missing.keys()], requests: [...missing.values()] };
+}
+
 /**
  * Runs every probe not already cached in ONE round trip (execBatch) and caches the raw results.
  * Probes are read-only, so running one speculatively is always safe.
  */
 async function fetchProbes(state: HostState, requests: FactRequest[], become: boolean): Promise<void> {
-  const missing = new Map<string, FactRequest>();
-  for (const r of requests) {
-    const k = cacheKey(r, become);
-    if (!state.probeCache.has(k) && !missing.has(k)) missing.set(k, r);
-  }
-  if (missing.size === 0 || !state.connection) return;
-  const entries = [...missing];
-  const results = await state.connection.execBatch(
-    entries.map(([, r]) => ({ command: r.command, become: r.become ?? become, maxOutputBytes: r.maxOutputBytes })),
+  const { keys, requests: batch } = probeBatch(
+    requests.map((req) => ({ become, req })),
+    (k) => state.probeCache.has(k),
   );
-  entries.forEach(([k], i) => state.probeCache.set(k, results[i]));
+  if (batch.length === 0 || !state.connection) return;
+  const results = await state.connection.execBatch(batch);
+  keys.forEach((k, i) => state.probeCache.set(k, results[i]));
 }
 
 /** The parsed fact values of these requests, fetching what is not cached yet. */

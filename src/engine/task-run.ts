@@ -12,6 +12,7 @@ import { aggregateLoop, CONDITIONAL_FALSE, type ItemResult } from './loop-result
 import { cacheKey, fetchGrouped, probeValues } from './probes.js';
 import { playNodes, speculativeProbes } from './prefetch.js';
 import { runLocalTask } from './local-tasks.js';
+import { applyCommands } from './apply.js';
 import { runDriven } from './driven.js';
 import { delegateLabel, execTarget, factsHolder } from './delegation.js';
 import { errorMessage, failure, moduleOutcome, type TaskOutcome } from './outcome.js';
@@ -183,25 +184,10 @@ async function runRemote(
     return { status: 'skipped', changed: false, result, msg: plan.skippedReason, warnings };
   }
   const commands = check ? plan.commands.filter((c) => c.readOnly) : plan.commands;
-  const results: ExecResult[] = [];
-  let failedCommand: number | undefined;
-  for (const [i, c] of commands.entries()) {
-    const r = await conn.exec(c.command, {
-      stdin: c.stdin,
-      stdinFile: c.stdinFile,
-      stdoutFile: c.stdoutFile,
-      env: { ...env, ...(c.env ?? {}) },
-      become: c.become ?? become,
-      becomeUser,
-    });
-    results.push(r);
-    if (!(c.okExitCodes ?? [0]).includes(r.exitCode)) {
-      failedCommand = i;
-      break;
-    }
-  }
+  // The later tasks' probes ride in the commands' round trip, after them (see apply.ts).
+  const later = commands.length && state === ctx.states.get(host) ? await speculativeProbes(ctx, host, playNodes(ctx)) : [];
+  const { results, failedCommand } = await applyCommands(state, conn, commands, { env, become, becomeUser }, later);
   const applied = commands.some((c) => !c.readOnly);
-  if (applied) state.probeCache.clear();
   const result = mod.finish ? await mod.finish(args, plan, results, modCtx) : defaultFinish(plan, results);
   if (check) result.changed = plan.changed;
   const failed = result.failed === true || failedCommand !== undefined;

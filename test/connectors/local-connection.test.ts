@@ -36,6 +36,24 @@ describe('connectors/local-connection (child processes on the controller)', func
     expect(conn.stats.channels).to.equal(1);
   });
 
+  it('a request failing its stopBatchUnless ends the batch: later commands (stdin ones too) never run and get no result', async () => {
+    const mark = (n: string) => join(dir, n);
+    const results = await conn.execBatch([
+      { command: `touch ${mark('a')}; exit 1`, stopBatchUnless: [0, 1] },
+      { command: 'echo probe' },
+      { command: `touch ${mark('b')}; exit 5`, stopBatchUnless: [0] },
+      { command: `cat > ${mark('c')}`, stdin: 'never\n', stopBatchUnless: [0] },
+      { command: `touch ${mark('d')}` },
+    ]);
+    expect(results.map((r) => r.exitCode)).to.deep.equal([1, 0, 5]);
+    expect(results[1].stdout).to.equal('probe\n');
+    expect(['a', 'b', 'c', 'd'].map((n) => existsSync(mark(n)))).to.deep.equal([true, true, false, false]);
+    expect(conn.stats.roundTrips).to.equal(1);
+    // the next batch starts afresh
+    const [next] = await conn.execBatch([{ command: 'echo again', stopBatchUnless: [0] }]);
+    expect(next.stdout).to.equal('again\n');
+  });
+
   it('feeds stdin, passes env and cwd, and cuts output over the limit', async () => {
     const r = await conn.exec('cat; printf %s "$FD_X"; pwd', { stdin: 'in:', env: { FD_X: 'x' }, cwd: dir });
     expect(r.stdout).to.equal(`in:x${dir}\n`);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { commandScript, FrameReader, newDelimiter, type Frame } from '../../src/connectors/shell-protocol.js';
+import { commandScript, FrameReader, newDelimiter, resultsBeforeStop, type Frame } from '../../src/connectors/shell-protocol.js';
 import type { ExecRequest } from '../../src/connectors/types.js';
 import { loadCases } from './case-files.js';
 
@@ -111,4 +111,21 @@ describe('connectors/FrameReader', () => {
     expect(frames).to.have.length(1);
     expect(frames[0].body.toString()).to.equal('FDXother:9:9\nx');
   });
+});
+
+describe('connectors/shell-protocol: the results a batch keeps after a stopBatchUnless failure (table)', () => {
+  const cases: { name: string; stops: (number[] | undefined)[]; exits: number[]; kept: number; stopped: boolean }[] = [
+    { name: 'no stopBatchUnless: every result', stops: [undefined, undefined], exits: [1, 2], kept: 2, stopped: false },
+    { name: 'listed exit codes pass', stops: [[0, 1], [0]], exits: [1, 0], kept: 2, stopped: false },
+    { name: 'the first failure ends the list with itself', stops: [[0], [0], undefined], exits: [0, 3, 0], kept: 2, stopped: true },
+    { name: 'a failure of a request without stopBatchUnless does not stop', stops: [undefined, [0]], exits: [9, 0], kept: 2, stopped: false },
+    { name: 'an empty list stops on any exit code', stops: [[]], exits: [0], kept: 1, stopped: true },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const out = resultsBeforeStop(c.stops.map((stopBatchUnless) => ({ stopBatchUnless })), c.exits.map((exitCode) => ({ exitCode })));
+      expect(out.kept).to.have.length(c.kept);
+      expect(out.stopped).to.equal(c.stopped);
+    });
+  }
 });

@@ -21,9 +21,17 @@ class LocalConnection implements HostConnection {
     return this.run({ command, ...opts });
   }
 
+  /** As the SSH connection: a request failing its stopBatchUnless ends the batch (nothing after it runs). */
   async execBatch(requests: ExecRequest[]): Promise<ExecResult[]> {
     this.stats.roundTrips++;
-    return Promise.all(requests.map((r) => this.run(r)));
+    if (!requests.some((r) => r.stopBatchUnless)) return Promise.all(requests.map((r) => this.run(r)));
+    const results: ExecResult[] = [];
+    for (const r of requests) {
+      const result = await this.run(r);
+      results.push(result);
+      if (r.stopBatchUnless && !r.stopBatchUnless.includes(result.exitCode)) break;
+    }
+    return results;
   }
 
   /** As the SSH connection: running commands end (their whole process group) and reject. */

@@ -135,6 +135,34 @@ describe('integration: connectors persistent shell over one connection (loopback
     expect(mixed.map((r) => r.stdout.trim())).to.deep.equal([fleet.user, 'root', fleet.user]);
   });
 
+  it('a command failing its stopBatchUnless stops the batch over SSH: later commands, in its shell and in the root shell, never run', async () => {
+    const target = { ...connector.target('lb2', fleet.hostVars('lb2')), becomePassword: fleet.password };
+    const c = await connector.pool.connect({ ...target, name: 'lb2-stop' });
+    const mark = `/tmp/fd-stop-${randomBytes(6).toString('hex')}`;
+    try {
+      const before = c.stats.roundTrips;
+      const stopped = await c.execBatch([
+        { command: `touch ${mark}-a`, stopBatchUnless: [0] },
+        { command: 'exit 3', stopBatchUnless: [0] },
+        { command: `touch ${mark}-b` },
+        { command: `touch ${mark}-c`, become: true, stopBatchUnless: [0] },
+      ]);
+      expect(stopped.map((r) => r.exitCode)).to.deep.equal([0, 3]);
+      expect(c.stats.roundTrips - before, 'the root shell group was never sent').to.equal(1);
+      const left = await c.exec(`ls ${mark}-* 2>/dev/null`);
+      expect(left.stdout.trim().split('\n')).to.deep.equal([`${mark}-a`]);
+      // a batch that does not fail runs everything, across both shells, in order
+      const ran = await c.execBatch([
+        { command: 'id -un', stopBatchUnless: [0] },
+        { command: 'id -un', become: true, stopBatchUnless: [0] },
+        { command: 'id -un' },
+      ]);
+      expect(ran.map((r) => r.stdout.trim())).to.deep.equal([fleet.user, 'root', fleet.user]);
+    } finally {
+      await c.exec(`rm -f ${mark}-*`);
+    }
+  });
+
   it('become: a timed-out root command is killed too (the login user cannot signal it)', async () => {
     const target = { ...connector.target('lb2', fleet.hostVars('lb2')), becomePassword: fleet.password };
     const c = await connector.pool.connect({ ...target, name: 'lb2-become-timeout' });

@@ -60,13 +60,16 @@ describe('engine over SSH on a lite fleet (sandbox, root)', function () {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('converges in serial batches, runs handlers once, then costs at most 2 round trips and changes nothing', () => {
+  it('converges in serial batches in 7 round trips per host, runs handlers once, then costs at most 2 round trips and changes nothing', () => {
     const first = run(dir, sb.inventory, []);
     expect(first.code).to.equal(0);
     const batches = first.events.filter((e) => e.type === 'play_start').map((e) => e.hosts.length);
     expect(batches).to.deep.equal([2, 2]);
     expect(first.events.filter((e) => e.type === 'task_start' && e.handler)).to.have.length(2); // once per batch
     for (const s of Object.values(first.recap) as { changed: number }[]) expect(s.changed).to.equal(4);
+    // facts + every task's probes; then one per task that runs commands (config, line, dir, the
+    // guarded command), each carrying the later tasks' probes; the handler's own probe, its copy
+    for (const s of Object.values(first.stats) as { roundTrips: number }[]) expect(s.roundTrips).to.equal(7);
     const second = run(dir, sb.inventory, []);
     expect(second.code).to.equal(0);
     for (const s of Object.values(second.recap) as { changed: number; failed: number }[]) expect(s).to.include({ changed: 0, failed: 0 });
