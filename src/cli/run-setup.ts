@@ -36,7 +36,7 @@ export interface LoadedRun {
 }
 
 export async function loadRun(args: RunArgs, warn: (m: string) => void): Promise<LoadedRun> {
-  const inventory = await loadInventory(args.inventory, { onWarning: warn });
+  const inventory = await loadInventory(args.inventory, { onWarning: warn, implicitLocalhost: true });
   const playbook = checkPlaybook(args.playbook, { rolesPath: configuredRolesPath() });
   const extraVars = parseExtraVars(args.extraVars ?? [], process.cwd());
   const falcoPlay = playbook.plays.find((p) => p.roles.some((r) => r.name === 'falco'));

@@ -18,6 +18,8 @@ import { parseYamlInventory } from './yaml-plugin.js';
 interface LoadOptions {
   /** Called for each warning Ansible would print ([WARNING]: ...). They are also kept on Inventory.warnings. */
   onWarning?: (message: string) => void;
+  /** No -i and no /etc/ansible/hosts: an empty inventory with Ansible's warning (ansible-playbook), not an error. */
+  implicitLocalhost?: boolean;
 }
 
 export const DEFAULT_INVENTORY = '/etc/ansible/hosts';
@@ -40,12 +42,9 @@ export async function loadInventory(sources: readonly string[], options: LoadOpt
   };
   let list = [...sources];
   if (list.length === 0) {
-    if (!existsSync(DEFAULT_INVENTORY)) {
-      throw new FalcoDeployError(`no inventory given: pass -i FILE|DIR|host1,host2, (${DEFAULT_INVENTORY} does not exist)`, {
-        phase: 'usage',
-      });
-    }
-    list = [DEFAULT_INVENTORY];
+    if (existsSync(DEFAULT_INVENTORY)) list = [DEFAULT_INVENTORY];
+    else if (options.implicitLocalhost) warn('No inventory was parsed, only implicit localhost is available');
+    else throw new FalcoDeployError(`no inventory given: pass -i FILE|DIR|host1,host2, (${DEFAULT_INVENTORY} does not exist)`, { phase: 'usage' });
   }
   const data = new InventoryData();
   for (const source of list) {

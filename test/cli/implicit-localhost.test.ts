@@ -1,7 +1,8 @@
 /**
  * The implicit localhost, as ansible-playbook 2.14: `hosts: localhost` without a localhost in the
  * inventory runs on this machine over connection local; `all` does not match it; an empty
- * inventory prints Ansible's warning.
+ * inventory prints Ansible's warning; with no -i and no /etc/ansible/hosts, `run` goes on with that
+ * empty inventory as ansible-playbook does (the other commands need hosts: a usage error).
  */
 import { expect } from 'chai';
 import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
@@ -40,5 +41,17 @@ describe('cli: the implicit localhost', function () {
     expect(r.code, r.stdout + r.stderr).to.equal(0);
     expect(r.stderr).to.not.include('provided hosts list is empty');
     expect(readFileSync(join(dir, 'localhost.localhost'), 'utf8')).to.equal('local');
+  });
+
+  it('no -i and no /etc/ansible/hosts: run warns as ansible-playbook and goes on with the implicit localhost; ping is a usage error', async function () {
+    if (existsSync('/etc/ansible/hosts')) this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'fd-implicit-'));
+    const r = await cli(['run', book(dir, 'localhost')]);
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect(r.stderr).to.include('[WARNING]: No inventory was parsed, only implicit localhost is available').and.include(WARNING);
+    expect(readFileSync(join(dir, 'localhost.localhost'), 'utf8')).to.equal('local');
+    const ping = await cli(['ping']);
+    expect(ping.code).to.equal(5);
+    expect(ping.stderr).to.include('no inventory given');
   });
 });

@@ -87,7 +87,7 @@ async function runInOneThread(args: RunArgs, loaded: LoadedRun, ctx: CommandCont
       playbook,
       runtime: playbookRuntime(templater),
       inventory,
-      reloadInventory: () => loadInventory(args.inventory, { onWarning: warn }),
+      reloadInventory: () => loadInventory(args.inventory, { onWarning: warn, implicitLocalhost: true }),
       templater,
       connections: runConnections,
       emit: (e) => {
