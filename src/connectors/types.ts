@@ -63,6 +63,8 @@ export interface HostConnection {
    */
   execBatch(requests: ExecRequest[]): Promise<ExecResult[]>;
   close(): Promise<void>;
+  /** False once the transport is gone (lost or closed); a new connection is then needed. */
+  readonly isAlive?: boolean;
   /** Optional: write bytes to a remote file atomically (temp file + rename). */
   upload?(content: string | Buffer, remotePath: string, opts?: UploadOptions): Promise<void>;
 }

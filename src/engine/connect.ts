@@ -1,8 +1,13 @@
 import pLimit from 'p-limit';
+import { UnreachableError } from '../errors.js';
 import type { PlayContext } from './context.js';
 import { ROOT_SCOPE, varsFor } from './context.js';
+import type { HostState } from './host-state.js';
 
-/** One connection per host, in parallel bounded by forks; unreachable hosts leave the play. */
+/**
+ * One connection per host, in parallel bounded by forks. A host that cannot be reached stays in
+ * the play: the first task that needs its connection fails unreachable (connectedState).
+ */
 export async function connectAll(ctx: PlayContext, hosts: string[]): Promise<void> {
   const limit = pLimit(ctx.options.forks);
   await Promise.all(
@@ -12,19 +17,49 @@ export async function connectAll(ctx: PlayContext, hosts: string[]): Promise<voi
         if ((state.connection && state.connectedFor === ctx.play.connection) || ctx.signal?.aborted) return;
         try {
           if (state.connection) state.probeCache.clear(); // another play, another connection: another machine
+          state.connection = undefined;
           state.connection = await ctx.connections.get(h, varsFor(ctx, h, ROOT_SCOPE), ctx.play.connection);
           state.connectedFor = ctx.play.connection;
         } catch (err) {
-          if (!ctx.signal?.aborted) markUnreachable(ctx, h, 'Connect', err);
+          if (!ctx.signal?.aborted) state.connectFailure = asUnreachable(h, err);
         }
       }),
     ),
   );
 }
 
-export function markUnreachable(ctx: PlayContext, host: string, task: string, err: unknown): void {
-  ctx.states.get(host)!.unreachable = true;
+/**
+ * `state` with a connection: the play's connect failure is this task's (once), else a host whose
+ * connection went away under ignore_unreachable connects again, as ansible-playbook does per task.
+ */
+export async function connectedState(ctx: PlayContext, state: HostState, connection: string | undefined): Promise<HostState> {
+  if (state.connection) return state;
+  const failure = state.connectFailure;
+  if (failure) {
+    state.connectFailure = undefined;
+    throw failure;
+  }
+  state.connection = await ctx.connections.get(state.name, varsFor(ctx, state.name, ROOT_SCOPE), connection);
+  state.connectedFor = connection;
+  return state;
+}
+
+/** After an ignored unreachable result: a connection that is gone is dropped, the next task opens another. */
+export function dropLostConnection(state: HostState): void {
+  if (state.connection?.isAlive !== false) return;
+  state.connection = undefined;
+  state.probeCache.clear();
+}
+
+function asUnreachable(host: string, err: unknown): Error {
+  return err instanceof UnreachableError ? err : new UnreachableError(err instanceof Error ? err.message : String(err), { host, cause: err });
+}
+
+/** A host unreachable outside any task's result (fact gathering): it leaves the play unless `ignored`. */
+export function markUnreachable(ctx: PlayContext, host: string, task: string, err: unknown, ignored = false): void {
   const msg = err instanceof Error ? err.message : String(err);
-  ctx.stats.record(host, 'unreachable', false);
-  ctx.emit({ type: 'host_result', host, task, status: 'unreachable', msg });
+  if (ignored) dropLostConnection(ctx.states.get(host)!);
+  else ctx.states.get(host)!.unreachable = true;
+  ctx.stats.unreachable(host, ignored);
+  ctx.emit({ type: 'host_result', host, task, status: 'unreachable', msg, result: { unreachable: true, changed: false, msg }, ignored });
 }

@@ -9,6 +9,7 @@ import type { Task } from '../playbook/model.js';
 import { isLocalhostName } from '../inventory/patterns.js';
 import { plainData } from '../template/index.js';
 import { HostState } from './host-state.js';
+import { connectedState } from './connect.js';
 import type { PlayContext } from './context.js';
 import { ROOT_SCOPE, varsFor } from './context.js';
 import type { Vars } from './ports.js';
@@ -42,17 +43,11 @@ export function delegateLabel(ctx: PlayContext, task: Task, host: string, vars: 
  */
 export async function execTarget(ctx: PlayContext, task: Task, host: string, vars: Vars): Promise<HostState> {
   const own = ctx.states.get(host)!;
-  if (runsOnOwnHost(ctx, task)) return own;
+  if (runsOnOwnHost(ctx, task)) return connectedState(ctx, own, ctx.play.connection);
   const name = delegateName(ctx, task, vars) ?? host;
   const keyword = task.connection === undefined ? undefined : String(plainData(ctx.templater.templateData(task.connection, vars, task.source)));
   const known = ctx.states.get(name);
-  if (known && keyword === ctx.play.connection && (!known.connection || known.connectedFor === keyword)) {
-    if (!known.connection) {
-      known.connection = await ctx.connections.get(name, varsFor(ctx, name, ROOT_SCOPE), keyword);
-      known.connectedFor = keyword;
-    }
-    return known;
-  }
+  if (known && keyword === ctx.play.connection && (!known.connection || known.connectedFor === keyword)) return connectedState(ctx, known, keyword);
   const key = `${name}\0${keyword ?? ''}`;
   let state = ctx.delegates.get(key);
   if (!state) {

@@ -22,6 +22,11 @@ export class HostState {
   connection?: HostConnection;
   /** The play `connection` keyword the connection was opened for (a later play may name another). */
   connectedFor?: string;
+  /**
+   * Why the play's connect failed, until the first task that needs the connection reports it as
+   * its own unreachable result (ansible-playbook connects per task, so that is where it fails).
+   */
+  connectFailure?: Error;
   /** Probe results by FactRequest.key; dropped whenever this host is changed. */
   probeCache = new Map<string, ExecResult>();
   tasksRun = 0;

@@ -2,11 +2,11 @@ import pLimit from 'p-limit';
 import { ExitCode, FalcoDeployError, UnreachableError } from '../errors.js';
 import type { Play } from '../playbook/model.js';
 import { batchFailed, serialBatches, templatedMaxFail } from './batches.js';
-import { connectAll, markUnreachable } from './connect.js';
+import { connectAll, connectedState, markUnreachable } from './connect.js';
 import { errorMessage, failHosts } from './outcome.js';
 import { collectPlaySecrets } from './secrets.js';
 import type { PlayContext, PlayVars } from './context.js';
-import { becomeFor, ROOT_SCOPE, varsFor } from './context.js';
+import { becomeFor, keywordFlag, ROOT_SCOPE, varsFor } from './context.js';
 import { HostState } from './host-state.js';
 import type { FactRequest } from '../facts/request.js';
 import { playNodes, speculativeProbes } from './prefetch.js';
@@ -149,6 +149,10 @@ async function prefetchHost(ctx: PlayContext, host: string, gather: boolean): Pr
   const nodes = playNodes(ctx);
   const setup = gather && !state.factsGathered ? ctx.options.findModule('setup') : undefined;
   try {
+    if (!state.connection) {
+      if (!setup) return; // not connected: the first task that needs the host reports it
+      await connectedState(ctx, state, ctx.play.connection);
+    }
     const become = becomeFor(ctx, varsFor(ctx, host, ROOT_SCOPE));
     const setupCtx = moduleContext(ctx, host, {}, {}, become, false);
     const setupProbes: FactRequest[] = setup ? await setup.probes({}, setupCtx) : [];
@@ -162,11 +166,20 @@ async function prefetchHost(ctx: PlayContext, host: string, gather: boolean): Pr
     await fetchGrouped(state, await speculativeProbes(ctx, host, nodes));
   } catch (err) {
     if (ctx.signal?.aborted) return; // interrupted: no verdict on this host
-    if (err instanceof UnreachableError) return markUnreachable(ctx, host, GATHER_TASK_NAME, err);
+    if (err instanceof UnreachableError) return markUnreachable(ctx, host, GATHER_TASK_NAME, err, gatherIgnoresUnreachable(ctx, host));
     if (!setup || state.factsGathered) return; // a failed speculative probe is retried by its task
     state.failed = true;
     const msg = err instanceof Error ? err.message : String(err);
     ctx.stats.record(host, 'failed', false);
     ctx.emit({ type: 'host_result', host, task: GATHER_TASK_NAME, status: 'failed', msg, result: { failed: true, msg } });
+  }
+}
+
+/** Fact gathering honours the play's ignore_unreachable (a template that does not render is not ignoring). */
+function gatherIgnoresUnreachable(ctx: PlayContext, host: string): boolean {
+  try {
+    return keywordFlag(ctx, 'ignore_unreachable', ctx.play.ignoreUnreachable, varsFor(ctx, host, ROOT_SCOPE), ctx.play.source) ?? false;
+  } catch {
+    return false;
   }
 }

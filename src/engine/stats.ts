@@ -41,6 +41,11 @@ export class RunStats {
     }
   }
 
+  /** An unreachable result: dark, or with ignore_unreachable ok + ignored (Ansible's strategy). */
+  unreachable(host: string, ignored: boolean): void {
+    this.record(host, ignored ? 'ignored' : 'unreachable', false);
+  }
+
   /** A rescue section succeeded: the block's failure no longer counts as failed. */
   rescued(host: string): void {
     const s = this.host(host);

@@ -37,9 +37,7 @@ export async function runTaskOnHost(ctx: PlayContext, task: Task, host: string, 
     outcome.action = ctx.options.findModule(task.module)?.name ?? task.module;
     // Host data (and results built from it) is never templated again, wherever it goes.
     outcome.result = settleUnsafe(outcome.result);
-    if (task.register && outcome.status !== 'unreachable') {
-      state.runtimeVars[task.register] = outcome.result;
-    }
+    if (task.register) state.runtimeVars[task.register] = outcome.result;
     // As Ansible: facts returned by any module (setup, package_facts) join the host's facts.
     const returned = outcome.result.ansible_facts;
     if (task.module !== 'set_fact' && task.module !== 'include_vars' && returned && typeof returned === 'object' && outcome.status !== 'failed') {
@@ -47,7 +45,10 @@ export async function runTaskOnHost(ctx: PlayContext, task: Task, host: string, 
     }
     return outcome;
   } catch (err) {
-    return errorOutcome(err);
+    const outcome = errorOutcome(err);
+    // as ansible-playbook registers it (it matters when ignore_unreachable keeps the host in the play)
+    if (task.register && outcome.status === 'unreachable') state.runtimeVars[task.register] = outcome.result;
+    return outcome;
   } finally {
     state.finishedTasks.add(task.id);
   }
@@ -263,7 +264,7 @@ function resultAsVars(result: Record<string, unknown>): Vars {
 
 function errorOutcome(err: unknown): TaskOutcome {
   if (err instanceof UnreachableError) {
-    return { status: 'unreachable', changed: false, result: { unreachable: true, msg: err.message }, msg: err.message };
+    return { status: 'unreachable', changed: false, result: { changed: false, msg: err.message, unreachable: true }, msg: err.message };
   }
   if (isTemplateError(err)) return failure(`${taskArgErrorMessage(err)}${err.file ? ` (${err.file}${err.line ? `:${err.line}` : ''})` : ''}`);
   const msg = errorMessage(err);

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { PlayContext, IncludeScope } from './context.js';
 import { keywordFlag, varsFor } from './context.js';
-import { connectAll } from './connect.js';
+import { connectAll, dropLostConnection } from './connect.js';
 import { FalcoDeployError } from '../errors.js';
 import type { Block, IncludeRole, IncludeTasks, Task, TaskNode } from '../playbook/model.js';
 import type { IncludedRole } from '../playbook/loader.js';
@@ -239,7 +239,8 @@ function settle(ctx: PlayContext, task: Task, scope: IncludeScope, host: string,
   // a no_log that does not render to a boolean fails the task (its result is hidden then too)
   const noLog = typeof task.noLog === 'string' ? flag('no_log', task.noLog) || outcome !== given : task.noLog === true;
   let status = outcome.status;
-  if (status === 'unreachable' && flag('ignore_unreachable', task.ignoreUnreachable)) status = 'skipped';
+  // as ansible-playbook: an ignored unreachable result stays unreachable in output and register, counts ok + ignored
+  const unreachableIgnored = status === 'unreachable' && flag('ignore_unreachable', task.ignoreUnreachable);
   if (status === 'failed') {
     if (flag('ignore_errors', task.ignoreErrors)) status = 'ignored';
     else {
@@ -247,8 +248,10 @@ function settle(ctx: PlayContext, task: Task, scope: IncludeScope, host: string,
       state.lastFailure = { task: { name: task.name ?? task.displayName, action: task.module }, result: outcome.result };
     }
   }
-  if (status === 'unreachable') state.unreachable = true;
-  ctx.stats.record(host, status, outcome.changed);
+  if (unreachableIgnored) dropLostConnection(state);
+  else if (status === 'unreachable') state.unreachable = true;
+  if (status === 'unreachable') ctx.stats.unreachable(host, unreachableIgnored);
+  else ctx.stats.record(host, status, outcome.changed);
   if (outcome.changed && status !== 'failed' && task.notify.length) {
     const vars = varsFor(ctx, host, scope, task);
     for (const n of task.notify) notify(ctx, state.notified, String(ctx.templater.templateData(n, vars, task.source)));
@@ -269,7 +272,7 @@ function settle(ctx: PlayContext, task: Task, scope: IncludeScope, host: string,
     // no_log: items are named None, as Ansible's callback names a censored item
     itemLabels: outcome.itemLabels?.map((l) => (noLog ? 'None' : redact(l, ctx.secrets))),
     noLog,
-    ignored: status === 'ignored',
+    ignored: status === 'ignored' || unreachableIgnored,
   });
 }
 

@@ -43,7 +43,7 @@ export type RunEvent =
       itemLabels?: string[];
       /** no_log: the result is censored (a loop still gets its item lines, then the task's own line). */
       noLog?: boolean;
-      /** ignore_errors turned a failure into "ignored". */
+      /** ignore_errors turned a failure into "ignored"; with status unreachable: ignore_unreachable. */
       ignored?: boolean;
       durationMs?: number;
     }

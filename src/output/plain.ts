@@ -86,7 +86,7 @@ export class PlainRenderer implements Renderer {
         text += `fatal: [${who}]: FAILED! => ${dump(own)}\n`;
         break;
       case 'unreachable':
-        text += `fatal: [${who}]: UNREACHABLE! => ${dump({ changed: false, msg: e.msg, unreachable: true })}\n`;
+        text += `fatal: [${who}]: UNREACHABLE! => ${dump({ changed: false, msg: e.msg, unreachable: true })}\n${e.ignored ? '...ignoring\n' : ''}`;
         break;
       case 'ignored':
         text += `fatal: [${who}]: FAILED! => ${dump(own)}\n...ignoring\n`;

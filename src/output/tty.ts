@@ -35,11 +35,13 @@ export class TtyRenderer implements Renderer {
       case 'host_result': {
         const row = this.rows.get(e.host);
         if (row) {
+          // an ignored unreachable result counts ok and the host goes on, as the recap counts it
+          const dark = e.status === 'unreachable' && !e.ignored;
           if (e.status === 'changed') row.counts.changed++;
-          else if (e.status === 'failed' || e.status === 'unreachable') row.counts.failed++;
+          else if (e.status === 'failed' || dark) row.counts.failed++;
           else if (e.status === 'skipped') row.counts.skipped++;
           else row.counts.ok++;
-          if (e.status === 'unreachable') row.done(true);
+          if (dark) row.done(true);
         }
         if (e.status !== 'ok' && e.status !== 'skipped' || e.diff?.length || e.warnings?.length) this.buffered.push(e);
         break;

@@ -15,7 +15,7 @@ describe('cli: a bad ansible_port is treated alike by ping and run', () => {
       const inv = join(dir, 'hosts.ini');
       // Port 1 on loopback: refused at once; "other" shows the run goes on for the remaining hosts.
       writeFileSync(inv, `[all]\nother ansible_host=127.0.0.1 ansible_port=1\nbad ansible_host=127.0.0.1 ansible_port=${port}\n`);
-      writeFileSync(join(dir, 'pb.yml'), '- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=x\n');
+      writeFileSync(join(dir, 'pb.yml'), '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: /bin/true\n');
 
       const ping = await cli(['ping', '-i', inv, '--timeout', '2']);
       expect(ping.code).to.equal(ExitCode.unreachable);

@@ -47,7 +47,7 @@ describe('cli: run', () => {
 
   it('a host that refuses connections is unreachable: exit 3', async () => {
     // Port 1 on loopback: nothing listens, the connect is refused at once.
-    const dir = workspace({ 'hosts.ini': '[all]\nnobody ansible_host=127.0.0.1 ansible_port=1\n', 'pb.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=x\n' });
+    const dir = workspace({ 'hosts.ini': '[all]\nnobody ansible_host=127.0.0.1 ansible_port=1\n', 'pb.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: /bin/true\n' });
     const r = await cli(['run', join(dir, 'pb.yml'), '-i', join(dir, 'hosts.ini'), '--timeout', '2']);
     expect(r.code).to.equal(3);
     expect(r.stdout).to.match(/UNREACHABLE/);
@@ -56,7 +56,7 @@ describe('cli: run', () => {
 
   describe('retry files (as Ansible 2.14: off unless retry_files_enabled)', () => {
     const refused = '[all]\nzeta ansible_host=127.0.0.1 ansible_port=1\nalpha ansible_host=127.0.0.1 ansible_port=1\n';
-    const pb = '- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=x\n';
+    const pb = '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: /bin/true\n';
     const saved = process.env.ANSIBLE_RETRY_FILES_ENABLED;
     afterEach(() => {
       if (saved === undefined) delete process.env.ANSIBLE_RETRY_FILES_ENABLED;

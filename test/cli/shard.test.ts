@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { ExitCode } from '../../src/errors.js';
 import { cli } from '../support/cli.js';
 
-// Loopback port 1: nothing listens, every connect is refused at once (each host UNREACHABLE).
+// Loopback port 1: nothing listens, every connect is refused at once: each host is UNREACHABLE at
+// its first task that needs it (a command; debug would run, as in ansible-playbook).
 const HOSTS = Array.from({ length: 12 }, (_, i) => `node-${String.fromCharCode(97 + i)}`);
 const INVENTORY = `[web]\n${HOSTS.map((h) => `${h} ansible_host=127.0.0.1 ansible_port=1`).join('\n')}\n`;
-const PLAYBOOK = '- name: p\n  hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=x\n';
+const PLAYBOOK = '- name: p\n  hosts: all\n  gather_facts: false\n  tasks:\n    - command: /bin/true\n';
 
 function workspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'fd-shard-'));

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { ExitCode } from '../../src/errors.js';
 import { cli } from '../support/cli.js';
 
-// Loopback port 1: nothing listens, every connect is refused at once (each host UNREACHABLE).
+// Loopback port 1: nothing listens, every connect is refused at once: each host is UNREACHABLE at
+// its first task that needs it (a command; debug would run, as in ansible-playbook).
 const HOSTS = Array.from({ length: 9 }, (_, i) => `node-${i + 1}`);
 const INVENTORY = `[web]\n${HOSTS.map((h) => `${h} ansible_host=127.0.0.1 ansible_port=1`).join('\n')}\n`;
-const PLAYBOOK = '- name: p\n  hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=x\n- name: q\n  hosts: node-1\n  tasks:\n    - debug: msg=y\n';
+const PLAYBOOK = '- name: p\n  hosts: all\n  gather_facts: false\n  tasks:\n    - command: /bin/true\n- name: q\n  hosts: node-1\n  tasks:\n    - debug: msg=y\n';
 
 function workspace(playbook = PLAYBOOK): string {
   const dir = mkdtempSync(join(tmpdir(), 'fd-workers-'));
@@ -48,7 +49,7 @@ describe('cli: run --workers', () => {
   });
 
   it('a playbook with run_once stays in one thread and says why', async () => {
-    const dir = workspace('- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=x\n      run_once: true\n');
+    const dir = workspace('- hosts: all\n  gather_facts: false\n  tasks:\n    - command: /bin/true\n      run_once: true\n');
     const r = await cli(['run', join(dir, 'pb.yml'), '-i', join(dir, 'hosts.ini'), '--timeout', '2', '--workers', '2']);
     expect(r.stderr).to.match(/--workers 2: play "all": run_once \(.*pb\.yml:4\): the run stays in one thread/);
     expect(r.code).to.equal(ExitCode.unreachable);

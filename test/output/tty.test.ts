@@ -70,3 +70,36 @@ describe('TTY renderer on a terminal without a usable width', () => {
     expect(text).to.match(/PLAY RECAP[\s\S]*h2\s+: ok=1/);
   });
 });
+
+describe('TTY renderer rows and unreachable results', () => {
+  const savedCi = process.env.CI;
+  before(() => delete process.env.CI);
+  after(() => {
+    if (savedCi !== undefined) process.env.CI = savedCi;
+  });
+
+  for (const [ignored, row] of [
+    [true, 'h1: done  (ok=2 changed=0 failed=0 skipped=0)'],
+    [false, 'h1: failed  (ok=0 changed=0 failed=1 skipped=0)'],
+  ] as const) {
+    it(`ignore_unreachable ${ignored}: the row shows ${row}`, async function () {
+      this.timeout(5000);
+      const out = new PassThrough();
+      out.resume();
+      const drawn = await onTerminal(80, async () => {
+        const tty = new TtyRenderer({ out, verbose: 0, showDiff: false });
+        const events: RunEvent[] = [
+          { type: 'play_start', play: 'p', hosts: ['h1'] },
+          { type: 'task_start', task: 'lost', hosts: ['h1'] },
+          { type: 'host_result', host: 'h1', task: 'lost', status: 'unreachable', msg: 'refused', ignored },
+          { type: 'task_start', task: 'next', hosts: ['h1'] },
+          ...(ignored ? [{ type: 'host_result', host: 'h1', task: 'next', status: 'ok' } as const] : []),
+          { type: 'recap', stats: { h1: stats } },
+        ];
+        for (const e of events) tty.onEvent(e);
+        await tty.end();
+      });
+      expect(drawn).to.include(row);
+    });
+  }
+});
