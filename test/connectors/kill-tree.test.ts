@@ -45,7 +45,9 @@ describe('connectors: killing a remote command tree (kill-tree.ts, run locally)'
     started = withArg(marker);
     const t0 = Date.now();
     execFileSync('/bin/sh', ['-c', killTreeCommand(root.pid!)]);
-    expect(Date.now() - t0, 'SIGKILL follows SIGTERM within about a second').to.be.below(2500);
+    // about a second on an idle machine; the bound only proves the TERM-ignoring child (a 3000 s
+    // sleep) is not waited for, and holds on a loaded CI machine too
+    expect(Date.now() - t0, 'SIGKILL follows SIGTERM, the TERM-ignoring child is not waited for').to.be.below(15_000);
     expect(await until(() => withArg(marker).length === 0, 1000), `left: ${withArg(marker).join(' ')} of ${started.join(' ')}`).to.equal(true);
     expect(await until(() => root.exitCode !== null || root.signalCode !== null, 1000)).to.equal(true);
   });
