@@ -48,8 +48,19 @@ export function validateArgs<T = Record<string, any>>(spec: ModuleSpec, params: 
   return run.validate(params ?? {}) as T;
 }
 
+/**
+ * Every error, ordered and worded as ArgumentSpecValidator.validate (not AnsibleModule's
+ * validator) reports them: an unknown name is "<names>. Supported parameters include: ...".
+ * validate_argument_spec's `argument_errors`.
+ */
+export function argumentSpecErrors(spec: ModuleSpec, params: Params): string[] {
+  const run = new Validation(spec, { ...params }, '', false, true);
+  run.collect(params);
+  return run.errors.map((e) => e.message);
+}
+
 class Validation {
-  private readonly errors: ArgumentError[] = [];
+  readonly errors: ArgumentError[] = [];
   private readonly aliasOf = new Map<string, string>();
 
   constructor(
@@ -57,9 +68,16 @@ class Validation {
     private readonly p: Params,
     private readonly module: string,
     private readonly loadTime: boolean,
+    private readonly specValidator = false,
   ) {}
 
   validate(given: Params): Params {
+    this.collect(given);
+    if (this.errors.length) throw this.errors[0];
+    return this.result();
+  }
+
+  collect(given: Params): void {
     this.handleAliases(given);
     const unsupported = this.spec.anyArgs ? [] : Object.keys(given).filter((k) => !(k in this.spec.args) && !this.aliasOf.has(k));
     this.check(() => this.mutuallyExclusive());
@@ -74,8 +92,6 @@ class Validation {
     this.setDefaults(true);
     // Ansible reports unknown names last; before running, a misspelt name explains the rest best
     if (unsupported.length) this.errors.splice(this.loadTime ? 0 : this.errors.length, 0, this.unsupportedError(unsupported));
-    if (this.errors.length) throw this.errors[0];
-    return this.result();
   }
 
   /** Ansible: an alias's value is copied onto its option (the alias wins over the option). */
@@ -221,8 +237,9 @@ class Validation {
     const aliases = [...this.aliasOf.keys()].sort().join(', ');
     const names = [...this.aliasOf.keys(), ...Object.keys(this.spec.args)];
     unsupported.sort();
+    const prefix = this.specValidator ? '' : `Unsupported parameters for (${this.module}) module: `;
     return new ArgumentError(
-      `Unsupported parameters for (${this.module}) module: ${unsupported.join(', ')}. Supported parameters include: ${supported}${aliases ? ` (${aliases})` : ''}.`,
+      `${prefix}${unsupported.join(', ')}. Supported parameters include: ${supported}${aliases ? ` (${aliases})` : ''}.`,
       unsupported[0],
       didYouMean(unsupported[0]!, names),
     );
