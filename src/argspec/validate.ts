@@ -32,8 +32,6 @@ export class ArgumentError extends FalcoDeployError {
 interface ValidateOptions {
   /** Load time: values still holding {{ }} / {% %} are not type- or choice-checked, and may turn out omitted. */
   loadTime?: boolean;
-  /** As ArgumentSpecValidator (validate_argument_spec), not AnsibleModule: unknown names without "Unsupported parameters for (m) module: ". */
-  specValidator?: boolean;
 }
 
 type Params = Record<string, unknown>;
@@ -56,12 +54,23 @@ export function hasTemplate(v: unknown): boolean {
 /** Validates and converts `params` for module `module`; throws the first ArgumentError. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each module reads its own validated argument shape
 export function validateArgs<T = Record<string, any>>(spec: ModuleSpec, params: Params, module: string, opts: ValidateOptions = {}): T {
-  const run = new Validation(spec, { ...(params ?? {}) }, opts.specValidator ? undefined : module, opts.loadTime === true, [], []);
+  const run = new Validation(spec, { ...(params ?? {}) }, module, opts.loadTime === true, [], []);
   return run.validate(params ?? {}) as T;
 }
 
+/**
+ * Every error, ordered and worded as ArgumentSpecValidator.validate (not AnsibleModule's
+ * validator) reports them: an unknown name is "<names>. Supported parameters include: ...".
+ * validate_argument_spec's `argument_errors`.
+ */
+export function argumentSpecErrors(spec: ModuleSpec, params: Params): string[] {
+  const run = new Validation(spec, { ...params }, undefined, false, [], []);
+  run.collect(params);
+  return run.errors.map((e) => e.message);
+}
+
 class Validation {
-  private readonly errors: ArgumentError[] = [];
+  readonly errors: ArgumentError[] = [];
   private readonly aliasOf = new Map<string, string>();
 
   constructor(
@@ -77,6 +86,13 @@ class Validation {
   ) {}
 
   validate(given: Params): Params {
+    this.collect(given);
+    if (this.errors.length) throw this.errors[0];
+    return this.result();
+  }
+
+  /** Every check, in Ansible's order; the errors are left in `errors`. */
+  collect(given: Params): void {
     this.handleAliases(given);
     if (!this.context.length) this.check(() => suboptionDictsParse(this.spec.args, this.p, this.loadTime));
     if (!this.spec.anyArgs) this.unsupported.push(...Object.keys(given).filter((k) => !(k in this.spec.args) && !this.aliasOf.has(k)).map((k) => this.unknown(k)));
@@ -91,11 +107,8 @@ class Validation {
     this.check(() => this.requiredBy());
     this.setDefaults(true);
     this.validateSuboptions(given);
-    if (this.context.length) return this.result();
-    // Ansible reports unknown names last; before running, a misspelt name explains the rest best
-    if (this.unsupported.length) this.errors.splice(this.loadTime ? 0 : this.errors.length, 0, this.unsupportedError());
-    if (this.errors.length) throw this.errors[0];
-    return this.result();
+    // Ansible reports unknown names last (once, for every level); before running, a misspelt name explains the rest best
+    if (!this.context.length && this.unsupported.length) this.errors.splice(this.loadTime ? 0 : this.errors.length, 0, this.unsupportedError());
   }
 
   /** Ansible's _validate_sub_spec: each dict (or each dict of a list) checked against the option's own options. */
@@ -114,9 +127,9 @@ class Validation {
           return item;
         }
         const sub = new Validation(spec, { ...(item as Params) }, this.module, this.loadTime, [...this.context, name], this.unsupported);
-        const out = sub.validate(item as Params);
+        sub.collect(item as Params);
         this.errors.push(...sub.errors.map((e) => new ArgumentError(e.message, where, e.hint)));
-        return out;
+        return sub.result();
       };
       this.p[name] = Array.isArray(value) ? value.map(validateOne) : validateOne(value);
     }

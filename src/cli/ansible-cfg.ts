@@ -7,7 +7,11 @@ export interface ConfigSources {
   env: NodeJS.ProcessEnv;
   cwd: string;
   home: string;
+  /** The system config directory holding the last-resort ansible.cfg; /etc/ansible unless a test gives another. */
+  systemDir?: string;
 }
+
+const SYSTEM_DIR = '/etc/ansible';
 
 export const processSources = (): ConfigSources => ({ env: process.env, cwd: process.cwd(), home: homedir() });
 
@@ -52,7 +56,7 @@ function findAnsibleCfg(src: ConfigSources): string | undefined {
     candidates.push(isDir(p) ? join(p, 'ansible.cfg') : p);
   }
   if (!worldWritable(src.cwd)) candidates.push(join(src.cwd, 'ansible.cfg'));
-  candidates.push(join(src.home, '.ansible.cfg'), '/etc/ansible/ansible.cfg');
+  candidates.push(join(src.home, '.ansible.cfg'), join(src.systemDir ?? SYSTEM_DIR, 'ansible.cfg'));
   return candidates.find(readable);
 }
 

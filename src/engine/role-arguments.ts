@@ -1,11 +1,11 @@
 /**
  * validate_argument_spec as ansible-core 2.14's action plugin: the spec's variables taken from
  * the task's variables (templated), the role's parameters over them, checked by the one argument
- * validator (src/argspec); a failure says "Validation of arguments failed:" and the error.
+ * validator (src/argspec); a failure says "Validation of arguments failed:" and every error.
  */
 import { argsFromAnsible } from '../argspec/from-ansible.js';
 import type { ModuleSpec } from '../argspec/spec.js';
-import { ArgumentError, validateArgs } from '../argspec/validate.js';
+import { argumentSpecErrors } from '../argspec/validate.js';
 import { isMap } from '../playbook/fields.js';
 import { plainData } from '../template/index.js';
 import { failure, type TaskOutcome } from './outcome.js';
@@ -19,12 +19,10 @@ export function validateRoleArguments(args: Record<string, unknown>, vars: Vars,
     Object.keys(spec.args).filter((k) => k in vars && vars[k] !== undefined).map((k) => [k, templater.templateData(vars[k], vars)]),
   );
   const provided = plainData({ ...fromVars, ...(isMap(args['provided_arguments']) ? args['provided_arguments'] : {}) });
-  try {
-    validateArgs(spec, provided, '', { specValidator: true });
-  } catch (err) {
-    if (!(err instanceof ArgumentError)) throw err;
-    return failure(`Validation of arguments failed:\n${err.message}`, {
-      argument_errors: [err.message],
+  const errors = argumentSpecErrors(spec, provided);
+  if (errors.length) {
+    return failure(`Validation of arguments failed:\n${errors.join('\n')}`, {
+      argument_errors: errors,
       argument_spec_data: options,
       validate_args_context: context,
     });

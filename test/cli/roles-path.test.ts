@@ -37,4 +37,22 @@ describe('cli: roles path (Ansible 2.14 DEFAULT_ROLES_PATH)', () => {
     expect(from({})).to.deep.equal(['/from/cwd']);
     expect(from({ ANSIBLE_CONFIG: cfgDir })[0]).to.equal(join(cfgDir, 'roles'));
   });
+
+  it('/etc/ansible/ansible.cfg is read when no other ansible.cfg is found, and loses to each of them', () => {
+    const base = mkdtempSync(join(tmpdir(), 'fd-cfgsystem-'));
+    const [here, user, system] = [join(base, 'here'), join(base, 'user'), join(base, 'etc-ansible')];
+    for (const d of [here, user, system]) mkdirSync(d);
+    writeFileSync(join(system, 'ansible.cfg'), '[defaults]\nroles_path = sys-roles:/from/etc\n');
+    const from = (env: NodeJS.ProcessEnv) => configuredRolesPath({ env, cwd: here, home: user, systemDir: system });
+    // relative entries resolve from the system config's own directory
+    expect(from({})).to.deep.equal([join(system, 'sys-roles'), '/from/etc']);
+    expect(from({ ANSIBLE_CONFIG: cfgDir })[0]).to.equal(join(cfgDir, 'roles'));
+    writeFileSync(join(user, '.ansible.cfg'), '[defaults]\nroles_path = /from/home\n');
+    expect(from({})).to.deep.equal(['/from/home']);
+    writeFileSync(join(here, 'ansible.cfg'), '[defaults]\nroles_path = /from/cwd\n');
+    expect(from({})).to.deep.equal(['/from/cwd']);
+    // an ANSIBLE_CONFIG naming a missing file falls through to the next one, as find_ini_config_file
+    // (checked: ANSIBLE_CONFIG=missing ansible-config dump reports ./ansible.cfg's roles_path)
+    expect(from({ ANSIBLE_CONFIG: join(base, 'missing.cfg') })).to.deep.equal(['/from/cwd']);
+  });
 });

@@ -6,7 +6,7 @@
  *   playbook: site | <playbook.yml text>   # site: playbooks/site.yml
  *   files: { <relative path>: <text> }     # written beside the playbook
  *   facts: { <fact>: <value> }             # what fact gathering found on the host
- *   extraVars: { ... }                     # -e; "{{ case_dir }}" is the case's directory
+ *   extraVars: { ... }                     # -e; "{{ case_dir }}" is the case's directory, "{{ repo }}" this repository
  *   expect: { known: true, files: { <path>: <content, or null: any> } } | { known: false, reason: <text, paths relative; a final … matches any rest> }
  * The host is w1 of `[web] w1` / `[db] d1`.
  */
@@ -34,6 +34,7 @@ interface DesiredCase {
 }
 
 const root = fileURLToPath(new URL('../cases/engine', import.meta.url));
+const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const SITE = resolve(fileURLToPath(new URL('../../playbooks/site.yml', import.meta.url)));
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -51,7 +52,7 @@ describe('engine: the files a playbook would write on a host (table-driven)', ()
       const playbook = checkPlaybook(file);
       const inventory = await loadInventory([join(dir, 'hosts.ini')]);
       const templater = createTemplater({ searchPaths: [dirname(playbook.file)] });
-      const extraVars = JSON.parse(JSON.stringify(c.data.extraVars ?? {}).replaceAll('{{ case_dir }}', dir)) as Record<string, unknown>;
+      const extraVars = JSON.parse(JSON.stringify(c.data.extraVars ?? {}).replaceAll('{{ case_dir }}', dir).replaceAll('{{ repo }}', REPO)) as Record<string, unknown>;
       const input = {
         playbook,
         runtime: playbookRuntime(templater),

@@ -107,4 +107,28 @@ describe('engine: role argument specs (as ansible-core 2.14)', () => {
       });
     }
   });
+
+  it('validate_argument_spec written in a playbook: every error, in 2.14\'s order and words; variables named in the spec are checked, provided_arguments win', async () => {
+    const task = (name: string, args: string, vars = '') =>
+      `    - name: ${name}\n${vars}      validate_argument_spec:\n        argument_spec: { port: { type: int, required: true }, mode: { choices: [fast, slow], default: fast } }\n${args}      ignore_errors: true\n`;
+    const r = await runLocal({
+      'inventory.ini': '[all]\na\n',
+      'playbook.yml':
+        '- hosts: all\n  gather_facts: false\n  tasks:\n' +
+        task('several', '        provided_arguments: { port: "{{ \'x\' }}", mode: medium, zz: 1, aa: 2 }\n        validate_args_context: { name: ctx }\n') +
+        task('from vars', '', '      vars: { port: "{{ \'y\' }}" }\n') +
+        task('provided wins', '        provided_arguments: { port: 9 }\n', '      vars: { port: "{{ \'y\' }}" }\n'),
+    });
+    // recorded from ansible-playbook 2.14 (the corpus case test/cases/compat/validate-argument-spec runs the same)
+    const errors = [
+      "argument 'port' is of type <class 'str'> and we were unable to convert to int: <class 'str'> cannot be converted to an int",
+      'value of mode must be one of: fast, slow, got: medium',
+      'aa, zz. Supported parameters include: mode, port.',
+    ];
+    const [several] = r.results('several');
+    expect(several?.status).to.equal('ignored');
+    expect(several?.result).to.deep.include({ msg: `Validation of arguments failed:\n${errors.join('\n')}`, argument_errors: errors, validate_args_context: { name: 'ctx' } });
+    expect(r.results('from vars')[0]?.result?.argument_errors).to.deep.equal([errors[0]]);
+    expect(r.results('provided wins')[0]?.status).to.equal('ok');
+  });
 });

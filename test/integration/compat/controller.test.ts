@@ -3,7 +3,8 @@
  * playbook runs under ansible-playbook on one pair of lite sandbox hosts and under falco-deploy
  * on another, each with its own controller directory. Compared: the files written on the
  * controller, that nothing of them reached the hosts, what each host registered, run_once's
- * single run, the `host -> delegate` result lines, the recaps, and -c local. Needs root and
+ * single run, the `host -> delegate` result lines, the recaps, where delegate_facts (true and
+ * false) put set_fact's and setup's facts, and -c local. Needs root and
  * ansible-core.
  */
 import { expect } from 'chai';
@@ -82,7 +83,7 @@ describe('controller-side work: ansible-playbook vs falco-deploy (lite sandbox, 
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('delegate_to, local_action, run_once and connection: local do what ansible-playbook does', () => {
+  it('delegate_to, delegate_facts, local_action, run_once and connection: local do what ansible-playbook does', () => {
     const outA = join(work, 'out-ansible');
     const outF = join(work, 'out-falco-deploy');
     mkdirSync(outA);
@@ -110,6 +111,17 @@ describe('controller-side work: ansible-playbook vs falco-deploy (lite sandbox, 
     for (const task of ['delegate_to localhost writes on the controller', 'delegate_to another inventory host runs there', 'run_once runs on the first host only', 'local_action, dict form']) {
       expect(resultLines(f1.out, task, pairs.ours), task).to.deep.equal(resultLines(a1.out, task, pairs.ansible));
     }
+
+    // delegate_facts: the facts each host holds after set_fact/setup delegated to its peer
+    for (const i of [0, 1]) {
+      const want = JSON.parse(ssh(sb, pairs.ansible[i], 'cat /tmp/ctl-facts.json'));
+      expect(JSON.parse(ssh(sb, pairs.ours[i], 'cat /tmp/ctl-facts.json')), `host ${i} facts`).to.deep.equal(want);
+    }
+    expect(resultLines(f1.out, 'hostvars of both hosts, as each host sees them', pairs.ours)).to.deep.equal(
+      resultLines(a1.out, 'hostvars of both hosts, as each host sees them', pairs.ansible),
+    );
+    const msgs = (out: string) => [...out.matchAll(/"msg": "(.*)"/g)].map((m) => m[1]).sort();
+    expect(msgs(f1.out.slice(f1.out.indexOf('TASK [hostvars of both hosts')))).to.deep.equal(msgs(a1.out.slice(a1.out.indexOf('TASK [hostvars of both hosts'))));
 
     const a2 = ansible(sb, pairs.ansible, outA);
     const f2 = falcoDeploy(sb, pairs.ours, outF);
