@@ -1,6 +1,6 @@
 /**
  * bench/noop: a converged 10-task play on N lite sandbox hosts.
- *   npx tsx bench/noop.ts [--hosts 50] [--ansible]
+ *   npx tsx bench/noop.ts [--hosts 50] [--ansible]   (falco-deploy with --forks N, as Ansible gets forks=N)
  * Prints wall time of the converged (second) run, exec round trips and channels per host, and
  * controller CPU ms per host-task; with --ansible also ansible-playbook's wall time on the same
  * hosts and play. Figures only: nothing here passes or fails on time.
@@ -39,7 +39,7 @@ ${Array.from({ length: 4 }, (_, i) => `    - name: config ${i}
 
 function runOnce(playbook: string, inventory: string): { wallMs: number; events: any[] } {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('node', [cli, 'run', playbook, '-i', inventory, '--json', '--stats'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync('node', [cli, 'run', playbook, '-i', inventory, '--json', '--stats', '--forks', String(hosts)], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`falco-deploy exited ${r.status}: ${r.stderr}\n${r.stdout.slice(-2000)}`);
   return { wallMs, events: r.stdout.trim().split('\n').map((l) => JSON.parse(l)) };
