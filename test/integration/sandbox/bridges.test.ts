@@ -15,14 +15,22 @@ import { netnsNames, ssh } from './helpers.js';
 
 const NAME = `itb-${process.pid.toString(36)}`;
 
+function neighThresholds(): string[] {
+  return [1, 2, 3].map((i) => readFileSync(`/proc/sys/net/ipv4/neigh/default/gc_thresh${i}`, 'utf8').trim());
+}
+
 describe('sandbox fleet over several bridges (integration: 5 lite hosts, 3 per bridge)', function () {
   this.timeout(120_000);
   let base: string;
   let info: SandboxInfo;
   let state: SandboxState;
+  let thresholdsBefore: string[];
+  let aloneAtStart: boolean;
 
   before(async function () {
     if (process.getuid?.() !== 0) this.skip();
+    thresholdsBefore = neighThresholds();
+    aloneAtStart = Object.keys(readRegistry().sandboxes).length === 0;
     base = mkdtempSync(join(tmpdir(), 'fd-bridges-it-'));
     info = await sandboxUp({ hosts: 5, kind: 'lite', name: NAME, dir: join(base, 'sb'), hostsPerBridge: 3 });
     state = JSON.parse(readFileSync(join(info.dir, 'state.json'), 'utf8')) as SandboxState;
@@ -43,6 +51,10 @@ describe('sandbox fleet over several bridges (integration: 5 lite hosts, 3 per b
       expect(readdirSync(`/sys/class/net/${b}/brif`), b).to.include(`fdvp${k}`);
       expect(basename(readlinkSync(`/sys/class/net/fdup${k}/master`))).to.equal('fdbr0');
     }
+  });
+
+  it('raises the neighbour table thresholds above the default 128/512/1024 while up', () => {
+    expect(neighThresholds().map(Number)).to.satisfy((t: number[]) => t[0] >= 4096 && t[1] >= 32768 && t[2] >= 65536, neighThresholds().join(' '));
   });
 
   it('every host answers ssh at its inventory address', async () => {
@@ -67,5 +79,7 @@ describe('sandbox fleet over several bridges (integration: 5 lite hosts, 3 per b
     for (const k of bridges.map((b) => Number(b.slice('fdbr'.length))).filter((n) => n > 0 && !others.includes(n))) {
       for (const link of [`fdbr${k}`, `fdup${k}`, `fdvp${k}`]) expect(existsSync(`/sys/class/net/${link}`), link).to.equal(false);
     }
+    // The last sandbox out restores the thresholds it found.
+    if (aloneAtStart && Object.keys(readRegistry().sandboxes).length === 0) expect(neighThresholds()).to.deep.equal(thresholdsBefore);
   });
 });
