@@ -7,6 +7,8 @@
  *   host name   <sandbox>-h<i> (lite) or <sandbox>-s<i> (systemd)
  *   netns       fd-<host name>
  *   veth (host) fd-<octet3>-<octet4>  (<= 10 chars, unique because the address is)
+ *   bridge      fdbr<k>, k = floor(n / hostsPerBridge), n = the address's number in the /16
+ *               ((octet3 - 1) * 250 + octet4 - 1); fdbr0 carries the controller's address
  */
 import type { SandboxKind } from './types.js';
 
@@ -19,6 +21,13 @@ const HOSTS_PER_BLOCK = 250;
 const FIRST_OCTET = 1;
 const LAST_OCTET = 254;
 export const MAX_HOSTS = HOSTS_PER_BLOCK * (LAST_OCTET - FIRST_OCTET + 1);
+/**
+ * A Linux bridge takes at most 1024 ports (BR_MAX_PORTS), so the hosts are spread over bridges
+ * joined into one L2 segment by a veth pair each to fdbr0 (addresses, routes and the inventory are
+ * the same whichever bridge a host is on). fdbr0 holds its 900 hosts plus one uplink per other
+ * bridge (at most 70): 970 ports; every other bridge 900 + 1.
+ */
+export const HOSTS_PER_BRIDGE = 900;
 
 const SANDBOX_NAME = /^[a-z][a-z0-9-]{0,30}$/;
 /** Group names the inventory already uses for other things. */
@@ -53,6 +62,33 @@ function hostOctets(blockStart: number, index: number): [number, number] {
 export function hostAddress(blockStart: number, index: number): string {
   const [o3, o4] = hostOctets(blockStart, index);
   return `${NET_PREFIX}.${o3}.${o4}`;
+}
+
+/** The bridge (fdbr<k>) that host `index` of the block starting at `blockStart` is a port of. */
+export function bridgeIndex(blockStart: number, index: number, hostsPerBridge = HOSTS_PER_BRIDGE): number {
+  const [o3, o4] = hostOctets(blockStart, index);
+  return Math.floor(((o3 - FIRST_OCTET) * HOSTS_PER_BLOCK + o4 - 1) / hostsPerBridge);
+}
+
+/** The bridges besides fdbr0 that a sandbox of `hosts` hosts at `blockStart` has hosts on. */
+export function memberBridgesFor(blockStart: number, hosts: number, hostsPerBridge = HOSTS_PER_BRIDGE): number[] {
+  const first = Math.max(1, bridgeIndex(blockStart, 1, hostsPerBridge));
+  const last = bridgeIndex(blockStart, hosts, hostsPerBridge);
+  return Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
+}
+
+export function bridgeName(k: number): string {
+  return `fdbr${k}`;
+}
+
+/** The veth pair joining bridge k (k >= 1) to fdbr0: `hub` is fdbr0's port, `member` bridge k's. */
+export function uplinkNames(k: number): { hub: string; member: string } {
+  return { hub: `fdup${k}`, member: `fdvp${k}` };
+}
+
+/** Whether `link` is one of the bridges or uplinks besides fdbr0 that sandboxes create. */
+export function isMemberLink(link: string): boolean {
+  return /^fd(br[1-9]|up[1-9]|vp[1-9])\d*$/.test(link);
 }
 
 export function vethName(blockStart: number, index: number): string {

@@ -1,18 +1,57 @@
-/** The shared bridge and each host's network namespace + veth pair, via iproute2 batches. */
+/** The shared bridges and each host's network namespace + veth pair, via iproute2 batches. */
 import { writeFileSync } from 'node:fs';
 import { FalcoDeployError } from '../errors.js';
 import { run } from './exec.js';
-import { BRIDGE_ADDRESS, BRIDGE_NAME, BRIDGE_PREFIX } from './naming.js';
+import { BRIDGE_ADDRESS, BRIDGE_NAME, BRIDGE_PREFIX, bridgeName, isMemberLink, uplinkNames } from './naming.js';
 import { netnsPath } from './paths.js';
 
 export interface HostNetwork {
   netns: string;
   veth: string;
   ip: string;
+  /** The bridge the host's veth is a port of. */
+  bridge: string;
 }
 
 async function linkExists(name: string): Promise<boolean> {
   return (await run(['ip', 'link', 'show', 'dev', name], { allowFailure: true })).code === 0;
+}
+
+/** Link names in `ip -o link show` output (pure). */
+export function linkNames(ipLinkOutput: string): string[] {
+  return [...ipLinkOutput.matchAll(/^\d+: ([^:@\s]+)[@:]/gm)].map((m) => m[1]);
+}
+
+async function existingLinks(): Promise<string[]> {
+  return linkNames((await run(['ip', '-o', 'link', 'show'])).stdout);
+}
+
+/**
+ * Batch input creating bridges `indices` (k >= 1) and their uplinks to fdbr0, skipping links in
+ * `existing`; attaches and raises them either way, since re-creating fdbr0 drops its uplink ports (pure).
+ */
+export function memberBridgesBatch(indices: readonly number[], existing: ReadonlySet<string>): string {
+  const lines = indices.flatMap((k) => {
+    const bridge = bridgeName(k);
+    const { hub, member } = uplinkNames(k);
+    return [
+      ...(existing.has(bridge) ? [] : [`link add ${bridge} type bridge`]),
+      ...(existing.has(hub) ? [] : [`link add ${hub} type veth peer name ${member}`]),
+      `link set ${hub} master ${BRIDGE_NAME} up`,
+      `link set ${member} master ${bridge} up`,
+      `link set ${bridge} up`,
+    ];
+  });
+  return lines.length > 0 ? lines.join('\n') + '\n' : '';
+}
+
+/** Makes sure bridges `indices` exist and reach fdbr0 (which must exist); 0 is skipped. */
+export async function ensureMemberBridges(indices: readonly number[]): Promise<void> {
+  const batch = memberBridgesBatch(
+    indices.filter((k) => k > 0),
+    new Set(await existingLinks()),
+  );
+  if (batch) await run(['ip', '-batch', '-'], { input: batch });
 }
 
 /** Creates the bridge unless it exists; true when this call created it. */
@@ -33,8 +72,14 @@ export async function ensureBridge(): Promise<boolean> {
   return true;
 }
 
-export async function deleteBridge(): Promise<void> {
-  if (await linkExists(BRIDGE_NAME)) await run(['ip', 'link', 'del', BRIDGE_NAME]);
+/** Deletes the bridges besides fdbr0 but `keep` and their uplinks (one end takes its peer along), and fdbr0 when `hub`. */
+export async function deleteBridges(o: { keep: ReadonlySet<number>; hub: boolean }): Promise<void> {
+  const links = await existingLinks();
+  const names = links.filter((l) => isMemberLink(l) && !l.startsWith('fdvp') && !o.keep.has(Number(l.slice(4))));
+  if (o.hub && links.includes(BRIDGE_NAME)) names.push(BRIDGE_NAME);
+  if (names.length > 0) {
+    await run(['ip', '-force', '-batch', '-'], { input: names.map((n) => `link del ${n}`).join('\n') + '\n', allowFailure: true });
+  }
 }
 
 /**
@@ -54,7 +99,7 @@ export function rootSideBatch(hosts: readonly HostNetwork[]): string {
   const lines = hosts.flatMap((h) => [
     `netns add ${h.netns}`,
     `link add ${h.veth} type veth peer name eth0 address ${macFor(h.ip)} netns ${h.netns}`,
-    `link set ${h.veth} master ${BRIDGE_NAME} up`,
+    `link set ${h.veth} master ${h.bridge} up`,
   ]);
   return [...flush, ...lines].join('\n') + '\n';
 }

@@ -16,14 +16,18 @@ export interface RegistryEntry {
   hosts: number;
   octet: number;
   blocks: number;
+  /** Set when not the default (HOSTS_PER_BRIDGE). */
+  hostsPerBridge?: number;
   createdAt: string;
 }
 
 export interface SharedResources {
-  /** The bridge was created by a sandbox (and is deleted with the last one). */
+  /** fdbr0 was created by a sandbox (and is deleted with the last one, as are the other bridges always). */
   bridge?: boolean;
   /** A tmpfs mounted on /run/systemd/nspawn by a sandbox. */
   nspawnTmpfs?: boolean;
+  /** net.ipv4.neigh.default.gc_thresh1/2/3 before a sandbox raised them. */
+  neighThresholdsBefore?: number[];
   /** fs.inotify.max_user_instances before a sandbox raised it. */
   inotifyInstancesBefore?: number;
 }

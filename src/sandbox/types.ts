@@ -29,6 +29,8 @@ export interface SandboxUpOptions {
   /** Extra variables for the `[<name>:vars]` section of inventory.ini. */
   inventoryVars?: Record<string, InventoryValue>;
   bindMounts?: BindMount[];
+  /** Hosts per bridge (default HOSTS_PER_BRIDGE, 900); tests set a tiny one to span bridges cheaply. */
+  hostsPerBridge?: number;
   /** Overall readiness deadline; default 60 s (lite) / 180 s (systemd). */
   readyTimeoutMs?: number;
   /** Progress lines (default: silent). */

@@ -8,7 +8,7 @@ import { ed25519 } from './keys.js';
 import { DEFAULT_SANDBOX, defaultDir } from './locate.js';
 import { nspawnArgv, liteArgv, launchDetached, type LaunchSpec } from './launch.js';
 import { mountOverlay } from './mounts.js';
-import { hostAddress, hostName, MAX_HOSTS, netnsName, sandboxNameProblem, vethName } from './naming.js';
+import { bridgeIndex, bridgeName, hostAddress, HOSTS_PER_BRIDGE, hostName, MAX_HOSTS, netnsName, sandboxNameProblem, vethName } from './naming.js';
 import { createHostNetworks } from './network.js';
 import { waitReady } from './readiness.js';
 import { plainPathProblem, renderInventory, renderKnownHosts, renderSshConfig } from './render.js';
@@ -28,6 +28,9 @@ function validateUpOptions(opts: SandboxUpOptions): { name: string; dir: string 
   if (!SANDBOX_KINDS.includes(opts.kind)) throw fail(`--kind must be one of ${SANDBOX_KINDS.join(', ')}, not "${opts.kind}"`);
   if (!Number.isInteger(opts.hosts) || opts.hosts < 1 || opts.hosts > MAX_HOSTS) {
     throw fail(`--hosts must be an integer from 1 to ${MAX_HOSTS}, not ${opts.hosts}`);
+  }
+  if (opts.hostsPerBridge !== undefined && !(Number.isInteger(opts.hostsPerBridge) && opts.hostsPerBridge >= 1 && opts.hostsPerBridge <= HOSTS_PER_BRIDGE)) {
+    throw fail(`hostsPerBridge must be an integer from 1 to ${HOSTS_PER_BRIDGE}, not ${opts.hostsPerBridge}`);
   }
   const dir = opts.dir ? resolve(opts.cwd ?? process.cwd(), opts.dir) : defaultDir(name, opts.cwd);
   const dirProblem = plainPathProblem(dir);
@@ -51,7 +54,7 @@ export async function sandboxUp(opts: SandboxUpOptions): Promise<SandboxInfo> {
   const rootfs = await ensureRootfs(log);
   const deployUser = userInRootfs(rootfs, 'deploy');
 
-  const entry = await claimSandbox(name, { dir, kind: opts.kind, hosts: opts.hosts });
+  const entry = await claimSandbox(name, { dir, kind: opts.kind, hosts: opts.hosts }, opts.hostsPerBridge);
   const dirCreated = !existsSync(dir);
   const parentsCreated = missingParents(dir);
   let state: StateFile;
@@ -183,7 +186,7 @@ async function buildHosts(state: StateFile, opts: SandboxUpOptions, deployUser: 
   );
   state.record((st) => st.files.push('netns.batch'));
   await createHostNetworks(
-    s.hosts.map((h) => ({ netns: h.netns!, veth: h.veth!, ip: h.ip })),
+    s.hosts.map((h, i) => ({ netns: h.netns!, veth: h.veth!, ip: h.ip, bridge: bridgeName(bridgeIndex(s.octet, i + 1, opts.hostsPerBridge)) })),
     file('netns.batch'),
   );
 

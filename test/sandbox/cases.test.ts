@@ -15,14 +15,18 @@ import { parseMountPoints, mountsUnder } from '../../src/sandbox/mounts.js';
 import {
   allocateBlock,
   blocksFor,
+  bridgeIndex,
+  bridgeName,
   hostAddress,
+  isMemberLink,
+  memberBridgesFor,
   hostName,
   netnsName,
   sandboxNameProblem,
   vethName,
   type AddressBlock,
 } from '../../src/sandbox/naming.js';
-import { hostSideBatch, rootSideBatch, type HostNetwork } from '../../src/sandbox/network.js';
+import { hostSideBatch, linkNames, memberBridgesBatch, rootSideBatch, type HostNetwork } from '../../src/sandbox/network.js';
 import { parseNsPids, parseProcessState, parseStartTime } from '../../src/sandbox/processes.js';
 import { emptyRegistry, reserve, type SandboxRegistry } from '../../src/sandbox/registry.js';
 import { iniValue, plainPathProblem, renderInventory, renderKnownHosts, renderSshConfig, type ClientFiles } from '../../src/sandbox/render.js';
@@ -44,6 +48,14 @@ const groups: Record<string, (input: any) => unknown> = {
     const host = hostName(i.sandbox, i.kind, i.index);
     return { host, netns: netnsName(host), veth: vethName(i.blockStart, i.index), ip: hostAddress(i.blockStart, i.index) };
   },
+  'bridge-assignment': (i: { blockStart: number; hosts: number; hostsPerBridge?: number; show: number[] }) => ({
+    hosts: Object.fromEntries(
+      i.show.map((index) => [index, `${bridgeName(bridgeIndex(i.blockStart, index, i.hostsPerBridge))} ${hostAddress(i.blockStart, index)}`]),
+    ),
+    memberBridges: memberBridgesFor(i.blockStart, i.hosts, i.hostsPerBridge),
+  }),
+  'member-bridges': (i: { indices: number[]; existing: string[] }) => memberBridgesBatch(i.indices, new Set(i.existing)),
+  'member-links': (ipLinkOutput: string) => linkNames(ipLinkOutput).filter(isMemberLink),
   'sandbox-name': (name: string) => sandboxNameProblem(name) ?? null,
   'allocate-block': (i: { used: AddressBlock[]; hosts: number }) => {
     const count = blocksFor(i.hosts);
