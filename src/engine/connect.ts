@@ -17,9 +17,8 @@ export async function connectAll(ctx: PlayContext, hosts: string[]): Promise<voi
         if ((state.connection && state.connectedFor === ctx.play.connection) || ctx.signal?.aborted) return;
         try {
           if (state.connection) state.probeCache.clear(); // another play, another connection: another machine
-          state.connection = undefined;
-          state.connection = await ctx.connections.get(h, varsFor(ctx, h, ROOT_SCOPE), ctx.play.connection);
-          state.connectedFor = ctx.play.connection;
+          state.connection = undefined; // a failed connect must not leave the last play's connection
+          await openConnection(ctx, state, ctx.play.connection);
         } catch (err) {
           if (!ctx.signal?.aborted) state.connectFailure = asUnreachable(h, err);
         }
@@ -39,9 +38,13 @@ export async function connectedState(ctx: PlayContext, state: HostState, connect
     state.connectFailure = undefined;
     throw failure;
   }
+  await openConnection(ctx, state, connection);
+  return state;
+}
+
+async function openConnection(ctx: PlayContext, state: HostState, connection: string | undefined): Promise<void> {
   state.connection = await ctx.connections.get(state.name, varsFor(ctx, state.name, ROOT_SCOPE), connection);
   state.connectedFor = connection;
-  return state;
 }
 
 /** After an ignored unreachable result: a connection that is gone is dropped, the next task opens another. */
