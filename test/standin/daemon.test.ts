@@ -195,6 +195,24 @@ describe('falco stand-in daemon (local, loopback only)', function () {
     expect(await stop(d)).to.equal(0);
   });
 
+  it('a SIGTERM that comes while a changed file makes it restart still stops it', async () => {
+    // The watcher looks at the files every 5 detector steps (POLL_MS 100 ms). SIGTERMs sent every
+    // 50 ms after a change cover the step in which the watcher sees it; a SIGTERM lost there left
+    // `systemctl restart` waiting the unit's TimeoutSec (30 s) for its SIGKILL.
+    const s = await setup(NEW_VERSION);
+    cleanup.push(() => rmSync(s.dir, { recursive: true, force: true, maxRetries: 5 }));
+    for (let delay = 0; delay <= 600; delay += 50) {
+      const d = startDaemon(NEW_VERSION, ['-c', s.config], s.env);
+      cleanup.push(() => d.child.kill('SIGKILL'));
+      await healthy(s.port);
+      writeFileSync(join(s.dir, 'rules.d/70-new.yaml'), `# ${delay}\n[]\n`);
+      await new Promise((r) => setTimeout(r, delay));
+      d.child.kill('SIGTERM');
+      const code = await Promise.race([d.exited, new Promise((r) => setTimeout(() => r('still running 5 s later'), 5000))]);
+      expect(code, `SIGTERM ${delay} ms after the change`).to.equal(0);
+    }
+  });
+
   it('text file output, program_output and http_output (to a loopback receiver)', async () => {
     const received: { body: string; type?: string }[] = [];
     const receiver = createServer((req, res) => {

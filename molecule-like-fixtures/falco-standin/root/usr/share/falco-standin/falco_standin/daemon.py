@@ -157,10 +157,20 @@ def check_new_config(conf_path, options):
 
 
 def run(conf_path, options, pidfile=None):
-    state = {"signal": None}
+    # Signals and the file watcher's restarts queue here and are taken together: a SIGTERM that
+    # arrives while a changed file triggers a restart must still stop Falco (overwritten, it
+    # left systemd waiting TimeoutSec for its SIGKILL).
+    pending = []
 
     def on_signal(signum, _frame):
-        state["signal"] = signum
+        pending.append(signum)
+
+    def take():
+        """The queued requests: the first other than SIGHUP (stop), else SIGHUP (restart)."""
+        n = len(pending)
+        got = pending[:n]
+        del pending[:n]
+        return next((s for s in got if s != signal.SIGHUP), signal.SIGHUP)
 
     instance = None
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
@@ -181,7 +191,7 @@ def run(conf_path, options, pidfile=None):
                 return 1
             while True:
                 ticks = 0
-                while state["signal"] is None:
+                while not pending:
                     instance.step()
                     if not instance.drops.step():
                         instance.close()
@@ -189,8 +199,8 @@ def run(conf_path, options, pidfile=None):
                     ticks += 1
                     if ticks % 5 == 0 and instance.files_changed():
                         log.info("A config file has been modified, Falco will restart")
-                        state["signal"] = signal.SIGHUP
-                signum, state["signal"] = state["signal"], None
+                        pending.append(signal.SIGHUP)
+                signum = take()
                 if signum != signal.SIGHUP:
                     break
                 problem = check_new_config(conf_path, options)
