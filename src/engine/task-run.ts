@@ -46,8 +46,9 @@ export async function runTaskOnHost(ctx: PlayContext, task: Task, host: string, 
     return outcome;
   } catch (err) {
     const outcome = errorOutcome(err);
-    // as ansible-playbook registers it (it matters when ignore_unreachable keeps the host in the play)
-    if (task.register && outcome.status === 'unreachable') state.runtimeVars[task.register] = outcome.result;
+    // as ansible-playbook registers it: `{failed: true, msg}` for a task that could not run
+    // (`r is failed` after ignore_errors), `unreachable: true` under ignore_unreachable
+    if (task.register) state.runtimeVars[task.register] = outcome.result;
     return outcome;
   } finally {
     state.finishedTasks.add(task.id);
@@ -266,9 +267,9 @@ function errorOutcome(err: unknown): TaskOutcome {
   if (err instanceof UnreachableError) {
     return { status: 'unreachable', changed: false, result: { changed: false, msg: err.message, unreachable: true }, msg: err.message };
   }
-  if (isTemplateError(err)) return failure(`${taskArgErrorMessage(err)}${err.file ? ` (${err.file}${err.line ? `:${err.line}` : ''})` : ''}`);
-  const msg = errorMessage(err);
-  return failure(msg);
+  const msg = isTemplateError(err) ? `${taskArgErrorMessage(err)}${err.file ? ` (${err.file}${err.line ? `:${err.line}` : ''})` : ''}` : errorMessage(err);
+  // ansible-core's result for a task that could not run has no `changed`
+  return { status: 'failed', changed: false, result: { failed: true, msg }, msg };
 }
 
 function stripOmitted(args: Record<string, unknown>): Record<string, unknown> {

@@ -50,6 +50,19 @@ export class TemplateRenderError extends FalcoDeployError {
   }
 }
 
+/**
+ * A conditional (when, changed_when, failed_when, until, assert's that) that could not be
+ * evaluated, worded as ansible-core's Conditional: "The conditional check 'x > 1' failed. The
+ * error was: error while evaluating conditional (x > 1): 'x' is undefined".
+ */
+export class ConditionalCheckError extends TemplateRenderError {
+  constructor(conditional: string, cause: TemplateUndefinedError | TemplateRenderError) {
+    const detail = cause instanceof TemplateUndefinedError ? `error while evaluating conditional (${conditional}): ${cause.reason}` : cause.reason;
+    super(`The conditional check '${conditional}' failed. The error was: ${detail}`, { file: cause.file, line: cause.line, cause });
+    this.name = 'ConditionalCheckError';
+  }
+}
+
 type TemplateError = TemplateUndefinedError | TemplateSyntaxError | TemplateRenderError;
 
 export function isTemplateError(err: unknown): err is TemplateError {
@@ -73,6 +86,7 @@ export class PyError extends Error {
  * "The task includes an option with an undefined variable. The error was: 'x' is undefined".
  */
 export function taskArgErrorMessage(err: TemplateError): string {
+  if (err instanceof ConditionalCheckError) return err.reason;
   if (err instanceof TemplateUndefinedError) {
     return `The task includes an option with an undefined variable. The error was: ${err.reason}`;
   }

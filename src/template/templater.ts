@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { types } from 'node:util';
 import { InputError } from '../errors.js';
 import {
-  TemplateRenderError, TemplateSyntaxError, TemplateUndefinedError, type TemplateOrigin,
+  ConditionalCheckError, TemplateRenderError, TemplateSyntaxError, TemplateUndefinedError, type TemplateOrigin,
 } from './errors.js';
 import { FILTERS, STRING_TYPE_FILTERS, TESTS, UNDEFINED_OK } from './filters.js';
 import {
@@ -352,17 +352,26 @@ class AnsibleTemplater implements Templater {
         if (!c) return false;
         continue;
       }
+      if (!this.conditionHolds(c, scope, origin)) return false;
+    }
+    return true;
+  }
+
+  private conditionHolds(c: string, scope: VarScope, origin?: TemplateOrigin): boolean {
+    try {
       const { value: templated, tainted } = trackTaint(() => unwrapText(this.templateString(plainText(c), scope, origin)));
       // Ansible: an unsafe conditional is never evaluated; text made from host data is not code.
       if ((tainted || (c as unknown) instanceof UnsafeText) && typeof templated === 'string' && templated !== '') {
         throw new TemplateRenderError(`Conditional is marked as unsafe, and cannot be evaluated: ${pyStr(c)}`);
       }
-      let ok: boolean;
-      if (typeof templated !== 'string' || templated === '') ok = pyTruthy(templated);
-      else ok = pyTruthy(unwrapText(this.run(`{{ ${templated} }}`, 'expr', scope, origin)));
-      if (!ok) return false;
+      if (typeof templated !== 'string' || templated === '') return pyTruthy(templated);
+      return pyTruthy(unwrapText(this.run(`{{ ${templated} }}`, 'expr', scope, origin)));
+    } catch (err) {
+      if (err instanceof TemplateUndefinedError || (err instanceof TemplateRenderError && !(err instanceof ConditionalCheckError))) {
+        throw new ConditionalCheckError(plainText(c), err);
+      }
+      throw err;
     }
-    return true;
   }
 
   templateData<T>(data: T, vars: Vars, origin?: TemplateOrigin): T {

@@ -409,3 +409,36 @@ describe('engine: secrets never reach the output', () => {
     expect(JSON.stringify(r.events)).to.not.include('pl41n-pw');
   });
 });
+
+describe('engine: a task that could not run', () => {
+  it('registers {failed: true, msg} and words a broken conditional as ansible-playbook 2.14 does', async () => {
+    const r = await runLocal({
+      'inventory.ini': '[all]\na\n',
+      'playbook.yml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: bad argument
+      debug: msg="{{ nope }}"
+      register: arg
+      ignore_errors: true
+    - name: bad when
+      debug: msg=x
+      when: nope3 > 1
+      register: cond
+      ignore_errors: true
+    - name: read them
+      debug: msg="{{ arg is failed }} {{ arg | list | sort }} {{ cond is failed }} {{ cond.msg.split(' (')[0] }}"
+`,
+    });
+    // what ansible-playbook 2.14 printed for the same play (-c local): both registered as
+    // {"failed": true, "msg": ...}; the conditional's message up to its location:
+    // "The conditional check 'nope3 > 1' failed. The error was: error while evaluating conditional (nope3 > 1): 'nope3' is undefined"
+    const [bad] = r.results('bad argument');
+    expect(bad.status).to.equal('ignored');
+    expect(bad.result).to.have.all.keys('failed', 'msg');
+    expect(r.results('read them')[0].msg).to.equal(
+      "True ['failed', 'msg'] True The conditional check 'nope3 > 1' failed. The error was: error while evaluating conditional",
+    );
+    expect(String(r.results('bad when')[0].msg)).to.match(/^The conditional check 'nope3 > 1' failed\. The error was: error while evaluating conditional \(nope3 > 1\): 'nope3' is undefined/);
+  });
+});
