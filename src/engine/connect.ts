@@ -29,9 +29,11 @@ export async function connectAll(ctx: PlayContext, hosts: string[]): Promise<voi
 
 /**
  * `state` with a connection: the play's connect failure is this task's (once), else a host whose
- * connection went away under ignore_unreachable connects again, as ansible-playbook does per task.
+ * connection went away (between tasks, or under ignore_unreachable) connects again, as
+ * ansible-playbook does per task. A connection lost during a task failed that task unreachable.
  */
 export async function connectedState(ctx: PlayContext, state: HostState, connection: string | undefined): Promise<HostState> {
+  dropLostConnection(state);
   if (state.connection) return state;
   const failure = state.connectFailure;
   if (failure) {
@@ -47,7 +49,7 @@ async function openConnection(ctx: PlayContext, state: HostState, connection: st
   state.connectedFor = connection;
 }
 
-/** After an ignored unreachable result: a connection that is gone is dropped, the next task opens another. */
+/** A connection that is gone is dropped (and what was read through it): the next task opens another. */
 export function dropLostConnection(state: HostState): void {
   if (state.connection?.isAlive !== false) return;
   state.connection = undefined;

@@ -1,7 +1,8 @@
 /**
  * ignore_unreachable against ansible-playbook (test/cases/ignore-unreachable/): each playbook runs
  * under ansible-playbook on one lite sandbox host and under falco-deploy on its twin, with the same
- * fault (ssh port refusing from the play's start, or from mid-play). The recaps, the registered
+ * fault (ssh port refusing from the play's start, or from mid-play; or the connection reset between
+ * two tasks while the host stays reachable). The recaps, the registered
  * results (less the tools' own error text) and the exit codes (ansible's 4 is our 3) must match.
  * Needs root (sandbox) and ansible-core.
  */
@@ -108,5 +109,11 @@ describe('ignore_unreachable: ansible-playbook vs falco-deploy (sandbox, root)',
 
   it('unreachable from mid-play: the lost connection is ignored once, then the host leaves the play', () => {
     expectSame(both('midplay.yml'), { unreachable: 1, ignored: 1 });
+  });
+
+  it('a connection reset between tasks while the host stays reachable: the next task connects again', () => {
+    const run = both('mended.yml');
+    expectSame(run, { ok: 5, unreachable: 0, failed: 0 });
+    expect(run.f.registered).to.deep.equal({ r1: { stdout: 'first', msg: 'undefined' }, r2: { stdout: 'again', msg: 'undefined' } });
   });
 });
