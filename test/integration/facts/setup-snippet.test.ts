@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setupFacts } from '../../../src/facts/setup.js';
@@ -100,6 +100,26 @@ describe('gather-facts snippet against the commands it replaces', function () {
       expect(r.status, r.stderr).to.equal(0);
       checkFacts(r.stdout);
     }
+  });
+
+  it('reads container and CPU signals from /proc in the order LinuxVirtual checks them (files bound over /proc)', () => {
+    const fake: Record<string, string> = {
+      '/proc/1/cgroup': '0::/system.slice/containerd.service\n1:cpu:/docker/0123abcd\n',
+      '/proc/1/environ': 'HOME=/\0container=podman\0',
+      '/proc/cpuinfo': 'processor\t: 0\nmodel name\t: QEMU Virtual CPU version 2.5+\nphysical id\t: 0\ncpu cores\t: 4\nprocessor\t: 1\nphysical id\t: 1\ncpu cores\t: 8\n',
+      '/proc/meminfo': 'MemTotal:        2097152 kB\n',
+    };
+    const binds = Object.entries(fake).map(([path, text], i) => {
+      writeFileSync(join(dir, `proc-${i}`), text);
+      return `mount --bind ${join(dir, `proc-${i}`)} ${path}`;
+    });
+    const r = spawnSync('unshare', ['-m', 'sh', '-c', `${binds.join(' && ')} && ${BOTH}`], { encoding: 'utf8', cwd: '/' });
+    expect(r.status, r.stderr).to.equal(0);
+    checkFacts(r.stdout);
+    const facts = setupFacts().parse({ stdout: r.stdout.slice(r.stdout.indexOf(SEPARATOR)), stderr: '', exitCode: 0, durationMs: 0 });
+    expect(facts).to.deep.include({ memtotal_mb: 2048, processor_count: 2, processor_cores: 4, virtualization_type: 'containerd', virtualization_role: 'guest' });
+    expect((facts.virtualization_tech_guest as string[]).slice(0, 3)).to.deep.equal(['containerd', 'docker', 'podman']);
+    expect(facts.virtualization_tech_guest).to.include.members(['container', 'kvm']);
   });
 
   for (const kind of ['lite', 'systemd']) {
