@@ -12,12 +12,9 @@ import { terminalSecretPrompt } from '../../connectors/secret-prompt.js';
 import { sshConnections } from '../connections.js';
 import { retryFilePath } from '../retry-file.js';
 import { pickRenderer } from '../../output/pick.js';
-import { printHealthAfterRun, reportHealthAfterRun } from '../../health/after-run.js';
-import { useColour } from '../../health/table.js';
 import { inShard } from '../../inventory/shard.js';
 import { remainingHosts, rolloutOf, rolloutText } from '../../output/rollout.js';
 import { afterRunBecome, engineOptions, loadRun, runTemplater, type LoadedRun, type RunArgs } from '../run-setup.js';
-import { runWithWorkers } from '../workers/coordinator.js';
 import type { CommandContext } from '../command.js';
 import type { HostStats, Renderer, RunEvent } from '../../output/events.js';
 
@@ -91,6 +88,8 @@ async function runInOneThread(args: RunArgs, loaded: LoadedRun, ctx: CommandCont
     await renderer.end();
     reportRollout(args, rolling, selected, stats.snapshot(), ctx, warn);
     if (falcoPlay && !ctx.signal.aborted) {
+      const { reportHealthAfterRun } = await import('../../health/after-run.js');
+      const { useColour } = await import('../../health/table.js');
       await reportHealthAfterRun({
         connect: (h) => connections.get(h, inventory.hostVars(h)),
         hosts: [...outcome.states.values()].map((st) => ({ name: st.name, unreachable: st.unreachable })),
@@ -123,6 +122,7 @@ async function runInWorkers(args: RunArgs, loaded: LoadedRun, runHosts: string[]
   const selected = selectedHosts(loaded, args);
   try {
     const becomePassword = args.askBecomePass ? await terminalSecretPrompt()('BECOME password: ') : undefined;
+    const { runWithWorkers } = await import('../workers/coordinator.js');
     const outcome = await runWithWorkers({
       args,
       owners: partitionHosts(runHosts, count),
@@ -137,6 +137,8 @@ async function runInWorkers(args: RunArgs, loaded: LoadedRun, runHosts: string[]
     await renderer.end();
     reportRollout(args, rolling, selected, outcome.stats, ctx, warn);
     if (outcome.health && !ctx.signal.aborted) {
+      const { printHealthAfterRun } = await import('../../health/after-run.js');
+      const { useColour } = await import('../../health/table.js');
       printHealthAfterRun(outcome.health, { tailLines: loaded.tailLines, json: args.json, colour: useColour(ctx.stdout), out: ctx.stdout });
     }
     return outcome.exitCode;
