@@ -54,6 +54,19 @@ module.exports = {
       from: { path: '^src/yaml/' },
       to: { path: '^src/(?!yaml/|python/|errors\\.ts$)' },
     },
+    {
+      name: 'commands-load-their-handlers-on-demand',
+      comment:
+        'What every invocation loads (main, the command definitions and their options) imports a handler, and so the engine, modules, templates, SSH and YAML, only with import() when its command runs (docs/architecture.md).',
+      severity: 'error',
+      from: { path: '^src/cli/(main|command|options|shard-option|workers-option|commands/[^/]+)\\.ts$' },
+      to: {
+        path: '^(src/|node_modules/)',
+        pathNot:
+          '^(src/(cli/(command|options|shard-option|workers-option|commands/[^/]+)|errors|inventory/shard|connectors/connection-type|sandbox/types|alerts/priority)\\.ts$|node_modules/yargs/)',
+        dependencyTypesNot: ['dynamic-import', 'type-only'],
+      },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -6,36 +6,16 @@
  * hosts and play. Figures only: nothing here passes or fails on time.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sandboxDown, sandboxUp } from '../src/sandbox/index.js';
+import { writeNoopPlay } from './noop-play.js';
 
 const args = process.argv.slice(2);
 const hosts = Number(args[args.indexOf('--hosts') + 1] || 50);
 const withAnsible = args.includes('--ansible');
 const cli = resolve('bin/falco-deploy.js');
-
-const PLAY = `- name: converged noop
-  hosts: all
-  gather_facts: true
-  tasks:
-${Array.from({ length: 4 }, (_, i) => `    - name: config ${i}
-      copy: { content: "setting_${i}: true\\n", dest: /etc/noop-${i}.yaml, mode: "0644" }`).join('\n')}
-    - name: directory
-      file: { path: /var/lib/noop, state: directory, mode: "0755" }
-    - name: line
-      lineinfile: { path: /etc/noop-line.conf, line: "extra: 1", create: true }
-    - name: template
-      template: { src: noop.j2, dest: /etc/noop-t.conf }
-    - name: stat
-      stat: { path: /etc/hostname }
-      register: st
-    - name: assert
-      assert: { that: [st.stat.exists] }
-    - name: link
-      file: { src: /etc/noop-1.yaml, dest: /etc/noop-link.yaml, state: link }
-`;
 
 function runOnce(playbook: string, inventory: string): { wallMs: number; events: any[] } {
   const t0 = process.hrtime.bigint();
@@ -49,8 +29,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.le
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'fd-bench-noop-'));
-  writeFileSync(join(dir, 'play.yml'), PLAY);
-  writeFileSync(join(dir, 'noop.j2'), 'host={{ inventory_hostname }}\n');
+  writeNoopPlay(dir);
   const sb = await sandboxUp({ hosts, kind: 'lite', name: 'bench-noop', dir: join(dir, 'sandbox') });
   try {
     runOnce(join(dir, 'play.yml'), sb.inventory); // converge

@@ -59,6 +59,7 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
     );
   }
 
+  skipHelpCache(parser);
   try {
     await parser.parseAsync();
     if (usageError !== undefined) {
@@ -80,6 +81,17 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/**
+ * yargs renders the whole help text once a command is chosen and keeps it for a later showHelp(),
+ * which this CLI never calls (--help renders it afresh): ~60 ms of CPU (cliui, string-width) on
+ * every command. Internal yargs API: when a yargs version lacks it, the help is just rendered.
+ */
+function skipHelpCache(parser: Argv<GlobalArgs>): void {
+  const internal = parser as unknown as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } };
+  const usage = internal.getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
 }
 
 function verbosity(argv: string[]): number {

@@ -6,7 +6,6 @@ import { findModule } from '../modules/registry.js';
 import type { RunOptions } from '../engine/context.js';
 import { createTemplater } from '../template/index.js';
 import { configuredRolesPath } from './roles-path.js';
-import { alertTailLines } from '../health/after-run.js';
 import type { GlobalOptions } from './options.js';
 import type { Shard } from '../inventory/shard.js';
 
@@ -40,7 +39,9 @@ export async function loadRun(args: RunArgs, warn: (m: string) => void): Promise
   const playbook = checkPlaybook(args.playbook, { rolesPath: configuredRolesPath() });
   const extraVars = parseExtraVars(args.extraVars ?? [], process.cwd());
   const falcoPlay = playbook.plays.find((p) => p.roles.some((r) => r.name === 'falco'));
-  return { inventory, playbook, extraVars, selection: { tags: args.tags, skipTags: args.skipTags }, falcoPlay, tailLines: falcoPlay ? alertTailLines(extraVars) : 0 };
+  // The after-run health report (and its probe scripts) is loaded only for a play with the falco role.
+  const tailLines = falcoPlay ? (await import('../health/after-run.js')).alertTailLines(extraVars) : 0;
+  return { inventory, playbook, extraVars, selection: { tags: args.tags, skipTags: args.skipTags }, falcoPlay, tailLines };
 }
 
 /** Relative lookup('file'|'fileglob', ...) terms resolve from the playbook's directory (files/ first). */

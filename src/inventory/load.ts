@@ -11,7 +11,6 @@ import { Inventory, type SourceVars } from './inventory.js';
 import { parseAddress } from './host-range.js';
 import { InventoryData } from './model.js';
 import { compareCodepoints, VarsDirectory } from './vars-files.js';
-import { parseAnsibleYaml } from '../yaml/load.js';
 import { isMapping } from '../python/values.js';
 import { parseYamlInventory } from './yaml-plugin.js';
 
@@ -116,6 +115,8 @@ async function parseFile(data: InventoryData, file: string, warn: (m: string) =>
     }
   }
   if (ext === '' || YAML_EXTENSIONS.includes(ext)) {
+    // Imported here: an INI inventory without vars files never needs the YAML parser (~80 ms to load).
+    const { parseAnsibleYaml } = await import('../yaml/load.js');
     let yamlData: unknown;
     let yamlError: unknown;
     try {

@@ -6,7 +6,6 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { InputError } from '../errors.js';
-import { loadAnsibleYaml } from '../yaml/load.js';
 import { isMapping } from '../python/values.js';
 import { pyTypeName } from './yaml-plugin.js';
 import type { Vars } from './model.js';
@@ -88,6 +87,7 @@ export class VarsDirectory {
     if (cached) return cached;
     let vars: Vars = {};
     for (const file of await findVarsFiles(dir, name)) {
+      const { loadAnsibleYaml } = await import('../yaml/load.js'); // see parseFile in load.ts
       const data = loadAnsibleYaml(file);
       if (data === null || data === undefined || data === '' || data === false || data === 0) continue;
       if (Array.isArray(data) && data.length === 0) continue;

@@ -6,16 +6,6 @@ import { findNamespaceInit, isAlive, processesInNamespace, processRef, signalRef
 import type { FaultAction, SandboxHostState } from './types.js';
 import { FAULT_ACTIONS } from './types.js';
 
-export const FAULT_HELP: Record<FaultAction, string> = {
-  down: 'take the host-side veth down (connections time out)',
-  up: 'bring the veth back up and remove refuse/drop firewall rules',
-  refuse: 'reject TCP port 22 with a reset (instant "connection refused")',
-  drop: 'drop every packet to the host (connections time out)',
-  pause: 'SIGSTOP the host\'s sshd processes (TCP connects, no SSH banner)',
-  resume: 'SIGCONT them again',
-  kill: 'SIGKILL the host\'s init, then take its link down: the host vanishes for good',
-};
-
 interface FaultOptions {
   dir?: string;
   cwd?: string;

@@ -10,7 +10,7 @@
  */
 export { sandboxUp } from './up.js';
 export { sandboxDown,   } from './down.js';
-export { sandboxFault, FAULT_HELP } from './fault.js';
+export { sandboxFault } from './fault.js';
 export { sandboxStatus, type SandboxStatus } from './status.js';
 export { DEFAULT_SANDBOX } from './locate.js';
 export { BRIDGE_NAME } from './naming.js';

@@ -5,6 +5,15 @@ export const SANDBOX_KINDS: readonly SandboxKind[] = ['lite', 'systemd'];
 
 export type FaultAction = 'down' | 'up' | 'refuse' | 'drop' | 'pause' | 'resume' | 'kill';
 export const FAULT_ACTIONS: readonly FaultAction[] = ['down', 'up', 'refuse', 'drop', 'pause', 'resume', 'kill'];
+export const FAULT_HELP: Record<FaultAction, string> = {
+  down: 'take the host-side veth down (connections time out)',
+  up: 'bring the veth back up and remove refuse/drop firewall rules',
+  refuse: 'reject TCP port 22 with a reset (instant "connection refused")',
+  drop: 'drop every packet to the host (connections time out)',
+  pause: 'SIGSTOP the host\'s sshd processes (TCP connects, no SSH banner)',
+  resume: 'SIGCONT them again',
+  kill: 'SIGKILL the host\'s init, then take its link down: the host vanishes for good',
+};
 
 /** A controller directory made visible inside every host. */
 export interface BindMount {

@@ -41,9 +41,9 @@ describe('TTY renderer on a terminal without a usable width', () => {
   });
 
   for (const [columns, expected] of [[0, PlainRenderer], [undefined, PlainRenderer], [10, PlainRenderer], [80, TtyRenderer]] as const) {
-    it(`a terminal of ${columns} columns gets the ${expected.name}`, () => {
+    it(`a terminal of ${columns} columns gets the ${expected.name}`, async () => {
       const out = Object.assign(new PassThrough(), { isTTY: true, columns });
-      expect(pickRenderer({ json: false, verbose: 0, showDiff: false, out })).to.be.instanceOf(expected);
+      expect(await pickRenderer({ json: false, verbose: 0, showDiff: false, out })).to.be.instanceOf(expected);
     });
   }
 

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import type { CommandContext } from '../../../src/cli/command.js';
 import type { GlobalOptions } from '../../../src/cli/options.js';
 import { createConnector, type Connector, type ConnectorCliOptions } from '../../../src/connectors/setup.js';
-import type { PingInventory } from '../../../src/cli/commands/ping.js';
+import type { PingInventory } from '../../../src/cli/handlers/ping.js';
 
 export function testConnector(homeDir: string, opts: Partial<ConnectorCliOptions> = {}): Promise<Connector> {
   return createConnector(

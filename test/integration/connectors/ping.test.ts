@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { runPing } from '../../../src/cli/commands/ping.js';
+import { runPing } from '../../../src/cli/handlers/ping.js';
 import { pingHosts, type PingResult } from '../../../src/connectors/ping-hosts.js';
 import { parseKnownHosts, knownHostsName } from '../../../src/connectors/known-hosts.js';
 import { ExitCode } from '../../../src/errors.js';
