@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { PlayContext } from './context.js';
 import type { ModuleContext } from '../modules/contract.js';
 import type { Vars } from './ports.js';
-import { findInSearchPath, firstFound, isUnsafe, markUnsafe, settleUnsafe, TemplateUndefinedError } from '../template/index.js';
+import { findInSearchPath, firstFound, isUnsafe, loopLookup, markUnsafe, settleUnsafe, TemplateUndefinedError } from '../template/index.js';
 import type { LoopSpec, Task } from '../playbook/model.js';
 import { plainData } from '../template/index.js';
 import { pyStr } from '../python/repr.js';
@@ -69,6 +69,11 @@ function withItems(kind: LoopSpec['with'], items: unknown): unknown {
         : items;
     case 'indexed_items':
       return Array.isArray(items) ? items.map((x, i) => [i, x]) : items;
+    case 'nested':
+    case 'together':
+    case 'subelements':
+    case 'sequence':
+      return loopLookup(kind, items);
     default:
       return items;
   }

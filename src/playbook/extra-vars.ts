@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { isMap } from './fields.js';
-import { ArgSplitError, parseKv } from './kv.js';
+import { ArgSplitError, parseKv } from '../template/kv.js';
 import { loadAnsibleYaml, parseAnsibleYaml } from '../yaml/load.js';
 
 export function parseExtraVars(values: readonly string[], cwd: string): Record<string, unknown> {

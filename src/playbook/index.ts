@@ -8,7 +8,7 @@ export { selectByTags } from './tags.js';
 export { listTasks, listTags, listHosts, matchesStartAt } from './list.js';
 export { parseExtraVars } from './extra-vars.js';
 export { resolveVarsFileEntry, loadVarsFile } from './vars-files.js';
-export { parseKv } from './kv.js';
+export { parseKv } from '../template/kv.js';
 ;
 ;
 ;

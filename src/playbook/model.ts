@@ -45,6 +45,7 @@
  */
 
 import type { SourcePos } from '../yaml/positions.js';
+import type { LOOP_LOOKUPS } from './keywords.js';
 
 export type { SourcePos };
 
@@ -150,10 +151,11 @@ export interface LoopControl {
 /**
  * Loop source. `loop` items are used as is; `with` names the with_<lookup> it came from:
  * items (flattened one level), list (as is), dict (dict2items: {key, value}), indexed_items
- * ([index, item]), sequence/fileglob/... are rejected at load time.
+ * ([index, item]), first_found, nested, together, subelements, sequence (the lookups of
+ * template/loop-lookups.ts); the other with_<lookup> keywords are rejected at load time.
  */
 export interface LoopSpec {
-  with?: 'items' | 'list' | 'dict' | 'indexed_items' | 'first_found';
+  with?: (typeof LOOP_LOOKUPS)[number];
   /** A list, a dict (with_dict) or a templated string. */
   items: unknown;
 }

@@ -5,7 +5,7 @@
 import { PyFloat } from '../python/values.js';
 import { FieldReader, isMap, unknownKeywordMessage } from './fields.js';
 import { HANDLER_KEYWORDS, LOOP_LOOKUPS, TASK_KEYWORDS, UNSUPPORTED_KEYWORDS, loaderAction } from './keywords.js';
-import { ArgSplitError, COMMAND_MODULES, parseKv } from './kv.js';
+import { ArgSplitError, COMMAND_MODULES, parseKv } from '../template/kv.js';
 import { shortModuleName, type ModuleLookup } from './lookup.js';
 import { closeMatches } from '../suggest.js';
 import { copyKeyPositions } from '../yaml/positions.js';

@@ -10,6 +10,7 @@ import { PyError } from './errors.js';
 import { lookupActiveVariable } from './jinja.js';
 import { pyStr } from './pyvalue.js';
 import { firstFound } from './first-found.js';
+import { nested, sequence, subelements, together } from './loop-lookups.js';
 import { findInSearchPath } from './search-path.js';
 import { Undefined } from './undefined.js';
 import { fnmatchRegExp } from '../python/fnmatch.js';
@@ -66,6 +67,10 @@ export function createLookup(searchPaths: string[]) {
       }),
     fileglob: (terms) => terms.flatMap((t) => fileglob(searchPaths, pyStr(t))),
     first_found: (terms, kw) => firstFound(terms, kw, (name) => findFile(searchPaths, name)),
+    nested,
+    together,
+    subelements,
+    sequence,
   };
 
   return (wantList: boolean, args: unknown[]): unknown => {

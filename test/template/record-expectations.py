@@ -68,7 +68,7 @@ CORE_PATTERNS = [
 def plain(value):
     """AnsibleUnsafe/NativeJinjaText and friends -> builtin types that yaml.safe_dump accepts."""
     if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
+        return {str.__str__(k) if isinstance(k, str) else str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     if isinstance(value, bool) or value is None:
@@ -162,7 +162,7 @@ def core_message(message):
         message = conditional.group(1)
     if "original message: " in message:
         message = message.rsplit("original message: ", 1)[1]
-    return undouble(message.strip()).splitlines()[0][:200]
+    return undouble(message).strip().splitlines()[0][:200]
 
 
 def run_case(case):
