@@ -17,7 +17,7 @@ export interface Origin {
 }
 
 /** The part of the template layer's Templater the engine uses (tests supply fakes of it). */
-export type TemplaterPort = Pick<TemplateLayer, 'templateData' | 'evaluateCondition' | 'renderFile' | 'hostVars'>;
+export type TemplaterPort = Pick<TemplateLayer, 'templateData' | 'evaluateCondition' | 'renderFile' | 'hostVars' | 'query'>;
 
 /** Run-time services of the playbook loader. */
 export interface PlaybookRuntime {

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { PlayContext } from './context.js';
 import type { ModuleContext } from '../modules/contract.js';
 import type { Vars } from './ports.js';
-import { findInSearchPath, firstFound, isUnsafe, loopLookup, markUnsafe, settleUnsafe, TemplateUndefinedError } from '../template/index.js';
+import { findInSearchPath, firstFound, isUnsafe, loopLookup, lookupTerms, markUnsafe, settleUnsafe, TemplateUndefinedError } from '../template/index.js';
 import type { LoopSpec, Task } from '../playbook/model.js';
 import { plainData } from '../template/index.js';
 import { pyStr } from '../python/repr.js';
@@ -34,6 +34,7 @@ export function moduleContext(
 export function loopItems(ctx: PlayContext, loop: LoopSpec, vars: Vars, task: Pick<Task, 'source'> & { moduleAs?: string }): unknown {
   if (loop.with === 'first_found') return firstFoundItems(ctx, loop.items, vars, task);
   let items = ctx.templater.templateData(loop.items, vars, task.source);
+  if (loop.with === 'fileglob') return markUnsafe(ctx.templater.query('fileglob', lookupTerms(items), vars));
   if (typeof items === 'string' && loop.with) items = [items];
   const built = withItems(loop.with, items);
   return built !== items && isUnsafe(items) ? markUnsafe(built) : built;

@@ -3,6 +3,6 @@ export {
   isTemplateError, taskArgErrorMessage, TemplateRenderError, TemplateSyntaxError, TemplateUndefinedError,
 } from './errors.js';
 export { firstFound } from './first-found.js';
-export { loopLookup } from './loop-lookups.js';
+export { loopLookup, lookupTerms } from './loop-lookups.js';
 export { findInSearchPath, searchCandidates } from './search-path.js';
 export { isUnsafe, markUnsafe, plainData, settleUnsafe, UnsafeText } from './unsafe.js';

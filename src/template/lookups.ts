@@ -27,17 +27,28 @@ function findFile(searchPaths: string[], name: string, subdir = 'files'): string
   return findInSearchPath(paths, subdir, name, searchPaths[0] ?? process.cwd());
 }
 
-/** Files matching a glob in one directory; a relative pattern is looked up like `file` (files/ first). */
+/**
+ * ansible-core's fileglob lookup: a pattern with a directory part globs in that directory as the
+ * `file` lookup finds it; a bare pattern globs in each search path's files/, then the path itself
+ * (the task's `ansible_search_path`: a role's own directories first), the first that matches wins.
+ */
 function fileglob(searchPaths: string[], pattern: string): string[] {
-  const dirPart = path.dirname(pattern);
-  const dirs = path.isAbsolute(pattern)
-    ? [dirPart]
-    : [...searchPaths.flatMap((d) => [path.join(d, 'files', dirPart), path.join(d, dirPart)]), path.resolve(dirPart)];
-  const dir = dirs.find((d) => existsSync(d) && statSync(d).isDirectory());
-  if (!dir) return [];
   const base = path.basename(pattern);
-  const re = fnmatchRegExp(base);
-  const hidden = base.startsWith('.'); // Python's glob: only a pattern starting with a dot finds dot files
+  const fromTask = lookupActiveVariable('ansible_search_path');
+  const paths = Array.isArray(fromTask) ? fromTask.map((p) => pyStr(p)) : searchPaths.slice(0, 1);
+  const dirs = base !== pattern ? [findFile(searchPaths, path.dirname(pattern))] : paths.flatMap((p) => [path.join(p, 'files'), p]);
+  for (const dir of dirs) {
+    const found = dir ? globIn(dir, base) : [];
+    if (found.length) return found;
+  }
+  return [];
+}
+
+/** Python's glob in one directory: files only; dot files only for a pattern starting with a dot. */
+function globIn(dir: string, pattern: string): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
+  const re = fnmatchRegExp(pattern);
+  const hidden = pattern.startsWith('.');
   return readdirSync(dir)
     .filter((n) => re.test(n) && (hidden || !n.startsWith('.')))
     .map((n) => path.join(dir, n))

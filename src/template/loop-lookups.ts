@@ -16,7 +16,12 @@ const LOOP_LOOKUPS = { nested, together, subelements, sequence };
 
 /** A with_<name> loop's items: the lookup run on its templated value, listified. */
 export function loopLookup(name: keyof typeof LOOP_LOOKUPS, value: unknown): unknown[] {
-  return LOOP_LOOKUPS[name](pyIterate(listify(value)));
+  return LOOP_LOOKUPS[name](lookupTerms(value));
+}
+
+/** The terms a with_<lookup> loop hands its lookup: the loop's templated value, listified. */
+export function lookupTerms(value: unknown): unknown[] {
+  return pyIterate(listify(value));
 }
 
 /** listify_lookup_plugin_terms on a templated value: a string or a non-iterable is one term. */

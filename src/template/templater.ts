@@ -54,6 +54,8 @@ export interface Templater {
   renderFile(file: string, vars: Vars, opts?: RenderFileOptions): Promise<string>;
   /** The native value of a bare Jinja expression. */
   evaluate(expr: string, vars: Vars, origin?: TemplateOrigin): unknown;
+  /** A lookup plugin run on already templated terms, as a with_<name> loop runs it (a list). */
+  query(name: string, terms: unknown[], vars: Vars): unknown[];
   /** when / changed_when / failed_when / until / assert.that (a list is an AND). */
   evaluateCondition(cond: Condition, vars: Vars, origin?: TemplateOrigin): boolean;
   /** Templates every string in a structure (keys untouched) and drops `omit`ted dict entries. */
@@ -182,6 +184,7 @@ class AnsibleTemplater implements Templater {
   private readonly env: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   private readonly compiled = new Map<string, CompiledTemplate>();
   private readonly fullPaths = new Map<string, string>();
+  private readonly lookup: ReturnType<typeof createLookup>;
 
   constructor(private readonly opts: TemplaterOptions) {
     this.env = new NunjucksEnvironment([new IncludeLoader(
@@ -203,7 +206,7 @@ class AnsibleTemplater implements Templater {
       this.env.addTest(name, fn);
       this.env.addTest(`ansible.builtin.${name}`, fn);
     }
-    const lookup = createLookup(this.opts.searchPaths);
+    const lookup = (this.lookup = createLookup(this.opts.searchPaths));
     // As Ansible: what a lookup returns is unsafe (a file's text is never templated).
     const unsafeLookup = (list: boolean) => (...args: unknown[]) => {
       noteUnsafe();
@@ -341,6 +344,10 @@ class AnsibleTemplater implements Templater {
 
   evaluate(expr: string, vars: Vars, origin?: TemplateOrigin): unknown {
     return toPlainData(unwrapText(this.run(`{{ ${expr} }}`, 'expr', new VarScope(this, vars), origin)));
+  }
+
+  query(name: string, terms: unknown[], vars: Vars): unknown[] {
+    return withScope(new VarScope(this, vars), () => this.lookup(true, [name, ...terms])) as unknown[];
   }
 
   evaluateCondition(cond: Condition, vars: Vars, origin?: TemplateOrigin): boolean {
