@@ -67,6 +67,7 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
       return ExitCode.badUsage;
     }
     if (!chosen) return ExitCode.ok; // --help, --version
+    await useVaultPasswords(chosen.args as GlobalArgs);
     const exitCode = await chosen.cmd.run(chosen.args, ctx);
     if (controller.signal.aborted) return ExitCode.interrupted;
     return exitCode;
@@ -92,6 +93,18 @@ function skipHelpCache(parser: Argv<GlobalArgs>): void {
   const internal = parser as unknown as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } };
   const usage = internal.getInternalMethods?.().getUsageInstance?.();
   if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
+}
+
+/** Vault passwords, read before any file is loaded (the loader decrypts with them); loaded only when asked for. */
+async function useVaultPasswords(args: GlobalArgs): Promise<void> {
+  const options = { vaultId: args['vault-id'], vaultPasswordFile: args['vault-password-file'], askVaultPassword: args['ask-vault-password'] };
+  if (!options.vaultId.length && !options.vaultPasswordFile.length && !options.askVaultPassword && !process.env.ANSIBLE_VAULT_PASSWORD_FILE) return;
+  const [{ vaultSecretsFrom }, { useVaultSecrets }, { terminalSecretPrompt }] = await Promise.all([
+    import('./vault-secrets.js'),
+    import('../yaml/vault.js'),
+    import('../connectors/secret-prompt.js'),
+  ]);
+  useVaultSecrets(await vaultSecretsFrom(options, terminalSecretPrompt(), process.env));
 }
 
 function verbosity(argv: string[]): number {

@@ -32,6 +32,22 @@ export function withGlobalOptions(y: Argv) {
     })
     .option('become', { alias: 'b', type: 'boolean', default: false, describe: 'Run operations with sudo' })
     .option('ask-become-pass', { alias: 'K', type: 'boolean', default: false, describe: 'Ask once for the sudo password' })
+    .option('vault-id', {
+      type: 'string',
+      requiresArg: true,
+      coerce: (v: string | string[] | undefined) => (v === undefined ? [] : ([] as string[]).concat(v)),
+      default: [] as string[],
+      describe: 'Vault password as [label@]source: a file, an executable script or "prompt" (repeatable)',
+    })
+    .option('vault-password-file', {
+      alias: 'vault-pass-file',
+      type: 'string',
+      requiresArg: true,
+      coerce: (v: string | string[] | undefined) => (v === undefined ? [] : ([] as string[]).concat(v)),
+      default: [] as string[],
+      describe: 'Vault password file, or a script printing the password (repeatable; default $ANSIBLE_VAULT_PASSWORD_FILE)',
+    })
+    .option('ask-vault-password', { alias: ['ask-vault-pass', 'J'], type: 'boolean', default: false, describe: 'Ask for the vault password' })
     .option('connection', {
       alias: 'c',
       type: 'string',

@@ -3,7 +3,8 @@
  * (scalars.ts), allow duplicate keys (last wins) and `<<` merge keys, and are guarded against
  * alias bombs and absurd nesting (guard.ts):
  * - Ansible's DataLoader (inventories, group_vars/host_vars, playbooks, roles, vars files, -e):
- *   JSON first, `!unsafe` text, `!vault` refused; one document; errors are InputErrors naming
+ *   JSON first, `!unsafe` text, `!vault` values and vault-encrypted files decrypted with the
+ *   secrets the CLI gave (vault.ts); one document; errors are InputErrors naming
  *   file:line:col; every map and list is registered for positionOf/keyPositionOf.
  * - PyYAML's SafeLoader (the `from_yaml`/`from_yaml_all` filters): no Ansible tags; errors are
  *   YamlErrors for the filter to turn into its own.
@@ -17,12 +18,11 @@ import { UnsafeText } from '../python/values.js';
 import { checkYamlDocument, checkYamlText, YamlError } from './guard.js';
 import { keyPositionOf, recordPosition, type SourcePos } from './positions.js';
 import { JSON_SCALARS, PYYAML_SCALARS } from './scalars.js';
+import { decryptVault, isVaultText, vaultSecrets, VaultError } from './vault.js';
 
 export { YamlError } from './guard.js';
 
-const VAULT_REFUSED = '!vault values are not supported';
-
-/** Ansible's own tags: `!unsafe` text is never templated; `!vault` is recognised, then refused. */
+/** Ansible's own tags: `!unsafe` text is never templated; `!vault` text is decrypted. */
 const ANSIBLE_TAGS: readonly ScalarTag[] = [
   { identify: () => false, tag: '!unsafe', resolve: (s: string) => new UnsafeText(s) as never },
   { identify: () => false, tag: '!vault', resolve: (s: string) => s },
@@ -38,9 +38,7 @@ interface Flavour {
 
 /** Ansible's DataLoader on text from `file`: InputError at file:line:col for bad input; empty text is null. */
 export function parseAnsibleYaml(text: string, file: string): unknown {
-  if (text.startsWith('$ANSIBLE_VAULT')) {
-    throw new InputError('vault-encrypted files are not supported; decrypt it or move the secret elsewhere', { file, line: 1, column: 1 });
-  }
+  if (isVaultText(text)) text = decrypted(text, file);
   try {
     const docs = parseDocuments(text, { scalars: isJson(text) ? JSON_SCALARS : PYYAML_SCALARS, ansible: true, file });
     return singleDocument(docs);
@@ -146,7 +144,7 @@ class Converter {
     if (node === null || node === undefined) return null;
     if (isAlias(node)) return this.value(node.resolve(this.doc) as Node | undefined);
     if (isScalar(node)) {
-      if (this.flavour.ansible && node.tag === '!vault') throw new YamlError(VAULT_REFUSED, node.range?.[0] ?? 0);
+      if (this.flavour.ansible && node.tag === '!vault') return vaultValue(String(node.value), node);
       return node.value;
     }
     if (isSeq(node)) {
@@ -211,9 +209,31 @@ function setKey(out: Record<string, unknown>, key: string, value: unknown): void
   else out[key] = value;
 }
 
+/** A `!vault` value's plaintext (Ansible decrypts it when it is used; we do when it is read). */
+function vaultValue(vaulttext: string, node: Node): string {
+  try {
+    return decryptVault(vaulttext, vaultSecrets());
+  } catch (err) {
+    if (err instanceof VaultError) throw new YamlError(`${err.message}${VAULT_HINT}`, node.range?.[0] ?? 0);
+    throw err;
+  }
+}
+
+/** A vault-encrypted file's plaintext; InputError naming the file when no secret opens it. */
+function decrypted(text: string, file: string): string {
+  try {
+    return decryptVault(text, vaultSecrets());
+  } catch (err) {
+    if (err instanceof VaultError) throw new InputError(`${err.message} on ${file}${VAULT_HINT}`, { file, line: 1, column: 1 });
+    throw err;
+  }
+}
+
+const VAULT_HINT = ' (vault passwords: --vault-password-file, --vault-id, --ask-vault-password)';
+
 /** AnsibleJSONDecoder: `{"__ansible_unsafe": "text"}` is unsafe text, `{"__ansible_vault": ...}` a vault value. */
 function ansibleJsonObject(out: Record<string, unknown>, node: Node): unknown {
-  if ('__ansible_vault' in out) throw new YamlError(VAULT_REFUSED, node.range?.[0] ?? 0);
+  if ('__ansible_vault' in out) return vaultValue(String(out['__ansible_vault']), node);
   const unsafe = out['__ansible_unsafe'];
   if (typeof unsafe === 'string') return new UnsafeText(unsafe);
   return out;

@@ -1,5 +1,5 @@
 /**
- * Ansible's DataLoader (parseAnsibleYaml): merge keys, duplicate keys, JSON first, vault refused,
+ * Ansible's DataLoader (parseAnsibleYaml): merge keys, duplicate keys, JSON first, vault without passwords refused,
  * hostile input refused; errors are InputErrors naming the file, line and column
  * (test/cases/yaml/loader/*.yaml).
  */

@@ -14,6 +14,7 @@ import type { HostStats, Renderer, RunEvent } from '../../output/events.js';
 import { StreamMerger } from '../../output/merge-streams.js';
 import { mergeRuns } from '../../report/merge.js';
 import type { RunArgs } from '../run-setup.js';
+import { vaultSecrets } from '../../yaml/vault.js';
 import type { FromWorker, ToWorker, WorkerInput } from './protocol.js';
 
 interface WorkersInput {
@@ -53,7 +54,7 @@ export async function runWithWorkers(input: WorkersInput): Promise<WorkersOutcom
   const done: (Extract<FromWorker, { kind: 'done' }> | undefined)[] = Array(count).fill(undefined);
   const forks = (i: number) => Math.max(1, Math.floor(input.args.forks / count) + (i < input.args.forks % count ? 1 : 0));
   const workers = Array.from({ length: count }, (_, index) => {
-    const data: WorkerInput = { args: input.args, index, owners: [...input.owners], forks: forks(index), becomePassword: input.becomePassword };
+    const data: WorkerInput = { args: input.args, index, owners: [...input.owners], forks: forks(index), becomePassword: input.becomePassword, vaultSecrets: [...vaultSecrets()] };
     return startWorker(data);
   });
   const rounds = new Rounds(count, (i, m) => workers[i].postMessage(m));

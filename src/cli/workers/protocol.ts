@@ -3,6 +3,7 @@ import type { ExitCodeValue, Phase } from '../../errors.js';
 import type { HostHealth } from '../../health/report.js';
 import type { HostStats, RunEvent } from '../../output/events.js';
 import type { RunArgs } from '../run-setup.js';
+import type { VaultSecret } from '../../yaml/vault.js';
 
 type PerHostStats = Extract<RunEvent, { type: 'stats' }>['perHost'];
 
@@ -15,6 +16,8 @@ export interface WorkerInput {
   forks: number;
   /** -K: asked once by the main thread. */
   becomePassword?: string;
+  /** The vault passwords the main thread read (the worker loads the same files). */
+  vaultSecrets: VaultSecret[];
 }
 
 export type ToWorker =

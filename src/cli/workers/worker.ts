@@ -14,6 +14,7 @@ import { plainData } from '../../template/index.js';
 import { sshConnections } from '../connections.js';
 import { afterRunBecome, engineOptions, loadRun, runTemplater } from '../run-setup.js';
 import type { FromWorker, ToWorker, WorkerInput } from './protocol.js';
+import { useVaultSecrets } from '../../yaml/vault.js';
 
 const port = parentPort!;
 const input = workerData as WorkerInput;
@@ -33,6 +34,7 @@ async function work(): Promise<void> {
       send(m);
     });
   // the main thread loaded the same files and showed their warnings
+  useVaultSecrets(input.vaultSecrets);
   const loaded = await loadRun(args, () => undefined);
   const templater = runTemplater(loaded);
   const secrets = new Set<string>();
