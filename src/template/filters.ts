@@ -17,6 +17,7 @@ import { humanReadable, humanToBytes, pythonJsonError } from './ansible-extra.js
 import { Undefined } from './undefined.js';
 import { dumpYaml } from './yamldump.js';
 import { filterNamed, hasOwn, setItem, testNamed, type Registry } from './sandbox.js';
+import { intBase0 } from '../python/int-literal.js';
 
 /** `this` inside a filter: the nunjucks Context (its env has our filters and tests). */
 interface FilterThis {
@@ -75,9 +76,15 @@ function toInt(value: unknown, dflt: unknown = 0, base: unknown = 10): unknown {
   if (value instanceof PyFloat) return value.value;
   const s = String(value).trim().replace(/_/g, '');
   const b = Number(base);
+  if (b === 0) {
+    // Python's int(value, 0), else Jinja's do_int quirk: int(float(value))
+    const n = intBase0(String(value));
+    if (n !== undefined) return n;
+    return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s) ? Math.trunc(Number(s)) : dflt;
+  }
   if (b !== 10) {
     const body = s.replace(/^0[xob]/i, '');
-    const n = parseInt(body, b === 0 ? (/^0x/i.test(s) ? 16 : /^0o/i.test(s) ? 8 : /^0b/i.test(s) ? 2 : 10) : b);
+    const n = parseInt(body, b);
     return Number.isNaN(n) ? dflt : n;
   }
   if (/^[-+]?\d+$/.test(s)) return parseInt(s, 10);
