@@ -6,6 +6,7 @@ import type { Vars } from './ports.js';
 import { findInSearchPath, firstFound, isUnsafe, loopLookup, lookupTerms, markUnsafe, settleUnsafe, TemplateUndefinedError } from '../template/index.js';
 import type { LoopSpec, Task } from '../playbook/model.js';
 import { plainData } from '../template/index.js';
+import { vaultDecryptedFile } from '../yaml/vault.js';
 import { pyStr } from '../python/repr.js';
 
 export function moduleContext(
@@ -24,7 +25,11 @@ export function moduleContext(
     diff: task.diff ?? ctx.options.diff,
     become,
     renderTemplate: (src) => ctx.templater.renderFile(resolve(src, 'templates'), vars),
-    readLocalFile: (src) => readFile(resolve(src, 'files')),
+    readLocalFile: async (src, decrypt = true) => {
+      const path = resolve(src, 'files');
+      const bytes = await readFile(path);
+      return decrypt ? vaultDecryptedFile(bytes, path) : bytes;
+    },
     resolveLocalPath: resolve,
     playbookDir: ctx.play.baseDir,
   };

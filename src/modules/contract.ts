@@ -92,8 +92,8 @@ export interface ModuleContext {
   environment?: Record<string, string>;
   /** Renders a template file (role templates/ dir first, then playbook dir) with the task's vars. */
   renderTemplate(src: string): Promise<string>;
-  /** Reads a controller-side file (role files/ dir first, then playbook dir). */
-  readLocalFile(src: string): Promise<Buffer>;
+  /** Reads a controller-side file (role files/ dir first, then playbook dir), vault-decrypted unless `decrypt` is false. */
+  readLocalFile(src: string, decrypt?: boolean): Promise<Buffer>;
   /** Resolves a controller-side path the same way (for fetch dest, offline packages). */
   resolveLocalPath(src: string, kind: 'files' | 'templates'): string;
   /** The module name as the task wrote it (`ansible.builtin.reboot`): some of Ansible's messages quote it. */

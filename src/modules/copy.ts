@@ -8,11 +8,13 @@ import { planManagedContent, type ContentWriteArgs } from './files/managed-conte
 import { failOnArgError } from '../argspec/plan-failure.js';
 import { pyStr } from '../python/repr.js';
 import { pyJson } from '../template/serialize.js';
+import { VaultError } from '../yaml/vault.js';
 
 type CopyArgs = ContentWriteArgs & {
   src?: string;
   content?: unknown;
   remote_src?: boolean;
+  decrypt?: boolean;
 }
 
 /** As Ansible's copy action: a list or dict (a template rendered to one) is json.dumps'd, anything else str()'d. */
@@ -28,8 +30,9 @@ async function sourceContent(a: CopyArgs, ctx: ModuleContext): Promise<Buffer | 
   if (a.remote_src) return 'remote_src is not supported by falco-deploy copy; use command: cp, or fetch + copy';
   if (src.endsWith('/')) return `src ${src} is a directory: copying directories is not supported, copy each file`;
   try {
-    return (await streamedSource(src, ctx)) ?? (await ctx.readLocalFile(src));
+    return (await streamedSource(src, ctx, a.decrypt !== false)) ?? (await ctx.readLocalFile(src, a.decrypt !== false));
   } catch (e) {
+    if (e instanceof VaultError) return e.message;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EISDIR') return `src ${src} is a directory: copying directories is not supported, copy each file`;
     return `Could not find or access '${src}' on the controller: ${(e as Error).message}`;
@@ -48,6 +51,7 @@ export const copy: ModuleDefinition<CopyArgs> = {
       validate: { type: 'str' },
       follow: { type: 'bool', default: false },
       remote_src: { type: 'bool', default: false },
+      decrypt: { type: 'bool', default: true },
       ...FILE_ATTR_SPEC,
     },
     mutuallyExclusive: [['content', 'src']],

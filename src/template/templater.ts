@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { types } from 'node:util';
 import { InputError } from '../errors.js';
+import { vaultDecryptedFile } from '../yaml/vault.js';
 import {
   ConditionalCheckError, TemplateRenderError, TemplateSyntaxError, TemplateUndefinedError, type TemplateOrigin,
 } from './errors.js';
@@ -311,7 +312,7 @@ class AnsibleTemplater implements Templater {
     const full = await this.resolve(file);
     let text: string;
     try {
-      text = await readFile(full, 'utf8');
+      text = vaultDecryptedFile(await readFile(full), full).toString('utf8');
     } catch (err) {
       throw new InputError(`could not read template: ${(err as Error).message}`, { file, cause: err });
     }

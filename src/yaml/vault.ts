@@ -17,12 +17,31 @@ export class VaultError extends Error {}
 
 const HEADER = '$ANSIBLE_VAULT';
 
-export function isVaultText(text: string): boolean {
-  return text.startsWith(HEADER);
+export function isVaultText(text: string | Buffer): boolean {
+  return typeof text === 'string' ? text.startsWith(HEADER) : text.subarray(0, HEADER.length).equals(Buffer.from(HEADER));
 }
 
 /** The plaintext of a vault envelope; VaultError with Ansible's words when no secret opens it. */
 export function decryptVault(vaulttext: string, secrets: readonly VaultSecret[]): string {
+  return decryptVaultBytes(vaulttext, secrets).toString('utf8');
+}
+
+/**
+ * A controller file's bytes, decrypted when they are a vault envelope, as Ansible's loader reads
+ * copy/template/unarchive sources (their `decrypt` option); binary plaintext stays binary.
+ */
+export function vaultDecryptedFile(bytes: Buffer, file: string): Buffer {
+  if (!isVaultText(bytes)) return bytes;
+  if (keyring.length === 0) throw new VaultError(`A vault password or secret must be specified to decrypt ${file}`);
+  try {
+    return decryptVaultBytes(bytes.toString('latin1'), keyring);
+  } catch (err) {
+    if (err instanceof VaultError) throw new VaultError(`${err.message} on ${file}`);
+    throw err;
+  }
+}
+
+function decryptVaultBytes(vaulttext: string, secrets: readonly VaultSecret[]): Buffer {
   const lines = vaulttext.trim().split(/\r?\n/);
   const header = lines[0]!.trim().split(';');
   if (header[0] !== HEADER || header.length < 3) throw new VaultError('Vault format error: not a vault envelope');
@@ -51,7 +70,7 @@ function parseVaulttext(body: string): [Buffer, Buffer, Buffer] {
 }
 
 /** The plaintext, or undefined when this password's HMAC does not match (the next secret is tried). */
-function decryptWith(password: string, salt: Buffer, hmac: Buffer, ciphertext: Buffer): string | undefined {
+function decryptWith(password: string, salt: Buffer, hmac: Buffer, ciphertext: Buffer): Buffer | undefined {
   const derived = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, 10000, 80, 'sha256');
   const [key, hmacKey, iv] = [derived.subarray(0, 32), derived.subarray(32, 64), derived.subarray(64, 80)];
   const expected = createHmac('sha256', hmacKey).update(ciphertext).digest();
@@ -62,7 +81,7 @@ function decryptWith(password: string, salt: Buffer, hmac: Buffer, ciphertext: B
   if (pad < 1 || pad > 16 || pad > padded.length || !padded.subarray(padded.length - pad).every((b) => b === pad)) {
     throw new VaultError('Vault format error: invalid padding');
   }
-  return padded.subarray(0, padded.length - pad).toString('utf8');
+  return padded.subarray(0, padded.length - pad);
 }
 
 let keyring: readonly VaultSecret[] = [];

@@ -14,7 +14,7 @@ import { safeLoad } from '../../src/yaml/load.js';
 import { useVaultSecrets } from '../../src/yaml/vault.js';
 import { cli } from '../support/cli.js';
 
-const recorded = safeLoad(readFileSync(fileURLToPath(new URL('../cases/vault/vault.yaml', import.meta.url)), 'utf8')) as { vaulttext: string }[];
+const recorded = safeLoad(readFileSync(fileURLToPath(new URL('../cases/vault/vault.yaml', import.meta.url)), 'utf8')) as { vaulttext: string; expected?: string }[];
 const noPrompt = () => Promise.reject(new Error('no prompt expected'));
 
 describe('cli: vault passwords', () => {
@@ -85,6 +85,45 @@ describe('cli: vault passwords', () => {
     const none = await cli(args);
     expect(none.code).to.equal(4);
     expect(none.stderr).to.include(`Attempting to decrypt but no vault secrets found on ${join(dir, 'group_vars', 'all.yml')}`);
+  });
+});
+
+describe('cli: vault-encrypted copy and template sources', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'fd-vault-src-'))));
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+    useVaultSecrets([]);
+  });
+
+  // ansible-playbook 2.14 wrote the same three files from the same play and sources
+  it('copy decrypts its src (not with decrypt: false), template its template; without a password the task fails naming the file', async () => {
+    const [vaultedText, vaultedTemplate] = [recorded[3]!, recorded[4]!];
+    writeFileSync(join(dir, 'plain.txt'), vaultedText.vaulttext);
+    writeFileSync(join(dir, 't.j2'), vaultedTemplate.vaulttext);
+    writeFileSync(join(dir, 'inventory'), 'localhost ansible_connection=local\n');
+    writeFileSync(join(dir, 'play.yml'), [
+      '- hosts: all',
+      '  gather_facts: false',
+      '  vars: {out: "' + dir + '"}',
+      '  tasks:',
+      '    - copy: {src: plain.txt, dest: "{{ out }}/copied.txt"}',
+      '    - copy: {src: plain.txt, dest: "{{ out }}/raw.txt", decrypt: false}',
+      '    - template: {src: t.j2, dest: "{{ out }}/templated.txt"}',
+      '',
+    ].join('\n'));
+    writeFileSync(join(dir, 'pw'), 'pw-prod\n');
+    const args = ['run', join(dir, 'play.yml'), '-i', join(dir, 'inventory')];
+    const ok = await cli([...args, '--vault-id', `prod@${join(dir, 'pw')}`]);
+    expect(ok.code, ok.stdout + ok.stderr).to.equal(0);
+    expect(readFileSync(join(dir, 'copied.txt'), 'utf8')).to.equal(vaultedText.expected);
+    expect(readFileSync(join(dir, 'raw.txt'), 'utf8')).to.equal(vaultedText.vaulttext);
+    expect(readFileSync(join(dir, 'templated.txt'), 'utf8')).to.equal('hello 2\n');
+    useVaultSecrets([]);
+    rmSync(join(dir, 'copied.txt'));
+    const none = await cli(args);
+    expect(none.code).to.equal(2);
+    expect(none.stdout).to.include(`A vault password or secret must be specified to decrypt ${join(dir, 'plain.txt')}`);
   });
 });
 
