@@ -95,16 +95,14 @@ function skipHelpCache(parser: Argv<GlobalArgs>): void {
   if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
 }
 
-/** Vault passwords, read before any file is loaded (the loader decrypts with them); loaded only when asked for. */
+/** Vault passwords (options, environment, ansible.cfg), read before any file is loaded: the loader decrypts with them. */
 async function useVaultPasswords(args: GlobalArgs): Promise<void> {
+  const { vaultSecretsFrom } = await import('./vault-secrets.js');
+  const { processSources } = await import('./ansible-cfg.js');
+  const prompt = async (question: string) => (await import('../connectors/secret-prompt.js')).terminalSecretPrompt()(question);
   const options = { vaultId: args['vault-id'], vaultPasswordFile: args['vault-password-file'], askVaultPassword: args['ask-vault-password'] };
-  if (!options.vaultId.length && !options.vaultPasswordFile.length && !options.askVaultPassword && !process.env.ANSIBLE_VAULT_PASSWORD_FILE) return;
-  const [{ vaultSecretsFrom }, { useVaultSecrets }, { terminalSecretPrompt }] = await Promise.all([
-    import('./vault-secrets.js'),
-    import('../yaml/vault.js'),
-    import('../connectors/secret-prompt.js'),
-  ]);
-  useVaultSecrets(await vaultSecretsFrom(options, terminalSecretPrompt(), process.env));
+  const secrets = await vaultSecretsFrom(options, prompt, processSources());
+  if (secrets.length) (await import('../yaml/vault.js')).useVaultSecrets(secrets);
 }
 
 function verbosity(argv: string[]): number {

@@ -1,14 +1,16 @@
 /**
  * Vault passwords as ansible-playbook gathers them (CLI.build_vault_ids, get_file_vault_secret):
  * each --vault-id `[label@]source`, then each --vault-password-file, then --ask-vault-password,
- * or ANSIBLE_VAULT_PASSWORD_FILE when none is given. A source is `prompt`, an executable script
- * (its stdout; a `*-client` script is asked `--vault-id label`) or a file (its text, stripped).
+ * or, when none is given, ANSIBLE_VAULT_PASSWORD_FILE / ansible.cfg's `vault_password_file`. A
+ * source is `prompt`, an executable script (its stdout; a `*-client` script is asked
+ * `--vault-id label`) or a file (its text, stripped).
  */
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, extname } from 'node:path';
 import { InputError } from '../errors.js';
+import { ansiblePath, ansibleSetting, type ConfigSources } from './ansible-cfg.js';
 import type { VaultSecret } from '../yaml/vault.js';
 
 interface VaultOptions {
@@ -18,12 +20,14 @@ interface VaultOptions {
 }
 
 const DEFAULT_ID = 'default';
+const VAULT_PASSWORD_FILE = { env: 'ANSIBLE_VAULT_PASSWORD_FILE', section: 'defaults', key: 'vault_password_file' };
 
 /** The secrets in Ansible's order (the first whose vault id matches an envelope's is tried first). */
-export async function vaultSecretsFrom(args: VaultOptions, prompt: (question: string) => Promise<string>, env: NodeJS.ProcessEnv): Promise<VaultSecret[]> {
+export async function vaultSecretsFrom(args: VaultOptions, prompt: (question: string) => Promise<string>, src: ConfigSources): Promise<VaultSecret[]> {
   const slugs = [...(args.vaultId ?? []), ...(args.vaultPasswordFile ?? []).map((f) => `${DEFAULT_ID}@${f}`)];
   if (args.askVaultPassword) slugs.push(`${DEFAULT_ID}@prompt`);
-  if (slugs.length === 0 && env.ANSIBLE_VAULT_PASSWORD_FILE) slugs.push(`${DEFAULT_ID}@${env.ANSIBLE_VAULT_PASSWORD_FILE}`);
+  const configured = slugs.length ? undefined : ansibleSetting(VAULT_PASSWORD_FILE, src);
+  if (configured) slugs.push(`${DEFAULT_ID}@${ansiblePath(configured.value, configured.baseDir, src)}`);
   const secrets: VaultSecret[] = [];
   for (const slug of slugs) {
     const at = slug.indexOf('@');

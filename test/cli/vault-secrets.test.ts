@@ -25,6 +25,8 @@ describe('cli: vault passwords', () => {
     useVaultSecrets([]);
   });
 
+  /** This test's directory as the working directory, with no home or system ansible.cfg. */
+  const sources = (env: NodeJS.ProcessEnv) => ({ env, cwd: dir, home: join(dir, 'home'), systemDir: join(dir, 'etc') });
   const file = (name: string, text: string, mode = 0o600) => {
     const path = join(dir, name);
     writeFileSync(path, text);
@@ -40,7 +42,7 @@ describe('cli: vault passwords', () => {
     const secrets = await vaultSecretsFrom(
       { vaultId: [`prod@${script}`, `dev@${client}`, 'ops@prompt'], vaultPasswordFile: [plain], askVaultPassword: true },
       async (q) => (asked.push(q), `typed ${asked.length}`),
-      {},
+      sources({}),
     );
     expect(secrets).to.deep.equal([
       { id: 'prod', password: 'pw-script' },
@@ -52,19 +54,22 @@ describe('cli: vault passwords', () => {
     expect(asked).to.deep.equal(['Vault password (ops): ', 'Vault password: ']);
   });
 
-  it('ANSIBLE_VAULT_PASSWORD_FILE only when no option names a password', async () => {
+  it('ANSIBLE_VAULT_PASSWORD_FILE, else ansible.cfg vault_password_file (relative to the cfg), only when no option names a password', async () => {
+    file('cfg-pw', 'from-cfg');
+    file('ansible.cfg', '[defaults]\nvault_password_file = cfg-pw\n');
     const env = { ANSIBLE_VAULT_PASSWORD_FILE: file('env', 'from-env') };
-    expect(await vaultSecretsFrom({}, noPrompt, env)).to.deep.equal([{ id: 'default', password: 'from-env' }]);
-    expect(await vaultSecretsFrom({ vaultPasswordFile: [file('opt', 'from-opt')] }, noPrompt, env)).to.deep.equal([{ id: 'default', password: 'from-opt' }]);
+    expect(await vaultSecretsFrom({}, noPrompt, sources({}))).to.deep.equal([{ id: 'default', password: 'from-cfg' }]);
+    expect(await vaultSecretsFrom({}, noPrompt, sources(env))).to.deep.equal([{ id: 'default', password: 'from-env' }]);
+    expect(await vaultSecretsFrom({ vaultPasswordFile: [file('opt', 'from-opt')] }, noPrompt, sources(env))).to.deep.equal([{ id: 'default', password: 'from-opt' }]);
   });
 
   it('a missing or empty password file, and a failing script, are bad input naming the file', async () => {
     const missing = join(dir, 'nope');
-    await expectRejects(vaultSecretsFrom({ vaultPasswordFile: [missing] }, noPrompt, {}), `The vault password file ${missing} was not found`);
+    await expectRejects(vaultSecretsFrom({ vaultPasswordFile: [missing] }, noPrompt, sources({})), `The vault password file ${missing} was not found`);
     const empty = file('empty', ' \n');
-    await expectRejects(vaultSecretsFrom({ vaultPasswordFile: [empty] }, noPrompt, {}), `Invalid vault password was provided from file (${empty})`);
+    await expectRejects(vaultSecretsFrom({ vaultPasswordFile: [empty] }, noPrompt, sources({})), `Invalid vault password was provided from file (${empty})`);
     const failing = file('fail.sh', '#!/bin/sh\necho locked >&2\nexit 3\n', 0o700);
-    await expectRejects(vaultSecretsFrom({ vaultId: [`x@${failing}`] }, noPrompt, {}), `Vault password script ${failing} returned non-zero (3): locked`);
+    await expectRejects(vaultSecretsFrom({ vaultId: [`x@${failing}`] }, noPrompt, sources({})), `Vault password script ${failing} returned non-zero (3): locked`);
   });
 
   it('run decrypts group_vars, vars_files and !vault values, as ansible-playbook does with the same options', async () => {
