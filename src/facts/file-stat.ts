@@ -88,7 +88,8 @@ export function fileStat(a: FileStatArgs): FactRequest<FileStat> {
     '  fi',
   ];
   if (a.checksum) {
-    lines.push(sh`  if [ $t = file ] && [ -r "$p" ]; then s=$(${raw(a.checksum)}sum < "$p") && echo "checksum=\${s%% *}"; fi`);
+    // `HASH  -` as sha1sum prints it (no command substitution); the parser keeps HASH. A failed read prints `checksum=` alone.
+    lines.push(sh`  if [ $t = file ] && [ -r "$p" ]; then printf checksum=; ${raw(a.checksum)}sum < "$p" || echo; fi`);
   }
   if (a.contentMaxBytes) {
     lines.push(
@@ -133,7 +134,8 @@ function parseFileStat(stdout: string): FileStat {
   const source = kv.lnk_source_raw ?? (kv.lnk_source === undefined ? undefined : Buffer.from(kv.lnk_source, 'base64').toString('utf8'));
   if (target !== undefined) st.lnk_target = target;
   if (source !== undefined) st.lnk_source = source;
-  if (kv.checksum !== undefined) st.checksum = kv.checksum;
+  const checksum = kv.checksum?.split(' ')[0];
+  if (checksum) st.checksum = checksum;
   if (kv.content !== undefined) st.content = kv.content;
   if (kv.content_too_large === '1') st.content_too_large = true;
   return st;

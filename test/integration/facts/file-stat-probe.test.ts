@@ -1,8 +1,9 @@
 /**
  * The file_stat probe prints printable-ASCII link targets as they are (no base64 process) and
- * takes the size for its content limit from its own stat line (no second stat): its parsed
+ * takes the size for its content limit from its own stat line (no second stat), and prints the
+ * checksum without a command substitution: its parsed
  * results must equal what the commands it replaces print (`readlink`, `readlink -f` through a
- * command substitution, `stat -L -c %s`, `base64`) for awkward targets and sizes at the limit,
+ * command substitution, `stat -L -c %s`, `base64`, `sha1sum`) for awkward targets and sizes at the limit,
  * on this machine and on a lite sandbox host (as root and as the non-root deploy user).
  */
 import { expect } from 'chai';
@@ -47,6 +48,7 @@ function reference(a: FileStatArgs): string {
     'printf "s=%s\\n" "$(printf %s "$(readlink -f -- "$p")" | base64 -w0)"',
     'printf "size=%s\\n" "$(stat -L -c %s -- "$p" 2>/dev/null)"',
     'printf "content=%s\\n" "$(base64 -w0 < "$p" 2>/dev/null)"',
+    '[ -f "$p" ] && s=$(sha1sum < "$p") && echo "sum=${s%% *}"',
   ].join('\n');
 }
 
@@ -69,6 +71,7 @@ function check(dir: string, output: string): void {
       expect(st.lnk_target, what).to.equal(Buffer.from(ref.t, 'base64').toString('utf8'));
       expect(st.lnk_source, what).to.equal(Buffer.from(ref.s, 'base64').toString('utf8'));
     }
+    if (a.checksum && st.type === 'file') expect(st.checksum, what).to.equal(ref.sum).and.match(/^[0-9a-f]{40}$/);
     if (a.contentMaxBytes && st.type === 'file') {
       if (Number(ref.size) <= LIMIT) expect({ content: st.content, tooLarge: st.content_too_large }, what).to.deep.equal({ content: ref.content, tooLarge: undefined });
       else expect({ content: st.content, tooLarge: st.content_too_large }, what).to.deep.equal({ content: undefined, tooLarge: true });
