@@ -74,18 +74,28 @@ export function fileStat(a: FileStatArgs): FactRequest<FileStat> {
     sh`if [ $l = 1 ] && [ ${follow} = 0 ]; then t=link; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else t=absent; fi`,
     'echo "type=$t"; echo "islnk=$l"',
     'if [ $t != absent ]; then',
-    sh`  stat ${statFlag}-c ${STAT_FORMAT} -- "$p" 2>/dev/null`,
+    // With content asked, the size test below reads stat's own size line instead of running stat again.
+    a.contentMaxBytes
+      ? sh`  st=$(stat ${statFlag}-c ${STAT_FORMAT} -- "$p" 2>/dev/null); printf '%s\\n' "$st"`
+      : sh`  stat ${statFlag}-c ${STAT_FORMAT} -- "$p" 2>/dev/null`,
     '  [ -r "$p" ] && echo readable=1; [ -w "$p" ] && echo writeable=1; [ -x "$p" ] && echo executable=1',
-    '  if [ $l = 1 ]; then printf lnk_target=; printf %s "$(readlink -- "$p")" | base64 | tr -d "\\n"; echo;'
-      + ' printf lnk_source=; printf %s "$(readlink -f -- "$p")" | base64 | tr -d "\\n"; echo; fi',
+    // Printable-ASCII targets go as they are (no base64 or tr process); anything else base64.
+    '  if [ $l = 1 ]; then v=$(readlink -- "$p"); w=$(readlink -f -- "$p")',
+    '    case $v$w in',
+    '      *[![:print:]]*) printf lnk_target=; printf %s "$v" | base64 | tr -d "\\n"; echo; printf lnk_source=; printf %s "$w" | base64 | tr -d "\\n"; echo ;;',
+    "      *) printf 'lnk_target_raw=%s\\nlnk_source_raw=%s\\n' \"$v\" \"$w\" ;;",
+    '    esac',
+    '  fi',
   ];
   if (a.checksum) {
-    lines.push(sh`  if [ $t = file ] && [ -r "$p" ]; then s=$(${raw(a.checksum)}sum < "$p") && echo "checksum=\${s%% *}"; fi`);
+    // `HASH  -` as sha1sum prints it (no command substitution); the parser keeps HASH. A failed read prints `checksum=` alone.
+    lines.push(sh`  if [ $t = file ] && [ -r "$p" ]; then printf checksum=; ${raw(a.checksum)}sum < "$p" || echo; fi`);
   }
   if (a.contentMaxBytes) {
     lines.push(
       '  if [ $t = file ] && [ -r "$p" ]; then',
-      sh`    if [ "$(stat -L -c %s -- "$p")" -le ${a.contentMaxBytes} ]; then printf content=; base64 < "$p" | tr -d "\\n"; echo; else echo content_too_large=1; fi`,
+      '    z=${st#*"\nsize="}; z=${z%%"\n"*}',
+      sh`    if [ "$z" -le ${a.contentMaxBytes} ]; then printf content=; base64 < "$p" | tr -d "\\n"; echo; else echo content_too_large=1; fi`,
       '  fi',
     );
   }
@@ -120,9 +130,12 @@ function parseFileStat(stdout: string): FileStat {
   st.readable = kv.readable === '1';
   st.writeable = kv.writeable === '1';
   st.executable = kv.executable === '1';
-  if (kv.lnk_target !== undefined) st.lnk_target = Buffer.from(kv.lnk_target, 'base64').toString('utf8');
-  if (kv.lnk_source !== undefined) st.lnk_source = Buffer.from(kv.lnk_source, 'base64').toString('utf8');
-  if (kv.checksum !== undefined) st.checksum = kv.checksum;
+  const target = kv.lnk_target_raw ?? (kv.lnk_target === undefined ? undefined : Buffer.from(kv.lnk_target, 'base64').toString('utf8'));
+  const source = kv.lnk_source_raw ?? (kv.lnk_source === undefined ? undefined : Buffer.from(kv.lnk_source, 'base64').toString('utf8'));
+  if (target !== undefined) st.lnk_target = target;
+  if (source !== undefined) st.lnk_source = source;
+  const checksum = kv.checksum?.split(' ')[0];
+  if (checksum) st.checksum = checksum;
   if (kv.content !== undefined) st.content = kv.content;
   if (kv.content_too_large === '1') st.content_too_large = true;
   return st;
