@@ -90,7 +90,7 @@ describe('file_stat probe against the commands it replaces', function () {
   before(async function () {
     if (process.getuid?.() !== 0) this.skip();
     dir = mkdtempSync(join(tmpdir(), 'fd-file-stat-probe-'));
-    sb = await sandboxUp({ name: 'prb-file-stat', kind: 'lite', hosts: 1, dir: join(dir, 'sandbox') });
+    sb = await sandboxUp({ name: 'file-stat-probe', kind: 'lite', hosts: 1, dir: join(dir, 'sandbox') });
   });
 
   after(async () => {
