@@ -1,6 +1,9 @@
 import type { Argv } from 'yargs';
 import { CONNECTION_CHOICES } from '../connectors/connection-type.js';
 
+/** An option given any number of times, as a list. */
+const repeatable = (v: string | string[] | undefined): string[] => (v === undefined ? [] : ([] as string[]).concat(v));
+
 /** Options every subcommand shares, with the same names Ansible users know. */
 export function withGlobalOptions(y: Argv) {
   return y
@@ -9,7 +12,7 @@ export function withGlobalOptions(y: Argv) {
       type: 'string',
       // One value per -i (repeated -i collect into a list), so `run -i hosts site.yml` keeps the playbook.
       requiresArg: true,
-      coerce: (v: string | string[] | undefined) => (v === undefined ? [] : ([] as string[]).concat(v)),
+      coerce: repeatable,
       default: [] as string[],
       describe: 'Inventory file or directory (repeatable; merged in order)',
     })
@@ -35,7 +38,7 @@ export function withGlobalOptions(y: Argv) {
     .option('vault-id', {
       type: 'string',
       requiresArg: true,
-      coerce: (v: string | string[] | undefined) => (v === undefined ? [] : ([] as string[]).concat(v)),
+      coerce: repeatable,
       default: [] as string[],
       describe: 'Vault password as [label@]source: a file, an executable script or "prompt" (repeatable)',
     })
@@ -43,7 +46,7 @@ export function withGlobalOptions(y: Argv) {
       alias: 'vault-pass-file',
       type: 'string',
       requiresArg: true,
-      coerce: (v: string | string[] | undefined) => (v === undefined ? [] : ([] as string[]).concat(v)),
+      coerce: repeatable,
       default: [] as string[],
       describe: 'Vault password file, or a script printing the password (repeatable; default $ANSIBLE_VAULT_PASSWORD_FILE)',
     })
