@@ -42,13 +42,16 @@ function parseRun(code: number, stdout: string): RunOutput {
   return { code, events, rollout: events.find((e) => e.type === 'rollout') as Rollout | undefined, stdout };
 }
 
-/** What an assertion on a run prints when it fails: the rollout, then every failed or unreachable result and gate measure. */
+/**
+ * What an assertion on a run prints when it fails: the rollout, then every failed or unreachable
+ * result, the gate's measures and the config writes and restarts around them, with their times.
+ */
 function explain(r: RunOutput): string {
   const lines = r.events
-    .filter((e) => e.type === 'host_result' && (!['ok', 'changed', 'skipped'].includes(String(e.status)) || /Health gate|Measure Falco/.test(String(e.task))))
+    .filter((e) => e.type === 'host_result' && (!['ok', 'changed', 'skipped'].includes(String(e.status)) || /Health gate|Measure Falco|Restart Falco|Reload Falco|falco\.yaml/.test(String(e.task))))
     .map((e) => {
       const res = e.result as { stdout?: string; stderr?: string } | undefined;
-      return `${e.host} [${e.status}] ${e.task}: ${e.msg ?? ''} ${res?.stdout ?? ''} ${res?.stderr ?? ''}`.trimEnd();
+      return `${String(e.time)} ${e.host} [${e.status}] ${e.task}: ${e.msg ?? ''} ${res?.stdout ?? ''} ${res?.stderr ?? ''}`.trimEnd();
     });
   return `exit ${r.code}, rollout ${JSON.stringify(r.rollout)}\n${lines.join('\n')}`;
 }
