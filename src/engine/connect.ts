@@ -14,6 +14,7 @@ export async function connectAll(ctx: PlayContext, hosts: string[]): Promise<voi
     hosts.map((h) =>
       limit(async () => {
         const state = ctx.states.get(h)!;
+        dropLostConnection(state); // gone since the last play: connect again, as connectedState does per task
         if ((state.connection && state.connectedFor === ctx.play.connection) || ctx.signal?.aborted) return;
         try {
           if (state.connection) state.probeCache.clear(); // another play, another connection: another machine
