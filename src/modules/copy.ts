@@ -30,7 +30,8 @@ async function sourceContent(a: CopyArgs, ctx: ModuleContext): Promise<Buffer | 
   if (a.remote_src) return 'remote_src is not supported by falco-deploy copy; use command: cp, or fetch + copy';
   if (src.endsWith('/')) return `src ${src} is a directory: copying directories is not supported, copy each file`;
   try {
-    return (await streamedSource(src, ctx, a.decrypt !== false)) ?? (await ctx.readLocalFile(src, a.decrypt !== false));
+    const decrypt = a.decrypt !== false;
+    return (await streamedSource(src, ctx, decrypt)) ?? (await ctx.readLocalFile(src, decrypt));
   } catch (e) {
     if (e instanceof VaultError) return e.message;
     const code = (e as NodeJS.ErrnoException).code;

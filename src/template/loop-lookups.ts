@@ -26,11 +26,7 @@ export function lookupTerms(value: unknown): unknown[] {
 
 /** listify_lookup_plugin_terms on a templated value: a string or a non-iterable is one term. */
 function listify(terms: unknown): unknown {
-  return typeof terms === 'string' || !isIterable(terms) ? [terms] : terms;
-}
-
-function isIterable(v: unknown): boolean {
-  return typeof v === 'string' || Array.isArray(v) || isMapping(v);
+  return Array.isArray(terms) || isMapping(terms) ? terms : [terms];
 }
 
 /** The lookups' _flatten: one level, lists only. */
