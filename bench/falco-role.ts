@@ -49,7 +49,9 @@ interface RunFigures {
 
 function cliRun(argv: string[], withPreload = false): { stdout: string; wallMs: number } {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('node', [...(withPreload ? ['--import', preload] : []), cli, ...argv], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  // the counter patches dist/'s connection class, so that run loads dist/ rather than the bundle
+  const env = withPreload ? { ...process.env, FALCO_DEPLOY_UNBUNDLED: '1' } : process.env;
+  const r = spawnSync('node', [...(withPreload ? ['--import', preload] : []), cli, ...argv], { encoding: 'utf8', maxBuffer: 256 << 20, env });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`falco-deploy ${argv.join(' ')} exited ${r.status}: ${r.stderr}\n${r.stdout.slice(-3000)}`);
   return { stdout: r.stdout, wallMs };

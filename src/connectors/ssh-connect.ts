@@ -13,6 +13,7 @@ import { decideHostKey, defaultKnownHostsFiles } from './host-key-check.js';
 import { knownHostsName } from './known-hosts.js';
 import type { KnownHostsStore } from './known-hosts-store.js';
 import type { ConnectionTarget } from './types.js';
+import { withReusedSigningKey } from './signing-key.js';
 
 export interface ConnectContext {
   store: KnownHostsStore;
@@ -284,7 +285,7 @@ async function loadKeyNow(file: string, ctx: ConnectContext, target: ConnectionT
 }
 
 function firstKey(k: ParsedKey | ParsedKey[]): ParsedKey {
-  return Array.isArray(k) ? k[0] : k;
+  return withReusedSigningKey(Array.isArray(k) ? k[0] : k);
 }
 
 /** Host key types already known for the host go first, so a known key is what we are shown. */

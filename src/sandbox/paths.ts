@@ -3,8 +3,17 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The package root: this file is src/sandbox/paths.ts or dist/sandbox/paths.js. */
-export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The package root: the nearest directory above this file (src/sandbox, dist/sandbox, or a chunk in dist/bundle) with a package.json. */
+export const PACKAGE_ROOT = nearestPackageRoot(dirname(fileURLToPath(import.meta.url)));
+
+function nearestPackageRoot(dir: string): string {
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}`);
+    dir = up;
+  }
+  return dir;
+}
 const FIXTURES_DIR = join(PACKAGE_ROOT, 'molecule-like-fixtures', 'sandbox');
 export const BUILD_ROOTFS_SCRIPT = join(FIXTURES_DIR, 'build-rootfs.sh');
 export const HOSTINIT_SCRIPT = join(FIXTURES_DIR, 'lite-hostinit.sh');
