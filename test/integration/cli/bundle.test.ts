@@ -1,11 +1,11 @@
 /**
  * bin/falco-deploy.js runs the bundle that `npm run build` makes (dist/bundle), not dist/'s files
- * one by one; FALCO_DEPLOY_UNBUNDLED=1 runs dist/ as tsc wrote it. The modules a run loads are
- * recorded by a resolve hook preloaded into the CLI process.
+ * one by one; FALCO_DEPLOY_UNBUNDLED=1, or a dist/ that tsc wrote after the bundle, runs dist/ as
+ * tsc wrote it. The modules a run loads are recorded by a resolve hook preloaded into the CLI process.
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -48,5 +48,20 @@ describe('bin/falco-deploy.js: the bundled build', () => {
     expect(stdout).to.include('"msg":"42"');
     expect(files).to.include('dist/cli/main.js');
     expect(files.filter((f) => f.startsWith('dist/bundle/'))).to.deep.equal([]);
+  });
+
+  it('a dist/ built after the bundle (tsc alone) runs from dist/, not from the stale bundle', () => {
+    const main = join(ROOT, 'dist/cli/main.js');
+    const { atime, mtime } = statSync(main);
+    const bundleTime = statSync(join(ROOT, 'dist/bundle/main.js')).mtime;
+    utimesSync(main, atime, new Date(bundleTime.getTime() + 60_000));
+    try {
+      const { status, files } = loadedFiles({});
+      expect(status).to.equal(0);
+      expect(files).to.include('dist/cli/main.js');
+      expect(files.filter((f) => f.startsWith('dist/bundle/'))).to.deep.equal([]);
+    } finally {
+      utimesSync(main, atime, mtime);
+    }
   });
 });
