@@ -117,6 +117,28 @@ describe('engine: joined batches (one host)', () => {
     });
   }
 
+  // Who walks alone: the free strategy's hosts, and the last host of a linear batch still running
+  const walks: { name: string; head: string; first: string; roundTrips: Record<string, number> }[] = [
+    { name: 'two hosts in lockstep (linear): nothing joins', head: '', first: '', roundTrips: { a: 3, b: 3 } },
+    { name: 'the free strategy: each host walks alone, its writers join', head: '  strategy: free\n', first: '', roundTrips: { a: 2, b: 2 } },
+    {
+      name: 'linear with one host left (the other failed): its writers join',
+      head: '',
+      first: '    - fail: { msg: out }\n      when: inventory_hostname == "b"\n',
+      roundTrips: { a: 2, b: 1 },
+    },
+  ];
+  for (const w of walks) {
+    it(w.name, async () => {
+      const body = `${w.first}    - copy: { content: "x\\n", dest: "$DIR/one-{{ inventory_hostname }}" }
+    - copy: { content: "y\\n", dest: "$DIR/two-{{ inventory_hostname }}" }
+`;
+      const r = await runLocal({ 'inventory.ini': '[all]\na\nb\n', 'playbook.yml': play(body, w.head) });
+      expect(Object.fromEntries(['a', 'b'].map((h) => [h, roundTrips(r, h)]))).to.deep.equal(w.roundTrips);
+      expect(readFileSync(join(r.dir, 'two-a'), 'utf8')).to.equal('y\n');
+    });
+  }
+
   it('a failing earlier task leaves the joined task\'s file unwritten; with ignore_errors the next task runs at its turn', async () => {
     const body = (ignore: boolean) => `    - name: bad
       copy: { content: "x\\n", dest: "$DIR/one", validate: "false %s" }
