@@ -55,10 +55,12 @@ function inputsKey(args: Record<string, unknown>, become: boolean, becomeUser: s
  * probe cache (the host as `prev` found it); each comes with the guard that checks, in the batch,
  * that its probes still read the same. Stops at the first task that cannot join.
  */
-export async function planJoins(ctx: PlayContext, host: string, state: HostState, prev: Task, check: boolean): Promise<{ tasks: Task[]; requests: JoinRequest[] }> {
+export async function planJoins(ctx: PlayContext, host: string, state: HostState, prev: Task, check: boolean): Promise<JoinRequest[]> {
   const walk = following.get(state);
-  const out: { tasks: Task[]; requests: JoinRequest[]; planned: JoinedTask[] } = { tasks: [], requests: [], planned: [] };
-  if (!walk) return out;
+  const requests: JoinRequest[] = [];
+  const planned: JoinedTask[] = [];
+  joined.set(state, planned);
+  if (!walk) return requests;
   const registered = new Set(prev.register ? [prev.register] : []);
   let before = prev;
   for (const next of walk.nodes) {
@@ -73,14 +75,12 @@ export async function planJoins(ctx: PlayContext, host: string, state: HostState
     if (blocker || next.kind !== 'task') break;
     const one = await planOne(ctx, host, state, next, walk.scope, registered).catch(() => undefined);
     if (!one) break;
-    out.tasks.push(next);
-    out.requests.push(one.request);
-    out.planned.push(one.joined);
+    requests.push(one.request);
+    planned.push(one.joined);
     if (next.register) registered.add(next.register);
     before = next;
   }
-  joined.set(state, out.planned);
-  return out;
+  return requests;
 }
 
 async function planOne(
@@ -129,10 +129,7 @@ function watchReads(vars: Vars): { vars: Vars; read: { names: Set<string>; all: 
 /** Records what the joined tasks' commands returned (only those whose guard passed ran). */
 export function recordJoined(state: HostState, results: JoinResult[]): void {
   const planned = joined.get(state) ?? [];
-  joined.set(
-    state,
-    results.map((outcome, i) => ({ ...planned[i], outcome })),
-  );
+  joined.set(state, results.map((outcome, i) => ({ ...planned[i], outcome })));
 }
 
 /**

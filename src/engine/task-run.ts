@@ -198,7 +198,7 @@ async function runRemote(
     // do the next tasks' commands when they can join it (joined-batch.ts).
     const later = commands.length && own ? await speculativeProbes(ctx, host, playNodes(ctx)) : [];
     const joins = commands.length && own ? await planJoins(ctx, host, state, task, check) : undefined;
-    const applied = await applyCommands(state, conn, commands, { env, become, becomeUser }, later, joins?.requests);
+    const applied = await applyCommands(state, conn, commands, { env, become, becomeUser }, later, joins);
     if (joins) recordJoined(state, applied.joined);
     ({ results, failedCommand } = applied);
   }
