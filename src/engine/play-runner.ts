@@ -131,8 +131,11 @@ async function runSections(ctx: PlayContext, hosts: string[]): Promise<void> {
 }
 
 /**
- * Round trip 1: the facts probe plus every task probe that does not depend on facts.
- * Round trip 2 (only if needed): task probes that needed the facts.
+ * ONE round trip: the facts probe plus the probes of every task that can be templated without
+ * the facts (a `when` that reads them counts as maybe true: prefetch.ts). The probes of tasks
+ * whose arguments need the facts are left to the first task that misses the cache (it fetches
+ * every later task's too) or to the first commands' batch, which is never more round trips than
+ * fetching them here and fewer when commands come first.
  */
 async function gatherAndPrefetch(ctx: PlayContext, hosts: string[]): Promise<void> {
   const gather = ctx.play.gatherFacts && ctx.options.tagFilter(['always']);
@@ -163,7 +166,6 @@ async function prefetchHost(ctx: PlayContext, host: string, gather: boolean): Pr
     state.setFacts((plan.result?.ansible_facts ?? {}) as Record<string, unknown>);
     ctx.stats.record(host, 'ok', false);
     ctx.emit({ type: 'host_result', host, task: GATHER_TASK_NAME, status: 'ok' });
-    await fetchGrouped(state, await speculativeProbes(ctx, host, nodes));
   } catch (err) {
     if (ctx.signal?.aborted) return; // interrupted: no verdict on this host
     if (err instanceof UnreachableError) return markUnreachable(ctx, host, GATHER_TASK_NAME, err, gatherIgnoresUnreachable(ctx, host));

@@ -1,7 +1,8 @@
 import type { PendingProbe } from './probes.js';
 import type { PlayContext } from './context.js';
 import { becomeFor, keywordFlag, ROOT_SCOPE, varsFor } from './context.js';
-import type { TaskNode } from '../playbook/model.js';
+import type { Task, TaskNode } from '../playbook/model.js';
+import type { Vars } from './ports.js';
 import { loopItem, loopItems, moduleContext } from './task-inputs.js';
 import { plainData } from '../template/index.js';
 import { runsOnOwnHost } from './delegation.js';
@@ -25,7 +26,7 @@ export async function speculativeProbes(ctx: PlayContext, host: string, nodes: T
     try {
       const vars = varsFor(ctx, host, ROOT_SCOPE, node);
       const become = becomeFor(ctx, vars, node);
-      if (node.when.length && !ctx.templater.evaluateCondition(node.when, vars, node.source)) continue;
+      if (node.when.length && !mayRun(ctx, node, vars)) continue;
       const loopVar = node.loopControl?.loopVar ?? 'item';
       const items = node.loop ? loopItems(ctx, node.loop, vars, node) : [undefined];
       for (let i = 0; Array.isArray(items) && i < items.length; i++) {
@@ -39,6 +40,28 @@ export async function speculativeProbes(ctx: PlayContext, host: string, nodes: T
     }
   }
   return out;
+}
+
+/**
+ * False only when the task's `when` is false now for a reason that stays: a `when` that cannot be
+ * evaluated yet, or that is false while it reads a variable not defined yet (the facts before
+ * they are gathered, what a later set_fact or register defines), may be true at the task's turn.
+ * Probes are read-only, so such a task's probes are fetched anyway.
+ */
+function mayRun(ctx: PlayContext, node: Task, vars: Vars): boolean {
+  let readUndefined = false;
+  const watched = new Proxy(vars, {
+    getOwnPropertyDescriptor(target, name) {
+      const d = Reflect.getOwnPropertyDescriptor(target, name);
+      if (d === undefined || d.value === undefined) readUndefined = true;
+      return d;
+    },
+  });
+  try {
+    return ctx.templater.evaluateCondition(node.when, watched, node.source) || readUndefined;
+  } catch {
+    return true;
+  }
 }
 
 /** Every task of the play, pre_tasks to post_tasks, for speculative probing. */

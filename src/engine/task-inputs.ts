@@ -4,10 +4,32 @@ import type { PlayContext } from './context.js';
 import type { ModuleContext } from '../modules/contract.js';
 import type { Vars } from './ports.js';
 import { findInSearchPath, firstFound, isUnsafe, loopLookup, lookupTerms, markUnsafe, settleUnsafe, TemplateUndefinedError } from '../template/index.js';
-import type { LoopSpec, Task } from '../playbook/model.js';
-import { plainData } from '../template/index.js';
+import type { EnvironmentEntry, LoopSpec, Task } from '../playbook/model.js';
+import { FalcoDeployError } from '../errors.js';
+import { OMIT as OMIT_PLACEHOLDER, plainData } from '../template/index.js';
 import { vaultDecryptedFile } from '../yaml/vault.js';
 import { pyStr } from '../python/repr.js';
+
+/** environment: entries (maps or templated strings), outermost first, later ones winning. */
+export function environmentFor(ctx: PlayContext, entries: EnvironmentEntry[], vars: Vars, task: Task): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const entry of entries) {
+    const value = ctx.templater.templateData(entry, vars, task.source);
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      throw new FalcoDeployError(`environment must be a mapping, got ${JSON.stringify(value)}`, { task: task.displayName, phase: 'plan' });
+    }
+    for (const [k, v] of Object.entries(value)) {
+      if (v === OMIT_PLACEHOLDER) continue;
+      env[k] = pyStr(v); // the shell plugin's env_prefix writes str(value)
+    }
+  }
+  return env;
+}
+
+/** A task's templated arguments without the ones that rendered to `omit`. */
+export function stripOmitted(args: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(args).filter(([, v]) => v !== OMIT_PLACEHOLDER));
+}
 
 export function moduleContext(
   ctx: PlayContext,

@@ -1,26 +1,26 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { FalcoDeployError, UnreachableError } from '../errors.js';
 import type { ExecResult } from '../connectors/types.js';
-import type { FileDiff, ModuleDefinition, Plan } from '../modules/contract.js';
+import type { FileDiff, ModuleDefinition, Plan, PlannedCommand } from '../modules/contract.js';
 import type { HostStatus } from '../output/events.js';
 import type { PlayContext, IncludeScope } from './context.js';
 import { becomeFor, becomeUserFor, keywordFlag, varsFor } from './context.js';
-import { OMIT as OMIT_PLACEHOLDER, isTemplateError, isUnsafe, markUnsafe, plainData, settleUnsafe } from '../template/index.js';
+import { isTemplateError, isUnsafe, markUnsafe, plainData, settleUnsafe } from '../template/index.js';
 import { taskArgErrorMessage } from '../template/errors.js';
-import { pyStr } from '../python/repr.js';
 import { aggregateLoop, CONDITIONAL_FALSE, type ItemResult } from './loop-result.js';
 import { cacheKey, fetchGrouped, probeValues } from './probes.js';
 import { playNodes, speculativeProbes } from './prefetch.js';
 import { runLocalTask } from './local-tasks.js';
 import { applyCommands } from './apply.js';
+import { planJoins, recordJoined, takeJoined } from './join-plan.js';
 import { runDriven } from './driven.js';
 import { delegateLabel, execTarget, factsHolder } from './delegation.js';
 import { errorMessage, failure, moduleOutcome, type TaskOutcome } from './outcome.js';
-import { itemLabel, loopItem, loopItems, moduleContext } from './task-inputs.js';
+import { environmentFor, itemLabel, loopItem, loopItems, moduleContext, stripOmitted } from './task-inputs.js';
 import { noLogValues } from '../argspec/no-log.js';
 import { redact } from '../output/redact.js';
 import type { Vars } from './ports.js';
-import type { EnvironmentEntry, Task } from '../playbook/model.js';
+import type { Task } from '../playbook/model.js';
 
 /** Runs one task on one host: loop, when, retries/until, changed_when/failed_when, register. */
 export async function runTaskOnHost(ctx: PlayContext, task: Task, host: string, scope: IncludeScope): Promise<TaskOutcome> {
@@ -165,30 +165,45 @@ async function runRemote(
   const env = environmentFor(ctx, [...ctx.play.environment, ...task.environment], vars, task);
   const modCtx = { ...moduleContext(ctx, host, task, vars, become, check), environment: env };
   const becomeUser = become ? becomeUserFor(ctx, vars, task) : undefined;
-  const probes = await mod.probes(args, modCtx);
-  if (probes.some((p) => !state.probeCache.has(cacheKey(p, become)))) {
-    // One round trip for this task and every later one that can be templated by now (on this host).
-    const later = state === ctx.states.get(host) ? await speculativeProbes(ctx, host, playNodes(ctx)) : [];
-    await fetchGrouped(state, [...probes.map((req) => ({ become, req })), ...later]);
+  const own = state === ctx.states.get(host);
+  const delegatedTo = delegateLabel(ctx, task, host, vars);
+  // Its commands may have run already, in an earlier task's batch (join-plan.ts): reported now.
+  const ran = own ? takeJoined(state, task, { args, become, becomeUser, env }) : undefined;
+  let plan: Plan;
+  let commands: PlannedCommand[];
+  let results: ExecResult[];
+  let failedCommand: number | undefined;
+  if (ran) ({ plan, commands, results, failedCommand } = ran);
+  else {
+    const probes = await mod.probes(args, modCtx);
+    if (probes.some((p) => !state.probeCache.has(cacheKey(p, become)))) {
+      // One round trip for this task and every later one that can be templated by now (on this host).
+      const later = own ? await speculativeProbes(ctx, host, playNodes(ctx)) : [];
+      await fetchGrouped(state, [...probes.map((req) => ({ become, req })), ...later]);
+    }
+    const facts = await probeValues(state, probes, become);
+    if (mod.drive) {
+      return runDriven(ctx, state, { mod, args, action: task.module, become, becomeUser, delegatedTo }, facts, modCtx);
+    }
+    plan = await mod.plan(args, facts, modCtx);
+    const warnings = plan.warnings;
+    if (plan.failed) return { ...failure(plan.failed, plan.result), warnings, diff: (task.diff ?? ctx.options.diff) ? plan.diff : undefined, delegatedTo };
+    if (plan.skippedReason) {
+      // recorded from ansible-core: a module's own skip result (command, raw) also says failed: false; fetch's bare skip does not
+      const result = plan.result ? { ...plan.result, changed: false, skipped: true, failed: false } : { changed: false, skipped: true, msg: plan.skippedReason };
+      return { status: 'skipped', changed: false, result, msg: plan.skippedReason, warnings };
+    }
+    commands = check ? plan.commands.filter((c) => c.readOnly) : plan.commands;
+    // The later tasks' probes ride in the commands' round trip, after them (see apply.ts), and so
+    // do the next tasks' commands when they can join it (joined-batch.ts).
+    const later = commands.length && own ? await speculativeProbes(ctx, host, playNodes(ctx)) : [];
+    const joins = commands.length && own ? await planJoins(ctx, host, state, task, check) : undefined;
+    const applied = await applyCommands(state, conn, commands, { env, become, becomeUser }, later, joins);
+    if (joins) recordJoined(state, applied.joined);
+    ({ results, failedCommand } = applied);
   }
-  const facts = await probeValues(state, probes, become);
-  if (mod.drive) {
-    return runDriven(ctx, state, { mod, args, action: task.module, become, becomeUser, delegatedTo: delegateLabel(ctx, task, host, vars) }, facts, modCtx);
-  }
-  const plan = await mod.plan(args, facts, modCtx);
   const warnings = plan.warnings;
   const diff = (task.diff ?? ctx.options.diff) ? plan.diff : undefined;
-  const delegatedTo = delegateLabel(ctx, task, host, vars);
-  if (plan.failed) return { ...failure(plan.failed, plan.result), warnings, diff, delegatedTo };
-  if (plan.skippedReason) {
-    // recorded from ansible-core: a module's own skip result (command, raw) also says failed: false; fetch's bare skip does not
-    const result = plan.result ? { ...plan.result, changed: false, skipped: true, failed: false } : { changed: false, skipped: true, msg: plan.skippedReason };
-    return { status: 'skipped', changed: false, result, msg: plan.skippedReason, warnings };
-  }
-  const commands = check ? plan.commands.filter((c) => c.readOnly) : plan.commands;
-  // The later tasks' probes ride in the commands' round trip, after them (see apply.ts).
-  const later = commands.length && state === ctx.states.get(host) ? await speculativeProbes(ctx, host, playNodes(ctx)) : [];
-  const { results, failedCommand } = await applyCommands(state, conn, commands, { env, become, becomeUser }, later);
   const applied = commands.some((c) => !c.readOnly);
   const result = mod.finish ? await mod.finish(args, plan, results, modCtx) : defaultFinish(plan, results);
   if (check) result.changed = plan.changed;
@@ -199,22 +214,6 @@ async function runRemote(
   }
   const changed = failed && !mod.changedOnFailure ? false : Boolean(result.changed ?? plan.changed);
   return moduleOutcome(result, failed, changed, { diff, warnings, applied, delegatedTo });
-}
-
-/** environment: entries (maps or templated strings), outermost first, later ones winning. */
-function environmentFor(ctx: PlayContext, entries: EnvironmentEntry[], vars: Vars, task: Task): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const entry of entries) {
-    const value = ctx.templater.templateData(entry, vars, task.source);
-    if (!value || typeof value !== 'object' || Array.isArray(value)) {
-      throw new FalcoDeployError(`environment must be a mapping, got ${JSON.stringify(value)}`, { task: task.displayName, phase: 'plan' });
-    }
-    for (const [k, v] of Object.entries(value)) {
-      if (v === OMIT_PLACEHOLDER) continue;
-      env[k] = pyStr(v); // the shell plugin's env_prefix writes str(value)
-    }
-  }
-  return env;
 }
 
 function defaultFinish(plan: Plan, results: ExecResult[]): Record<string, unknown> {
@@ -270,10 +269,6 @@ function errorOutcome(err: unknown): TaskOutcome {
   const msg = isTemplateError(err) ? `${taskArgErrorMessage(err)}${err.file ? ` (${err.file}${err.line ? `:${err.line}` : ''})` : ''}` : errorMessage(err);
   // ansible-core's result for a task that could not run has no `changed`
   return { status: 'failed', changed: false, result: { failed: true, msg }, msg };
-}
-
-function stripOmitted(args: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(args).filter(([, v]) => v !== OMIT_PLACEHOLDER));
 }
 
 /** Cut short by Ctrl-C: the walker drops the interrupted result. */

@@ -15,6 +15,7 @@ import { plainData } from '../template/index.js';
 import { redact, NO_LOG_MESSAGE } from '../output/redact.js';
 import { collectTaskSecrets } from './secrets.js';
 import { matchesStartAt } from '../playbook/list.js';
+import { setFollowing } from './join-plan.js';
 
 /**
  * Walks a task tree for a set of hosts in lockstep (linear strategy: every host finishes a task
@@ -22,7 +23,7 @@ import { matchesStartAt } from '../playbook/list.js';
  * tags, become, ...) were already pushed down to each task by the loader.
  */
 export async function runNodes(ctx: PlayContext, nodes: TaskNode[], hosts: string[], scope: IncludeScope): Promise<void> {
-  for (const node of nodes) {
+  for (const [i, node] of nodes.entries()) {
     const active = hosts.filter((h) => ctx.states.get(h)!.active);
     if (active.length === 0 || ctx.signal?.aborted) return;
     if (node.kind === 'block') await runBlock(ctx, node, active, scope);
@@ -30,7 +31,7 @@ export async function runNodes(ctx: PlayContext, nodes: TaskNode[], hosts: strin
     // as Ansible: an include is selected by its own tags (apply's reach only the included tasks)
     else if (node.kind === 'include_tasks') await runInclude(ctx, node, active, scope);
     else if (node.kind === 'include_role') await runIncludeRole(ctx, node, active, scope);
-    else await runTask(ctx, node, active, scope);
+    else await runTask(ctx, node, active, scope, nodes.slice(i + 1));
   }
 }
 
@@ -185,8 +186,11 @@ function failInclude(ctx: PlayContext, node: Include, hosts: string[], err: unkn
   failHosts(ctx, hosts, node.displayName, errorMessage(err), { ignored: node.ignoreErrors === true, key: 'reason' });
 }
 
-/** One task on every given host, bounded by forks; records stats and notifies handlers. */
-async function runTask(ctx: PlayContext, task: Task, hosts: string[], scope: IncludeScope): Promise<void> {
+/**
+ * One task on every given host, bounded by forks; records stats and notifies handlers. `rest`:
+ * the nodes the walker runs next in this list, whose commands may join this task's batch.
+ */
+async function runTask(ctx: PlayContext, task: Task, hosts: string[], scope: IncludeScope, rest: TaskNode[] = []): Promise<void> {
   if (ctx.signal?.aborted) return;
   // Notified handlers run whatever --tags/--start-at-task say, as in Ansible.
   if (!scope.handler && !ctx.options.tagFilter(task.tags)) return;
@@ -197,6 +201,7 @@ async function runTask(ctx: PlayContext, task: Task, hosts: string[], scope: Inc
   const targets = task.runOnce ? hosts.slice(0, 1) : hosts;
   ctx.emit({ type: 'task_start', task: task.displayName, handler: scope.handler, hosts: targets });
   const limit = pLimit(ctx.options.forks);
+  for (const h of targets) setFollowing(ctx.states.get(h)!, { nodes: rest, scope, oneHost: hosts.length === 1 });
   const settled = await Promise.all(
     targets.map((h) =>
       limit(async () => {

@@ -152,5 +152,6 @@ export const aptRepositoryModule: ModuleDefinition = {
   name: 'apt_repository',
   spec: aptRepositorySpec,
   probes: () => [aptSourcesLists()],
+  joinsBatch: true,
   plan: (raw, facts, ctx) => failOnArgError(() => planAptRepository(raw, facts, ctx)),
 };

@@ -132,4 +132,11 @@ export interface ModuleDefinition<A extends Record<string, unknown> = Record<str
    * other module's failure changed nothing, so it reports `changed: false`, as Ansible's fail_json.
    */
   changedOnFailure?: boolean;
+  /**
+   * Its result fails only when a command's exit code is not ok (the remote shell then runs nothing
+   * after it), it returns no facts, writes no controller file, and its finish reads only its
+   * arguments, plan and results (no clock): so the engine may run its commands in the batch of
+   * the task before it, and the next task's after its own (src/engine/joined-batch.ts).
+   */
+  joinsBatch?: boolean;
 }

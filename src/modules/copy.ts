@@ -79,6 +79,7 @@ export const copy: ModuleDefinition<CopyArgs> = {
       return plan;
     });
   },
+  joinsBatch: true,
   finish: (_a, plan, results) => finishFileChange(plan, results),
   async writes(a, ctx) {
     if (a.content !== undefined && a.dest.endsWith('/')) return 'can not use content with a dir as dest';

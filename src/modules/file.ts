@@ -159,5 +159,6 @@ export const file: ModuleDefinition<FileArgs> = {
         return planHardLink(a, st, facts, ctx);
     }
   }),
+  joinsBatch: true,
   finish: (_a, plan, results) => finishFileChange(plan, results),
 };

@@ -68,6 +68,7 @@ export const lineinfile: ModuleDefinition<LineinfileArgs> = {
     plan.warnings = warnings.length ? warnings : undefined;
     return plan;
   }),
+  joinsBatch: true,
   finish(_a, plan, results) {
     const out = finishTextEdit(plan, results);
     if (out.backup_file) out.backup = out.backup_file;

@@ -59,6 +59,7 @@ export const signingKeyModule: ModuleDefinition = {
   spec: signingKeySpec,
   probes: (raw) => noProbesOnArgError(() => [keyringFingerprints(args(raw).dest)]),
   plan: (raw, facts) => failOnArgError(() => planSigningKey(raw, facts)),
+  joinsBatch: true,
   finish: (_raw, plan, results) => {
     const out: Record<string, unknown> = { ...(plan.result ?? {}), changed: plan.changed };
     const r = results[results.length - 1];

@@ -42,6 +42,7 @@ export const template: ModuleDefinition<TemplateArgs> = {
       return plan;
     });
   },
+  joinsBatch: true,
   finish: (_a, plan, results) => finishFileChange(plan, results),
   async writes(a, ctx) {
     const text = await renderedText(a, ctx);

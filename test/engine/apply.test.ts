@@ -5,9 +5,10 @@
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyBatch, splitApplyResults } from '../../src/engine/apply.js';
+import { applyBatch, applyCommands, splitApplyResults, type JoinRequest } from '../../src/engine/apply.js';
+import { HostState } from '../../src/engine/host-state.js';
 import type { PendingProbe } from '../../src/engine/probes.js';
-import type { ExecResult } from '../../src/connectors/types.js';
+import type { ExecRequest, ExecResult, HostConnection } from '../../src/connectors/types.js';
 import type { ModuleDefinition, PlannedCommand } from '../../src/modules/contract.js';
 import { runLocal } from '../support/run-local.js';
 
@@ -68,6 +69,41 @@ describe('engine/apply: what goes into a task\'s one batch (table)', () => {
       // a probe never stops the batch: only the commands do
       requests.slice(c.commands.length).forEach((r) => expect(r).to.not.have.property('stopBatchUnless'));
       expect(probeKeys).to.deep.equal(c.keys);
+    });
+  }
+});
+
+describe('engine/apply: a batch with joined tasks: what ran and what the probe cache holds (table)', () => {
+  // layout: the task's 1 command, the 1 later probe (L0), then per joined task its 1 guard and
+  // 1 command, then the later probe again (L); exit codes are scripted, a batch ends at the first
+  // stopBatchUnless that fails as the remote shell ends it
+  const join = (n: string): JoinRequest => ({ guard: [{ command: `guard ${n}`, stopBatchUnless: [0] }], commands: [{ command: `cmd ${n}` }], opts: { env: {}, become: false } });
+  const cases: { name: string; exits: number[]; joined: number[][]; failed?: number; cache?: string }[] = [
+    { name: 'every guard passed: both joined tasks ran, the cache is the last probes', exits: [0, 0, 0, 0, 0, 0, 0], joined: [[0], [0]], cache: 'L' },
+    { name: 'the task\'s command failed: nothing joined ran, nothing cached', exits: [5], joined: [], failed: 0 },
+    { name: 'the first guard stopped the batch: nothing joined ran, the cache is the probes read after the task', exits: [0, 0, 1], joined: [], cache: 'L0' },
+    { name: 'the second guard stopped it: the first joined task ran, the probes before it are stale', exits: [0, 0, 0, 0, 1], joined: [[0]] },
+    { name: 'a joined task\'s command failed: it ran (failed), the next did not, nothing cached', exits: [0, 0, 0, 7], joined: [[7]] },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const state = new HostState('a');
+      const conn = {
+        execBatch: async (requests: ExecRequest[]) => {
+          const out: ExecResult[] = [];
+          for (const [i, r] of requests.entries()) {
+            if (i >= c.exits.length) break;
+            out.push({ ...rc(c.exits[i]), stdout: i === 1 ? 'L0' : 'L' });
+            if (r.stopBatchUnless && !r.stopBatchUnless.includes(c.exits[i])) break;
+          }
+          return out;
+        },
+      } as unknown as HostConnection;
+      const later: PendingProbe[] = [{ become: false, req: { fact: 'f', args: {}, key: 'k', command: 'probe', parse: () => undefined } }];
+      const out = await applyCommands(state, conn, [{ command: 'cmd task' }], { env: {}, become: false }, later, [join('1'), join('2')]);
+      expect(out.failedCommand).to.equal(c.failed);
+      expect(out.joined.map((j) => j.results.map((r) => r.exitCode))).to.deep.equal(c.joined);
+      expect(state.probeCache.get('user:k')?.stdout).to.equal(c.cache);
     });
   }
 });
