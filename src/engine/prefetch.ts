@@ -26,7 +26,9 @@ export async function speculativeProbes(ctx: PlayContext, host: string, nodes: T
     try {
       const vars = varsFor(ctx, host, ROOT_SCOPE, node);
       const become = becomeFor(ctx, vars, node);
-      if (node.when.length && !mayRun(ctx, node, vars)) continue;
+      const runs = node.when.length ? whenNow(ctx, node, vars) : 'yes';
+      // a probe that reaches past the host (a uri GET) is sent ahead only for a task that will run
+      if (runs === 'no' || (runs === 'maybe' && mod.probesLeaveHost)) continue;
       const loopVar = node.loopControl?.loopVar ?? 'item';
       const items = node.loop ? loopItems(ctx, node.loop, vars, node) : [undefined];
       for (let i = 0; Array.isArray(items) && i < items.length; i++) {
@@ -43,12 +45,12 @@ export async function speculativeProbes(ctx: PlayContext, host: string, nodes: T
 }
 
 /**
- * False only when the task's `when` is false now for a reason that stays: a `when` that cannot be
+ * "no" only when the task's `when` is false now for a reason that stays. A `when` that cannot be
  * evaluated yet, or that is false while it reads a variable not defined yet (the facts before
- * they are gathered, what a later set_fact or register defines), may be true at the task's turn.
- * Probes are read-only, so such a task's probes are fetched anyway.
+ * they are gathered, what a later set_fact or register defines), is "maybe": it may be true at the
+ * task's turn, and probes are read-only, so such a task's probes are fetched anyway.
  */
-function mayRun(ctx: PlayContext, node: Task, vars: Vars): boolean {
+function whenNow(ctx: PlayContext, node: Task, vars: Vars): 'yes' | 'maybe' | 'no' {
   let readUndefined = false;
   const watched = new Proxy(vars, {
     getOwnPropertyDescriptor(target, name) {
@@ -58,9 +60,10 @@ function mayRun(ctx: PlayContext, node: Task, vars: Vars): boolean {
     },
   });
   try {
-    return ctx.templater.evaluateCondition(node.when, watched, node.source) || readUndefined;
+    if (ctx.templater.evaluateCondition(node.when, watched, node.source)) return 'yes';
+    return readUndefined ? 'maybe' : 'no';
   } catch {
-    return true;
+    return 'maybe';
   }
 }
 

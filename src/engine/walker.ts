@@ -221,11 +221,13 @@ async function runTask(ctx: PlayContext, task: Task, hosts: string[], scope: Inc
   if (task.runOnce && outcomes.length) shareRunOnce(ctx, task, outcomes[0][0], outcomes[0][1]);
   for (const action of metaActions) await runMeta(ctx, action, hosts);
   const anyErrorsFatal = task.anyErrorsFatal ?? ctx.play.anyErrorsFatal;
-  if (anyErrorsFatal && outcomes.some(([h]) => ctx.states.get(h)!.failed)) {
+  // as linear.py: an unreachable result (an ignored one too) counts as much as a failed one
+  if (anyErrorsFatal && outcomes.some(([h, o]) => ctx.states.get(h)!.failed || o.status === 'unreachable')) {
     for (const h of ctx.batchHosts) {
       const s = ctx.states.get(h)!;
       if (s.active) s.failed = true;
     }
+    if (ctx.batchHosts.every((h) => !ctx.states.get(h)!.active)) ctx.emit({ type: 'no_hosts_remaining' });
   }
 }
 

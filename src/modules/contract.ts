@@ -139,4 +139,9 @@ export interface ModuleDefinition<A extends Record<string, unknown> = Record<str
    * the task before it, and the next task's after its own (src/engine/joined-batch.ts).
    */
   joinsBatch?: boolean;
+  /**
+   * Its probes reach past the host (uri's GET goes to a server): the engine reads them ahead only
+   * for a task whose `when` is already true, never for one that may yet be skipped.
+   */
+  probesLeaveHost?: boolean;
 }

@@ -93,6 +93,7 @@ function planUri(raw: Record<string, unknown>, facts: ProbedFacts): Plan {
 export const uriModule: ModuleDefinition = {
   name: 'uri',
   spec: uriSpec,
+  probesLeaveHost: true,
   probes: (raw) => noProbesOnArgError(() => {
     const { a, q } = request(raw);
     return READ_ONLY.has(a.method) ? [httpResponse(q)] : [];

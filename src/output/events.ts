@@ -53,6 +53,8 @@ export type RunEvent =
   /** An `until` attempt failed: another one follows (Ansible's FAILED - RETRYING line). */
   | { type: 'retry'; host: string; task: string; retriesLeft: number; result?: Record<string, unknown> }
   | { type: 'no_hosts'; play: string }
+  /** any_errors_fatal failed every host left in the batch: Ansible's NO MORE HOSTS LEFT banner. */
+  | { type: 'no_hosts_remaining' }
   | {
       type: 'recap';
       stats: Record<string, HostStats>;

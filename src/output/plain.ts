@@ -24,6 +24,9 @@ export class PlainRenderer implements Renderer {
       case 'no_hosts':
         w('skipping: no hosts matched\n');
         break;
+      case 'no_hosts_remaining':
+        w(`\n${banner('NO MORE HOSTS LEFT')}\n`);
+        break;
       case 'task_start':
         w(`\n${banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.task}]`)}\n`);
         break;

@@ -50,4 +50,15 @@ describe('engine: the play-start batch', () => {
     expect(r.results('f').map((e) => e.status)).to.deep.equal(['skipped']);
     expect(sent.join('\n')).to.not.include('/none');
   });
+
+  it('a uri GET is not read ahead for a task whose when may yet be false: it would reach the server', async () => {
+    const body = `    - name: f
+      uri: { url: "http://127.0.0.1:9/never-asked" }
+      when: ansible_facts.system == 'NoSuchSystem'
+`;
+    const r = await runLocal({ 'inventory.ini': '[all]\na\n', 'playbook.yml': play(body) });
+    const sent = [...r.provider.connections.values()].flatMap((c) => c.commands.map((q) => q.command));
+    expect(r.results('f').map((e) => e.status)).to.deep.equal(['skipped']);
+    expect(sent.join('\n')).to.not.include('never-asked');
+  });
 });
