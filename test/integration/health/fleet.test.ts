@@ -35,6 +35,18 @@ describe('health command on a sandbox fleet (systemd, root)', function () {
     if (r.status !== 0) throw new Error(`${host}: ${command}: exit ${r.status}: ${r.stderr}`);
     return r.stdout;
   };
+  /**
+   * A rules file changed under a running Falco makes it hot-restart (watch_config_files), its
+   * webserver down meanwhile: run `command` on `host`, then wait until Falco said it restarts and
+   * answers /healthz again, so a health check after it sees the settled host.
+   */
+  const changeRulesAndSettle = (host: string, command: string) =>
+    ssh(
+      host,
+      `t=$(date +%s); ${command} && for i in $(seq 1 150); do ` +
+        `journalctl -q --since "@$t" | grep -q "Falco will restart" && curl -sf -o /dev/null http://127.0.0.1:8765/healthz && exit 0; sleep 0.2; done; ` +
+        `echo "Falco did not restart and answer after the change" >&2; exit 1`,
+    );
 
   before(async function () {
     if (process.getuid?.() !== 0) this.skip();
@@ -153,7 +165,7 @@ describe('health command on a sandbox fleet (systemd, root)', function () {
   it('--playbook site.yml: converged hosts have no config drift; an edited and an extra rules file on one host are drift (exit 2; table, --json, --html)', () => {
     const site = join(ROOT, 'playbooks/site.yml');
     const edited = hosts[1];
-    ssh(edited, 'cp /etc/falco/falco_rules.local.yaml /tmp/local-rules.bak && echo "# edited by hand" >> /etc/falco/falco_rules.local.yaml && printf "%s\\n" "- list: drift_extra" "  items: []" > /etc/falco/rules.d/extra.yaml');
+    changeRulesAndSettle(edited, 'cp /etc/falco/falco_rules.local.yaml /tmp/local-rules.bak && echo "# edited by hand" >> /etc/falco/falco_rules.local.yaml && printf "%s\\n" "- list: drift_extra" "  items: []" > /etc/falco/rules.d/extra.yaml');
     try {
       const html = join(work, 'drift.html');
       const r = health(['--json', '--playbook', site, '--html', html]);
@@ -181,7 +193,7 @@ describe('health command on a sandbox fleet (systemd, root)', function () {
       expect(table.stdout).to.match(new RegExp(`^${edited}\\s+degraded\\s.*\\s2 files\\s+config drift: `, 'm'));
       expect(table.stdout).to.match(new RegExp(`^${hosts[0]}\\s+healthy\\s.*\\sin-sync$`, 'm'));
     } finally {
-      ssh(edited, 'mv /tmp/local-rules.bak /etc/falco/falco_rules.local.yaml && rm -f /etc/falco/rules.d/extra.yaml');
+      changeRulesAndSettle(edited, 'mv /tmp/local-rules.bak /etc/falco/falco_rules.local.yaml && rm -f /etc/falco/rules.d/extra.yaml');
     }
   });
 
