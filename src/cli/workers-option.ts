@@ -15,6 +15,6 @@ export function withWorkersOption<T>(y: Argv<T>) {
     type: 'string',
     requiresArg: true,
     coerce: (v: string | undefined) => (v === undefined ? undefined : parseWorkers(v)),
-    describe: 'Worker threads, each running the plays for its own part of the hosts: N, or auto (one per core when each gets 100+ hosts); one thread when a play needs all hosts at once (run_once, serial, hostvars...)',
+    describe: 'Worker threads, each running the plays for its own part of the hosts: N, or auto (one per core when each gets 100+ hosts); one thread when a play needs all hosts at once (run_once, max_fail_percentage, hostvars...)',
   });
 }

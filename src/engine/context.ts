@@ -38,6 +38,11 @@ export interface RunOptions {
 export interface IncludeScope {
   includeParams: Vars;
   handler?: boolean;
+  /**
+   * Inside a block that has a rescue or an always to run next: a failure here is not final
+   * (Ansible's iterator is not COMPLETE), so max_fail_percentage does not count it yet.
+   */
+  caught?: boolean;
   /** Defaults/vars of the roles an include_role (not public) loaded: visible only inside it. */
   roleDefaults?: Vars;
   roleVars?: Vars;
@@ -115,6 +120,13 @@ export interface PlayContext {
   startReached: { value: boolean };
   /** meta: end_play was run: no later serial batch of this play starts. */
   playEnded: { value: boolean };
+  /** The play's max_fail_percentage (undefined: not set), checked after every task on the batch. */
+  maxFail?: number;
+  /**
+   * max_fail_percentage or any_errors_fatal failed every host left in the batch: as Ansible's
+   * strategy returns then, no rescue, always or handler runs after it.
+   */
+  batchStopped: { value: boolean };
   /** meta: refresh_inventory: reads the inventory sources again (for the plays after this one). */
   refreshInventory(): Promise<void>;
   /** Aborted on Ctrl-C: no new task, batch or play starts; results that arrive later are dropped. */

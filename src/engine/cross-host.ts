@@ -9,9 +9,10 @@ import type { PlaybookRuntime } from './ports.js';
  * result depends on other hosts of the play (docs/scale-out.md "Workers") keeps the single thread:
  * Ansible's semantics are kept by not splitting, never approximated.
  *
- * Serial batches and the batch verdict ("the playbook stops when every host of the batch failed",
- * max_fail_percentage) are coordinated instead: the batches are cut from all the workers' hosts
- * and each batch ends with every worker continuing or stopping on the fleet-wide sums (runPlay's Fleet).
+ * Serial batches and the batch verdict ("the playbook stops when every host of the batch failed")
+ * are coordinated instead: the batches are cut from all the workers' hosts and each batch ends
+ * with every worker continuing or stopping on the fleet-wide sums (runPlay's Fleet).
+ * max_fail_percentage is not: Ansible checks it after every task, on the whole batch.
  */
 export function crossHostReason(playbook: Playbook, runtime: PlaybookRuntime, opts: { startAtTask?: string }): string | undefined {
   if (opts.startAtTask) return '--start-at-task (the start is reached once, run-wide)';
@@ -24,6 +25,7 @@ export function crossHostReason(playbook: Playbook, runtime: PlaybookRuntime, op
 
 function playReason(play: Play): string | undefined {
   if (isSet(play.anyErrorsFatal)) return 'any_errors_fatal';
+  if (play.maxFailPercentage !== undefined) return 'max_fail_percentage (checked on the whole batch after every task)';
   if (play.runOnce) return 'run_once';
   if (play.strategy !== 'linear') return `strategy ${play.strategy}`;
   if (play.order === 'shuffle') return 'order: shuffle';

@@ -14,6 +14,11 @@ export class HostState {
   /** set_fact and registered results (one precedence layer). */
   runtimeVars: Vars = {};
   failed = false;
+  /**
+   * Failed with no rescue or always left to run it (Ansible's _tqm._failed_hosts): what
+   * max_fail_percentage counts after each task. Reset when a serial batch starts.
+   */
+  failedInBatch = false;
   unreachable = false;
   /** meta: end_host / end_play for this host. */
   ended = false;

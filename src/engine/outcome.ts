@@ -55,12 +55,14 @@ export function failHosts(
   hosts: string[],
   task: string,
   msg: string,
-  opts: { ignored?: boolean; key?: 'msg' | 'reason' } = {},
+  /** caught: inside a block with a rescue or always to run (not counted by max_fail_percentage yet) */
+  opts: { ignored?: boolean; key?: 'msg' | 'reason'; caught?: boolean } = {},
 ): void {
   const ignored = opts.ignored === true;
   const status = ignored ? 'ignored' : 'failed';
   for (const host of hosts) {
-    if (!ignored) ctx.states.get(host)!.failed = true;
+    const state = ctx.states.get(host)!;
+    if (!ignored) Object.assign(state, { failed: true, failedInBatch: state.failedInBatch || !opts.caught });
     ctx.stats.record(host, status, false);
     ctx.emit({ type: 'host_result', host, task, status, msg, result: { failed: true, [opts.key ?? 'msg']: msg }, ignored });
   }

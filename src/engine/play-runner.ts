@@ -15,7 +15,7 @@ import { moduleContext } from './task-inputs.js';
 import { inShard } from '../inventory/shard.js';
 import { flushHandlers, runNodes } from './walker.js';
 
-type PlayContextBase = Omit<PlayContext, 'playHosts' | 'batchHosts' | 'play' | 'playVars' | 'playEnded' | 'additions'>;
+type PlayContextBase = Omit<PlayContext, 'playHosts' | 'batchHosts' | 'play' | 'playVars' | 'playEnded' | 'batchStopped' | 'maxFail' | 'additions'>;
 
 /**
  * Where the play's other hosts are. One thread: nowhere, the counts are the whole play's. `run
@@ -70,7 +70,7 @@ export async function runPlay(base: PlayContextBase, play: Play, fleet: Fleet = 
       return 'stop';
     }
     const additions = { handlers: play.handlers.map((task) => ({ task, scope: ROOT_SCOPE })), roles: [], ran: new Set<string>(), loads: 0 };
-    first = { ...base, play, playVars, additions, playHosts, batchHosts: playHosts, playEnded: { value: false } };
+    first = { ...base, play, playVars, additions, playHosts, batchHosts: playHosts, playEnded: { value: false }, batchStopped: { value: false } };
     collectPlaySecrets(first);
     const vars = varsFor(first, playHosts[0], ROOT_SCOPE);
     serial = base.templater.templateData(play.serial, vars);
@@ -88,8 +88,8 @@ export async function runPlay(base: PlayContextBase, play: Play, fleet: Fleet = 
     const start = { type: 'play_start', play: play.displayName, hosts: batch, batch: { index: i + 1, of: batches.length } } as const;
     let ctx: PlayContext | undefined;
     if (first && batch.length > 0) {
-      ctx = { ...first, batchHosts: batch };
-      for (const h of batch) ctx.states.get(h)!.ended = false;
+      ctx = { ...first, batchHosts: batch, maxFail, batchStopped: { value: false } };
+      for (const h of batch) Object.assign(ctx.states.get(h)!, { ended: false, failedInBatch: false });
       ctx.emit(start);
       await connectAll(ctx, batch);
       await gatherAndPrefetch(ctx, batch);
@@ -126,6 +126,7 @@ export function computePlayVars(base: PlayContextBase, play: Play): PlayVars {
 async function runSections(ctx: PlayContext, hosts: string[]): Promise<void> {
   for (const section of [ctx.play.preTasks, ctx.play.tasks, ctx.play.postTasks]) {
     await runNodes(ctx, section, hosts, ROOT_SCOPE);
+    if (ctx.batchStopped.value) return;
     await flushHandlers(ctx, hosts);
   }
 }

@@ -16,6 +16,7 @@ import { redact, NO_LOG_MESSAGE } from '../output/redact.js';
 import { collectTaskSecrets } from './secrets.js';
 import { matchesStartAt } from '../playbook/list.js';
 import { setFollowing } from './join-plan.js';
+import { afterTaskResults } from './task-verdict.js';
 
 /**
  * Walks a task tree for a set of hosts in lockstep (linear strategy: every host finishes a task
@@ -25,7 +26,7 @@ import { setFollowing } from './join-plan.js';
 export async function runNodes(ctx: PlayContext, nodes: TaskNode[], hosts: string[], scope: IncludeScope): Promise<void> {
   for (const [i, node] of nodes.entries()) {
     const active = hosts.filter((h) => ctx.states.get(h)!.active);
-    if (active.length === 0 || ctx.signal?.aborted) return;
+    if (active.length === 0 || ctx.signal?.aborted || ctx.batchStopped.value) return;
     if (node.kind === 'block') await runBlock(ctx, node, active, scope);
     else if (node.kind !== 'task' && !scope.handler && !ctx.options.tagFilter(node.tags)) continue;
     // as Ansible: an include is selected by its own tags (apply's reach only the included tasks)
@@ -38,8 +39,9 @@ export async function runNodes(ctx: PlayContext, nodes: TaskNode[], hosts: strin
 async function runBlock(ctx: PlayContext, node: Block, hosts: string[], scope: IncludeScope): Promise<void> {
   const state = (h: string) => ctx.states.get(h)!;
   const failedBefore = new Set(hosts.filter((h) => state(h).failed));
-  await runNodes(ctx, node.block, hosts, scope);
-  if (ctx.signal?.aborted) return;
+  const caught = (handlers: boolean) => (handlers ? { ...scope, caught: true } : scope);
+  await runNodes(ctx, node.block, hosts, caught(node.rescue.length > 0 || node.always.length > 0));
+  if (ctx.signal?.aborted || ctx.batchStopped.value) return;
   const failedHere = hosts.filter((h) => state(h).failed && !failedBefore.has(h) && !state(h).unreachable);
   if (node.rescue.length && failedHere.length) {
     for (const h of failedHere) {
@@ -52,9 +54,9 @@ async function runBlock(ctx: PlayContext, node: Block, hosts: string[], scope: I
       s.runtimeVars.ansible_failed_task = s.lastFailure?.task;
       s.runtimeVars.ansible_failed_result = s.lastFailure?.result;
     }
-    await runNodes(ctx, node.rescue, failedHere, scope);
+    await runNodes(ctx, node.rescue, failedHere, caught(node.always.length > 0));
   }
-  if (node.always.length) {
+  if (node.always.length && !ctx.batchStopped.value) {
     const stillFailed = hosts.filter((h) => state(h).failed && !failedBefore.has(h));
     for (const h of stillFailed) state(h).failed = false;
     await runNodes(ctx, node.always, hosts.filter((h) => state(h).active), scope);
@@ -105,7 +107,7 @@ function includeGroups<T>(ctx: PlayContext, node: Include, hosts: string[], scop
       }
       included.push(host);
     } catch (err) {
-      failInclude(ctx, node, [host], err);
+      failInclude(ctx, node, [host], err, scope);
     }
   }
   return { groups, included };
@@ -137,7 +139,7 @@ async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[],
     } catch (err) {
       // Found mid-run, after other tasks may have changed hosts: a failure of these hosts, as in
       // Ansible, not "bad input, nothing changed".
-      failInclude(ctx, node, g.hosts, err);
+      failInclude(ctx, node, g.hosts, err, scope);
     }
     for (const h of g.hosts) tried.add(h);
   }
@@ -145,6 +147,7 @@ async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[],
     const n = tried.has(h) ? (loads.get(h)?.size ?? 0) : 1;
     for (let i = 0; i < n; i++) ctx.stats.record(h, 'ok', false);
   }
+  includeVerdict(ctx, node, hosts, scope);
   for (const run of runs) {
     if (ctx.signal?.aborted) return;
     await runNodes(ctx, run.nodes, run.hosts, run.scope);
@@ -167,9 +170,10 @@ async function runIncludeRole(ctx: PlayContext, node: IncludeRole, hosts: string
       const inner = adoptRoles(ctx, loaded, { ...scope, includeParams: { ...scope.includeParams, ...g.params } }, node.public);
       runs.push({ loaded, hosts: g.hosts, scope: inner, params: g.params, target: g.target });
     } catch (err) {
-      failInclude(ctx, node, g.hosts, err);
+      failInclude(ctx, node, g.hosts, err, scope);
     }
   }
+  includeVerdict(ctx, node, hosts, scope);
   for (const run of runs) {
     if (ctx.signal?.aborted) return;
     // as Ansible's ROLE_CACHE: the same role is the same name, files and vars (the include's and its loop's)
@@ -181,9 +185,15 @@ async function runIncludeRole(ctx: PlayContext, node: IncludeRole, hosts: string
   }
 }
 
+/** An include's own results (included, skipped or failed) are a task's results to the strategy. */
+function includeVerdict(ctx: PlayContext, node: Include, hosts: string[], scope: IncludeScope): void {
+  const results = hosts.map((host) => ({ failed: !scope.caught && ctx.states.get(host)!.failed, unreachable: false }));
+  afterTaskResults(ctx, results, Boolean(node.anyErrorsFatal ?? ctx.play.anyErrorsFatal));
+}
+
 /** An include that cannot be templated or loaded fails on its hosts (ignore_errors applies). */
-function failInclude(ctx: PlayContext, node: Include, hosts: string[], err: unknown): void {
-  failHosts(ctx, hosts, node.displayName, errorMessage(err), { ignored: node.ignoreErrors === true, key: 'reason' });
+function failInclude(ctx: PlayContext, node: Include, hosts: string[], err: unknown, scope: IncludeScope): void {
+  failHosts(ctx, hosts, node.displayName, errorMessage(err), { ignored: node.ignoreErrors === true, key: 'reason', caught: scope.caught });
 }
 
 /**
@@ -220,15 +230,9 @@ async function runTask(ctx: PlayContext, task: Task, hosts: string[], scope: Inc
   }
   if (task.runOnce && outcomes.length) shareRunOnce(ctx, task, outcomes[0][0], outcomes[0][1]);
   for (const action of metaActions) await runMeta(ctx, action, hosts);
-  const anyErrorsFatal = task.anyErrorsFatal ?? ctx.play.anyErrorsFatal;
-  // as linear.py: an unreachable result (an ignored one too) counts as much as a failed one
-  if (anyErrorsFatal && outcomes.some(([h, o]) => ctx.states.get(h)!.failed || o.status === 'unreachable')) {
-    for (const h of ctx.batchHosts) {
-      const s = ctx.states.get(h)!;
-      if (s.active) s.failed = true;
-    }
-    if (ctx.batchHosts.every((h) => !ctx.states.get(h)!.active)) ctx.emit({ type: 'no_hosts_remaining' });
-  }
+  // a failure a rescue or always catches is not the host's failure yet (Ansible's iterator.is_failed)
+  const results = outcomes.map(([host, o]) => ({ failed: !scope.caught && ctx.states.get(host)!.failed, unreachable: o.status === 'unreachable' }));
+  afterTaskResults(ctx, results, Boolean(task.anyErrorsFatal ?? ctx.play.anyErrorsFatal));
 }
 
 function settle(ctx: PlayContext, task: Task, scope: IncludeScope, host: string, given: TaskOutcome): void {
@@ -252,6 +256,7 @@ function settle(ctx: PlayContext, task: Task, scope: IncludeScope, host: string,
     if (flag('ignore_errors', task.ignoreErrors)) status = 'ignored';
     else {
       state.failed = true;
+      if (!scope.caught) state.failedInBatch = true;
       state.lastFailure = { task: { name: task.name ?? task.displayName, action: task.module }, result: outcome.result };
     }
   }
@@ -334,7 +339,7 @@ async function runMeta(ctx: PlayContext, action: string, hosts: string[]): Promi
       each(hosts, (s) => (s.ended = true));
       break;
     case 'clear_host_errors':
-      each(ctx.batchHosts, (s) => (s.failed = false));
+      each(ctx.batchHosts, (s) => Object.assign(s, { failed: false, failedInBatch: false }));
       break;
     case 'clear_facts':
       each(hosts, (s) => s.clearFacts());

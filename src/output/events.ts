@@ -53,8 +53,11 @@ export type RunEvent =
   /** An `until` attempt failed: another one follows (Ansible's FAILED - RETRYING line). */
   | { type: 'retry'; host: string; task: string; retriesLeft: number; result?: Record<string, unknown> }
   | { type: 'no_hosts'; play: string }
-  /** any_errors_fatal failed every host left in the batch: Ansible's NO MORE HOSTS LEFT banner. */
-  | { type: 'no_hosts_remaining' }
+  /**
+   * Ansible's NO MORE HOSTS LEFT banner: any_errors_fatal or max_fail_percentage failed every host
+   * left in the batch. `stopped`: the hosts max_fail_percentage stopped before they finished.
+   */
+  | { type: 'no_hosts_remaining'; stopped?: string[] }
   | {
       type: 'recap';
       stats: Record<string, HostStats>;

@@ -13,7 +13,8 @@ const play = (keywords: string, tasks = '    - debug: msg=hi\n') => `- hosts: al
 const CASES: [string, string, string | undefined][] = [
   ['plain per-host tasks', play('', '    - command: "true"\n    - copy: { content: "{{ inventory_hostname }}", dest: /tmp/x }\n'), undefined],
   ['groups (inventory data, the same in every worker)', play('', '    - debug: msg="{{ groups.all | length }}"\n'), undefined],
-  ['serial and max_fail_percentage (coordinated: batches cut from all workers\' hosts)', play('  serial: 2\n  max_fail_percentage: 10\n'), undefined],
+  ['serial (coordinated: batches cut from all workers\' hosts)', play('  serial: 2\n'), undefined],
+  ['max_fail_percentage (checked on the whole batch after every task)', play('  serial: 2\n  max_fail_percentage: 10\n'), 'max_fail_percentage'],
   ['play any_errors_fatal', play('  any_errors_fatal: true\n'), 'any_errors_fatal'],
   ['templated any_errors_fatal', play('  any_errors_fatal: "{{ x }}"\n'), 'any_errors_fatal'],
   ['strategy free', play('  strategy: free\n'), 'strategy free'],

@@ -63,7 +63,7 @@ async function runInOneThread(args: RunArgs, loaded: LoadedRun, ctx: CommandCont
   const runConnections = falcoPlay ? { ...connections, closeAll: async () => undefined } : connections;
   const renderer = await pickRenderer({ json: args.json, verbose: args.verbose, showDiff: args.diff, out: ctx.stdout });
   const stats = new RunStats();
-  const rolling = new Set<string>(); // plays split into more than one serial batch
+  const rolling = new RolloutNotes();
   const selected = selectedHosts(loaded, args);
   ctx.onForcedExit?.(() => renderer.onEvent({ type: 'recap', stats: stats.snapshot(), interrupted: true, forced: true }));
   try {
@@ -75,7 +75,7 @@ async function runInOneThread(args: RunArgs, loaded: LoadedRun, ctx: CommandCont
       templater,
       connections: runConnections,
       emit: (e) => {
-        noteRolling(e, rolling);
+        rolling.note(e);
         renderer.onEvent(e);
       },
       retryFile: retryFilePath(args.playbook),
@@ -111,10 +111,10 @@ async function runInOneThread(args: RunArgs, loaded: LoadedRun, ctx: CommandCont
 
 async function runInWorkers(args: RunArgs, loaded: LoadedRun, runHosts: string[], count: number, ctx: CommandContext, warn: (m: string) => void): Promise<number> {
   const output = await pickRenderer({ json: args.json, verbose: args.verbose, showDiff: args.diff, out: ctx.stdout });
-  const rolling = new Set<string>();
+  const rolling = new RolloutNotes();
   const renderer: Renderer = {
     onEvent: (e) => {
-      noteRolling(e, rolling);
+      rolling.note(e);
       output.onEvent(e);
     },
     end: () => output.end(),
@@ -148,8 +148,14 @@ async function runInWorkers(args: RunArgs, loaded: LoadedRun, runHosts: string[]
   }
 }
 
-function noteRolling(e: RunEvent, rolling: Set<string>): void {
-  if (e.type === 'play_start' && (e.batch?.of ?? 1) > 1) rolling.add(e.play);
+/** What the rollout summary needs from the events: the plays split into more than one serial batch, the hosts stopped mid-batch. */
+class RolloutNotes {
+  readonly plays = new Set<string>();
+  readonly stopped = new Set<string>();
+  note(e: RunEvent): void {
+    if (e.type === 'play_start' && (e.batch?.of ?? 1) > 1) this.plays.add(e.play);
+    if (e.type === 'no_hosts_remaining') for (const h of e.stopped ?? []) this.stopped.add(h);
+  }
 }
 
 /** Each play's selected hosts, read before the run: the engine rewrites a --limit @retry file at its end. */
@@ -158,9 +164,9 @@ function selectedHosts(loaded: LoadedRun, args: RunArgs): Map<string, string[]> 
 }
 
 /** After a rolling (serial) play: what changed, what is left, and a retry file that continues the rollout. */
-function reportRollout(args: RunArgs, rolling: Set<string>, selected: Map<string, string[]>, stats: Record<string, HostStats>, ctx: CommandContext, warn: (m: string) => void): void {
-  if (rolling.size === 0) return;
-  const rollout = rolloutOf([...rolling].flatMap((play) => selected.get(play) ?? []), stats);
+function reportRollout(args: RunArgs, rolling: RolloutNotes, selected: Map<string, string[]>, stats: Record<string, HostStats>, ctx: CommandContext, warn: (m: string) => void): void {
+  if (rolling.plays.size === 0) return;
+  const rollout = rolloutOf([...rolling.plays].flatMap((play) => selected.get(play) ?? []), stats, rolling.stopped);
   // A stopped rollout's retry file lists every host still to change (Ansible's would list
   // only the failed ones), so `--limit @FILE` continues the rollout.
   const rest = remainingHosts(rollout);

@@ -1,9 +1,9 @@
 /**
  * run --workers 2 on a lite sandbox fleet gives exactly the --workers 1 result: the same recap,
  * per-host results, task headers in the same order with the same hosts, retry file and exit code,
- * including the rules that cross hosts: serial batches cut from all hosts, max_fail_percentage,
- * "every host of the batch failed: the playbook stops" (with the failures all in one worker, and
- * across both), and a playbook with run_once staying in one thread.
+ * including the rules that cross hosts: serial batches cut from all hosts, "every host of the
+ * batch failed: the playbook stops" (with the failures all in one worker, and across both), and
+ * playbooks with run_once or max_fail_percentage staying in one thread.
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
@@ -51,11 +51,10 @@ const SPLIT = `- name: per-host work
   hosts: all
   gather_facts: false
   serial: 3
-  max_fail_percentage: 30
   tasks:
-    - name: fails on h4 (batch 2 of 3)
+    - name: fails on batch 2 of 3 (h4 and h6 of worker 2, h7 of worker 1)
       fail: { msg: rolling stop }
-      when: inventory_hostname == '${h(4)}'
+      when: inventory_hostname in ['${h(4)}', '${h(6)}', '${h(7)}']
 `;
 
 // Every host of the play failed, but all in worker 1: one thread stops the playbook only when
@@ -86,6 +85,19 @@ const RUN_ONCE = `- hosts: all
       run_once: true
       register: once
     - debug: { msg: "{{ once.rc }}" }
+`;
+
+// batch 1 is h1-h4: two failures are over 25%, so h3 and h4 stop at once (Ansible's per-task check)
+const MAX_FAIL = `- hosts: all
+  gather_facts: false
+  serial: 4
+  max_fail_percentage: 25
+  tasks:
+    - name: fails on h1 and h2
+      fail: { msg: over the share }
+      when: inventory_hostname in ['${h(1)}', '${h(2)}']
+    - name: after
+      debug: { msg: never }
 `;
 
 interface Ran {
@@ -135,6 +147,7 @@ describe('run --workers on a lite fleet (sandbox, root)', function () {
     writeFileSync(join(dir, 'included.yml'), '- name: from the include\n  debug: { msg: "{{ inventory_hostname }}" }\n');
     writeFileSync(join(dir, 'stop.yml'), STOP);
     writeFileSync(join(dir, 'once.yml'), RUN_ONCE);
+    writeFileSync(join(dir, 'max-fail.yml'), MAX_FAIL);
     writeFileSync(join(dir, 'reset.yml'), '- hosts: all\n  gather_facts: false\n  tasks:\n    - file: { path: /tmp/workers, state: absent }\n');
     sb = await sandboxUp({ name: NAME, kind: 'lite', hosts: HOSTS, dir: join(dir, 'sandbox') });
   });
@@ -161,7 +174,7 @@ describe('run --workers on a lite fleet (sandbox, root)', function () {
     return { one, two, retry };
   };
 
-  it('a playbook of per-host work, a rescue, an include, handlers and serial batches with max_fail_percentage: the same run', async () => {
+  it('a playbook of per-host work, a rescue, an include, handlers and serial batches: the same run', async () => {
     const { one, two, retry } = await both('split.yml', true);
     expect(two.stderr, two.stderr).to.not.include('one thread');
     expect(two.code).to.equal(one.code).and.to.equal(2);
@@ -171,7 +184,7 @@ describe('run --workers on a lite fleet (sandbox, root)', function () {
     expect(b.headers).to.deep.equal(a.headers);
     expect(b.results).to.deep.equal(a.results);
     expect(b.rollout).to.deep.equal(a.rollout);
-    // batch 2 of 3 failed (h4 of h4, h6, h7: over 30%): the third batch never started
+    // every host of batch 2 of 3 failed (h4, h6, h7, across both workers): the third batch never started
     expect(a.headers.filter((x) => x[0] === 'play_start' && x[1] === 'rolling').length).to.equal(2);
     expect(retry('2')).to.equal(retry('1'));
   });
@@ -192,5 +205,16 @@ describe('run --workers on a lite fleet (sandbox, root)', function () {
     expect(two.stderr).to.include('--workers 2').and.to.include('run_once').and.to.include('one thread');
     expect(two.code).to.equal(one.code).and.to.equal(0);
     expect(view(two.stdout).results).to.deep.equal(view(one.stdout).results);
+  });
+
+  it('a playbook with max_fail_percentage stays in one thread, says why, and gives the same run', async () => {
+    const { one, two } = await both('max-fail.yml');
+    expect(two.stderr).to.include('--workers 2').and.to.include('max_fail_percentage').and.to.include('one thread');
+    expect(two.code).to.equal(one.code).and.to.equal(2);
+    const [a, b] = [view(one.stdout), view(two.stdout)];
+    expect(b.results).to.deep.equal(a.results);
+    expect(a.results.filter((r) => r.startsWith('["after"'))).to.deep.equal([]);
+    expect(a.rollout).to.include({ type: 'rollout' }).and.to.have.property('stopped').that.deep.equals([h(3), h(4)]);
+    expect(b.rollout).to.deep.equal(a.rollout);
   });
 });
