@@ -4,9 +4,10 @@ import { batchFailed } from './batches.js';
 /**
  * What ansible-core 2.14's linear strategy decides after each task's results, before the next
  * task: any_errors_fatal (a failure no rescue or always catches, or an unreachable result, an
- * ignored one too, fails every host left) and max_fail_percentage (more than that share of the batch failed for good: every
- * other host of the batch fails at once). When every host left has failed the strategy returns:
- * `batchStopped`, and NO MORE HOSTS LEFT (twice after max_fail_percentage, as Ansible prints it).
+ * ignored one too, fails every host left) and max_fail_percentage (more than that share of the
+ * batch failed for good: every other host of the batch fails at once). When every host left has
+ * failed the strategy returns: `batchStopped`, and NO MORE HOSTS LEFT (twice after
+ * max_fail_percentage, as Ansible prints it).
  */
 export function afterTaskResults(ctx: PlayContext, results: { failed: boolean; unreachable: boolean }[], anyErrorsFatal: boolean): void {
   if (results.length === 0) return;

@@ -39,8 +39,8 @@ export async function runNodes(ctx: PlayContext, nodes: TaskNode[], hosts: strin
 async function runBlock(ctx: PlayContext, node: Block, hosts: string[], scope: IncludeScope): Promise<void> {
   const state = (h: string) => ctx.states.get(h)!;
   const failedBefore = new Set(hosts.filter((h) => state(h).failed));
-  const caught = (handlers: boolean) => (handlers ? { ...scope, caught: true } : scope);
-  await runNodes(ctx, node.block, hosts, caught(node.rescue.length > 0 || node.always.length > 0));
+  const caughtIf = (handledLater: boolean) => (handledLater ? { ...scope, caught: true } : scope);
+  await runNodes(ctx, node.block, hosts, caughtIf(node.rescue.length > 0 || node.always.length > 0));
   if (ctx.signal?.aborted || ctx.batchStopped.value) return;
   const failedHere = hosts.filter((h) => state(h).failed && !failedBefore.has(h) && !state(h).unreachable);
   if (node.rescue.length && failedHere.length) {
@@ -54,7 +54,7 @@ async function runBlock(ctx: PlayContext, node: Block, hosts: string[], scope: I
       s.runtimeVars.ansible_failed_task = s.lastFailure?.task;
       s.runtimeVars.ansible_failed_result = s.lastFailure?.result;
     }
-    await runNodes(ctx, node.rescue, failedHere, caught(node.always.length > 0));
+    await runNodes(ctx, node.rescue, failedHere, caughtIf(node.always.length > 0));
   }
   if (node.always.length && !ctx.batchStopped.value) {
     const stillFailed = hosts.filter((h) => state(h).failed && !failedBefore.has(h));
