@@ -43,6 +43,11 @@ export interface IncludeScope {
    * (Ansible's iterator is not COMPLETE), so max_fail_percentage does not count it yet.
    */
   caught?: boolean;
+  /**
+   * Inside the tasks of a block that has a rescue (at any depth): a failure here counts as
+   * rescued, not failed (Ansible's is_any_block_rescuing when the task failed).
+   */
+  rescuable?: boolean;
   /** Defaults/vars of the roles an include_role (not public) loaded: visible only inside it. */
   roleDefaults?: Vars;
   roleVars?: Vars;

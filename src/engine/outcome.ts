@@ -55,15 +55,15 @@ export function failHosts(
   hosts: string[],
   task: string,
   msg: string,
-  /** caught: inside a block with a rescue or always to run (not counted by max_fail_percentage yet) */
-  opts: { ignored?: boolean; key?: 'msg' | 'reason'; caught?: boolean } = {},
+  /** caught, rescuable: where the hosts are in their blocks (IncludeScope) */
+  opts: { ignored?: boolean; key?: 'msg' | 'reason'; caught?: boolean; rescuable?: boolean } = {},
 ): void {
   const ignored = opts.ignored === true;
   const status = ignored ? 'ignored' : 'failed';
   for (const host of hosts) {
     const state = ctx.states.get(host)!;
     if (!ignored) Object.assign(state, { failed: true, failedInBatch: state.failedInBatch || !opts.caught });
-    ctx.stats.record(host, status, false);
+    ctx.stats.record(host, status === 'failed' && opts.rescuable ? 'rescued' : status, false);
     ctx.emit({ type: 'host_result', host, task, status, msg, result: { failed: true, [opts.key ?? 'msg']: msg }, ignored });
   }
 }

@@ -46,13 +46,6 @@ export class RunStats {
     this.record(host, ignored ? 'ignored' : 'unreachable', false);
   }
 
-  /** A rescue section succeeded: the block's failure no longer counts as failed. */
-  rescued(host: string): void {
-    const s = this.host(host);
-    if (s.failed > 0) s.failed--;
-    s.rescued++;
-  }
-
   snapshot(): Record<string, HostStats> {
     return Object.fromEntries([...this.byHost].map(([h, s]) => [h, { ...s }]));
   }

@@ -40,16 +40,14 @@ async function runBlock(ctx: PlayContext, node: Block, hosts: string[], scope: I
   const state = (h: string) => ctx.states.get(h)!;
   const failedBefore = new Set(hosts.filter((h) => state(h).failed));
   const caughtIf = (handledLater: boolean) => (handledLater ? { ...scope, caught: true } : scope);
-  await runNodes(ctx, node.block, hosts, caughtIf(node.rescue.length > 0 || node.always.length > 0));
+  const inBlock = { ...caughtIf(node.rescue.length > 0 || node.always.length > 0), ...(node.rescue.length ? { rescuable: true } : {}) };
+  await runNodes(ctx, node.block, hosts, inBlock);
   if (ctx.signal?.aborted || ctx.batchStopped.value) return;
   const failedHere = hosts.filter((h) => state(h).failed && !failedBefore.has(h) && !state(h).unreachable);
   if (node.rescue.length && failedHere.length) {
     for (const h of failedHere) {
       const s = state(h);
       s.failed = false;
-      // As Ansible's strategy: a failure that enters a rescue counts as rescued, not failed,
-      // whatever the rescue then does (its own failures count on their own).
-      ctx.stats.rescued(h);
       // As Ansible: rescue tasks see what failed.
       s.runtimeVars.ansible_failed_task = s.lastFailure?.task;
       s.runtimeVars.ansible_failed_result = s.lastFailure?.result;
@@ -193,7 +191,7 @@ function includeVerdict(ctx: PlayContext, node: Include, hosts: string[], scope:
 
 /** An include that cannot be templated or loaded fails on its hosts (ignore_errors applies). */
 function failInclude(ctx: PlayContext, node: Include, hosts: string[], err: unknown, scope: IncludeScope): void {
-  failHosts(ctx, hosts, node.displayName, errorMessage(err), { ignored: node.ignoreErrors === true, key: 'reason', caught: scope.caught });
+  failHosts(ctx, hosts, node.displayName, errorMessage(err), { ignored: node.ignoreErrors === true, key: 'reason', caught: scope.caught, rescuable: scope.rescuable });
 }
 
 /**
@@ -263,7 +261,8 @@ function settle(ctx: PlayContext, task: Task, scope: IncludeScope, host: string,
   if (unreachableIgnored) dropLostConnection(state);
   else if (status === 'unreachable') state.unreachable = true;
   if (status === 'unreachable') ctx.stats.unreachable(host, unreachableIgnored);
-  else ctx.stats.record(host, status, outcome.changed);
+  // as Ansible's strategy: a failure inside a block that has a rescue counts as rescued, each one
+  else ctx.stats.record(host, status === 'failed' && scope.rescuable ? 'rescued' : status, outcome.changed);
   if (outcome.changed && status !== 'failed' && task.notify.length) {
     const vars = varsFor(ctx, host, scope, task);
     for (const n of task.notify) notify(ctx, state.notified, String(ctx.templater.templateData(n, vars, task.source)));
