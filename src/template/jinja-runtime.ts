@@ -30,6 +30,11 @@ export function lookupActiveVariable(name: string): unknown {
   return activeScope ? activeScope.lookup(name) : new Undefined(`'${name}' is undefined`, name);
 }
 
+/** The scope of the render in progress (a lookup that renders a template starts from it). */
+export function currentScope(): Scope | null {
+  return activeScope;
+}
+
 export function withScope<T>(scope: Scope, fn: () => T): T {
   const previous = activeScope;
   activeScope = scope;
