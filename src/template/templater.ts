@@ -14,7 +14,8 @@ import {
 } from './errors.js';
 import { FILTERS, STRING_TYPE_FILTERS, TESTS, UNDEFINED_OK } from './filters.js';
 import {
-  compileTemplate, currentScope, NunjucksEnvironment, renderCompiled, withScope, type CompiledTemplate, type Scope,
+  acceptLookupTerms, compileTemplate, currentScope, LookupTerm, NunjucksEnvironment, renderCompiled, withScope,
+  type CompiledTemplate, type Scope,
 } from './jinja.js';
 import { deepCopy, isMapping, literalEval, pyStr, pyTruthy, toPlainData } from './pyvalue.js';
 import { isTuple, LazyMapping, someInside } from './pytypes.js';
@@ -231,10 +232,11 @@ class AnsibleTemplater implements Templater {
     }
     const lookup = (this.lookup = createLookup(this.opts.searchPaths, (file, name, kw) => this.renderLookupTemplate(file, name, kw)));
     // As Ansible: what a lookup returns is unsafe (a file's text is never templated).
-    const unsafeLookup = (list: boolean) => (...args: unknown[]) => {
+    const unsafeLookup = (list: boolean) => acceptLookupTerms((...args: unknown[]) => {
+      const terms = this.templatedTerms(args);
       noteUnsafe();
-      return lookup(list, args);
-    };
+      return lookup(list, terms);
+    });
     this.env.addGlobal('lookup', unsafeLookup(false));
     this.env.addGlobal('query', unsafeLookup(true));
     this.env.addGlobal('q', unsafeLookup(true));
@@ -293,6 +295,22 @@ class AnsibleTemplater implements Templater {
       if (v === null) return null;
     }
     return this.run(template, mode, scope, origin);
+  }
+
+  /**
+   * _lookup's listify_lookup_plugin_terms: the terms (not the name or keywords) are templated
+   * again, so a term written '{{ name }}.j2' is rendered. Not a term whose computation read
+   * unsafe data (host data, a lookup's result: Ansible's AnsibleUnsafe), nor one passed by a
+   * call the compiler did not see as lookup/query (no LookupTerm: its origin is unknown).
+   */
+  private templatedTerms(args: unknown[]): unknown[] {
+    const scope = currentScope();
+    return args.map((arg, i) => {
+      if (!(arg instanceof LookupTerm)) return arg;
+      if (i === 0 || arg.tainted || !(scope instanceof VarScope)) return arg.value;
+      const term = arg.value;
+      return typeof term === 'string' ? unwrapText(this.templateString(term, scope)) : this.templateValue(term, scope);
+    });
   }
 
   /** Compile + render with Jinja's trailing-newline handling and Ansible's preservation. */
