@@ -12,7 +12,7 @@ export function noteNativeText(text: string): string {
 }
 
 export function isNativeText(value: unknown): boolean {
-  return typeof value === 'string' && texts.has(value);
+  return texts.size > 0 && typeof value === 'string' && texts.has(value);
 }
 
 export function forgetNativeTexts(): void {

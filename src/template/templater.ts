@@ -327,7 +327,7 @@ class AnsibleTemplater implements Templater {
     let nativeText: boolean;
     try {
       result = withScope(scope, () => renderCompiled(compiled, name, lineOffset));
-      nativeText = isNativeText(result);
+      nativeText = compiled.native && isNativeText(result);
     } finally {
       if (--this.renderDepth === 0) forgetNativeTexts();
     }
@@ -335,7 +335,7 @@ class AnsibleTemplater implements Templater {
       if (containsUndefined(result)) pyStr(result);
       return result;
     }
-    const keepText = compiled.native && ((compiled.lastFilter !== undefined && STRING_TYPE_FILTERS.has(compiled.lastFilter)) || nativeText);
+    const keepText = nativeText || (compiled.native && compiled.lastFilter !== undefined && STRING_TYPE_FILTERS.has(compiled.lastFilter));
     // Ansible converts first (ansible_eval_concat), then pads trailing newlines onto strings only.
     let value: unknown;
     if (typeof result !== 'string') value = nativeResult(result);
