@@ -5,7 +5,7 @@
 import type { ExecResult } from '../connectors/types.js';
 import type { Plan, PlannedCommand } from '../modules/contract.js';
 import type { Task, TaskNode } from '../playbook/model.js';
-import { plainData } from '../template/index.js';
+import { plainData, templatingAhead } from '../template/index.js';
 import type { JoinRequest, JoinResult } from './apply.js';
 import { becomeFor, becomeUserFor, keywordFlag, varsFor, type IncludeScope, type PlayContext } from './context.js';
 import type { HostState } from './host-state.js';
@@ -93,12 +93,16 @@ async function planOne(
 ): Promise<{ request: JoinRequest; joined: JoinedTask } | undefined> {
   const { vars, read } = watchReads(varsFor(ctx, host, scope, task));
   const mod = ctx.options.findModule(task.module)!;
-  if (task.when.length && !ctx.templater.evaluateCondition(task.when, vars, task.source)) return undefined;
-  const args = ctx.options.coerceArgs(mod.spec, plainData(stripOmitted(ctx.templater.templateData(task.args, vars, task.source))), mod.name);
-  const become = becomeFor(ctx, vars, task);
-  if (keywordFlag(ctx, 'check_mode', task.checkMode, vars, task.source) ?? ctx.options.check) return undefined;
-  const env = environmentFor(ctx, [...ctx.play.environment, ...task.environment], vars, task);
-  const becomeUser = become ? becomeUserFor(ctx, vars, task) : undefined;
+  const inputs = templatingAhead(() => {
+    if (task.when.length && !ctx.templater.evaluateCondition(task.when, vars, task.source)) return undefined;
+    const args = ctx.options.coerceArgs(mod.spec, plainData(stripOmitted(ctx.templater.templateData(task.args, vars, task.source))), mod.name);
+    const become = becomeFor(ctx, vars, task);
+    if (keywordFlag(ctx, 'check_mode', task.checkMode, vars, task.source) ?? ctx.options.check) return undefined;
+    const env = environmentFor(ctx, [...ctx.play.environment, ...task.environment], vars, task);
+    return { args, become, env, becomeUser: become ? becomeUserFor(ctx, vars, task) : undefined };
+  });
+  if (!inputs) return undefined;
+  const { args, become, env, becomeUser } = inputs;
   const modCtx = { ...moduleContext(ctx, host, task, vars, become, false), environment: env };
   const probes = await mod.probes(args, modCtx);
   const cached = probes.map((p) => state.probeCache.get(cacheKey(p, become)));

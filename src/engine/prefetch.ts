@@ -4,7 +4,7 @@ import { becomeFor, keywordFlag, ROOT_SCOPE, varsFor } from './context.js';
 import type { Task, TaskNode } from '../playbook/model.js';
 import type { Vars } from './ports.js';
 import { loopItem, loopItems, moduleContext } from './task-inputs.js';
-import { plainData } from '../template/index.js';
+import { plainData, templatingAhead } from '../template/index.js';
 import { runsOnOwnHost } from './delegation.js';
 
 /**
@@ -30,11 +30,12 @@ export async function speculativeProbes(ctx: PlayContext, host: string, nodes: T
       // a probe that reaches past the host (a uri GET) is sent ahead only for a task that will run
       if (runs === 'no' || (runs === 'maybe' && mod.probesLeaveHost)) continue;
       const loopVar = node.loopControl?.loopVar ?? 'item';
-      const items = node.loop ? loopItems(ctx, node.loop, vars, node) : [undefined];
+      const items = node.loop ? templatingAhead(() => loopItems(ctx, node.loop!, vars, node)) : [undefined];
       for (let i = 0; Array.isArray(items) && i < items.length; i++) {
         const itemVars = node.loop ? { ...vars, [loopVar]: loopItem(items, i) } : vars;
-        const args = ctx.options.coerceArgs(mod.spec, plainData(ctx.templater.templateData(node.args, itemVars, node.source)), mod.name);
-        const modCtx = moduleContext(ctx, host, node, itemVars, become, keywordFlag(ctx, 'check_mode', node.checkMode, itemVars, node.source) ?? ctx.options.check);
+        const args = ctx.options.coerceArgs(mod.spec, plainData(templatingAhead(() => ctx.templater.templateData(node.args, itemVars, node.source))), mod.name);
+        const check = templatingAhead(() => keywordFlag(ctx, 'check_mode', node.checkMode, itemVars, node.source));
+        const modCtx = moduleContext(ctx, host, node, itemVars, become, check ?? ctx.options.check);
         for (const req of await mod.probes(args, modCtx)) out.push({ become, req });
       }
     } catch {
@@ -60,7 +61,7 @@ function whenNow(ctx: PlayContext, node: Task, vars: Vars): 'yes' | 'maybe' | 'n
     },
   });
   try {
-    if (ctx.templater.evaluateCondition(node.when, watched, node.source)) return 'yes';
+    if (templatingAhead(() => ctx.templater.evaluateCondition(node.when, watched, node.source))) return 'yes';
     return readUndefined ? 'maybe' : 'no';
   } catch {
     return 'maybe';

@@ -60,11 +60,12 @@ export function moduleContext(
 /** Items of a loop / with_* as Ansible builds them; the items of host data are host data. */
 export function loopItems(ctx: PlayContext, loop: LoopSpec, vars: Vars, task: Pick<Task, 'source'> & { moduleAs?: string }): unknown {
   if (loop.with === 'first_found') return firstFoundItems(ctx, loop.items, vars, task);
-  let items = ctx.templater.templateData(loop.items, vars, task.source);
-  if (loop.with === 'fileglob') return markUnsafe(ctx.templater.query('fileglob', lookupTerms(items), vars));
-  if (typeof items === 'string' && loop.with) items = [items];
-  const built = withItems(loop.with, items);
-  return built !== items && isUnsafe(items) ? markUnsafe(built) : built;
+  const items = ctx.templater.templateData(loop.items, vars, task.source);
+  if (!loop.with) return items;
+  // lookups that read the controller's files or run its commands: their items are not playbook text
+  if (loop.with === 'fileglob' || loop.with === 'lines') return markUnsafe(ctx.templater.query(loop.with, lookupTerms(items), vars));
+  const built = loopLookup(loop.with, items);
+  return isUnsafe(items) ? markUnsafe(built) : built;
 }
 
 /**
@@ -85,26 +86,6 @@ function firstFoundItems(ctx: PlayContext, items: unknown, vars: Vars, task: Pic
   const subdir = action.includes('template') ? 'templates' : action.includes('var') ? 'vars' : 'files';
   const searchPath = (vars['ansible_search_path'] as string[] | undefined) ?? [];
   return firstFound(terms, {}, (name) => findInSearchPath(searchPath, subdir, name, ctx.play.baseDir));
-}
-
-function withItems(kind: LoopSpec['with'], items: unknown): unknown {
-  switch (kind) {
-    case 'items':
-      return Array.isArray(items) ? items.flatMap((x) => (Array.isArray(x) ? x : [x])) : items;
-    case 'dict':
-      return items && typeof items === 'object' && !Array.isArray(items)
-        ? Object.entries(items).map(([key, value]) => ({ key, value }))
-        : items;
-    case 'indexed_items':
-      return Array.isArray(items) ? items.map((x, i) => [i, x]) : items;
-    case 'nested':
-    case 'together':
-    case 'subelements':
-    case 'sequence':
-      return loopLookup(kind, items);
-    default:
-      return items;
-  }
 }
 
 /** Item `i` as its loop variable: an item of host data is host data. */

@@ -50,7 +50,7 @@ export const PLAY_KEYWORDS = [
 
 export const BLOCK_KEYWORDS = [...COMMON, ...DELEGATION_KEYWORDS, 'block', 'rescue', 'always', 'when'].sort();
 
-export const LOOP_LOOKUPS = ['items', 'list', 'dict', 'indexed_items', 'first_found', 'fileglob', 'nested', 'together', 'subelements', 'sequence'] as const;
+export const LOOP_LOOKUPS = ['items', 'list', 'dict', 'indexed_items', 'first_found', 'fileglob', 'nested', 'together', 'subelements', 'sequence', 'lines'] as const;
 
 export const TASK_KEYWORDS = [
   ...COMMON,

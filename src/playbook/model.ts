@@ -152,7 +152,8 @@ export interface LoopControl {
  * Loop source. `loop` items are used as is; `with` names the with_<lookup> it came from:
  * items (flattened one level), list (as is), dict (dict2items: {key, value}), indexed_items
  * ([index, item]), first_found, nested, together, subelements, sequence (the lookups of
- * template/loop-lookups.ts); the other with_<lookup> keywords are rejected at load time.
+ * template/loop-lookups.ts), lines (a command's output lines); the other with_<lookup>
+ * keywords are rejected at load time.
  */
 export interface LoopSpec {
   with?: (typeof LOOP_LOOKUPS)[number];

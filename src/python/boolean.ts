@@ -14,6 +14,7 @@ export const BOOLEANS_FALSE: readonly unknown[] = [...FALSE_WORDS, 0];
 /** Python's str.strip() whitespace (wider than JS trim on \x1c-\x1f, narrower on \ufeff). */
 const PY_SPACE = '\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const PY_STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g');
+const PY_RSTRIP = new RegExp(`[${PY_SPACE}]+$`);
 
 /** Python's repr of BOOLEANS (Python prints the frozenset in hash order; this is source order). */
 const VALID = [...BOOLEANS_TRUE, ...BOOLEANS_FALSE].map((b) => (typeof b === 'string' ? `'${b}'` : String(b))).join(', ');
@@ -47,6 +48,11 @@ export function boolean(value: unknown, strict = true): boolean {
 /** Python's str.strip() with no argument. */
 export function pyStrip(s: string): string {
   return s.replace(PY_STRIP, '');
+}
+
+/** Python's str.rstrip() with no argument. */
+export function pyRstrip(s: string): string {
+  return s.replace(PY_RSTRIP, '');
 }
 
 function normalized(value: unknown): string | number | undefined {

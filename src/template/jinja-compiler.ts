@@ -6,6 +6,9 @@
 import { compilerModule, nodes } from './nunjucks-internals.js';
 import { checkTemplateNames } from './template-names.js';
 
+/** The calls of the lookup globals, whose terms Ansible templates again. */
+const LOOKUP_CALLS = ['lookup', 'query', 'q'];
+
 // AST nodes our compiler adds
 const PyTruthyNode = nodes.Node.extend('PyTruthy', { fields: ['target'] });
 const PyIterNode = nodes.Node.extend('PyIter', { fields: ['target', 'pairs'] });
@@ -67,7 +70,23 @@ export class PyCompiler extends (compilerModule.Compiler as new (...args: any[])
     this._emit(`(lineno = ${node.lineno}, colno = ${node.colno}, runtime.callWrap(`);
     this._compileExpression(node.name, frame);
     this._emit(`, ${JSON.stringify(this._getNodeName(node.name))}, context, `);
-    this._compileAggregate(node.args, frame, '[', '])');
+    if (node.name instanceof nodes.Symbol && LOOKUP_CALLS.includes(node.name.value)) {
+      // each positional term remembers whether computing it read unsafe data (lookups template safe terms again)
+      this._emit('[');
+      node.args.children.forEach((arg: any, i: number) => {
+        if (i > 0) this._emit(',');
+        if (arg instanceof nodes.KeywordArgs) {
+          this.compile(arg, frame);
+          return;
+        }
+        this._emit('runtime.lookupTerm(() => (');
+        this.compile(arg, frame);
+        this._emit('))');
+      });
+      this._emit('])');
+    } else {
+      this._compileAggregate(node.args, frame, '[', '])');
+    }
     this._emit(')');
   }
 

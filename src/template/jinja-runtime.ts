@@ -14,7 +14,7 @@ import {
 } from './pyvalue.js';
 import { filterNamed, hasOwn, testNamed, type Registry } from './sandbox.js';
 import { Undefined } from './undefined.js';
-import { reveal } from './unsafe.js';
+import { reveal, trackTaint } from './unsafe.js';
 
 // Variable resolution: the active scope of the (synchronous) render in progress.
 
@@ -25,9 +25,31 @@ let activeScope: Scope | null = null;
 /** The error as thrown inside the template, before nunjucks wraps it in its TemplateError. */
 let lastRuntimeError: unknown = null;
 
+/**
+ * A positional argument of a `lookup(...)`/`query(...)` call as the template computed it, and
+ * whether that read unsafe data; only functions registered by acceptLookupTerms receive these.
+ */
+export class LookupTerm {
+  constructor(
+    readonly value: unknown,
+    readonly tainted: boolean,
+  ) {}
+}
+const takesLookupTerms = new WeakSet<object>();
+
+export function acceptLookupTerms<T extends (...args: any[]) => unknown>(fn: T): T {
+  takesLookupTerms.add(fn);
+  return fn;
+}
+
 /** A variable of the render in progress (for lookup('vars', ...)). */
 export function lookupActiveVariable(name: string): unknown {
   return activeScope ? activeScope.lookup(name) : new Undefined(`'${name}' is undefined`, name);
+}
+
+/** The scope of the render in progress (a lookup that renders a template starts from it). */
+export function currentScope(): Scope | null {
+  return activeScope;
 }
 
 export function withScope<T>(scope: Scope, fn: () => T): T {
@@ -88,7 +110,12 @@ Object.assign(pyRuntime, {
   callWrap(fn: unknown, name: string, context: unknown, args: unknown[]): unknown {
     if (fn instanceof Undefined) fn.fail();
     if (typeof fn !== 'function') throw new PyError(`'${pyTypeName(fn)}' object is not callable (${name})`);
-    return fn.apply(context, args);
+    const given = takesLookupTerms.has(fn) ? args : args.map((a) => (a instanceof LookupTerm ? a.value : a));
+    return fn.apply(context, given);
+  },
+  lookupTerm(compute: () => unknown): LookupTerm {
+    const { value, tainted } = trackTaint(compute);
+    return new LookupTerm(value, tainted);
   },
   suppressValue(value: unknown): string {
     // Ansible's environment finalize: None prints as ''.

@@ -10,7 +10,7 @@ import { PyParser } from './jinja-parser.js';
 import { pyRuntime, takeRuntimeError } from './jinja-runtime.js';
 import { lexer, nodes, NunjucksTemplate, transformer } from './nunjucks-internals.js';
 
-export { lookupActiveVariable, withScope, type Scope } from './jinja-runtime.js';
+export { acceptLookupTerms, currentScope, LookupTerm, lookupActiveVariable, withScope, type Scope } from './jinja-runtime.js';
 export { NunjucksEnvironment } from './nunjucks-internals.js';
 
 export interface CompiledTemplate {

@@ -1,21 +1,28 @@
 /**
- * The local lookups templates use: env, file, vars, first_found, fileglob (files). Like Ansible, lookups
- * run on the controller, never on the managed host. `lookup` joins results with ',' (wantlist
- * off), `query`/`q` return the list.
+ * The local lookups templates use: env, file, template, vars, first_found, fileglob (files),
+ * pipe, lines (commands) and the list builders of loop-lookups.ts. Like Ansible, lookups run on
+ * the controller, never on the managed host. `lookup` joins results with ',' (wantlist off),
+ * `query`/`q` return the list.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { splitArgs } from './args.js';
-import { PyError } from './errors.js';
+import { PyError, TemplateRenderError, TemplateUndefinedError } from './errors.js';
 import { lookupActiveVariable } from './jinja.js';
 import { pyStr } from './pyvalue.js';
 import { firstFound } from './first-found.js';
-import { nested, sequence, subelements, together } from './loop-lookups.js';
+import { dict, indexedItems, items, list, nested, sequence, subelements, together } from './loop-lookups.js';
+import { lines, pipe } from './command-lookups.js';
+import { isNativeText, noteNativeText } from './native-text.js';
 import { findInSearchPath } from './search-path.js';
 import { Undefined } from './undefined.js';
 import { fnmatchRegExp } from '../python/fnmatch.js';
+import { pyRstrip } from '../python/boolean.js';
 
 type LookupFn = (terms: unknown[], kw: Record<string, unknown>) => unknown[];
+
+/** Renders a template file found for the template lookup (`name` as given) with its options. */
+type LookupTemplateRenderer = (file: string, name: string, kw: Record<string, unknown>) => unknown;
 
 /**
  * A file for the running task: its `ansible_search_path` (files/ first), then the playbook
@@ -56,7 +63,9 @@ function globIn(dir: string, pattern: string): string[] {
     .sort();
 }
 
-export function createLookup(searchPaths: string[]) {
+export function createLookup(searchPaths: string[], renderTemplate: LookupTemplateRenderer) {
+  // the loader's base directory, where pipe and lines run their commands
+  const baseDir = () => searchPaths[0] ?? process.cwd();
   const plugins: Record<string, LookupFn> = {
     env: (terms, kw) =>
       terms.map((t) => process.env[pyStr(t)] ?? (kw.default !== undefined ? kw.default : '')),
@@ -65,14 +74,26 @@ export function createLookup(searchPaths: string[]) {
         const found = findFile(searchPaths, pyStr(t));
         if (!found) throw new PyError(`The 'file' lookup had an issue accessing the file '${pyStr(t)}'. file not found`);
         const text = readFileSync(found, 'utf8');
-        return kw.rstrip === false ? text : text.replace(/\s+$/, '');
+        return kw.rstrip === false ? text : pyRstrip(text);
       }),
+    template: (terms, kw) =>
+      terms.map((t) => {
+        const found = findFile(searchPaths, pyStr(t), 'templates');
+        if (!found) throw new PyError(`the template file ${pyStr(t)} could not be found for the lookup`);
+        return renderTemplate(found, pyStr(t), kw);
+      }),
+    pipe: (terms) => pipe(terms, baseDir()),
+    lines: (terms) => lines(terms, baseDir()),
+    items,
+    list,
+    dict,
+    indexed_items: indexedItems,
     vars: (terms, kw) =>
       terms.map((t) => {
         const value = lookupActiveVariable(pyStr(t));
         if (value instanceof Undefined) {
           if (kw.default !== undefined) return kw.default;
-          throw new PyError(`No variable found with this name: ${pyStr(t)}`);
+          throw new TemplateUndefinedError(`No variable found with this name: ${pyStr(t)}`, { variable: pyStr(t) });
         }
         return value;
       }),
@@ -91,9 +112,18 @@ export function createLookup(searchPaths: string[]) {
     const plugin = Object.prototype.hasOwnProperty.call(plugins, short) ? plugins[short] : undefined;
     if (!plugin) throw new PyError(`lookup plugin (${name}) not found`);
     for (const t of pos) if (t instanceof Undefined) t.fail();
-    const results = plugin(pos.slice(1), kw);
+    let results: unknown[];
+    try {
+      results = plugin(pos.slice(1), kw);
+    } catch (err) {
+      // _lookup's errors=warn|ignore: a failing lookup gives nothing; an undefined variable still fails
+      if ((kw.errors ?? 'strict') === 'strict' || !(err instanceof PyError || err instanceof TemplateRenderError)) throw err;
+      return wantList ? [] : null;
+    }
     // as Ansible's _lookup: only a non-empty result is joined
     if (wantList || kw.wantlist || results.length === 0) return results;
-    return results.every((r) => typeof r === 'string') ? results.join(',') : results.length === 1 ? results[0] : results;
+    if (!results.every((r) => typeof r === 'string')) return results.length === 1 ? results[0] : results;
+    const joined = results.join(',');
+    return isNativeText(results[0]) ? noteNativeText(joined) : joined;
   };
 }

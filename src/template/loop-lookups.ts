@@ -1,22 +1,35 @@
 /**
  * ansible-core 2.14's list-building lookups, for `query('nested', ...)` in templates and for the
- * with_nested, with_together, with_subelements and with_sequence loops (their `terms` are the
- * loop's templated value, listified as Ansible's task executor does). Ported from
- * plugins/lookup/{nested,together,subelements,sequence}.py, quirks included: a string is
- * iterated by character, a mapping by key, and subelements' first item lacks the subkey.
+ * with_items, with_list, with_dict, with_indexed_items, with_nested, with_together,
+ * with_subelements and with_sequence loops (their `terms` are the loop's templated value,
+ * listified as Ansible's task executor does). Ported from plugins/lookup/{items,list,dict,
+ * indexed_items,nested,together,subelements,sequence}.py, quirks included: a string is iterated
+ * by character, a mapping by key, and subelements' first item lacks the subkey.
  */
 import { PyError } from './errors.js';
 import { parseKv } from './kv.js';
 import { percentFormat } from './operators.js';
 import { deepCopy, isMapping, pyIterate, pyRepr, pyStr } from './pyvalue.js';
+import { LazyMapping, tuple } from './pytypes.js';
 import { intBase0 } from '../python/int-literal.js';
 import { boolean } from '../python/boolean.js';
 
-const LOOP_LOOKUPS = { nested, together, subelements, sequence };
+/** The lookups that take their terms as given (a mapping stays one); the others iterate them. */
+const LOOP_LOOKUPS = {
+  items,
+  list,
+  dict,
+  // as ansible-playbook 2.14 shows them, a with_indexed_items item is a list, not the tuple
+  indexed_items: (terms: unknown) => indexedItems(terms).map((pair) => [...(pair as unknown[])]),
+  nested: (terms: unknown) => nested(pyIterate(terms)),
+  together: (terms: unknown) => together(pyIterate(terms)),
+  subelements: (terms: unknown) => subelements(pyIterate(terms)),
+  sequence: (terms: unknown) => sequence(pyIterate(terms)),
+};
 
 /** A with_<name> loop's items: the lookup run on its templated value, listified. */
 export function loopLookup(name: keyof typeof LOOP_LOOKUPS, value: unknown): unknown[] {
-  return LOOP_LOOKUPS[name](lookupTerms(value));
+  return LOOP_LOOKUPS[name](listify(value));
 }
 
 /** The terms a with_<lookup> loop hands its lookup: the loop's templated value, listified. */
@@ -32,6 +45,32 @@ function listify(terms: unknown): unknown {
 /** The lookups' _flatten: one level, lists only. */
 function flatten(terms: unknown): unknown[] {
   return pyIterate(terms).flatMap((t) => (Array.isArray(t) ? t : [t]));
+}
+
+/** items.py: the terms, lists among them flattened one level. */
+export function items(terms: unknown): unknown[] {
+  return flatten(terms);
+}
+
+/** list.py: the terms as given. */
+export function list(terms: unknown): unknown[] {
+  if (!Array.isArray(terms)) throw new PyError('with_list expects a list');
+  return terms;
+}
+
+/** dict.py: each mapping's {key, value} pairs (a lone mapping is one term). */
+export function dict(terms: unknown): unknown[] {
+  return (Array.isArray(terms) ? terms : [terms]).flatMap((term) => {
+    if (term instanceof LazyMapping) return term.keys().map((key) => ({ key, value: term.get(key) }));
+    if (!isMapping(term)) throw new PyError('with_dict expects a dict');
+    return Object.entries(term).map(([key, value]) => ({ key, value }));
+  });
+}
+
+/** indexed_items.py: (index, item) tuples of the terms flattened one level. */
+export function indexedItems(terms: unknown): unknown[] {
+  if (!Array.isArray(terms)) throw new PyError('with_indexed_items expects a list');
+  return flatten(terms).map((item, i) => tuple([i, item]));
 }
 
 export function nested(terms: unknown[]): unknown[] {

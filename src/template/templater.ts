@@ -14,11 +14,14 @@ import {
 } from './errors.js';
 import { FILTERS, STRING_TYPE_FILTERS, TESTS, UNDEFINED_OK } from './filters.js';
 import {
-  compileTemplate, NunjucksEnvironment, renderCompiled, withScope, type CompiledTemplate, type Scope,
+  acceptLookupTerms, compileTemplate, currentScope, LookupTerm, NunjucksEnvironment, renderCompiled, withScope,
+  type CompiledTemplate, type Scope,
 } from './jinja.js';
 import { deepCopy, isMapping, literalEval, pyStr, pyTruthy, toPlainData } from './pyvalue.js';
 import { isTuple, LazyMapping, someInside } from './pytypes.js';
 import { createLookup } from './lookups.js';
+import { forgetNativeTexts, isNativeText, noteNativeText } from './native-text.js';
+import { boolean } from '../python/boolean.js';
 import { pyDict, pyNamespace } from './globals.js';
 import { mappingOf, setItem } from './sandbox.js';
 import { rewriteSource } from './source.js';
@@ -105,7 +108,20 @@ function convertText(out: string): unknown {
   return out;
 }
 
-type Mode = 'vars' | 'text' | 'expr';
+/**
+ * vars: Templar.template (escape_backslashes, convert_data); lookup: the template lookup's
+ * Templar.template (convert_data, no escape_backslashes); text: the template module; expr: a
+ * bare expression.
+ */
+type Mode = 'vars' | 'lookup' | 'text' | 'expr';
+
+/** The template lookup's Jinja delimiter options, supported at their defaults only. */
+const LOOKUP_DELIMITERS: Record<string, string> = {
+  variable_start_string: '{{',
+  variable_end_string: '}}',
+  comment_start_string: '{#',
+  comment_end_string: '#}',
+};
 
 class VarScope implements Scope {
   private readonly cache = new Map<string, unknown>();
@@ -113,8 +129,14 @@ class VarScope implements Scope {
   constructor(
     private readonly templater: AnsibleTemplater,
     readonly vars: Vars,
-    private readonly extra: Vars = {},
+    readonly extra: Vars = {},
   ) {}
+
+  /** The variable as given (untemplated), if set: what Templar's lone-variable shortcut reads. */
+  given(name: string): unknown {
+    if (Object.prototype.hasOwnProperty.call(this.extra, name)) return this.extra[name];
+    return Object.prototype.hasOwnProperty.call(this.vars, name) ? this.vars[name] : undefined;
+  }
 
   lookup(name: string): unknown {
     let raw: unknown;
@@ -186,6 +208,7 @@ class AnsibleTemplater implements Templater {
   private readonly compiled = new Map<string, CompiledTemplate>();
   private readonly fullPaths = new Map<string, string>();
   private readonly lookup: ReturnType<typeof createLookup>;
+  private renderDepth = 0;
 
   constructor(private readonly opts: TemplaterOptions) {
     this.env = new NunjucksEnvironment([new IncludeLoader(
@@ -207,12 +230,13 @@ class AnsibleTemplater implements Templater {
       this.env.addTest(name, fn);
       this.env.addTest(`ansible.builtin.${name}`, fn);
     }
-    const lookup = (this.lookup = createLookup(this.opts.searchPaths));
+    const lookup = (this.lookup = createLookup(this.opts.searchPaths, (file, name, kw) => this.renderLookupTemplate(file, name, kw)));
     // As Ansible: what a lookup returns is unsafe (a file's text is never templated).
-    const unsafeLookup = (list: boolean) => (...args: unknown[]) => {
+    const unsafeLookup = (list: boolean) => acceptLookupTerms((...args: unknown[]) => {
+      const terms = this.templatedTerms(args);
       noteUnsafe();
-      return lookup(list, args);
-    };
+      return lookup(list, terms);
+    });
     this.env.addGlobal('lookup', unsafeLookup(false));
     this.env.addGlobal('query', unsafeLookup(true));
     this.env.addGlobal('q', unsafeLookup(true));
@@ -262,15 +286,31 @@ class AnsibleTemplater implements Templater {
     return value;
   }
 
-  private templateString(template: string, scope: VarScope, origin?: TemplateOrigin): unknown {
+  private templateString(template: string, scope: VarScope, origin?: TemplateOrigin, mode: Mode = 'vars'): unknown {
     if (!mayContainTemplate(template)) return template;
     const single = SINGLE_VAR.exec(template);
-    if (single && Object.prototype.hasOwnProperty.call(scope.vars, single[1]!)) {
-      const v = scope.vars[single[1]!];
+    if (single) {
+      const v = scope.given(single[1]!);
       if (typeof v === 'boolean' || typeof v === 'number') return v;
       if (v === null) return null;
     }
-    return this.run(template, 'vars', scope, origin);
+    return this.run(template, mode, scope, origin);
+  }
+
+  /**
+   * _lookup's listify_lookup_plugin_terms: the terms (not the name or keywords) are templated
+   * again, so a term written '{{ name }}.j2' is rendered. Not a term whose computation read
+   * unsafe data (host data, a lookup's result: Ansible's AnsibleUnsafe), nor one passed by a
+   * call the compiler did not see as lookup/query (no LookupTerm: its origin is unknown).
+   */
+  private templatedTerms(args: unknown[]): unknown[] {
+    const scope = currentScope();
+    return args.map((arg, i) => {
+      if (!(arg instanceof LookupTerm)) return arg;
+      if (i === 0 || arg.tainted || !(scope instanceof VarScope)) return arg.value;
+      const term = arg.value;
+      return typeof term === 'string' ? unwrapText(this.templateString(term, scope)) : this.templateValue(term, scope);
+    });
   }
 
   /** Compile + render with Jinja's trailing-newline handling and Ansible's preservation. */
@@ -282,16 +322,24 @@ class AnsibleTemplater implements Templater {
     const wanted = trailingNewlines(template);
     const source = template.endsWith('\n') ? template.slice(0, -1) : template;
     const compiled = this.compile(source, mode, name, lineOffset);
-    const result = withScope(scope, () => renderCompiled(compiled, name, lineOffset));
+    this.renderDepth++;
+    let result: unknown;
+    let nativeText: boolean;
+    try {
+      result = withScope(scope, () => renderCompiled(compiled, name, lineOffset));
+      nativeText = compiled.native && isNativeText(result);
+    } finally {
+      if (--this.renderDepth === 0) forgetNativeTexts();
+    }
     if (mode === 'expr') {
       if (containsUndefined(result)) pyStr(result);
       return result;
     }
-    const keepText = compiled.native && compiled.lastFilter !== undefined && STRING_TYPE_FILTERS.has(compiled.lastFilter);
+    const keepText = nativeText || (compiled.native && compiled.lastFilter !== undefined && STRING_TYPE_FILTERS.has(compiled.lastFilter));
     // Ansible converts first (ansible_eval_concat), then pads trailing newlines onto strings only.
     let value: unknown;
     if (typeof result !== 'string') value = nativeResult(result);
-    else value = mode === 'vars' && !keepText ? convertText(result) : result;
+    else value = mode !== 'text' && !keepText ? convertText(result) : result;
     if (typeof value !== 'string') return value;
     const have = trailingNewlines(value);
     const text = wanted > have ? value + '\n'.repeat(wanted - have) : value;
@@ -317,7 +365,12 @@ class AnsibleTemplater implements Templater {
       throw new InputError(`could not read template: ${(err as Error).message}`, { file, cause: err });
     }
     this.fullPaths.set(file, full);
-    const extra: Vars = {
+    return this.renderText(text, vars, { file, line: 1 }, this.templateFileVars(file, full, opts));
+  }
+
+  /** generate_ansible_template_vars: what a template file sees about itself. */
+  private templateFileVars(file: string, full: string, opts: RenderFileOptions = {}): Vars {
+    return {
       template_path: file,
       template_fullpath: full,
       template_destpath: opts.dest ?? null,
@@ -325,7 +378,30 @@ class AnsibleTemplater implements Templater {
       template_uid: os.userInfo().username,
       ansible_managed: this.opts.ansibleManaged ?? 'Ansible managed',
     };
-    return this.renderText(text, vars, { file, line: 1 }, extra);
+  }
+
+  /**
+   * ansible-core 2.14's template lookup, inside the render in progress: the file templated with
+   * that render's variables plus the template's own and `template_vars`, as Templar.template
+   * (lone-variable shortcut, trailing newlines kept, no escape_backslashes). With convert_data
+   * (default) text that looks like a list/dict/bool becomes one; without, it stays text.
+   */
+  private renderLookupTemplate(file: string, name: string, kw: Vars): unknown {
+    for (const [option, standard] of Object.entries(LOOKUP_DELIMITERS)) {
+      if (kw[option] !== undefined && kw[option] !== standard) {
+        throw new TemplateRenderError(`the template lookup's ${option} is not supported (only '${standard}')`);
+      }
+    }
+    const templateVars = kw.template_vars ?? {};
+    if (!isMapping(templateVars)) throw new TemplateRenderError(`the template lookup's template_vars must be a dict, got ${pyStr(templateVars)}`);
+    const convertData = boolean(kw.convert_data ?? true);
+    const outer = currentScope();
+    const base = outer instanceof VarScope ? outer : new VarScope(this, {});
+    const text = vaultDecryptedFile(readFileSync(file), file).toString('utf8');
+    const scope = new VarScope(this, base.vars, { ...base.extra, ...this.templateFileVars(name, file), ...templateVars });
+    const out = unwrapText(this.templateString(text, scope, { file, line: 1 }, convertData ? 'lookup' : 'text'));
+    // NativeJinjaText(res): str() even of what the lone-variable shortcut returned
+    return convertData ? out : noteNativeText(pyStr(out));
   }
 
   private async resolve(file: string): Promise<string> {

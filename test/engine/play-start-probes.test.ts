@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runLocal } from '../support/run-local.js';
 
 const play = (body: string) => `- name: test\n  hosts: all\n  gather_facts: true\n  tasks:\n${body}`;
@@ -60,5 +62,22 @@ describe('engine: the play-start batch', () => {
     const sent = [...r.provider.connections.values()].flatMap((c) => c.commands.map((q) => q.command));
     expect(r.results('f').map((e) => e.status)).to.deep.equal(['skipped']);
     expect(sent.join('\n')).to.not.include('never-asked');
+  });
+
+  it('a pipe lookup runs its command at its task\'s turn only: not while probing ahead or joining batches', async () => {
+    const pipe = (name: string) => `{{ lookup('pipe', 'echo x >> $DIR/ran-${name}; echo $DIR/${name}') }}`;
+    const body = `    - name: skipped
+      stat: { path: "${pipe('skipped')}" }
+      when: ansible_facts.system == 'NoSuchSystem'
+    - name: first
+      copy: { content: "x\\n", dest: "$DIR/first" }
+    - name: joined
+      file: { path: "${pipe('joined')}", state: touch }
+`;
+    const r = await runLocal({ 'inventory.ini': '[all]\na\n', 'playbook.yml': play(body) });
+    expect(r.exitCode).to.equal(0);
+    expect(r.results('skipped').map((e) => e.status)).to.deep.equal(['skipped']);
+    expect(existsSync(join(r.dir, 'ran-skipped'))).to.equal(false);
+    expect(readFileSync(join(r.dir, 'ran-joined'), 'utf8')).to.equal('x\n');
   });
 });

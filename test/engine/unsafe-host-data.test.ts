@@ -81,6 +81,12 @@ describe('engine: data from hosts is never templated', () => {
       tasks: `    - name: show\n      command: cat $DIR/hostile.txt\n      failed_when: stdout | length == 0\n      changed_when: stdout_lines[0] != '${SEVEN.replaceAll('{', '{{ "{" }}')}'`,
       expect: 'undefined',
     },
+    {
+      // stricter than 2.14, where `~` drops AnsibleUnsafe and the term would be templated again
+      name: 'a lookup term built from host data is not templated again',
+      tasks: `    - name: show\n      debug: msg="{{ query('list', out.stdout_lines[2] ~ '!', '{{ 6 * 7 }}') | join('|') }}"`,
+      expect: `${KEY}!|42`,
+    },
   ];
   for (const c of cases) {
     it(c.name, async () => {

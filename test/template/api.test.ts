@@ -197,3 +197,20 @@ describe('templater API: renderFile', () => {
     expect(String((err as Error).message)).to.include('missing.j2');
   });
 });
+
+describe('templater API: the template lookup', () => {
+  it('refuses Jinja delimiter options other than the defaults, accepts the defaults', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'falco-deploy-lookup-'));
+    try {
+      writeFileSync(path.join(dir, 't.j2'), '[[ x ]] {{ x }}');
+      const t = createTemplater({ searchPaths: [dir] });
+      expect(t.renderString("{{ lookup('template', 't.j2', variable_start_string='{{', variable_end_string='}}') }}", { x: 1 })).to.equal('[[ x ]] 1');
+      for (const option of ['variable_start_string', 'variable_end_string', 'comment_start_string', 'comment_end_string']) {
+        const err = caught(() => t.renderString(`{{ lookup('template', 't.j2', ${option}='[[') }}`, { x: 1 }));
+        expect(err.message).to.include(`the template lookup's ${option} is not supported`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

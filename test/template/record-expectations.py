@@ -10,6 +10,8 @@ Each case file is a YAML list of cases. A case is written by hand with:
     name:      short description (unique within the file)
     kind:      render | text | file | cond | data   (default: render)
                  render: Templar.template(template)            -> Templater.renderString
+                         (with `files`: written to a directory that is the loader's
+                         base, where lookups find them and pipe/lines run)
                  text:   template-module rendering (do_template, escape_backslashes=False,
                          trim_blocks=True, lstrip_blocks=False) -> Templater.renderText
                  file:   like text, but `template` names one of `files` ({name: content}),
@@ -165,6 +167,14 @@ def core_message(message):
     return undouble(message).strip().splitlines()[0][:200]
 
 
+def write_files(directory, files):
+    for name, text in files.items():
+        full = os.path.join(directory, name)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, "w", encoding="utf-8") as fh:
+            fh.write(text)
+
+
 def run_case(case):
     kind = case.get("kind", "render")
     omit = RECORDER_OMIT
@@ -173,6 +183,12 @@ def run_case(case):
     # VariableManager.get_vars() adds `vars`: a copy of all variables (untemplated).
     variables["vars"] = {k: v for k, v in variables.items() if k != "omit"}
     templar = Templar(loader=LOADER, variables=variables)
+    if kind == "render" and "files" in case:
+        with tempfile.TemporaryDirectory() as tmp:
+            write_files(tmp, case["files"])
+            loader = DataLoader()
+            loader.set_basedir(tmp)
+            return Templar(loader=loader, variables=variables).template(with_omit(case["template"], omit))
     if kind == "render":
         return templar.template(with_omit(case["template"], omit))
     if kind == "text":
@@ -183,11 +199,7 @@ def run_case(case):
     if kind == "file":
         # Template module on a file, with `files` written to a directory that is the searchpath.
         with tempfile.TemporaryDirectory() as tmp:
-            for name, text in case["files"].items():
-                full = os.path.join(tmp, name)
-                os.makedirs(os.path.dirname(full), exist_ok=True)
-                with open(full, "w", encoding="utf-8") as fh:
-                    fh.write(text)
+            write_files(tmp, case["files"])
             env_templar = templar.copy_with_new_env(environment_class=AnsibleEnvironment,
                                                     trim_blocks=True, lstrip_blocks=False)
             env_templar.environment.loader.searchpath = [tmp]

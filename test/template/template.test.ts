@@ -40,14 +40,15 @@ const templater = createTemplater({ searchPaths: [] });
 process.env.FALCO_DEPLOY_TEMPLATE_TEST = 'hello';
 
 
-async function renderFileCase(c: Case, vars: Record<string, unknown>): Promise<string> {
+/** The case's `files` written to a directory that is the templater's (and the recorder's loader's) base. */
+async function withCaseFiles<T>(c: Case, fn: (dir: string) => Promise<T> | T): Promise<T> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'falco-deploy-template-'));
   try {
     for (const [name, text] of Object.entries(c.files ?? {})) {
       mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
       writeFileSync(path.join(dir, name), text);
     }
-    return await createTemplater({ searchPaths: [dir] }).renderFile(c.template!, vars);
+    return await fn(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -58,11 +59,12 @@ async function run(c: Case): Promise<unknown> {
   const origin = { file: `case:${c.name}`, line: 1 };
   switch (c.kind ?? 'render') {
     case 'render':
+      if (c.files) return withCaseFiles(c, (dir) => createTemplater({ searchPaths: [dir] }).renderString(withOmit(c.template) as string, vars, origin));
       return templater.renderString(withOmit(c.template) as string, vars, origin);
     case 'text':
       return templater.renderText(c.template!, vars, origin);
     case 'file':
-      return renderFileCase(c, vars);
+      return withCaseFiles(c, (dir) => createTemplater({ searchPaths: [dir] }).renderFile(c.template!, vars));
     case 'cond':
       return templater.evaluateCondition(c.when!, vars, origin);
     case 'data':
