@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import type { RunEvent } from '../output/events.js';
-import type { Play, RoleInstance, SourcePos, Task } from '../playbook/model.js';
+import type { Handler, Play, RoleInstance, SourcePos } from '../playbook/model.js';
 import { boolean } from '../python/boolean.js';
 import { FalcoDeployError } from '../errors.js';
 import { pyStr } from '../python/repr.js';
@@ -56,7 +56,9 @@ export interface IncludeScope {
 /** What include_role adds to a play while it runs (shared by its serial batches, as Ansible's play object). */
 export interface PlayAdditions {
   /** The play's handlers, then the included roles' in load order (a notify picks the last of a name). */
-  handlers: { task: Task; scope: IncludeScope }[];
+  handlers: { task: Handler; scope: IncludeScope }[];
+  /** Handlers (tasks an include loaded too) that got a RUNNING HANDLER banner: Ansible's callback remembers their type. */
+  handlerBanners: WeakSet<Handler>;
   /** Roles include_role loaded (their keys keep meta dependencies from loading twice). */
   roles: RoleInstance[];
   /** `host\0role key` of included roles a host ran (for allow_duplicates: false). */

@@ -48,6 +48,9 @@ function nodeReason(node: TaskNode, runtime: PlaybookRuntime, seen: Set<string>)
   if (isSet(node.throttle)) return 'throttle';
   if (node.kind === 'block') return nodesReason([...node.block, ...node.rescue, ...node.always], runtime, seen);
   if (node.kind === 'include_tasks') {
+    // a host's handler list holds what its includes loaded: Ansible's lockstep runs the hosts at
+    // one position together, whatever handler each has there, so the split would change the steps
+    if (node.context.handlers) return 'include_tasks as a handler (hosts whose handler lists differ by what they included run in one lockstep)';
     if (node.file.includes('{{') || node.loop) return 'include_tasks of a templated or looped file (its tasks are known only at run time)';
     const { path, loaded } = runtime.loadTaskFile(node.file, node.searchDirs, node.context, node.source, node.apply, { loadedKeys: [], idPrefix: `${node.id}.cross-host` });
     const own = textReason({ when: node.when, vars: node.vars, apply: node.apply });

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { FalcoDeployError } from '../errors.js';
 import type { ModuleDefinition } from '../modules/contract.js';
-import type { IncludeRole, IncludeTasks, Play, Playbook, Task, TaskNode } from '../playbook/model.js';
+import type { Handler, IncludeRole, IncludeTasks, Play, Playbook, Task, TaskNode } from '../playbook/model.js';
 import { plainData } from '../template/index.js';
 import { ROOT_SCOPE, varsFor, type IncludeScope, type PlayContext, type RunOptions } from './context.js';
 import { HostState } from './host-state.js';
@@ -109,7 +109,7 @@ function playContext(input: DesiredFilesInput, play: Play, state: HostState): Pl
   } catch (err) {
     throw new Unknown(`vars_files of play "${play.displayName}": ${errorMessage(err)}`);
   }
-  const additions = { handlers: [], roles: [], ran: new Set<string>(), loads: 0 };
+  const additions = { handlers: [], roles: [], ran: new Set<string>(), loads: 0, handlerBanners: new WeakSet<Handler>() };
   return { ...base, play, playVars, additions, playHosts: [state.name], batchHosts: [state.name], playEnded: { value: false }, batchStopped: { value: false } };
 }
 

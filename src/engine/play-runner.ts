@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { ExitCode, FalcoDeployError, UnreachableError } from '../errors.js';
-import type { Play } from '../playbook/model.js';
+import type { Handler, Play } from '../playbook/model.js';
 import { batchFailed, serialBatches, templatedMaxFail } from './batches.js';
 import { connectAll, connectedState, markUnreachable } from './connect.js';
 import { errorMessage, failHosts } from './outcome.js';
@@ -69,7 +69,7 @@ export async function runPlay(base: PlayContextBase, play: Play, fleet: Fleet = 
       failHosts(base, playHosts, 'vars_files', errorMessage(err));
       return 'stop';
     }
-    const additions = { handlers: play.handlers.map((task) => ({ task, scope: ROOT_SCOPE })), roles: [], ran: new Set<string>(), loads: 0 };
+    const additions = { handlers: play.handlers.map((task) => ({ task, scope: ROOT_SCOPE })), roles: [], ran: new Set<string>(), loads: 0, handlerBanners: new WeakSet<Handler>() };
     first = { ...base, play, playVars, additions, playHosts, batchHosts: playHosts, playEnded: { value: false }, batchStopped: { value: false } };
     collectPlaySecrets(first);
     const vars = varsFor(first, playHosts[0], ROOT_SCOPE);

@@ -1,9 +1,11 @@
 import pLimit from 'p-limit';
 import type { PlayContext, IncludeScope } from './context.js';
+import type { RunEvent } from '../output/events.js';
 import { keywordFlag, varsFor } from './context.js';
 import { connectAll, dropLostConnection } from './connect.js';
 import { FalcoDeployError } from '../errors.js';
-import type { Block, IncludeRole, IncludeTasks, Task, TaskNode } from '../playbook/model.js';
+import type { Block, Handler, IncludeRole, IncludeTasks, Task, TaskNode } from '../playbook/model.js';
+import { onlyHandlers } from '../playbook/play.js';
 import type { IncludedRole } from '../playbook/loader.js';
 import { adoptRoles, includeRoleRequest, renderRoleTarget, runtimeImports } from './runtime-roles.js';
 import type { Vars } from './ports.js';
@@ -118,13 +120,32 @@ function rendered(ctx: PlayContext, node: Include, value: unknown, vars: Vars): 
 async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[], scope: IncludeScope): Promise<void> {
   if (ctx.signal?.aborted) return;
   ctx.emit({ type: 'task_start', task: node.displayName, hosts });
-  const { groups, included } = includeGroups(ctx, node, hosts, scope, (vars) => String(rendered(ctx, node, node.file, vars)));
+  const runs = loadIncluded(ctx, node, hosts, scope, includeGroups(ctx, node, hosts, scope, (vars) => includeFile(ctx, node, vars)));
+  for (const run of runs) {
+    if (ctx.signal?.aborted) return;
+    await runNodes(ctx, run.nodes, run.hosts, run.scope);
+  }
+}
+
+function includeFile(ctx: PlayContext, node: IncludeTasks, vars: Vars): string {
+  return String(rendered(ctx, node, node.file, vars));
+}
+
+/** What an include_tasks loaded for some of its hosts: its tasks, to run with `scope`. */
+interface IncludeRun {
+  nodes: TaskNode[];
+  hosts: string[];
+  scope: IncludeScope;
+}
+
+/** Loads each group's task file: the `included:` lines, the include's recap counts and verdict. */
+function loadIncluded(ctx: PlayContext, node: IncludeTasks, hosts: string[], scope: IncludeScope, { groups, included }: ReturnType<typeof includeGroups<string>>): IncludeRun[] {
   // as ansible-playbook's recap (recorded): ok once per distinct loaded file and loop item per host
   // (the same file and item again counts once), none for a file that failed to load; a host that
   // included nothing (an empty loop) counts once
   const loads = new Map<string, Set<string>>();
   const tried = new Set<string>();
-  const runs: { nodes: TaskNode[]; hosts: string[]; scope: IncludeScope }[] = [];
+  const runs: IncludeRun[] = [];
   for (const g of groups) {
     try {
       const inner: IncludeScope = { ...scope, includeParams: { ...scope.includeParams, ...g.params } };
@@ -146,10 +167,7 @@ async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[],
     for (let i = 0; i < n; i++) ctx.stats.record(h, 'ok', false);
   }
   includeVerdict(ctx, node, hosts, scope);
-  for (const run of runs) {
-    if (ctx.signal?.aborted) return;
-    await runNodes(ctx, run.nodes, run.hosts, run.scope);
-  }
+  return runs;
 }
 
 /**
@@ -372,20 +390,111 @@ function notify(ctx: PlayContext, notified: Set<string>, name: string): void {
   for (const h of handlers) if (h.listen.includes(name)) notified.add(h.id);
 }
 
-/** Runs notified handlers in definition order, once each, on the hosts that notified them. */
+/** One place in a host's handler list: the play's handlers, and the tasks a handler include loaded after it. */
+interface HandlerEntry {
+  node: Handler;
+  scope: IncludeScope;
+  /** A loaded task runs for the hosts its include ran for (a play handler: for the hosts notified). */
+  includedFor?: ReadonlySet<string>;
+}
+
+/**
+ * Runs notified handlers, once each, on the hosts that notified them, as ansible-core 2.14's
+ * linear strategy: every host walks its own copy of the handler list, where a handler include
+ * puts the tasks it loaded right after itself (they run as handlers for its hosts); each step runs
+ * the lowest position any host is at next, for the hosts at that position, each its own handler.
+ */
 export async function flushHandlers(ctx: PlayContext, hosts: string[]): Promise<void> {
-  for (const { task: handler, scope } of ctx.additions.handlers) {
-    if (ctx.signal?.aborted) return;
-    const targets = hosts.filter((h) => {
-      const s = ctx.states.get(h)!;
-      const eligible = s.active || (ctx.options.forceHandlers && !s.unreachable && !s.ended);
-      return eligible && s.notified.has(handler.id);
-    });
-    if (targets.length === 0) continue;
-    for (const h of targets) ctx.states.get(h)!.notified.delete(handler.id);
-    const forced = targets.filter((h) => ctx.states.get(h)!.failed);
-    for (const h of forced) ctx.states.get(h)!.failed = false;
-    await runTask(ctx, handler, targets, { ...scope, handler: true });
-    for (const h of forced) ctx.states.get(h)!.failed = true;
+  // as Ansible's iterator: a host that fails in a handler is done with the play's handlers, forced or not
+  const failedHere = new Set<string>();
+  await flushSteps(ctx, hosts, failedHere);
+  for (const h of failedHere) ctx.states.get(h)!.notified.clear();
+}
+
+async function flushSteps(ctx: PlayContext, hosts: string[], failedHere: Set<string>): Promise<void> {
+  const start: HandlerEntry[] = ctx.additions.handlers.map(({ task, scope }) => ({ node: task, scope: { ...scope, handler: true } }));
+  const lists = new Map(hosts.map((h) => [h, start]));
+  const at = new Map(hosts.map((h) => [h, 0]));
+  const notifiedAt = (h: string, e: HandlerEntry) => (e.includedFor ? e.includedFor.has(h) : ctx.states.get(h)!.notified.has(e.node.id));
+  while (!ctx.signal?.aborted && !ctx.batchStopped.value) {
+    const next = new Map<string, number>();
+    for (const h of hosts.filter((x) => !failedHere.has(x) && handlerEligible(ctx, x))) {
+      const list = lists.get(h)!;
+      let i = at.get(h)!;
+      while (i < list.length && !notifiedAt(h, list[i])) i++;
+      if (i < list.length) next.set(h, i);
+    }
+    if (next.size === 0) return;
+    const lowest = Math.min(...next.values());
+    const step = hosts.filter((h) => next.get(h) === lowest);
+    for (const h of step) at.set(h, lowest + 1);
+    const loaded = await runHandlerStep(ctx, step.map((h) => ({ host: h, entry: lists.get(h)![lowest] })), failedHere);
+    // each host's loads in the order they were included (loop items), right after the include
+    for (const h of step) {
+      const entries = loaded.filter((run) => run.hosts.includes(h)).flatMap((run) => run.entries);
+      if (entries.length) lists.set(h, [...lists.get(h)!.slice(0, lowest + 1), ...entries, ...lists.get(h)!.slice(lowest + 1)]);
+    }
   }
+}
+
+function handlerEligible(ctx: PlayContext, host: string): boolean {
+  const s = ctx.states.get(host)!;
+  return s.active || (ctx.options.forceHandlers && !s.unreachable && !s.ended);
+}
+
+/**
+ * One lockstep step of the handlers: each host runs its entry, hosts with the same entry
+ * together. Ansible's callback shows one banner per step; a later entry's results come under a
+ * banner naming the first entry, `TASK` unless that later handler had a banner before. Handler
+ * includes load their files after the step's results, as the strategy processes includes.
+ */
+async function runHandlerStep(ctx: PlayContext, step: { host: string; entry: HandlerEntry }[], failedHere: Set<string>): Promise<{ hosts: string[]; entries: HandlerEntry[] }[]> {
+  const groups: { entry: HandlerEntry; hosts: string[] }[] = [];
+  for (const { host, entry } of step) {
+    const g = groups.find((x) => x.entry === entry);
+    if (g) g.hosts.push(host);
+    else groups.push({ entry, hosts: [host] });
+  }
+  const first = groups[0].entry.node.displayName;
+  const stepHosts = step.map((x) => x.host);
+  const forced = stepHosts.filter((h) => ctx.states.get(h)!.failed);
+  for (const h of forced) ctx.states.get(h)!.failed = false;
+  const pending: (() => IncludeRun[])[] = [];
+  for (const [i, { entry, hosts }] of groups.entries()) {
+    if (ctx.signal?.aborted) break;
+    const { node, scope } = entry;
+    if (i === 0) ctx.additions.handlerBanners.add(node);
+    const at = i === 0 ? ctx : underBanner(ctx, { type: 'task_start', task: first, handler: ctx.additions.handlerBanners.has(node), hosts });
+    if (!entry.includedFor) for (const h of hosts) ctx.states.get(h)!.notified.delete(node.id);
+    if (node.kind === 'task') await runTask(at, node, hosts, scope);
+    else {
+      at.emit({ type: 'task_start', task: node.displayName, handler: true, hosts });
+      const groupsOf = includeGroups(at, node, hosts, scope, (vars) => includeFile(at, node, vars));
+      pending.push(() => loadIncluded(ctx, node, hosts, scope, groupsOf));
+    }
+  }
+  const loaded = pending.flatMap((load) => load()).map(handlerRun);
+  for (const h of stepHosts) if (ctx.states.get(h)!.failed) failedHere.add(h);
+  for (const h of forced) ctx.states.get(h)!.failed = true;
+  return loaded;
+}
+
+/** `ctx` whose own task banner is replaced by `banner`, shown before the first host result (Ansible's callback prints it then). */
+function underBanner(ctx: PlayContext, banner: RunEvent & { type: 'task_start' }): PlayContext {
+  let shown = false;
+  const emit = (e: RunEvent) => {
+    if (e.type === 'task_start') return;
+    if (e.type === 'host_result' && !shown) {
+      shown = true;
+      ctx.emit(banner);
+    }
+    ctx.emit(e);
+  };
+  return { ...ctx, emit };
+}
+
+/** The tasks an include handler loaded, as entries of its hosts' handler lists. */
+function handlerRun(run: IncludeRun): { hosts: string[]; entries: HandlerEntry[] } {
+  const includedFor = new Set(run.hosts);
+  return { hosts: run.hosts, entries: run.nodes.map((n) => ({ node: onlyHandlers(n), scope: run.scope, includedFor })) };
 }

@@ -2,12 +2,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import type { Play, Playbook, RoleInstance, Task, TaskFileContext, TaskNode } from './model.js';
+import type { Handler, Play, Playbook, RoleInstance, TaskFileContext, TaskNode } from './model.js';
 import { FieldReader, errorAt, isMap, isTemplated } from './fields.js';
 import { IMPORT_PLAYBOOK_KEYWORDS } from './keywords.js';
 import { union } from './inherit.js';
 import { registryLookup, type ModuleLookup } from './lookup.js';
-import { onlyTasks, parsePlay, type ImportedBy } from './play.js';
+import { onlyHandlers, parsePlay, type ImportedBy } from './play.js';
 import { parseTaskFile } from './tasks.js';
 import { handlerNamesOf, validateNodes, validatePlaybook } from './validate.js';
 import { loadRoleNow, runtimeRoleImporter, type IncludedRoleRequest } from './roles.js';
@@ -50,8 +50,9 @@ export interface RuntimeImports {
 export function loadTaskFile(path: string, ctx: TaskFileContext, modules: ModuleLookup = registryLookup, imports?: RuntimeImports): IncludedRole {
   const handlerNames = [...ctx.handlerNames];
   const importer = imports && runtimeRoleImporter(ctx, modules, imports.loadedKeys, imports.idPrefix);
-  const nodes = parseTaskFile(path, { ...ctx, handlerNames }, { modules, handlers: false, importRole: importer?.importRole });
-  const handlers = (importer?.handlers ?? []).map(onlyTasks);
+  const parsed = parseTaskFile(path, { ...ctx, handlerNames }, { modules, handlers: ctx.handlers === true, importRole: importer?.importRole });
+  const nodes = ctx.handlers ? parsed.map(onlyHandlers) : parsed;
+  const handlers = (importer?.handlers ?? []).map(onlyHandlers);
   // filled in place: include_tasks contexts of the file share this array
   handlerNames.push(...handlerNamesOf(handlers));
   validateNodes([...nodes, ...handlers], handlerNames, modules, ctx.playbookDir);
@@ -62,7 +63,7 @@ export function loadTaskFile(path: string, ctx: TaskFileContext, modules: Module
 export interface IncludedRole {
   instances: RoleInstance[];
   tasks: TaskNode[];
-  handlers: Task[];
+  handlers: Handler[];
 }
 
 /**
@@ -72,7 +73,7 @@ export interface IncludedRole {
 export function loadIncludedRole(req: IncludedRoleRequest, modules: ModuleLookup = registryLookup): IncludedRole {
   const handlerNames = [...req.context.handlerNames];
   const loaded = loadRoleNow({ ...req, context: { ...req.context, handlerNames } }, modules);
-  const handlers = loaded.handlers.map(onlyTasks);
+  const handlers = loaded.handlers.map(onlyHandlers);
   // filled in place: the role's include_tasks contexts share this array
   handlerNames.push(...handlerNamesOf(handlers));
   validateNodes([...loaded.tasks, ...handlers], handlerNames, modules, req.context.playbookDir);

@@ -19,8 +19,9 @@
  *   import_tasks and import_role are static: their tasks are already inlined where written.
  *
  * Execution order (as Ansible): preTasks, flush handlers, tasks, flush handlers, postTasks,
- * flush handlers. Handlers are Tasks with `listen` topics; role handlers come before play
- * handlers; `notify` names were checked against them at load time.
+ * flush handlers. Handlers are Tasks or IncludeTasks with `listen` topics (an include's tasks run
+ * as handlers for the hosts that notified it); role handlers come before play handlers; `notify`
+ * names were checked against them at load time.
  *
  * Inheritance is resolved at load time, so the executor never walks parents:
  *   - when:        every enclosing block's / import's / role's conditions + the task's own,
@@ -112,7 +113,7 @@ export interface Play {
   preTasks: TaskNode[];
   tasks: TaskNode[];
   postTasks: TaskNode[];
-  handlers: Task[];
+  handlers: Handler[];
 }
 
 export type EnvironmentEntry = Record<string, unknown> | string;
@@ -251,6 +252,8 @@ export interface IncludeTasks extends NodeBase {
   ownWhen: Conditional[];
   /** `apply:` keywords given to the included tasks (appliedContext), checked when the file loads. */
   apply: Record<string, unknown>;
+  /** Handlers only: topics this handler listens to (besides its name). */
+  listen: string[];
   loop?: LoopSpec;
   loopControl?: LoopControl;
   /** What the included tasks inherit; pass to loadTaskFile. */
@@ -292,6 +295,9 @@ export interface IncludeRole extends NodeBase {
 
 export type TaskNode = Task | Block | IncludeTasks | IncludeRole;
 
+/** A handler: a task, or an include_tasks whose tasks run as handlers for the hosts that notified it. */
+export type Handler = Task | IncludeTasks;
+
 /** What a task file inherits from where it is imported/included. */
 export interface TaskFileContext extends InheritedKeywords {
   /** id prefix for the loaded nodes. */
@@ -306,6 +312,8 @@ export interface TaskFileContext extends InheritedKeywords {
   handlerNames: string[];
   /** Files being imported, to catch import loops. */
   importChain: string[];
+  /** The file is loaded by an include_tasks handler: its tasks are handlers. */
+  handlers?: boolean;
   /** Directory of the top playbook of this play (last place relative task files are looked up). */
   playbookDir: string;
   /** Role directories searched after <playbook dir>/roles (include_role loads at run time). */

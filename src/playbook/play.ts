@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { maxFailPercentage, serialItem } from './serial.js';
-import type { Play, SerialValue, Task, TaskFileContext, TaskNode, VarsFileEntry } from './model.js';
+import type { Handler, Play, SerialValue, TaskFileContext, TaskNode, VarsFileEntry } from './model.js';
 import { FieldReader, errorAt, isTemplated, type YamlMap } from './fields.js';
 import { HOST_ORDERS, PLAY_KEYWORDS, STRATEGIES, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { compact, readInherited, union } from './inherit.js';
@@ -58,7 +58,7 @@ export function parsePlay(data: YamlMap, id: string, file: string, opts: PlayLoa
   const tasks = [...roles.tasks, ...section('tasks')];
   const postTasks = section('post_tasks');
   const playHandlers = parseTaskList(data['handlers'], { ...base, idPrefix: `${id}.handlers` }, { ...env, handlers: true }, r.pos('handlers'));
-  const handlers = [...roles.handlers, ...playHandlers].map(onlyTasks);
+  const handlers = [...roles.handlers, ...playHandlers].map(onlyHandlers);
   // filled in place: include_tasks contexts created above share this array
   handlerNames.push(...handlerNamesOf(handlers));
 
@@ -93,9 +93,9 @@ export function parsePlay(data: YamlMap, id: string, file: string, opts: PlayLoa
   });
 }
 
-/** Handlers are tasks only (no blocks or includes). */
-export function onlyTasks(node: TaskNode): Task {
-  if (node.kind !== 'task') throw errorAt(`handlers must be plain tasks (found a ${node.kind.replace('_', ' ')})`, node.source);
+/** Handlers are tasks or include_tasks (no blocks; include_role is refused where parsed). */
+export function onlyHandlers(node: TaskNode): Handler {
+  if (node.kind !== 'task' && node.kind !== 'include_tasks') throw errorAt(`handlers must be tasks or include_tasks (found a ${node.kind.replace('_', ' ')})`, node.source);
   return node;
 }
 

@@ -3,7 +3,7 @@
  * (inlined here) and dynamic include_tasks (kept as nodes), with inheritance resolved.
  */
 import { existsSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import type {
   Block,
@@ -33,7 +33,7 @@ interface ParseEnv {
   modules: ModuleLookup;
   /** `collections:` in effect for module names. */
   collections?: readonly string[];
-  /** Parsing a handlers list (allows `listen`, forbids include_tasks). */
+  /** Parsing a handlers list (allows `listen`; an include_tasks loads handlers). */
   handlers: boolean;
   /** Loads an import_role in place (absent in files included at run time). */
   importRole?: (req: RoleRequest, ctx: TaskFileContext) => TaskNode[];
@@ -181,7 +181,9 @@ export function appliedContext(ctx: TaskFileContext, apply: Record<string, unkno
 
 function searchDirsFor(ctx: TaskFileContext, env: ParseEnv): string[] {
   const dirs = [dirname(env.file)];
-  if (ctx.role) dirs.push(ctx.role.tasksDir);
+  // as ansible-core 2.14's IncludedFile for a role's Handler: path_dwim_relative(role, 'handlers', file, is_role=True)
+  if (ctx.role && env.handlers) dirs.push(join(ctx.role.dir, 'handlers'), ctx.role.tasksDir, ctx.role.dir, join(ctx.playbookDir, 'handlers'));
+  else if (ctx.role) dirs.push(ctx.role.tasksDir);
   dirs.push(ctx.playbookDir);
   return [...new Set(dirs)];
 }
@@ -269,9 +271,8 @@ function parseIncludeRole(task: FieldReader, { key, value }: Action, id: string,
 }
 
 function parseIncludeTasks(task: FieldReader, { key, value }: Action, id: string, ctx: TaskFileContext, env: ParseEnv): IncludeTasks {
-  const r: FieldReader = new FieldReader(task.map, task.file, 'task using include_tasks');
-  if (env.handlers) r.fail(key, 'include_tasks is not supported in handlers; use import_tasks');
-  r.checkKeys([...INCLUDE_KEYWORDS.filter((k) => k !== 'include_tasks'), key], UNSUPPORTED_KEYWORDS);
+  const r: FieldReader = new FieldReader(task.map, task.file, env.handlers ? 'handler using include_tasks' : 'task using include_tasks');
+  r.checkKeys([...INCLUDE_KEYWORDS.filter((k) => k !== 'include_tasks'), key, ...(env.handlers ? ['listen'] : [])], UNSUPPORTED_KEYWORDS);
   const file = taskFileName(r, key, value, ['apply']);
   const apply = applyOf(r, key, value);
   const base = baseFields(r, id, ctx);
@@ -284,8 +285,10 @@ function parseIncludeTasks(task: FieldReader, { key, value }: Action, id: string
     searchDirs: searchDirsFor(ctx, env),
     ownWhen,
     apply,
+    listen: env.handlers ? r.strList('listen') : [],
     ...readLoop(r),
-    context: { ...includedContext(ctx, base.vars), idPrefix: id },
+    // as ansible-core 2.14: a handler's include loads handlers (its tasks run for the hosts it was notified for)
+    context: { ...includedContext(ctx, base.vars), idPrefix: id, ...(env.handlers ? { handlers: true } : {}) },
   });
 }
 

@@ -4,7 +4,7 @@
  * every notify names a handler of the play. Errors are InputErrors at the task's file:line.
  */
 import { ExitCode } from '../errors.js';
-import type { Playbook, Task, TaskNode } from './model.js';
+import type { Handler, Playbook, Task, TaskNode } from './model.js';
 import { errorAt } from './fields.js';
 import { keyPositionOf } from '../yaml/positions.js';
 import { ArgumentError, hasTemplate, validateArgs } from '../argspec/validate.js';
@@ -13,7 +13,7 @@ import { closeFirst, didYouMean } from '../suggest.js';
 import { checkLocalSource } from './template-check.js';
 
 /** What `notify` may name: handler names, `role : name` for role handlers, listen topics. */
-export function handlerNamesOf(handlers: readonly Task[]): string[] {
+export function handlerNamesOf(handlers: readonly Handler[]): string[] {
   return handlers.flatMap((h) => [
     ...(h.name ? [h.name] : []),
     ...(h.name && h.role ? [`${h.role.name} : ${h.name}`] : []),

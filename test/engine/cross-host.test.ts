@@ -33,6 +33,8 @@ const CASES: [string, string, string | undefined][] = [
   ['include_tasks of a clean static file', play('', '    - include_tasks: clean.yml\n'), undefined],
   ['include_tasks of a file with run_once', play('', '    - include_tasks: once.yml\n'), 'run_once'],
   ['include_tasks of a templated file', play('', '    - include_tasks: "{{ f }}.yml"\n'), 'include_tasks of a templated or looped file'],
+  ['handler include of a static file', `${play('', '    - command: "true"\n      notify: h\n')}  handlers:\n    - name: h\n      include_tasks: clean.yml\n`, 'include_tasks as a handler'],
+  ['handler include of a templated file', `${play('', '    - command: "true"\n      notify: h\n')}  handlers:\n    - name: h\n      include_tasks: "{{ f }}.yml"\n`, 'include_tasks as a handler'],
 ];
 
 describe('engine: which playbooks can be split over workers (crossHostReason)', () => {

@@ -18,7 +18,7 @@
  *                                   # just localhost, so only 'all'/'localhost' match a host)
  *   selections:                     # tag selection over all tasks (blocks flattened, rescue and
  *     - { tags: [a], skip_tags: [b], run: [displayName, ...] }   # always included, handlers not)
- *   include: { task: <id>, file: x.yml, expect: [ ...subset of loaded nodes... ] }
+ *   include: { task: <id>, file: x.yml, expect: [ ...subset of loaded nodes... ] }   # <id> of a task or handler
  *   include_role: { task: <id>, name: web, from: {...}, expect: { roles, tasks, handlers } | error }
  *   vars_files: [ { entry: <rendered entry>, file: <resolved, relative>, vars: {...} | error: "..." } ]
  *   start_at: [ { pattern: "falco : inst*", first: <id of the first matching task, or null> } ]
@@ -134,7 +134,7 @@ function allTasks(nodes: readonly TaskNode[]): TaskNode[] {
 
 function findNode(playbook: Playbook, id: string): TaskNode | undefined {
   for (const play of playbook.plays) {
-    const found = allTasks([...play.preTasks, ...play.tasks, ...play.postTasks]).find((n) => n.id === id);
+    const found = allTasks([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers]).find((n) => n.id === id);
     if (found) return found;
   }
   return undefined;
@@ -191,7 +191,7 @@ function runPlaybookCase(c: PlaybookCase, dir: string): void {
     const node = findNode(playbook, c.include.task);
     expect(node?.kind, `node ${c.include.task}`).to.equal('include_tasks');
     const inc = node as IncludeTasks;
-    const load = () => loadTaskFile(resolveTaskFile(c.include!.file, inc.searchDirs), appliedContext(inc.context, inc.apply, inc.source.file), fakeModules).tasks;
+    const load = () => loadTaskFile(resolveTaskFile(c.include!.file, inc.searchDirs, inc.source), appliedContext(inc.context, inc.apply, inc.source.file), fakeModules).tasks;
     if (c.include.error) assertError(caught(load), c.include.error, dir);
     else assertSubset(normalize(load(), dir), c.include.expect, 'included');
   }
