@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { cli } from '../support/cli.js';
+import { prng } from '../support/prng.js';
 import { FalcoDeployError } from '../../src/errors.js';
 import { loadInventory } from '../../src/inventory/index.js';
 import { checkPlaybook } from '../../src/playbook/index.js';
@@ -25,18 +26,6 @@ const ROUNDS = Number(process.env['FUZZ_ROUNDS'] ?? 1);
  * a super-linear blow-up. CPU time, not wall time, so a loaded machine does not trip it.
  */
 const SLOW_CPU_MS = 3000;
-
-/** mulberry32: small, fast, good enough to drive mutations reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOKENS = [
   '&a ', '*a', '<<: *a\n', '[', ']', '{', '}', '{{', '}}', '{%', '%}', '{#', '#}', ': ', '- ', '\n', '\n  ', '\t', "'", '"', '\\',
