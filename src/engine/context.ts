@@ -48,6 +48,12 @@ export interface IncludeScope {
    * rescued, not failed (Ansible's is_any_block_rescuing when the task failed).
    */
   rescuable?: boolean;
+  /**
+   * Whether a failure here fails the host at once as Ansible's iterator.is_failed sees it (what
+   * any_errors_fatal reacts to): not when the innermost block's section is followed by its rescue
+   * or always, nor below an enclosing block's tasks that have a rescue. Set per section.
+   */
+  failsAtOnce?: boolean;
   /** Defaults/vars of the roles an include_role (not public) loaded: visible only inside it. */
   roleDefaults?: Vars;
   roleVars?: Vars;
@@ -134,6 +140,8 @@ export interface PlayContext {
    * strategy returns then, no rescue, always or handler runs after it.
    */
   batchStopped: { value: boolean };
+  /** any_errors_fatal or max_fail_percentage fired in this batch: no later batch or play starts. */
+  breakPlay: { value: boolean };
   /** meta: refresh_inventory: reads the inventory sources again (for the plays after this one). */
   refreshInventory(): Promise<void>;
   /** Aborted on Ctrl-C: no new task, batch or play starts; results that arrive later are dropped. */

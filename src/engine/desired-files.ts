@@ -110,7 +110,7 @@ function playContext(input: DesiredFilesInput, play: Play, state: HostState): Pl
     throw new Unknown(`vars_files of play "${play.displayName}": ${errorMessage(err)}`);
   }
   const additions = { handlers: [], roles: [], ran: new Set<string>(), loads: 0, handlerBanners: new WeakSet<Handler>() };
-  return { ...base, play, playVars, additions, playHosts: [state.name], batchHosts: [state.name], playEnded: { value: false }, batchStopped: { value: false } };
+  return { ...base, play, playVars, additions, playHosts: [state.name], batchHosts: [state.name], playEnded: { value: false }, batchStopped: { value: false }, breakPlay: { value: false } };
 }
 
 /** Why a variable has no value here: the task that would have set it was not (or could not be) evaluated. */

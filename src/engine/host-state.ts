@@ -3,6 +3,7 @@ import type { HostConnection } from '../connectors/types.js';
 import type { Vars } from './ports.js';
 import { factVars } from './vars.js';
 import { markUnsafe } from '../template/index.js';
+import type { WalkFrame } from './walk-position.js';
 
 /** Everything the run knows about one host. */
 export class HostState {
@@ -19,6 +20,14 @@ export class HostState {
    * max_fail_percentage counts after each task. Reset when a serial batch starts.
    */
   failedInBatch = false;
+  /**
+   * Noted as failed by any_errors_fatal while other hosts were in a rescue or always, as 2.14
+   * notes it (in _tqm._failed_hosts, not its iterator): the host goes on, but counts as failed
+   * for the batch's verdict and the retry file.
+   */
+  noted = false;
+  /** The task lists this host is walking, innermost last: where its next task is (walk-position.ts). */
+  readonly position: WalkFrame[] = [];
   unreachable = false;
   /** meta: end_host / end_play for this host. */
   ended = false;

@@ -15,7 +15,7 @@ import { moduleContext } from './task-inputs.js';
 import { inShard } from '../inventory/shard.js';
 import { flushHandlers, runNodes } from './walker.js';
 
-type PlayContextBase = Omit<PlayContext, 'playHosts' | 'batchHosts' | 'play' | 'playVars' | 'playEnded' | 'batchStopped' | 'maxFail' | 'additions'>;
+type PlayContextBase = Omit<PlayContext, 'playHosts' | 'batchHosts' | 'play' | 'playVars' | 'playEnded' | 'batchStopped' | 'breakPlay' | 'maxFail' | 'additions'>;
 
 /**
  * Where the play's other hosts are. One thread: nowhere, the counts are the whole play's. `run
@@ -70,7 +70,7 @@ export async function runPlay(base: PlayContextBase, play: Play, fleet: Fleet = 
       return 'stop';
     }
     const additions = { handlers: play.handlers.map((task) => ({ task, scope: ROOT_SCOPE })), roles: [], ran: new Set<string>(), loads: 0, handlerBanners: new WeakSet<Handler>() };
-    first = { ...base, play, playVars, additions, playHosts, batchHosts: playHosts, playEnded: { value: false }, batchStopped: { value: false } };
+    first = { ...base, play, playVars, additions, playHosts, batchHosts: playHosts, playEnded: { value: false }, batchStopped: { value: false }, breakPlay: { value: false } };
     collectPlaySecrets(first);
     const vars = varsFor(first, playHosts[0], ROOT_SCOPE);
     serial = base.templater.templateData(play.serial, vars);
@@ -88,8 +88,8 @@ export async function runPlay(base: PlayContextBase, play: Play, fleet: Fleet = 
     const start = { type: 'play_start', play: play.displayName, hosts: batch, batch: { index: i + 1, of: batches.length } } as const;
     let ctx: PlayContext | undefined;
     if (first && batch.length > 0) {
-      ctx = { ...first, batchHosts: batch, maxFail, batchStopped: { value: false } };
-      for (const h of batch) Object.assign(ctx.states.get(h)!, { ended: false, failedInBatch: false });
+      ctx = { ...first, batchHosts: batch, maxFail, batchStopped: { value: false }, breakPlay: { value: false } };
+      for (const h of batch) Object.assign(ctx.states.get(h)!, { ended: false, failedInBatch: false, noted: false });
       ctx.emit(start);
       await connectAll(ctx, batch);
       await gatherAndPrefetch(ctx, batch);
@@ -105,7 +105,7 @@ export async function runPlay(base: PlayContextBase, play: Play, fleet: Fleet = 
     }
     const all = await fleet.totals(batch.length, batch.filter((h) => base.states.get(h)!.failed || base.states.get(h)!.unreachable).length);
     const failed = all.failed;
-    if (batchFailed(all.size, failed, maxFail) || (play.anyErrorsFatal && failed > 0)) {
+    if (batchFailed(all.size, failed, maxFail) || (play.anyErrorsFatal && failed > 0) || ctx?.breakPlay.value) {
       if (i < batches.length - 1 && fleet.lead) {
         base.emit({ type: 'warning', message: `batch ${i + 1}/${batches.length} failed on ${failed} of ${all.size} hosts: later batches were not started` });
       }

@@ -83,7 +83,7 @@ export async function runPlaybook(input: RunInput): Promise<RunOutcome> {
     await input.connections.closeAll();
   }
   const snapshot = stats.snapshot();
-  const failedHosts = [...states.values()].filter((s) => s.failed || s.unreachable).map((s) => s.name);
+  const failedHosts = [...states.values()].filter((s) => s.failed || s.unreachable || s.noted).map((s) => s.name);
   let retryPath: string | undefined;
   if (input.retryFile && failedHosts.length) {
     const problem = await writeRetryFile(input.retryFile, failedHosts);

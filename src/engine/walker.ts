@@ -19,31 +19,57 @@ import { collectTaskSecrets } from './secrets.js';
 import { matchesStartAt } from '../playbook/list.js';
 import { setFollowing } from './join-plan.js';
 import { afterTaskResults } from './task-verdict.js';
+import type { Section, WalkFrame } from './walk-position.js';
+
+/** Outside any block a failure fails the host at once. */
+const failsAtOnce = (scope: IncludeScope) => scope.failsAtOnce ?? true;
 
 /**
  * Walks a task tree for a set of hosts in lockstep (linear strategy: every host finishes a task
  * before the next starts). The free strategy calls it once per host. Inherited keywords (when,
  * tags, become, ...) were already pushed down to each task by the loader.
  */
-export async function runNodes(ctx: PlayContext, nodes: TaskNode[], hosts: string[], scope: IncludeScope): Promise<void> {
-  for (const [i, node] of nodes.entries()) {
-    const active = hosts.filter((h) => ctx.states.get(h)!.active);
-    if (active.length === 0 || ctx.signal?.aborted || ctx.batchStopped.value) return;
-    if (node.kind === 'block') await runBlock(ctx, node, active, scope);
-    else if (node.kind !== 'task' && !scope.handler && !ctx.options.tagFilter(node.tags)) continue;
-    // as Ansible: an include is selected by its own tags (apply's reach only the included tasks)
-    else if (node.kind === 'include_tasks') await runInclude(ctx, node, active, scope);
-    else if (node.kind === 'include_role') await runIncludeRole(ctx, node, active, scope);
-    else await runTask(ctx, node, active, scope, nodes.slice(i + 1));
+export async function runNodes(
+  ctx: PlayContext,
+  nodes: TaskNode[],
+  hosts: string[],
+  scope: IncludeScope,
+  within: Pick<WalkFrame, 'section' | 'always'> = { section: 'tasks', always: [] },
+): Promise<void> {
+  const frame: WalkFrame = { ...within, nodes, at: -1 };
+  await at(ctx, hosts, frame, async () => {
+    for (const [i, node] of nodes.entries()) {
+      frame.at = i;
+      const active = hosts.filter((h) => ctx.states.get(h)!.active);
+      if (active.length === 0 || ctx.signal?.aborted || ctx.batchStopped.value) return;
+      if (node.kind === 'block') await runBlock(ctx, node, active, scope);
+      else if (node.kind !== 'task' && !scope.handler && !ctx.options.tagFilter(node.tags)) continue;
+      // as Ansible: an include is selected by its own tags (apply's reach only the included tasks)
+      else if (node.kind === 'include_tasks') await runInclude(ctx, node, active, scope);
+      else if (node.kind === 'include_role') await runIncludeRole(ctx, node, active, scope);
+      else await runTask(ctx, node, active, scope, nodes.slice(i + 1));
+    }
+  });
+}
+
+/** Runs `walk` with `frame` as the hosts' innermost position (HostState.position). */
+async function at(ctx: PlayContext, hosts: string[], frame: WalkFrame, walk: () => Promise<void>): Promise<void> {
+  for (const h of hosts) ctx.states.get(h)!.position.push(frame);
+  try {
+    await walk();
+  } finally {
+    for (const h of hosts) {
+      const position = ctx.states.get(h)!.position;
+      position.splice(position.lastIndexOf(frame), 1);
+    }
   }
 }
 
 async function runBlock(ctx: PlayContext, node: Block, hosts: string[], scope: IncludeScope): Promise<void> {
   const state = (h: string) => ctx.states.get(h)!;
   const failedBefore = new Set(hosts.filter((h) => state(h).failed));
-  const caughtIf = (handledLater: boolean) => (handledLater ? { ...scope, caught: true } : scope);
-  const inBlock = { ...caughtIf(node.rescue.length > 0 || node.always.length > 0), ...(node.rescue.length ? { rescuable: true } : {}) };
-  await runNodes(ctx, node.block, hosts, inBlock);
+  const { always } = node;
+  await runNodes(ctx, node.block, hosts, sectionScope(scope, node, 'tasks'), { section: 'tasks', always });
   if (ctx.signal?.aborted || ctx.batchStopped.value) return;
   const failedHere = hosts.filter((h) => state(h).failed && !failedBefore.has(h) && !state(h).unreachable);
   if (node.rescue.length && failedHere.length) {
@@ -54,14 +80,39 @@ async function runBlock(ctx: PlayContext, node: Block, hosts: string[], scope: I
       s.runtimeVars.ansible_failed_task = s.lastFailure?.task;
       s.runtimeVars.ansible_failed_result = s.lastFailure?.result;
     }
-    await runNodes(ctx, node.rescue, failedHere, caughtIf(node.always.length > 0));
+    // the other hosts wait for the always (or what follows the block) meanwhile
+    const waiting = hosts.filter((h) => !failedHere.includes(h));
+    const rescue = () => runNodes(ctx, node.rescue, failedHere, sectionScope(scope, node, 'rescue'), { section: 'rescue', always });
+    await at(ctx, waiting, { section: 'always', nodes: always, at: -1, always: [] }, rescue);
   }
   if (node.always.length && !ctx.batchStopped.value) {
     const stillFailed = hosts.filter((h) => state(h).failed && !failedBefore.has(h));
     for (const h of stillFailed) state(h).failed = false;
-    await runNodes(ctx, node.always, hosts.filter((h) => state(h).active), scope);
+    await runNodes(ctx, node.always, hosts.filter((h) => state(h).active), sectionScope(scope, node, 'always'), { section: 'always', always: [] });
     for (const h of stillFailed) state(h).failed = true;
   }
+}
+
+/**
+ * The scope of one section of `block`, entered from `outer`: whether a failure in it is caught
+ * later (a rescue or always of this block or an enclosing one), counts as rescued, and fails the
+ * host at once (IncludeScope).
+ */
+function sectionScope(outer: IncludeScope, block: Block, section: Section): IncludeScope {
+  const rescue = block.rescue.length > 0;
+  const always = block.always.length > 0;
+  const catchesHere = section === 'tasks' ? rescue || always : section === 'rescue' ? always : false;
+  return {
+    ...outer,
+    caught: outer.caught || catchesHere,
+    rescuable: outer.rescuable || (section === 'tasks' && rescue),
+    failsAtOnce: !catchesHere && !outer.rescuable,
+  };
+}
+
+/** The scope of tasks an include loaded: new blocks of their own, under the include's enclosing ones. */
+function includedScope(scope: IncludeScope): IncludeScope {
+  return { ...scope, failsAtOnce: !scope.rescuable };
 }
 
 type Include = IncludeTasks | IncludeRole;
@@ -123,7 +174,7 @@ async function runInclude(ctx: PlayContext, node: IncludeTasks, hosts: string[],
   const runs = loadIncluded(ctx, node, hosts, scope, includeGroups(ctx, node, hosts, scope, (vars) => includeFile(ctx, node, vars)));
   for (const run of runs) {
     if (ctx.signal?.aborted) return;
-    await runNodes(ctx, run.nodes, run.hosts, run.scope);
+    await runNodes(ctx, run.nodes, run.hosts, includedScope(run.scope));
   }
 }
 
@@ -196,14 +247,14 @@ async function runIncludeRole(ctx: PlayContext, node: IncludeRole, hosts: string
     const role = JSON.stringify([run.target, node.apply, node.vars, run.params]);
     const ran = (h: string) => `${h}\0${role}`;
     const targets = node.allowDuplicates ? run.hosts : run.hosts.filter((h) => !ctx.additions.ran.has(ran(h)));
-    await runNodes(ctx, run.loaded.tasks, targets, run.scope);
+    await runNodes(ctx, run.loaded.tasks, targets, includedScope(run.scope));
     for (const h of targets) ctx.additions.ran.add(ran(h));
   }
 }
 
 /** An include's own results (included, skipped or failed) are a task's results to the strategy. */
 function includeVerdict(ctx: PlayContext, node: Include, hosts: string[], scope: IncludeScope): void {
-  const results = hosts.map((host) => ({ failed: !scope.caught && ctx.states.get(host)!.failed, unreachable: false }));
+  const results = hosts.map((host) => ({ failed: failsAtOnce(scope) && ctx.states.get(host)!.failed, unreachable: false }));
   afterTaskResults(ctx, results, Boolean(node.anyErrorsFatal ?? ctx.play.anyErrorsFatal));
 }
 
@@ -246,8 +297,8 @@ async function runTask(ctx: PlayContext, task: Task, hosts: string[], scope: Inc
   }
   if (task.runOnce && outcomes.length) shareRunOnce(ctx, task, outcomes[0][0], outcomes[0][1]);
   for (const action of metaActions) await runMeta(ctx, action, hosts);
-  // a failure a rescue or always catches is not the host's failure yet (Ansible's iterator.is_failed)
-  const results = outcomes.map(([host, o]) => ({ failed: !scope.caught && ctx.states.get(host)!.failed, unreachable: o.status === 'unreachable' }));
+  // whether the failure fails the host at once, as Ansible's iterator.is_failed sees it right after it
+  const results = outcomes.map(([host, o]) => ({ failed: failsAtOnce(scope) && ctx.states.get(host)!.failed, unreachable: o.status === 'unreachable' }));
   afterTaskResults(ctx, results, Boolean(task.anyErrorsFatal ?? ctx.play.anyErrorsFatal));
 }
 
