@@ -25,10 +25,11 @@ type PlayContextBase = Omit<PlayContext, 'playHosts' | 'batchHosts' | 'play' | '
 export interface Fleet {
   /**
    * This worker's part of each serial batch. `part` is its hosts of the play with their place in
-   * the play's host list; `serial` and `maxFail` are rendered for its first host (the fleet uses
-   * the values of the worker holding the play's first host, as one thread renders them for it).
+   * the play's host list; `serial` is rendered for its first host (the fleet uses the value of the
+   * worker holding the play's first host, as one thread renders it for it). A play that sets
+   * max_fail_percentage is never split (cross-host.ts), so its value is this thread's own.
    */
-  plan(part: { host: string; at: number }[], serial: unknown, maxFail: number | undefined): Promise<{ batches: string[][]; maxFail: number | undefined }>;
+  plan(part: { host: string; at: number }[], serial: unknown): Promise<string[][]>;
   /** A batch's size and failed hosts summed over all workers (each calls it once per batch). */
   totals(size: number, failed: number): Promise<{ size: number; failed: number }>;
   /** The one worker that shows play-wide warnings. */
@@ -36,7 +37,7 @@ export interface Fleet {
 }
 
 const oneThread: Fleet = {
-  plan: (part, serial, maxFail) => Promise.resolve({ batches: part.length ? serialBatches(part.map((p) => p.host), serial) : [], maxFail }),
+  plan: (part, serial) => Promise.resolve(part.length ? serialBatches(part.map((p) => p.host), serial) : []),
   totals: (size, failed) => Promise.resolve({ size, failed }),
   lead: true,
 };
@@ -54,7 +55,7 @@ export async function runPlay(base: PlayContextBase, play: Play, fleet: Fleet = 
   });
   let first: PlayContext | undefined;
   let serial: unknown;
-  let ownMaxFail: number | undefined;
+  let maxFail: number | undefined;
   if (playHosts.length > 0) {
     const touched = [...base.states.values()].some((s) => s.tasksRun > 0);
     for (const h of playHosts) if (!base.states.has(h)) base.states.set(h, new HostState(h));
@@ -74,10 +75,10 @@ export async function runPlay(base: PlayContextBase, play: Play, fleet: Fleet = 
     collectPlaySecrets(first);
     const vars = varsFor(first, playHosts[0], ROOT_SCOPE);
     serial = base.templater.templateData(play.serial, vars);
-    ownMaxFail = templatedMaxFail(play.maxFailPercentage, (t) => base.templater.templateData(t, vars));
+    maxFail = templatedMaxFail(play.maxFailPercentage, (t) => base.templater.templateData(t, vars));
   }
   const at = new Map(selected.map((h, i) => [h, i]));
-  const { batches, maxFail } = await fleet.plan(playHosts.map((h) => ({ host: h, at: at.get(h)! })), serial, ownMaxFail);
+  const batches = await fleet.plan(playHosts.map((h) => ({ host: h, at: at.get(h)! })), serial);
   if (batches.length === 0) {
     base.emit({ type: 'play_start', play: play.displayName, hosts: [] });
     base.emit({ type: 'no_hosts', play: play.displayName });

@@ -167,10 +167,10 @@ class Rounds {
 /** Each worker's part of the play's serial batches, cut as one thread cuts them from all the play's hosts. */
 function planBatches(plans: (readonly [number, Extract<FromWorker, { kind: 'plan' }>])[]): [number, ToWorker][] {
   const hosts = plans.flatMap(([w, m]) => m.part.map((p) => ({ ...p, w }))).sort((a, b) => a.at - b.at);
-  if (hosts.length === 0) return plans.map(([w]) => [w, { kind: 'plan', batches: [], maxFail: undefined }]);
-  // serial and max_fail_percentage as rendered for the play's first host, as one thread renders them
+  if (hosts.length === 0) return plans.map(([w]) => [w, { kind: 'plan', batches: [] }]);
+  // serial as rendered for the play's first host, as one thread renders it
   const lead = plans.find(([w]) => w === hosts[0].w)![1];
   const owner = new Map(hosts.map((h) => [h.host, h.w]));
   const batches = serialBatches(hosts.map((h) => h.host), lead.serial);
-  return plans.map(([w]) => [w, { kind: 'plan', batches: batches.map((b) => b.filter((h) => owner.get(h) === w)), maxFail: lead.maxFail }]);
+  return plans.map(([w]) => [w, { kind: 'plan', batches: batches.map((b) => b.filter((h) => owner.get(h) === w)) }]);
 }

@@ -21,15 +21,15 @@ export interface WorkerInput {
 }
 
 export type ToWorker =
-  /** The worker's part of each serial batch of the play, and the play's max_fail_percentage. */
-  | { kind: 'plan'; batches: string[][]; maxFail: number | undefined }
+  /** The worker's part of each serial batch of the play. */
+  | { kind: 'plan'; batches: string[][] }
   | { kind: 'totals'; size: number; failed: number }
   | { kind: 'abort' };
 
 export type FromWorker =
   | { kind: 'event'; event: RunEvent }
-  /** A play starts: the worker's hosts of it (with their place in the play) and serial / max_fail rendered for its first one. */
-  | { kind: 'plan'; part: { host: string; at: number }[]; serial: unknown; maxFail: number | undefined }
+  /** A play starts: the worker's hosts of it (with their place in the play) and serial rendered for its first one. */
+  | { kind: 'plan'; part: { host: string; at: number }[]; serial: unknown }
   /** The worker's part of a batch is done; it waits for `totals`. */
   | { kind: 'batch'; size: number; failed: number }
   | {

@@ -63,7 +63,7 @@ async function work(): Promise<void> {
     options: { ...engineOptions(args, loaded, input.forks), ownsHost: (h) => ownsHost(owners, input.index, h) },
     fleet: {
       lead: input.index === 0,
-      plan: (part, serial, maxFail) => ask({ kind: 'plan', part, serial: plainData(serial), maxFail }, 'plan'),
+      plan: (part, serial) => ask({ kind: 'plan', part, serial: plainData(serial) }, 'plan').then((m) => m.batches),
       totals: (size, failed) => ask({ kind: 'batch', size, failed }, 'totals'),
     },
   });
