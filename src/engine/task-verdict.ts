@@ -20,7 +20,7 @@ export function afterTaskResults(ctx: PlayContext, results: { failed: boolean; u
   let breakPlay = false;
   if (anyErrorsFatal && results.some((r) => r.failed || r.unreachable)) {
     const skipped = (n: TaskNode) => n.kind === 'task' && !ctx.options.tagFilter(n.tags);
-    // a host whose next task is in a rescue or always is left alone; one whose failure a rescue or always will catch is going there
+    // left alone: a host whose next task is in a rescue or always, or going there (a caught failure)
     const goesOn = (s: HostState) => (s.failed && !s.failedInBatch) || (s.active && nextSection(s.position, skipped) !== 'tasks');
     for (const h of ctx.batchHosts) if (!state(h).unreachable && !goesOn(state(h))) state(h).noted = true;
     breakPlay = true;
