@@ -2,6 +2,7 @@ import type { FileDiff } from '../modules/contract.js';
 import { ExitCode, FalcoDeployError } from '../errors.js';
 import type { HostStats, HostStatus } from '../output/events.js';
 import type { PlayContext } from './context.js';
+import type { HostState } from './host-state.js';
 
 /** What running one task on one host came to. */
 export interface TaskOutcome {
@@ -61,11 +62,21 @@ export function failHosts(
   const ignored = opts.ignored === true;
   const status = ignored ? 'ignored' : 'failed';
   for (const host of hosts) {
-    const state = ctx.states.get(host)!;
-    if (!ignored) Object.assign(state, { failed: true, failedInBatch: state.failedInBatch || !opts.caught });
-    ctx.stats.record(host, status === 'failed' && opts.rescuable ? 'rescued' : status, false);
+    if (ignored) ctx.stats.record(host, 'ignored', false);
+    else countFailure(ctx, ctx.states.get(host)!, opts);
     ctx.emit({ type: 'host_result', host, task, status, msg, result: { failed: true, [opts.key ?? 'msg']: msg }, ignored });
   }
+}
+
+/**
+ * A failure not ignored, where `at` says the host is in its blocks (IncludeScope): the host fails;
+ * as Ansible's strategy, it counts as rescued inside a block that has a rescue, and as failed for
+ * good (what max_fail_percentage counts) unless a rescue or always will catch it.
+ */
+export function countFailure(ctx: Pick<PlayContext, 'stats'>, state: HostState, at: { caught?: boolean; rescuable?: boolean }): void {
+  state.failed = true;
+  if (!at.caught) state.failedInBatch = true;
+  ctx.stats.record(state.name, at.rescuable ? 'rescued' : 'failed', false);
 }
 
 /** A run's exit code from its recap: interrupted, else any failed host, else any unreachable, else ok. */

@@ -12,7 +12,7 @@ import type { Vars } from './ports.js';
 import { runTaskOnHost } from './task-run.js';
 import { itemLabel, loopItem, loopItems } from './task-inputs.js';
 import { CONDITIONAL_FALSE } from './loop-result.js';
-import { errorMessage, failHosts, failure, type TaskOutcome } from './outcome.js';
+import { countFailure, errorMessage, failHosts, failure, type TaskOutcome } from './outcome.js';
 import { plainData } from '../template/index.js';
 import { redact, NO_LOG_MESSAGE } from '../output/redact.js';
 import { collectTaskSecrets } from './secrets.js';
@@ -37,7 +37,7 @@ export async function runNodes(
   within: Pick<WalkFrame, 'section' | 'always'> = { section: 'tasks', always: [] },
 ): Promise<void> {
   const frame: WalkFrame = { ...within, nodes, at: -1 };
-  await at(ctx, hosts, frame, async () => {
+  await withPosition(ctx, hosts, frame, async () => {
     for (const [i, node] of nodes.entries()) {
       frame.at = i;
       const active = hosts.filter((h) => ctx.states.get(h)!.active);
@@ -53,7 +53,7 @@ export async function runNodes(
 }
 
 /** Runs `walk` with `frame` as the hosts' innermost position (HostState.position). */
-async function at(ctx: PlayContext, hosts: string[], frame: WalkFrame, walk: () => Promise<void>): Promise<void> {
+async function withPosition(ctx: PlayContext, hosts: string[], frame: WalkFrame, walk: () => Promise<void>): Promise<void> {
   for (const h of hosts) ctx.states.get(h)!.position.push(frame);
   try {
     await walk();
@@ -81,9 +81,10 @@ async function runBlock(ctx: PlayContext, node: Block, hosts: string[], scope: I
       s.runtimeVars.ansible_failed_result = s.lastFailure?.result;
     }
     // the other hosts wait for the always (or what follows the block) meanwhile
-    const waiting = hosts.filter((h) => !failedHere.includes(h));
+    const rescuing = new Set(failedHere);
+    const waiting = hosts.filter((h) => !rescuing.has(h));
     const rescue = () => runNodes(ctx, node.rescue, failedHere, sectionScope(scope, node, 'rescue'), { section: 'rescue', always });
-    await at(ctx, waiting, { section: 'always', nodes: always, at: -1, always: [] }, rescue);
+    await withPosition(ctx, waiting, { section: 'always', nodes: always, at: -1, always: [] }, rescue);
   }
   if (node.always.length && !ctx.batchStopped.value) {
     const stillFailed = hosts.filter((h) => state(h).failed && !failedBefore.has(h));
@@ -217,7 +218,7 @@ function loadIncluded(ctx: PlayContext, node: IncludeTasks, hosts: string[], sco
     const n = tried.has(h) ? (loads.get(h)?.size ?? 0) : 1;
     for (let i = 0; i < n; i++) ctx.stats.record(h, 'ok', false);
   }
-  includeVerdict(ctx, node, hosts, scope);
+  verdict(ctx, node, scope, hosts.map((host) => ({ host, unreachable: false })));
   return runs;
 }
 
@@ -240,7 +241,7 @@ async function runIncludeRole(ctx: PlayContext, node: IncludeRole, hosts: string
       failInclude(ctx, node, g.hosts, err, scope);
     }
   }
-  includeVerdict(ctx, node, hosts, scope);
+  verdict(ctx, node, scope, hosts.map((host) => ({ host, unreachable: false })));
   for (const run of runs) {
     if (ctx.signal?.aborted) return;
     // as Ansible's ROLE_CACHE: the same role is the same name, files and vars (the include's and its loop's)
@@ -252,10 +253,13 @@ async function runIncludeRole(ctx: PlayContext, node: IncludeRole, hosts: string
   }
 }
 
-/** An include's own results (included, skipped or failed) are a task's results to the strategy. */
-function includeVerdict(ctx: PlayContext, node: Include, hosts: string[], scope: IncludeScope): void {
-  const results = hosts.map((host) => ({ failed: failsAtOnce(scope) && ctx.states.get(host)!.failed, unreachable: false }));
-  afterTaskResults(ctx, results, Boolean(node.anyErrorsFatal ?? ctx.play.anyErrorsFatal));
+/**
+ * The strategy's verdict after a task's results, or an include's own (included, skipped or
+ * failed): whether each failure fails its host at once is Ansible's iterator.is_failed right after it.
+ */
+function verdict(ctx: PlayContext, node: Task | Include, scope: IncludeScope, results: { host: string; unreachable: boolean }[]): void {
+  const seen = results.map(({ host, unreachable }) => ({ failed: failsAtOnce(scope) && ctx.states.get(host)!.failed, unreachable }));
+  afterTaskResults(ctx, seen, Boolean(node.anyErrorsFatal ?? ctx.play.anyErrorsFatal));
 }
 
 /** An include that cannot be templated or loaded fails on its hosts (ignore_errors applies). */
@@ -297,9 +301,7 @@ async function runTask(ctx: PlayContext, task: Task, hosts: string[], scope: Inc
   }
   if (task.runOnce && outcomes.length) shareRunOnce(ctx, task, outcomes[0][0], outcomes[0][1]);
   for (const action of metaActions) await runMeta(ctx, action, hosts);
-  // whether the failure fails the host at once, as Ansible's iterator.is_failed sees it right after it
-  const results = outcomes.map(([host, o]) => ({ failed: failsAtOnce(scope) && ctx.states.get(host)!.failed, unreachable: o.status === 'unreachable' }));
-  afterTaskResults(ctx, results, Boolean(task.anyErrorsFatal ?? ctx.play.anyErrorsFatal));
+  verdict(ctx, task, scope, outcomes.map(([host, o]) => ({ host, unreachable: o.status === 'unreachable' })));
 }
 
 function settle(ctx: PlayContext, task: Task, scope: IncludeScope, host: string, given: TaskOutcome): void {
@@ -322,16 +324,14 @@ function settle(ctx: PlayContext, task: Task, scope: IncludeScope, host: string,
   if (status === 'failed') {
     if (flag('ignore_errors', task.ignoreErrors)) status = 'ignored';
     else {
-      state.failed = true;
-      if (!scope.caught) state.failedInBatch = true;
+      countFailure(ctx, state, scope);
       state.lastFailure = { task: { name: task.name ?? task.displayName, action: task.module }, result: outcome.result };
     }
   }
   if (unreachableIgnored) dropLostConnection(state);
   else if (status === 'unreachable') state.unreachable = true;
   if (status === 'unreachable') ctx.stats.unreachable(host, unreachableIgnored);
-  // as Ansible's strategy: a failure inside a block that has a rescue counts as rescued, each one
-  else ctx.stats.record(host, status === 'failed' && scope.rescuable ? 'rescued' : status, outcome.changed);
+  else if (status !== 'failed') ctx.stats.record(host, status, outcome.changed);
   if (outcome.changed && status !== 'failed' && task.notify.length) {
     const vars = varsFor(ctx, host, scope, task);
     for (const n of task.notify) notify(ctx, state.notified, String(ctx.templater.templateData(n, vars, task.source)));
