@@ -106,7 +106,7 @@ export async function runPlay(base: PlayContextBase, play: Play, fleet: Fleet = 
     }
     const all = await fleet.totals(batch.length, batch.filter((h) => base.states.get(h)!.failed || base.states.get(h)!.unreachable).length);
     const failed = all.failed;
-    if (batchFailed(all.size, failed, maxFail) || (play.anyErrorsFatal && failed > 0) || ctx?.breakPlay.value) {
+    if (batchFailed(all.size, failed, maxFail) || ctx?.breakPlay.value) {
       if (i < batches.length - 1 && fleet.lead) {
         base.emit({ type: 'warning', message: `batch ${i + 1}/${batches.length} failed on ${failed} of ${all.size} hosts: later batches were not started` });
       }

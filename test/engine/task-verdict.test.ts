@@ -93,6 +93,19 @@ const CASES: Case[] = [
     exitCode: 0,
     ran: [['in block', ['b']], ['rescued', ['a']]],
   },
+  {
+    name: 'any_errors_fatal: a failure an always caught, final only when the always ends, does not stop the next batch',
+    play: '  hosts: all\n  serial: 2\n  any_errors_fatal: true\n',
+    tasks: `    - block:
+        - { name: fails, fail: { msg: x }, when: "inventory_hostname == 'a'" }
+      always:
+        - { name: always, debug: { msg: always } }
+`,
+    after: ['b', 'c', 'd'],
+    banners: 0,
+    stopped: [],
+    exitCode: 2,
+  },
 ];
 
 describe('engine: the verdict after each task (max_fail_percentage, any_errors_fatal)', () => {
